@@ -1,0 +1,58 @@
+/** The terminal summary of an eval run: one row per suite and target. */
+import type { RunMeta } from '../runner/run-dir.js';
+import type { DryRunEstimate } from '../runner/dry-run.js';
+import { renderTable } from './table.js';
+
+const int = (n: number): string => n.toLocaleString('en-US');
+
+export function formatUsd(usd: number | null): string {
+  if (usd === null) return 'unpriced';
+  if (usd === 0) return '$0';
+  return usd < 0.01 ? `$${usd.toPrecision(2)}` : `$${usd.toFixed(2)}`;
+}
+
+const ms = (v: number | null): string => (v === null ? '–' : `${int(Math.round(v))}`);
+
+export function formatRunSummary(meta: RunMeta, runDir: string): string {
+  const rows: string[][] = [];
+  for (const suite of meta.summaries ?? []) {
+    for (const t of suite.targets) {
+      rows.push([
+        suite.suite,
+        t.target,
+        t.providerModels.join(', ') || t.model,
+        int(t.cases),
+        int(t.calls),
+        int(t.cached),
+        int(t.errors),
+        `${int(t.inputTokens)} / ${int(t.outputTokens)}`,
+        formatUsd(t.costUsd),
+        `${ms(t.latencyP50Ms)} / ${ms(t.latencyP95Ms)}`,
+      ]);
+    }
+  }
+  const table = renderTable(['suite', 'target', 'model (reported)', 'cases', 'calls', 'cached', 'errors', 'tokens in / out', 'cost', 'latency p50 / p95 ms'], rows);
+  const totals = meta.totals;
+  const lines = [
+    `driftgate eval · run ${meta.runId} · ${meta.status}`,
+    '',
+    table,
+    '',
+    totals
+      ? `total: ${int(totals.calls)} calls (${int(totals.cached)} from cache, ${int(totals.errors)} errors) · answers worth ${formatUsd(totals.costUsd)} · spent now ${formatUsd(totals.spentUsd)}`
+      : '',
+    `results: ${runDir}`,
+  ];
+  if (meta.incompleteReason) lines.push('', `incomplete: ${meta.incompleteReason}`);
+  return lines.join('\n');
+}
+
+export function formatDryRun(estimate: DryRunEstimate): string {
+  const cost = estimate.costUsd === null ? `unknown (no price for ${estimate.unpricedModels.join(', ')})` : `≈ ${formatUsd(estimate.costUsd)}`;
+  return [
+    'driftgate eval --dry-run: nothing was sent',
+    `calls planned: ${int(estimate.calls)} · in cache: ${int(estimate.cached)} · to send: ${int(estimate.toSend)}`,
+    `tokens to send: ≈ ${int(estimate.inputTokens)} in / ≈ ${int(estimate.outputTokens)} out (estimates: characters ÷ 4; output from max_tokens, at most 512)`,
+    `cost: ${cost}`,
+  ].join('\n');
+}

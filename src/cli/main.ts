@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+/**
+ * The `driftgate` command. Only commander is loaded up front; each command's module (and through
+ * it the provider SDKs) is imported when that command runs, so `driftgate --help` starts fast.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { DriftgateError, ExitCode } from '../errors.js';
+
+const INTERNAL_ERROR_EXIT = 4;
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('driftgate')
+    .description('Tells you, with statistics instead of hope, whether your LLM application got worse.')
+    .version(packageVersion())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('eval')
+    .description('Run suites through their targets, record every call, and print a summary')
+    .option('-c, --config <path>', 'config file', 'driftgate.yaml')
+    .option('-s, --suite <name...>', 'run only these suites (repeatable)')
+    .option('--concurrency <n>', 'calls in flight at once (default: runner.concurrency, 8)')
+    .option('--offline', 'replay from the cache only; a cache miss is an error')
+    .option('--no-cache', 'send every call, neither reading nor writing the cache')
+    .option('--max-cost <usd>', 'stop scheduling calls once this many dollars would be exceeded')
+    .option('--max-errors <n|pct>', 'error records tolerated before the run is incomplete (e.g. 3 or 5%)')
+    .option('--timeout <ms>', 'per-request timeout in milliseconds')
+    .option('--dry-run', 'estimate calls, tokens and dollars; send nothing')
+    .option('--out <dir>', 'directory for run directories (default .driftgate/runs next to the config)')
+    .addOption(new Option('--resume [runId]', 'resume an interrupted run (default: the newest incomplete one)'))
+    .option('--json', 'print the run summary as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok · 2 bad input or config · 3 run incomplete (errors over limit, budget reached, offline cache miss)',
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      const { evalCommand } = await import('./eval-command.js');
+      process.exitCode = await evalCommand(opts);
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; a usage mistake is bad input.
+      return err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput;
+    }
+    if (err instanceof DriftgateError) {
+      process.stderr.write(`driftgate: ${err.message}\n`);
+      return err.exitCode;
+    }
+    const { scrubSecrets } = await import('../util/secrets.js');
+    const detail = process.env.DRIFTGATE_DEBUG ? String((err as Error).stack ?? err) : String((err as Error).message ?? err);
+    process.stderr.write(`driftgate: internal error: ${scrubSecrets(detail)}\n(set DRIFTGATE_DEBUG=1 for the stack trace; please report it)\n`);
+    return INTERNAL_ERROR_EXIT;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

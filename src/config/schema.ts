@@ -1,0 +1,100 @@
+/**
+ * The schema of `driftgate.yaml` (SPEC "Configuration"). It is the single source of truth: the
+ * TypeScript types, the validation messages and the exported JSON Schema for editors
+ * (`driftgate.schema.json`, `npm run schema`) all come from here.
+ *
+ * YAML keys are snake_case like the spec (`min_effect`, `timeout_ms`); `baseURL` keeps the SDKs'
+ * spelling so it can be copied from their docs.
+ */
+import { z } from 'zod';
+import { scorerConfigSchema } from '../scorers/config-schema.js';
+
+/** Dollars per million tokens. */
+export const priceSchema = z.strictObject({
+  input: z.number().nonnegative().describe('US dollars per 1M input tokens'),
+  output: z.number().nonnegative().describe('US dollars per 1M output tokens'),
+});
+
+export const modelSchema = z
+  .strictObject({
+    provider: z.enum(['openai', 'anthropic', 'local']).describe(
+      'openai also covers any OpenAI-compatible server (Ollama, vLLM, LiteLLM, Azure) through baseURL; local is the built-in offline embedder',
+    ),
+    model: z.string().min(1).optional().describe('Model name or dated version, e.g. gpt-4o-2024-08-06'),
+    params: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Request parameters passed to the API as given (temperature, max_tokens, seed, ...)'),
+    baseURL: z.url().optional().describe('API base URL; overrides OPENAI_BASE_URL / ANTHROPIC_BASE_URL'),
+    api_key_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+      .optional()
+      .describe('Name of the environment variable holding the API key (default OPENAI_API_KEY / ANTHROPIC_API_KEY)'),
+    price: priceSchema.optional().describe('Overrides the built-in pricing table for this target'),
+  })
+  .describe('A named model configuration that cases are replayed through');
+
+export const messageSchema = z.strictObject({
+  role: z.enum(['system', 'user', 'assistant']),
+  content: z.string(),
+});
+
+export const promptSchema = z.union([
+  z.string().min(1).describe('Path of a template file (.md/.txt: one user message; .json/.yaml: a list of messages)'),
+  z.strictObject({ messages: z.array(messageSchema).min(1) }).describe('Inline chat messages with {{var}} placeholders'),
+]);
+
+export const gateSchema = z.strictObject({
+  alpha: z.number().gt(0).lt(1).default(0.05).describe('One-sided significance level, Holm-corrected across gated metrics'),
+  min_effect: z.number().nonnegative().default(0.03).describe('Smallest change that matters (0.03 = 3 points)'),
+  metrics: z.array(z.string().min(1)).optional().describe('Metrics that can fail the gate'),
+});
+
+const suiteNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a name of letters, digits, ".", "_" or "-" (it names files)');
+
+export const suiteSchema = z.strictObject({
+  name: suiteNameSchema,
+  dataset: z.string().min(1).describe('Path of a .jsonl, .json or .csv file, relative to driftgate.yaml'),
+  prompt: promptSchema.optional().describe('Omit when every case carries its own messages'),
+  targets: z.array(z.string().min(1)).min(1).default(['current']),
+  repeats: z.int().min(1).max(100).default(1).describe('Samples per case and target'),
+  scorers: z.array(scorerConfigSchema).default([]),
+  gate: gateSchema.optional(),
+});
+
+export const runnerSchema = z.strictObject({
+  concurrency: z.int().min(1).max(1000).default(8),
+  timeout_ms: z.int().min(1).default(60_000).describe('Per-request timeout'),
+  max_retries: z.int().min(0).max(20).default(4).describe('Retries on 5xx, timeouts, resets and malformed bodies'),
+  retry_base_ms: z.int().min(1).default(500).describe('First backoff delay; doubles each retry, with jitter, capped at 30 s'),
+  max_rate_limit_wait_ms: z
+    .int()
+    .min(0)
+    .default(300_000)
+    .describe('How long one call may keep waiting on 429 responses before it becomes an error record'),
+  max_errors: z
+    .union([z.int().min(0), z.string().regex(/^\d+(\.\d+)?%$/, 'expected a count or a percentage such as "5%"')])
+    .default(0)
+    .describe('Error records tolerated before the run counts as incomplete (exit 3)'),
+});
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  version: z.literal(1),
+  models: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), modelSchema),
+  pricing: z.record(z.string(), priceSchema).optional().describe('Extra or overriding prices by model name'),
+  runner: runnerSchema.default(runnerSchema.parse({})),
+  suites: z.array(suiteSchema).min(1),
+  // The drift job is specified separately; its section is accepted here so one file serves both.
+  drift: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type PriceConfig = z.infer<typeof priceSchema>;
+export type ModelConfig = z.infer<typeof modelSchema>;
+export type MessageConfig = z.infer<typeof messageSchema>;
+export type SuiteConfig = z.infer<typeof suiteSchema>;
+export type RunnerConfig = z.infer<typeof runnerSchema>;
+export type DriftgateConfig = z.infer<typeof configSchema>;

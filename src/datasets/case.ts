@@ -1,0 +1,85 @@
+/**
+ * A case: one input plus optional reference, tags and metadata (SPEC "Vocabulary").
+ *
+ * Record shape (JSONL / JSON item / CSV row): `id`, `expected`, `tags`, `metadata`, `messages` and
+ * `vars` are reserved; when `vars` is absent every other field is a template variable.
+ */
+import { DatasetError, locate } from '../errors.js';
+import { canonicalHash } from '../util/hash.js';
+import type { ChatMessage } from '../providers/types.js';
+
+export interface Case {
+  /** Stable identity: the record's `id`, else `h-` + 12 hex of the input hash. */
+  readonly id: string;
+  readonly file: string;
+  readonly line: number;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly messages?: readonly ChatMessage[];
+  readonly expected?: unknown;
+  readonly tags: readonly string[];
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** Hash of what is sent (vars and messages); a baseline uses it to spot edited cases. */
+  readonly inputHash: string;
+}
+
+const RESERVED = new Set(['id', 'expected', 'tags', 'metadata', 'messages', 'vars']);
+const ROLES = new Set(['system', 'user', 'assistant']);
+
+export function toCase(record: unknown, file: string, line: number): Case {
+  const fail = (field: string | undefined, message: string): never => {
+    throw new DatasetError(locate(file, line, field, message));
+  };
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+    return fail(undefined, `expected an object per case, got ${Array.isArray(record) ? 'a list' : JSON.stringify(record)}`);
+  }
+  const r = record as Record<string, unknown>;
+
+  let vars: Record<string, unknown>;
+  if (r.vars !== undefined) {
+    if (r.vars === null || typeof r.vars !== 'object' || Array.isArray(r.vars)) return fail('vars', 'expected an object of template variables');
+    vars = { ...(r.vars as Record<string, unknown>) };
+  } else {
+    vars = Object.fromEntries(Object.entries(r).filter(([k]) => !RESERVED.has(k)));
+  }
+
+  let messages: ChatMessage[] | undefined;
+  if (r.messages !== undefined) {
+    if (!Array.isArray(r.messages) || r.messages.length === 0) return fail('messages', 'expected a non-empty list of {role, content}');
+    messages = r.messages.map((m, i) => {
+      const msg = m as Record<string, unknown> | null;
+      if (!msg || typeof msg !== 'object') return fail(`messages[${i}]`, 'expected {role, content}');
+      if (typeof msg.role !== 'string' || !ROLES.has(msg.role)) return fail(`messages[${i}].role`, `expected "system", "user" or "assistant", got ${JSON.stringify(msg.role)}`);
+      if (typeof msg.content !== 'string') return fail(`messages[${i}].content`, 'expected a string');
+      return { role: msg.role as ChatMessage['role'], content: msg.content };
+    });
+  }
+
+  let tags: string[] = [];
+  if (typeof r.tags === 'string') tags = r.tags.split(/[,;|]/).map((t) => t.trim()).filter(Boolean);
+  else if (Array.isArray(r.tags) && r.tags.every((t) => typeof t === 'string')) tags = r.tags as string[];
+  else if (r.tags !== undefined && r.tags !== null) return fail('tags', 'expected a list of strings or a comma-separated string');
+
+  let metadata: Record<string, unknown> = {};
+  if (r.metadata !== undefined && r.metadata !== null) {
+    if (typeof r.metadata !== 'object' || Array.isArray(r.metadata)) return fail('metadata', 'expected an object');
+    metadata = r.metadata as Record<string, unknown>;
+  }
+
+  const inputHash = canonicalHash({ vars, messages });
+  let id: string;
+  if (r.id === undefined || r.id === null || r.id === '') id = `h-${inputHash.slice(0, 12)}`;
+  else if (typeof r.id === 'string' || typeof r.id === 'number') id = String(r.id);
+  else return fail('id', 'expected a string or a number');
+
+  return {
+    id,
+    file,
+    line,
+    vars,
+    ...(messages ? { messages } : {}),
+    ...(r.expected !== undefined ? { expected: r.expected } : {}),
+    tags,
+    metadata,
+    inputHash,
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Typed errors. Each carries the process exit code the CLI should end with and a message written
+ * for a person (file, line, field, what was expected) — never a stack trace by default.
+ *
+ * Exit codes (SPEC "Command line"): 0 ok · 1 gate failed / drift · 2 bad input or config ·
+ * 3 run incomplete (errors over limit, budget hit, offline cache miss).
+ */
+export const ExitCode = {
+  Ok: 0,
+  GateFailed: 1,
+  BadInput: 2,
+  Incomplete: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class DriftgateError extends Error {
+  readonly exitCode: ExitCode;
+  constructor(message: string, exitCode: ExitCode) {
+    super(message);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}
+
+/** driftgate.yaml is missing, unparsable or fails validation. */
+export class ConfigError extends DriftgateError {
+  constructor(message: string) {
+    super(message, ExitCode.BadInput);
+  }
+}
+
+/** A dataset file, a prompt template or a case is malformed. */
+export class DatasetError extends DriftgateError {
+  constructor(message: string) {
+    super(message, ExitCode.BadInput);
+  }
+}
+
+/** Something in the environment is wrong before any work starts: a missing API key, a bad flag. */
+export class UsageError extends DriftgateError {
+  constructor(message: string) {
+    super(message, ExitCode.BadInput);
+  }
+}
+
+/** A run directory or journal cannot be read or resumed. */
+export class RunStateError extends DriftgateError {
+  constructor(message: string) {
+    super(message, ExitCode.BadInput);
+  }
+}
+
+/** Formats `file:line: field: message`, leaving out the parts that are unknown. */
+export function locate(file: string, line: number | undefined, field: string | undefined, message: string): string {
+  const where = line === undefined ? file : `${file}:${line}`;
+  return field ? `${where}: ${field}: ${message}` : `${where}: ${message}`;
+}

@@ -1,0 +1,65 @@
+/** What the runner asks of a model provider, independent of the SDK behind it. */
+
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+export interface ChatRequest {
+  readonly model: string;
+  readonly messages: readonly ChatMessage[];
+  /** Passed to the API as given (temperature, max_tokens, seed, ...). */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+export interface ChatResponse {
+  readonly text: string;
+  /** As the provider says it: `stop`, `length`, `end_turn`, `max_tokens`, `tool_calls`, ... */
+  readonly finishReason: string | null;
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+  /** The model id the provider reports having used; differs from the request for aliases. */
+  readonly providerModel: string | null;
+  /** OpenAI's backend configuration id; a change reveals a silent model update. */
+  readonly systemFingerprint: string | null;
+}
+
+export interface ChatProvider {
+  readonly name: string;
+  complete(request: ChatRequest): Promise<ChatResponse>;
+}
+
+export type FailureKind =
+  | 'rate_limit'
+  | 'server'
+  | 'timeout'
+  | 'connection'
+  | 'malformed'
+  | 'auth'
+  | 'bad_request'
+  | 'not_found'
+  | 'other';
+
+const RETRYABLE: ReadonlySet<FailureKind> = new Set(['rate_limit', 'server', 'timeout', 'connection', 'malformed']);
+
+/** A failed provider call, classified so the runner knows whether and when to retry. */
+export class ProviderCallError extends Error {
+  readonly retryable: boolean;
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly status?: number,
+    /** From `retry-after-ms` / `retry-after`, when the provider sent one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderCallError';
+    this.retryable = RETRYABLE.has(kind);
+  }
+}
+
+/** Adapters throw ProviderCallError for SDK errors; anything else is an unexpected failure of one call. */
+export function toProviderCallError(err: unknown): ProviderCallError {
+  if (err instanceof ProviderCallError) return err;
+  return new ProviderCallError('other', err instanceof Error ? err.message : String(err));
+}

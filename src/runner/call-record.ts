@@ -1,0 +1,51 @@
+/**
+ * One line of the run journal (`cases.jsonl`): one (suite, case, target, repeat) as it finished.
+ * This is the one result model every later stage and reporter reads.
+ */
+import type { FailureKind } from '../providers/types.js';
+
+export const JOURNAL_SCHEMA_VERSION = 1;
+
+export type CallFailureKind = FailureKind | 'cache_miss';
+
+export interface Score {
+  readonly name: string;
+  /** In [0, 1]. */
+  readonly value: number;
+  readonly pass?: boolean;
+  readonly reason?: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+  readonly error?: string;
+}
+
+export interface CallRecord {
+  readonly schemaVersion: typeof JOURNAL_SCHEMA_VERSION;
+  /** `suite/caseId/target/repeat`: unique within a run; resume skips ids already journaled ok. */
+  readonly itemId: string;
+  readonly suite: string;
+  readonly caseId: string;
+  readonly target: string;
+  readonly repeat: number;
+  /** Cache key of the request. */
+  readonly key: string;
+  /** Hash of the case's input, so a baseline can tell an edited case from an unchanged one. */
+  readonly inputHash: string;
+  readonly status: 'ok' | 'error';
+  readonly output: string | null;
+  readonly finishReason: string | null;
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+  /** Dollars the answer cost when it was produced (also for cache replays); null when unpriced. */
+  readonly costUsd: number | null;
+  readonly latencyMs: number | null;
+  /** The model asked for, and what the provider says it used. */
+  readonly model: string;
+  readonly providerModel: string | null;
+  readonly systemFingerprint: string | null;
+  /** True when replayed from the cache: nothing was paid for this line in this run. */
+  readonly cached: boolean;
+  readonly attempts: number;
+  readonly error?: { readonly kind: CallFailureKind; readonly message: string; readonly status?: number };
+  readonly scores: readonly Score[];
+  readonly finishedAt: string;
+}

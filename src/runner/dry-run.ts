@@ -1,0 +1,51 @@
+/**
+ * `--dry-run`: what a run would send and roughly what it would cost, without sending anything.
+ * Token counts are estimates (characters / 4; output from `max_tokens`, capped at 512).
+ */
+import type { PriceTable } from '../providers/pricing.js';
+import type { ResponseCache } from './cache.js';
+import { estimateInputTokens, OutputTokenEstimator } from './budget.js';
+import { priceOf } from './execute.js';
+import type { WorkItem } from './plan.js';
+
+export interface DryRunEstimate {
+  readonly calls: number;
+  readonly cached: number;
+  readonly toSend: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Null when some call's model has no known price. */
+  readonly costUsd: number | null;
+  readonly unpricedModels: readonly string[];
+}
+
+export function estimateDryRun(items: readonly WorkItem[], cache: ResponseCache | undefined, prices: PriceTable): DryRunEstimate {
+  const outputs = new OutputTokenEstimator();
+  let cached = 0;
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let cost = 0;
+  const unpriced = new Set<string>();
+  for (const item of items) {
+    if (cache?.has(item.key)) {
+      cached++;
+      continue;
+    }
+    const inTok = estimateInputTokens(item.request.messages);
+    const outTok = outputs.estimate(item.target, item.request.params);
+    inputTokens += inTok;
+    outputTokens += outTok;
+    const price = priceOf(item, prices);
+    if (price) cost += (inTok * price.input + outTok * price.output) / 1_000_000;
+    else unpriced.add(item.request.model);
+  }
+  return {
+    calls: items.length,
+    cached,
+    toSend: items.length - cached,
+    inputTokens: Math.round(inputTokens),
+    outputTokens: Math.round(outputTokens),
+    costUsd: unpriced.size > 0 ? null : cost,
+    unpricedModels: [...unpriced].sort(),
+  };
+}

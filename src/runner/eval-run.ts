@@ -1,0 +1,208 @@
+/**
+ * `driftgate eval`, as a function: config → suites → work items → executed calls → journal and
+ * run.json. The CLI only parses flags and prints; everything here is testable without a process.
+ */
+import path from 'node:path';
+import { UsageError, RunStateError, ExitCode } from '../errors.js';
+import { loadConfig } from '../config/load.js';
+import type { RunnerConfig } from '../config/schema.js';
+import { PriceTable } from '../providers/pricing.js';
+import { resolveCredentials } from '../providers/registry.js';
+import { ResponseCache } from './cache.js';
+import type { CallRecord } from './call-record.js';
+import { Budget } from './budget.js';
+import { estimateDryRun, type DryRunEstimate } from './dry-run.js';
+import { executeItems, priceOf } from './execute.js';
+import { JournalWriter, latestByItem, readJournal } from './journal.js';
+import { planCalls, prepareSuites, selectSuites, type WorkItem } from './plan.js';
+import { silentProgress, type Progress } from './progress.js';
+import { DEFAULT_RETRY_POLICY } from './retry.js';
+import {
+  JOURNAL_FILE,
+  RUN_SCHEMA_VERSION,
+  createRunDir,
+  findLatestIncompleteRun,
+  gitSha,
+  newRunId,
+  readRunMeta,
+  writeRunMeta,
+  type RunMeta,
+} from './run-dir.js';
+import { runTotals, summariseSuites } from './summary.js';
+
+export interface EvalOptions {
+  readonly configPath?: string;
+  readonly suites?: readonly string[];
+  readonly concurrency?: number;
+  readonly offline?: boolean;
+  readonly useCache?: boolean;
+  readonly maxCostUsd?: number;
+  readonly maxErrors?: number | string;
+  readonly timeoutMs?: number;
+  readonly dryRun?: boolean;
+  /** Directory that holds run directories (default `<config dir>/.driftgate/runs`). */
+  readonly outDir?: string;
+  /** A run id to resume, or true for the newest incomplete run. */
+  readonly resume?: string | true;
+  /** Overrides for the retry policy (tests use short delays). */
+  readonly retry?: Partial<Pick<RunnerConfig, 'max_retries' | 'retry_base_ms' | 'max_rate_limit_wait_ms'>>;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly progress?: Progress;
+}
+
+export interface EvalResult {
+  readonly exitCode: ExitCode;
+  readonly runId?: string;
+  readonly runDir?: string;
+  readonly meta?: RunMeta;
+  /** The latest record of every item in the run, in plan order. */
+  readonly records: readonly CallRecord[];
+  readonly incompleteReason?: string;
+  readonly dryRun?: DryRunEstimate;
+}
+
+export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
+  const env = options.env ?? process.env;
+  const loaded = await loadConfig(options.configPath);
+  const { config } = loaded;
+  const runner = config.runner;
+  const cache = new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache'));
+  const runsDir = path.resolve(options.outDir ?? path.join(loaded.rootDir, '.driftgate', 'runs'));
+  const useCache = options.useCache ?? true;
+  const offline = options.offline ?? false;
+  if (offline && !useCache) throw new UsageError('--offline and --no-cache contradict each other: offline replays from the cache only');
+  const prices = new PriceTable(config.pricing);
+
+  // Resume: reopen the run, keep its suite selection, skip what finished.
+  let resumeDir: string | undefined;
+  let previous: CallRecord[] = [];
+  let meta: RunMeta | undefined;
+  if (options.resume !== undefined) {
+    const runId = options.resume === true ? await findLatestIncompleteRun(runsDir) : options.resume;
+    if (!runId) throw new RunStateError(`--resume: no incomplete run under ${runsDir}`);
+    resumeDir = path.join(runsDir, runId);
+    meta = await readRunMeta(resumeDir);
+    if (meta.configHash !== loaded.hash) {
+      throw new RunStateError(`--resume ${runId}: ${path.basename(loaded.file)} changed since the run started; resuming would mix two configurations. Start a new run instead.`);
+    }
+    previous = await readJournal(path.join(resumeDir, JOURNAL_FILE));
+  }
+
+  const suites = selectSuites(loaded, meta ? meta.suites : options.suites);
+  const prepared = await prepareSuites(loaded, suites);
+  const items = planCalls(prepared, config.models);
+
+  if (options.dryRun) return { exitCode: ExitCode.Ok, records: [], dryRun: estimateDryRun(items, useCache ? cache : undefined, prices) };
+
+  const finished = latestByItem(previous);
+  const pending = items.filter((item) => finished.get(item.itemId)?.status !== 'ok');
+  if (!offline) precheck(pending, useCache ? cache : undefined, options.maxCostUsd, prices, env);
+
+  const now = new Date().toISOString();
+  let runDir: string;
+  if (meta && resumeDir) {
+    runDir = resumeDir;
+    meta.status = 'running';
+    delete meta.incompleteReason;
+    meta.resumedAt.push(now);
+    await writeRunMeta(runDir, meta);
+  } else {
+    meta = {
+      schemaVersion: RUN_SCHEMA_VERSION,
+      runId: newRunId(),
+      status: 'running',
+      command: 'eval',
+      configFile: path.relative(loaded.rootDir, loaded.file),
+      configHash: loaded.hash,
+      gitSha: await gitSha(loaded.rootDir),
+      suites: suites.map((s) => s.name),
+      models: Object.fromEntries(
+        [...new Set(suites.flatMap((s) => s.targets))].map((t) => {
+          const m = config.models[t];
+          return [t, { provider: m?.provider ?? '', model: m?.model ?? null, params: m?.params ?? {} }];
+        }),
+      ),
+      startedAt: now,
+      resumedAt: [],
+    };
+    runDir = await createRunDir(runsDir, meta);
+  }
+
+  const journal = await JournalWriter.open(path.join(runDir, JOURNAL_FILE));
+  const budget = new Budget(options.maxCostUsd);
+  let outcome;
+  try {
+    outcome = await executeItems(pending, {
+      concurrency: options.concurrency ?? runner.concurrency,
+      offline,
+      useCache,
+      retry: {
+        ...DEFAULT_RETRY_POLICY,
+        maxRetries: options.retry?.max_retries ?? runner.max_retries,
+        baseDelayMs: options.retry?.retry_base_ms ?? runner.retry_base_ms,
+        maxRateLimitWaitMs: options.retry?.max_rate_limit_wait_ms ?? runner.max_rate_limit_wait_ms,
+      },
+      timeoutMs: options.timeoutMs ?? runner.timeout_ms,
+      budget,
+      prices,
+      env,
+      cache,
+      journal,
+      progress: options.progress ?? silentProgress,
+    });
+  } finally {
+    await journal.close();
+  }
+
+  const latest = latestByItem([...previous, ...outcome.records]);
+  const records = items.map((item) => latest.get(item.itemId)).filter((r): r is CallRecord => r !== undefined);
+  const errors = records.filter((r) => r.status === 'error').length;
+  const allowedErrors = allowedErrorCount(options.maxErrors ?? runner.max_errors, items.length);
+
+  let incompleteReason: string | undefined;
+  if (outcome.skippedForBudget > 0) {
+    incompleteReason = `budget of $${options.maxCostUsd} reached: ${outcome.skippedForBudget} of ${items.length} calls not made (resume with: driftgate eval --resume ${meta.runId} --max-cost <more>)`;
+  } else if (outcome.firstCacheMiss) {
+    const miss = outcome.firstCacheMiss;
+    const misses = records.filter((r) => r.error?.kind === 'cache_miss').length;
+    incompleteReason = `--offline: ${misses} calls are not in the cache; first missing: suite ${miss.suite}, case "${miss.caseId}", target ${miss.target}, repeat ${miss.repeat} (key ${miss.key.slice(0, 16)}…)`;
+  } else if (errors > allowedErrors) {
+    incompleteReason = `${errors} of ${items.length} calls failed (allowed: ${allowedErrors}; see error records in ${JOURNAL_FILE}, raise runner.max_errors, or resume with --resume ${meta.runId})`;
+  }
+
+  meta.status = incompleteReason ? 'incomplete' : 'complete';
+  if (incompleteReason) meta.incompleteReason = incompleteReason;
+  meta.finishedAt = new Date().toISOString();
+  meta.totals = runTotals(records);
+  meta.summaries = summariseSuites(records, meta.suites);
+  await writeRunMeta(runDir, meta);
+
+  return {
+    exitCode: incompleteReason ? ExitCode.Incomplete : ExitCode.Ok,
+    runId: meta.runId,
+    runDir,
+    meta,
+    records,
+    ...(incompleteReason ? { incompleteReason } : {}),
+  };
+}
+
+/** Fails before any call when a call would need a missing key, or a price --max-cost cannot know. */
+function precheck(items: readonly WorkItem[], cache: ResponseCache | undefined, maxCostUsd: number | undefined, prices: PriceTable, env: NodeJS.ProcessEnv): void {
+  const checked = new Set<string>();
+  for (const item of items) {
+    if (checked.has(item.target) || cache?.has(item.key)) continue;
+    checked.add(item.target);
+    resolveCredentials(item.target, item.model, env);
+    if (maxCostUsd !== undefined && !priceOf(item, prices)) {
+      throw new UsageError(`--max-cost needs a price for model "${item.request.model}" (target ${item.target}): add it under pricing: in driftgate.yaml, as { input: <$ per 1M tokens>, output: <$ per 1M tokens> }`);
+    }
+  }
+}
+
+export function allowedErrorCount(limit: number | string, calls: number): number {
+  if (typeof limit === 'number') return limit;
+  const pct = Number.parseFloat(limit);
+  if (!limit.endsWith('%') || !Number.isFinite(pct)) throw new UsageError(`--max-errors: expected a count or a percentage such as "5%", got "${limit}"`);
+  return Math.floor((pct / 100) * calls);
+}

@@ -1,0 +1,68 @@
+/**
+ * The run journal: each finished call is appended as one JSON line the moment it finishes, so a
+ * killed run loses only calls in flight. Writes are serialised through one O_APPEND handle, one
+ * `write` per line; a reader ignores a torn last line (the only thing a kill can leave).
+ */
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { RunStateError } from '../errors.js';
+import { JOURNAL_SCHEMA_VERSION, type CallRecord } from './call-record.js';
+
+export class JournalWriter {
+  private queue: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly handle: FileHandle) {}
+
+  static async open(file: string): Promise<JournalWriter> {
+    return new JournalWriter(await open(file, 'a'));
+  }
+
+  append(record: CallRecord): Promise<void> {
+    const line = `${JSON.stringify(record)}\n`;
+    const next = this.queue.then(async () => {
+      await this.handle.write(line);
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.handle.close();
+  }
+}
+
+/** Records in file order. A later line for the same item supersedes an earlier one. */
+export async function readJournal(file: string): Promise<CallRecord[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const lines = text.split('\n');
+  const records: CallRecord[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.trim() === '') continue;
+    let record: CallRecord;
+    try {
+      record = JSON.parse(line) as CallRecord;
+    } catch {
+      if (i === lines.length - 1) break; // torn final line from a killed process: that call is redone
+      throw new RunStateError(`${file}:${i + 1}: journal line is not valid JSON`);
+    }
+    if (record.schemaVersion !== JOURNAL_SCHEMA_VERSION) {
+      throw new RunStateError(`${file}:${i + 1}: schemaVersion ${String(record.schemaVersion)} is not supported (expected ${JOURNAL_SCHEMA_VERSION})`);
+    }
+    records.push(record);
+  }
+  return records;
+}
+
+/** The latest record per item. */
+export function latestByItem(records: readonly CallRecord[]): Map<string, CallRecord> {
+  const latest = new Map<string, CallRecord>();
+  for (const r of records) latest.set(r.itemId, r);
+  return latest;
+}

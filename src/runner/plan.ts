@@ -1,0 +1,88 @@
+/**
+ * Loads each selected suite (dataset and prompt) and expands it into work items:
+ * cases × targets × repeats, each with the exact request and its cache key. Every case is rendered
+ * before any call is made, so a missing variable stops the run before anything is paid for.
+ */
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { ModelConfig, SuiteConfig } from '../config/schema.js';
+import { loadDataset } from '../datasets/load.js';
+import { loadPrompt, renderCaseMessages } from '../datasets/prompt.js';
+import type { Case } from '../datasets/case.js';
+import type { ChatMessage, ChatRequest } from '../providers/types.js';
+import { cacheKey, type CacheKeyInput } from './cache.js';
+
+/** A case with the messages rendered for it: exactly what is sent to every target. */
+export interface PreparedCase {
+  readonly case: Case;
+  readonly messages: readonly ChatMessage[];
+}
+
+export interface PreparedSuite {
+  readonly config: SuiteConfig;
+  readonly cases: readonly PreparedCase[];
+}
+
+export interface WorkItem {
+  readonly itemId: string;
+  readonly suite: string;
+  readonly caseId: string;
+  readonly inputHash: string;
+  readonly target: string;
+  readonly repeat: number;
+  readonly model: ModelConfig;
+  readonly request: ChatRequest;
+  readonly keyInput: CacheKeyInput;
+  readonly key: string;
+}
+
+export function selectSuites(loaded: LoadedConfig, names: readonly string[] | undefined): SuiteConfig[] {
+  const all = loaded.config.suites;
+  if (!names || names.length === 0) return all;
+  const unknown = names.filter((n) => !all.some((s) => s.name === n));
+  if (unknown.length > 0) {
+    throw new UsageError(`--suite ${unknown.join(', ')}: no such suite in ${path.basename(loaded.file)} (defined: ${all.map((s) => s.name).join(', ')})`);
+  }
+  return all.filter((s) => names.includes(s.name));
+}
+
+export async function prepareSuites(loaded: LoadedConfig, suites: readonly SuiteConfig[]): Promise<PreparedSuite[]> {
+  const prepared: PreparedSuite[] = [];
+  for (const [i, suite] of suites.entries()) {
+    const cases = await loadDataset(path.resolve(loaded.rootDir, suite.dataset), suite.dataset);
+    const index = loaded.config.suites.indexOf(suite);
+    const prompt = await loadPrompt(suite.prompt, loaded.rootDir, `${path.basename(loaded.file)} suites[${index >= 0 ? index : i}].prompt`);
+    // Render now: errors surface before any call, and the rendered messages are what is sent.
+    prepared.push({ config: suite, cases: cases.map((c) => ({ case: c, messages: renderCaseMessages(prompt, c) })) });
+  }
+  return prepared;
+}
+
+export function planCalls(prepared: readonly PreparedSuite[], models: Readonly<Record<string, ModelConfig>>): WorkItem[] {
+  const items: WorkItem[] = [];
+  for (const { config: suite, cases } of prepared) {
+    for (const { case: c, messages } of cases) {
+      for (const target of suite.targets) {
+        const model = models[target] as ModelConfig;
+        for (let repeat = 0; repeat < suite.repeats; repeat++) {
+          const request: ChatRequest = { model: model.model as string, messages, params: model.params ?? {} };
+          const keyInput: CacheKeyInput = { provider: model.provider, model: request.model, params: request.params, messages, sample: repeat };
+          items.push({
+            itemId: `${suite.name}/${c.id}/${target}/${repeat}`,
+            suite: suite.name,
+            caseId: c.id,
+            inputHash: c.inputHash,
+            target,
+            repeat,
+            model,
+            request,
+            keyInput,
+            key: cacheKey(keyInput),
+          });
+        }
+      }
+    }
+  }
+  return items;
+}

@@ -1,0 +1,61 @@
+/**
+ * Progress on stderr: a bar redrawn in place on a TTY, plain lines in CI (every 10% and at most
+ * every 10 s) so logs stay readable. `NO_COLOR` turns colour off.
+ */
+import type { CallRecord } from './call-record.js';
+
+export interface Progress {
+  start(total: number): void;
+  tick(record: CallRecord): void;
+  finish(): void;
+}
+
+export const silentProgress: Progress = { start() {}, tick() {}, finish() {} };
+
+export function createProgress(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Progress {
+  const tty = Boolean(stream.isTTY) && !env.CI;
+  const color = tty && !env.NO_COLOR;
+  let total = 0;
+  let done = 0;
+  let errors = 0;
+  let cached = 0;
+  let spent = 0;
+  let lastDecile = -1;
+  let lastLineAt = 0;
+  const started = Date.now();
+
+  const status = (): string => {
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    return `${done}/${total} calls · ${cached} cached · ${errors} errors · $${spent.toFixed(4)} spent · ${secs}s`;
+  };
+  const draw = (): void => {
+    const width = 24;
+    const filled = total === 0 ? width : Math.round((done / total) * width);
+    const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+    const errText = color && errors > 0 ? `\u001b[31m${status()}\u001b[0m` : status();
+    stream.write(`\r${bar} ${errText}\u001b[K`);
+  };
+  return {
+    start(n) {
+      total = n;
+      if (tty) draw();
+      else stream.write(`driftgate: ${n} calls to make\n`);
+    },
+    tick(record) {
+      done++;
+      if (record.status === 'error') errors++;
+      if (record.cached) cached++;
+      else spent += record.costUsd ?? 0;
+      if (tty) return draw();
+      const decile = total === 0 ? 10 : Math.floor((done / total) * 10);
+      if (decile > lastDecile || Date.now() - lastLineAt > 10_000) {
+        lastDecile = decile;
+        lastLineAt = Date.now();
+        stream.write(`driftgate: ${status()}\n`);
+      }
+    },
+    finish() {
+      if (tty) stream.write('\n');
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * A run directory: `.driftgate/runs/<runId>/` with `run.json` (metadata and summaries, rewritten
+ * atomically) and `cases.jsonl` (the journal). A run whose `run.json` still says `running` was
+ * interrupted and can be resumed.
+ */
+import { readdir, readFile, mkdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { RunStateError } from '../errors.js';
+import { writeJsonAtomic } from '../util/atomic-write.js';
+import type { SuiteSummary, RunTotals } from './summary.js';
+
+export const RUN_SCHEMA_VERSION = 1;
+
+export interface RunMeta {
+  readonly schemaVersion: typeof RUN_SCHEMA_VERSION;
+  readonly runId: string;
+  status: 'running' | 'complete' | 'incomplete';
+  incompleteReason?: string;
+  readonly command: 'eval';
+  readonly configFile: string;
+  readonly configHash: string;
+  readonly gitSha: string | null;
+  readonly suites: readonly string[];
+  /** Per target: provider, model, params. Never credentials or base URLs (they may embed them). */
+  readonly models: Readonly<Record<string, { provider: string; model: string | null; params: Readonly<Record<string, unknown>> }>>;
+  readonly startedAt: string;
+  resumedAt: string[];
+  finishedAt?: string;
+  totals?: RunTotals;
+  summaries?: SuiteSummary[];
+}
+
+export const RUN_FILE = 'run.json';
+export const JOURNAL_FILE = 'cases.jsonl';
+
+/** `20261122T190131Z-3fa2c1`: sortable by start time, unique across processes. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function createRunDir(runsDir: string, meta: RunMeta): Promise<string> {
+  const dir = path.join(runsDir, meta.runId);
+  await mkdir(dir, { recursive: true });
+  await writeRunMeta(dir, meta);
+  return dir;
+}
+
+export async function writeRunMeta(dir: string, meta: RunMeta): Promise<void> {
+  await writeJsonAtomic(path.join(dir, RUN_FILE), meta);
+}
+
+export async function readRunMeta(dir: string): Promise<RunMeta> {
+  const file = path.join(dir, RUN_FILE);
+  let meta: RunMeta;
+  try {
+    meta = JSON.parse(await readFile(file, 'utf8')) as RunMeta;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new RunStateError(code === 'ENOENT' ? `${dir}: not a run directory (no ${RUN_FILE})` : `${file}: not valid JSON`);
+  }
+  if (meta.schemaVersion !== RUN_SCHEMA_VERSION) {
+    throw new RunStateError(`${file}: schemaVersion ${String(meta.schemaVersion)} is not supported by this driftgate (expected ${RUN_SCHEMA_VERSION}); upgrade driftgate`);
+  }
+  return meta;
+}
+
+/** The newest run (by id, which sorts by start time) whose status is not `complete`. */
+export async function findLatestIncompleteRun(runsDir: string): Promise<string | undefined> {
+  let names: string[];
+  try {
+    names = await readdir(runsDir);
+  } catch {
+    return undefined;
+  }
+  for (const name of names.sort().reverse()) {
+    try {
+      const meta = await readRunMeta(path.join(runsDir, name));
+      if (meta.status !== 'complete') return name;
+    } catch {
+      // not a run directory; skip
+    }
+  }
+  return undefined;
+}
+
+export async function gitSha(cwd: string): Promise<string | null> {
+  try {
+    const { stdout } = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd, timeout: 5000 });
+    return stdout.trim() || null;
+  } catch {
+    return null;
+  }
+}

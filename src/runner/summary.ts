@@ -1,0 +1,121 @@
+/**
+ * Per-suite, per-target summaries of a run's journal: calls, errors, tokens, dollars, latency, and
+ * the model ids the provider reported. Means carry 95% intervals over cases (repeats averaged
+ * within a case first, so cases are the independent units).
+ */
+import { clusterMeans, meanInterval } from '../stats/mean-interval.js';
+import { quantile } from '../stats/quantile.js';
+import type { CallRecord } from './call-record.js';
+
+export interface MetricSummary {
+  /** e.g. `cost_per_call`, `latency_ms`. */
+  readonly metric: string;
+  readonly n: number;
+  readonly mean: number;
+  readonly ci: readonly [number, number] | null;
+}
+
+export interface TargetSummary {
+  readonly target: string;
+  readonly model: string;
+  /** Distinct provider-reported model ids and system fingerprints (a change reveals a silent update). */
+  readonly providerModels: readonly string[];
+  readonly systemFingerprints: readonly string[];
+  readonly cases: number;
+  readonly calls: number;
+  readonly errors: number;
+  readonly cached: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Total dollars of the answers (null when any answer is unpriced). */
+  readonly costUsd: number | null;
+  readonly latencyP50Ms: number | null;
+  readonly latencyP95Ms: number | null;
+  readonly metrics: readonly MetricSummary[];
+}
+
+export interface SuiteSummary {
+  readonly suite: string;
+  readonly targets: readonly TargetSummary[];
+}
+
+export interface RunTotals {
+  readonly calls: number;
+  readonly errors: number;
+  readonly cached: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Dollars paid in this run (cache replays cost nothing). */
+  readonly spentUsd: number;
+  /** Dollars the answers cost when produced; null when any is unpriced. */
+  readonly costUsd: number | null;
+}
+
+export function summariseSuites(records: readonly CallRecord[], suiteOrder: readonly string[]): SuiteSummary[] {
+  const bySuite = groupBy(records, (r) => r.suite);
+  return suiteOrder
+    .filter((s) => bySuite.has(s))
+    .map((suite) => {
+      const byTarget = groupBy(bySuite.get(suite) ?? [], (r) => r.target);
+      return { suite, targets: [...byTarget].map(([target, rs]) => summariseTarget(target, rs)) };
+    });
+}
+
+function summariseTarget(target: string, records: readonly CallRecord[]): TargetSummary {
+  const ok = records.filter((r) => r.status === 'ok');
+  const latencies = ok.map((r) => r.latencyMs).filter((v): v is number => v !== null);
+  const priced = ok.every((r) => r.costUsd !== null);
+  return {
+    target,
+    model: records[0]?.model ?? '',
+    providerModels: distinct(ok.map((r) => r.providerModel)),
+    systemFingerprints: distinct(ok.map((r) => r.systemFingerprint)),
+    cases: new Set(records.map((r) => r.caseId)).size,
+    calls: records.length,
+    errors: records.length - ok.length,
+    cached: records.filter((r) => r.cached).length,
+    inputTokens: sum(ok.map((r) => r.inputTokens ?? 0)),
+    outputTokens: sum(ok.map((r) => r.outputTokens ?? 0)),
+    costUsd: priced ? sum(ok.map((r) => r.costUsd ?? 0)) : null,
+    latencyP50Ms: latencies.length ? quantile(latencies, 0.5) : null,
+    latencyP95Ms: latencies.length ? quantile(latencies, 0.95) : null,
+    metrics: [
+      ...(priced ? [perCaseMetric('cost_per_call', ok, (r) => r.costUsd)] : []),
+      perCaseMetric('latency_ms', ok, (r) => r.latencyMs),
+      perCaseMetric('output_tokens', ok, (r) => r.outputTokens),
+    ].filter((m) => m.n > 0),
+  };
+}
+
+function perCaseMetric(metric: string, records: readonly CallRecord[], value: (r: CallRecord) => number | null): MetricSummary {
+  const byCase = groupBy(records.filter((r) => value(r) !== null), (r) => r.caseId);
+  const m = meanInterval(clusterMeans([...byCase.values()].map((rs) => rs.map((r) => value(r) as number))));
+  return { metric, n: m.n, mean: m.mean, ci: m.ci };
+}
+
+export function runTotals(records: readonly CallRecord[]): RunTotals {
+  const ok = records.filter((r) => r.status === 'ok');
+  return {
+    calls: records.length,
+    errors: records.length - ok.length,
+    cached: records.filter((r) => r.cached).length,
+    inputTokens: sum(ok.map((r) => r.inputTokens ?? 0)),
+    outputTokens: sum(ok.map((r) => r.outputTokens ?? 0)),
+    spentUsd: sum(ok.filter((r) => !r.cached).map((r) => r.costUsd ?? 0)),
+    costUsd: ok.every((r) => r.costUsd !== null) ? sum(ok.map((r) => r.costUsd ?? 0)) : null,
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+const distinct = (xs: readonly (string | null)[]): string[] => [...new Set(xs.filter((x): x is string => x !== null))].sort();

@@ -1,0 +1,46 @@
+/**
+ * Confidence interval of a mean: mean ± t₁₋α/₂,ₙ₋₁ · s/√n (the CLT interval with Student's t
+ * critical value, which matters for the small n of golden datasets).
+ *
+ * With repeats, observations of one case are not independent: average them within the case first
+ * (`clusterMeans`) and treat cases as the independent units — for equal repeats per case this is
+ * exactly the cluster-robust interval.
+ */
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+
+export interface MeanInterval {
+  readonly n: number;
+  readonly mean: number;
+  /** Sample standard deviation (n − 1). */
+  readonly sd: number;
+  readonly se: number;
+  /** Null when n < 2: one observation has no spread to measure. */
+  readonly ci: readonly [number, number] | null;
+}
+
+export function meanInterval(values: readonly number[], confidence = 0.95): MeanInterval {
+  const n = values.length;
+  if (n === 0) return { n, mean: Number.NaN, sd: Number.NaN, se: Number.NaN, ci: null };
+  let sum = 0;
+  for (const v of values) sum += v;
+  const mean = sum / n;
+  if (n < 2) return { n, mean, sd: Number.NaN, se: Number.NaN, ci: null };
+  let ss = 0;
+  for (const v of values) ss += (v - mean) ** 2;
+  const sd = Math.sqrt(ss / (n - 1));
+  const se = sd / Math.sqrt(n);
+  const t = tQuantile(1 - (1 - confidence) / 2, n - 1);
+  return { n, mean, sd, se, ci: [mean - t * se, mean + t * se] };
+}
+
+/** Averages the values of each cluster (e.g. the repeats of one case). */
+export function clusterMeans(clusters: Iterable<readonly number[]>): number[] {
+  const out: number[] = [];
+  for (const values of clusters) {
+    if (values.length === 0) continue;
+    let sum = 0;
+    for (const v of values) sum += v;
+    out.push(sum / values.length);
+  }
+  return out;
+}

@@ -1,0 +1,9 @@
+// @stdlib ships its declarations under docs/types, which NodeNext resolution does not find.
+declare module '@stdlib/stats-base-dists-t-quantile' {
+  /** Quantile function of Student's t with `v` degrees of freedom. */
+  export default function quantile(p: number, v: number): number;
+}
+declare module '@stdlib/stats-base-dists-normal-quantile' {
+  /** Quantile function of the normal distribution N(mu, sigma²). */
+  export default function quantile(p: number, mu: number, sigma: number): number;
+}
