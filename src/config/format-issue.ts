@@ -71,7 +71,13 @@ export function describeIssue(issue: z.core.$ZodIssue): { path: ConfigPath; mess
       return { path, message: `${describeValue(input)} matches none of the accepted forms` };
     }
     case 'too_small':
-    case 'too_big':
+    case 'too_big': {
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const word = issue.code === 'too_small' ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than';
+      const unit = issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : '';
+      const got = issue.origin === 'array' || issue.origin === 'string' ? '' : `, got ${describeValue(input)}`;
+      return { path, message: `expected ${word} ${String(bound)}${unit}${got}` };
+    }
     case 'invalid_format':
     case 'not_multiple_of':
     case 'custom':

@@ -54,7 +54,10 @@ export async function* readCsv(file: string, displayName = file): AsyncGenerator
   } catch (err) {
     if (err instanceof CsvError) {
       const line = (err as CsvError & { lines?: number }).lines;
-      throw new DatasetError(locate(displayName, line, undefined, err.message.replace(/^Invalid Record Length: /, '')));
+      const message = err.message
+        .replace(/^Invalid Record Length: /, '')
+        .replace(/^columns length is (\d+), got (\d+) on line \d+$/, 'expected $1 fields as in the header row, got $2');
+      throw new DatasetError(locate(displayName, line, undefined, message));
     }
     throw err;
   }

@@ -4,11 +4,15 @@
  * scheduled (the run ends incomplete, exit 3, with everything done so far kept and resumable).
  *
  * Estimates: input tokens ≈ characters / 4 + 4 per message (the usual rule of thumb for English
- * with OpenAI and Anthropic tokenizers); output tokens = the mean seen so far for the target, or
- * `max_tokens` (capped at 512) until five answers have been seen.
+ * with OpenAI and Anthropic tokenizers); output tokens = the mean seen so far for the target once
+ * five answers have been seen; before that `max_tokens` when set (a true upper bound), else 256.
+ * Set `max_tokens` for budgets that must hold from the first call.
  */
 import type { PriceConfig } from '../config/schema.js';
 import type { ChatMessage } from '../providers/types.js';
+
+/** Output tokens assumed per call before any answer is seen, when max_tokens is not set. */
+export const DEFAULT_OUTPUT_TOKENS = 256;
 
 export function estimateInputTokens(messages: readonly ChatMessage[]): number {
   let chars = 0;
@@ -30,8 +34,8 @@ export class OutputTokenEstimator {
   estimate(target: string, params: Readonly<Record<string, unknown>>): number {
     const s = this.seen.get(target);
     if (s && s.n >= 5) return s.sum / s.n;
-    const cap = Number(params.max_tokens ?? params.max_completion_tokens ?? 512);
-    return Number.isFinite(cap) ? Math.min(cap, 512) : 512;
+    const cap = Number(params.max_tokens ?? params.max_completion_tokens);
+    return Number.isFinite(cap) && cap > 0 ? cap : DEFAULT_OUTPUT_TOKENS;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `--dry-run`: what a run would send and roughly what it would cost, without sending anything.
- * Token counts are estimates (characters / 4; output from `max_tokens`, capped at 512).
+ * Token counts are estimates (characters / 4; output from `max_tokens`, else 256 per call).
  */
 import type { PriceTable } from '../providers/pricing.js';
 import type { ResponseCache } from './cache.js';

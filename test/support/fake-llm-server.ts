@@ -34,6 +34,8 @@ export interface FakeServerOptions {
   reportedModel?: (requested: string) => string;
   systemFingerprint?: string | null;
   embeddingDimensions?: number;
+  /** retry-after for scripted 429s (rate-limit 429s say when the next token arrives). Default 50 ms. */
+  retryAfterMs?: number;
 }
 
 export interface LoggedRequest {
@@ -170,7 +172,7 @@ export class FakeLlmServer {
         return;
       case '429': {
         this.rateLimited++;
-        const ms = Math.max(1, Math.ceil(wait ?? 50));
+        const ms = Math.max(1, Math.ceil(wait ?? this.options.retryAfterMs ?? 50));
         return send(res, 429, errorBody(api, 'rate_limit', 'Rate limit reached'), {
           'retry-after': String(Math.ceil(ms / 1000)),
           'retry-after-ms': String(ms),
