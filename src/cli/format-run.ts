@@ -1,4 +1,5 @@
 /** The terminal summary of an eval run: one row per suite and target. */
+import path from 'node:path';
 import type { RunMeta } from '../runner/run-dir.js';
 import type { DryRunEstimate } from '../runner/dry-run.js';
 import { renderTable } from './table.js';
@@ -41,7 +42,7 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
     totals
       ? `total: ${int(totals.calls)} calls (${int(totals.cached)} from cache, ${int(totals.errors)} errors) · answers worth ${formatUsd(totals.costUsd)} · spent now ${formatUsd(totals.spentUsd)}`
       : '',
-    `results: ${runDir}`,
+    `results: ${path.relative(process.cwd(), runDir) || '.'}`,
   ];
   if (meta.incompleteReason) lines.push('', `incomplete: ${meta.incompleteReason}`);
   return lines.join('\n');

@@ -6,20 +6,29 @@
  */
 export class Cooldown {
   private until = 0;
+  private lastPause = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly random: () => number = Math.random,
+  ) {}
 
   /** Pauses all callers for at least `ms` from now. */
   extend(ms: number): void {
     this.until = Math.max(this.until, this.now() + ms);
+    this.lastPause = ms;
   }
 
-  /** Resolves once no pause is in force (re-checking: another 429 may extend it meanwhile). */
+  /**
+   * Resolves once no pause is in force (re-checking: another 429 may extend it meanwhile). Callers
+   * released by one pause wake spread over half its length, so they do not all hit the limit in
+   * the same millisecond and earn another round of 429s together.
+   */
   async wait(): Promise<void> {
     for (;;) {
       const remaining = this.until - this.now();
       if (remaining <= 0) return;
-      await sleep(remaining);
+      await sleep(remaining + this.random() * Math.min(this.lastPause, 2_000) * 0.5);
     }
   }
 }

@@ -1,14 +1,18 @@
 /**
  * The run journal: each finished call is appended as one JSON line the moment it finishes, so a
- * killed run loses only calls in flight. Writes are serialised through one O_APPEND handle, one
- * `write` per line; a reader ignores a torn last line (the only thing a kill can leave).
+ * killed run loses only calls in flight. Writes go through one O_APPEND handle; lines that finish
+ * while a write is in progress are written together by the next one (at high concurrency one
+ * syscall per line costs more than the calls themselves). A reader ignores a torn last line (the
+ * only thing a kill can leave).
  */
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { RunStateError } from '../errors.js';
 import { JOURNAL_SCHEMA_VERSION, type CallRecord } from './call-record.js';
 
 export class JournalWriter {
-  private queue: Promise<void> = Promise.resolve();
+  private pending: string[] = [];
+  private flushed: Promise<void> | undefined;
+  private writing: Promise<void> = Promise.resolve();
 
   private constructor(private readonly handle: FileHandle) {}
 
@@ -16,17 +20,22 @@ export class JournalWriter {
     return new JournalWriter(await open(file, 'a'));
   }
 
+  /** Resolves once the line is in the file (in the kernel: it survives a kill -9 of this process). */
   append(record: CallRecord): Promise<void> {
-    const line = `${JSON.stringify(record)}\n`;
-    const next = this.queue.then(async () => {
-      await this.handle.write(line);
+    this.pending.push(`${JSON.stringify(record)}\n`);
+    // One batch waits behind the write in progress; every line appended meanwhile joins it.
+    this.flushed ??= this.writing.then(async () => {
+      const batch = this.pending.join('');
+      this.pending = [];
+      this.flushed = undefined;
+      await this.handle.write(batch);
     });
-    this.queue = next.catch(() => undefined);
-    return next;
+    this.writing = this.flushed.catch(() => undefined);
+    return this.flushed;
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    await this.writing;
     await this.handle.close();
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Progress on stderr: a bar redrawn in place on a TTY, plain lines in CI (every 10% and at most
- * every 10 s) so logs stay readable. `NO_COLOR` turns colour off.
+ * Progress on stderr: a bar redrawn in place on a TTY; in CI, plain lines — at each further 10% but
+ * no more than one per 2 s, at least one per 10 s while work goes on, and a final one — so logs
+ * stay readable. `NO_COLOR` turns colour off.
  */
 import type { CallRecord } from './call-record.js';
 
@@ -21,8 +22,8 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, env:
   let cached = 0;
   let spent = 0;
   let lastDecile = -1;
-  let lastLineAt = 0;
   const started = Date.now();
+  let lastLineAt = started;
 
   const status = (): string => {
     const secs = ((Date.now() - started) / 1000).toFixed(1);
@@ -48,7 +49,8 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, env:
       else spent += record.costUsd ?? 0;
       if (tty) return draw();
       const decile = total === 0 ? 10 : Math.floor((done / total) * 10);
-      if (decile > lastDecile || Date.now() - lastLineAt > 10_000) {
+      const since = Date.now() - lastLineAt;
+      if ((decile > lastDecile && since >= 2_000) || since >= 10_000) {
         lastDecile = decile;
         lastLineAt = Date.now();
         stream.write(`driftgate: ${status()}\n`);
@@ -56,6 +58,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, env:
     },
     finish() {
       if (tty) stream.write('\n');
+      else if (total > 0) stream.write(`driftgate: ${status()}\n`);
     },
   };
 }

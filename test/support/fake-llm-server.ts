@@ -21,7 +21,8 @@ export interface ChatCall {
 }
 
 export interface FakeServerOptions {
-  latencyMs?: number;
+  /** Fixed, or drawn per request. */
+  latencyMs?: number | (() => number);
   rateLimit?: { requestsPerMinute: number; burst?: number };
   /** Probabilities in [0, 1] per request, drawn from a seeded generator. */
   errorRate?: number;
@@ -151,15 +152,18 @@ export class FakeLlmServer {
     } catch {
       return send(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error' } });
     }
-    this.requestCount++;
     const path = (req.url ?? '').split('?')[0] ?? '';
+    // Out-of-band counters for a server running in another process (benchmarks); not counted.
+    if (path === '/__stats') return send(res, 200, { requestCount: this.requestCount, rateLimited: this.rateLimited });
+    this.requestCount++;
     const api = path.endsWith('/messages') ? 'anthropic' : 'openai';
     let behaviour = this.pick();
     const wait = behaviour === 'ok' ? this.takeToken() : undefined;
     if (wait !== undefined) behaviour = '429';
     this.requests.push({ path, headers: req.headers, body, behaviour });
 
-    if (this.options.latencyMs) await delay(this.options.latencyMs);
+    const latency = typeof this.options.latencyMs === 'function' ? this.options.latencyMs() : this.options.latencyMs;
+    if (latency) await delay(latency);
     switch (behaviour) {
       case 'hang':
         return; // never answers: the client's timeout must fire

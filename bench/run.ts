@@ -1,0 +1,171 @@
+/**
+ * `npm run bench`: runner figures, printed and written to bench/results.json. Nothing here is
+ * asserted: machines are noisy, so figures are ratios within one run, recorded for people to read.
+ *
+ * 1. overhead: 2,000 calls at concurrency 50 against a server with 50 ms latency; wall ÷ ideal,
+ *    ideal = 2,000 / 50 × 50 ms = 2 s (target ≤ 1.15); peak RSS of this process. Measured on a
+ *    cold process (what a user's run sees: SDK loading, JIT warm-up, new connections) and again
+ *    warm, beside the same 2,000 calls through the bare `openai` SDK, so the runner's own share
+ *    (cache, journal, scheduling) is visible apart from the SDK's and the server's.
+ * 2. rate limits: 1,000 calls against a server limited to 1,200 requests/minute (no burst); all
+ *    complete with no error records; wall ÷ (1,000 / 1,200 min = 50 s) (target ≤ 1.15).
+ * 3. cached re-run of the 2,000 calls of (1): requests reaching the server (target 0).
+ * 4. cold start of `driftgate --help`: median of 10 runs (target ≤ 200 ms).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pLimit from 'p-limit';
+import { runEval } from '../src/runner/eval-run.js';
+import type { FakeServerOptions } from '../test/support/fake-llm-server.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+async function startServer(options: FakeServerOptions): Promise<{ url: string; stats: () => Promise<{ requestCount: number; rateLimited: number }>; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/server-process.ts'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      const m = /READY (\S+)/.exec(d.toString());
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return {
+    url,
+    stats: async () => (await (await fetch(`${url}/__stats`)).json()) as { requestCount: number; rateLimited: number },
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+async function project(n: number, baseURL: string, concurrency: number): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'driftgate-bench-'));
+  await mkdir(dir, { recursive: true });
+  const cases = Array.from({ length: n }, (_, i) => JSON.stringify({ id: `c${i}`, question: `Benchmark question ${i}: how do I reset my password?` })).join('\n');
+  await writeFile(path.join(dir, 'd.jsonl'), `${cases}\n`);
+  await writeFile(path.join(dir, 'p.md'), 'Customer: {{question}}');
+  await writeFile(
+    path.join(dir, 'driftgate.yaml'),
+    `version: 1
+models:
+  current: { provider: openai, model: gpt-4o-mini, baseURL: ${baseURL}/v1, params: { temperature: 0 } }
+runner: { concurrency: ${concurrency} }
+suites:
+  - { name: bench, dataset: d.jsonl, prompt: p.md, targets: [current] }
+`,
+  );
+  return dir;
+}
+
+const env = { OPENAI_API_KEY: 'sk-bench-not-a-real-key' };
+const round = (x: number, d = 3) => Number(x.toFixed(d));
+
+async function bareSdk(url: string): Promise<number> {
+  const { default: OpenAI } = await import('openai');
+  const client = new OpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: `${url}/v1`, maxRetries: 0 });
+  const limit = pLimit(50);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 2000 }, (_, i) =>
+      limit(() => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Customer: Benchmark question ${i}` }] })),
+    ),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+async function overheadAndCache() {
+  const server = await startServer({ latencyMs: 50 });
+  try {
+    const dir = await project(2000, server.url, 50);
+    const started = performance.now();
+    const cold = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
+    const wall = (performance.now() - started) / 1000;
+    const afterCold = (await server.stats()).requestCount;
+    const warmDir = await project(2000, server.url, 50);
+    const warmStarted = performance.now();
+    await runEval({ configPath: path.join(warmDir, 'driftgate.yaml'), env });
+    const warmRunnerWall = (performance.now() - warmStarted) / 1000;
+    const sdkWall = await bareSdk(server.url);
+    const beforeCached = (await server.stats()).requestCount;
+    const cachedStarted = performance.now();
+    const warm = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
+    const cachedWall = (performance.now() - cachedStarted) / 1000;
+    const afterCached = (await server.stats()).requestCount;
+    return {
+      overhead: {
+        calls: 2000,
+        concurrency: 50,
+        serverLatencyMs: 50,
+        idealSeconds: 2,
+        target: '<= 1.15',
+        coldProcess: { wallSeconds: round(wall), ratio: round(wall / 2) },
+        warm: { wallSeconds: round(warmRunnerWall), ratio: round(warmRunnerWall / 2) },
+        bareSdkWarm: { wallSeconds: round(sdkWall), ratio: round(sdkWall / 2) },
+        runnerShareOfWarmWall: round((warmRunnerWall - sdkWall) / warmRunnerWall),
+        errorRecords: cold.records.filter((r) => r.status === 'error').length,
+        requests: afterCold,
+        peakRssMB: round(process.resourceUsage().maxRSS / 1024, 1),
+      },
+      cachedRerun: { calls: 2000, requestsReachingServer: afterCached - beforeCached, cachedRecords: warm.records.filter((r) => r.cached).length, wallSeconds: round(cachedWall), target: 0 },
+    };
+  } finally {
+    server.stop();
+  }
+}
+
+async function rateLimited() {
+  const server = await startServer({ rateLimit: { requestsPerMinute: 1200, burst: 1 } });
+  try {
+    const dir = await project(1000, server.url, 8);
+    const started = performance.now();
+    const result = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env, useCache: false });
+    const wall = (performance.now() - started) / 1000;
+    const stats = await server.stats();
+    return {
+      calls: 1000,
+      limitPerMinute: 1200,
+      concurrency: 8,
+      completed: result.records.filter((r) => r.status === 'ok').length,
+      errorRecords: result.records.filter((r) => r.status === 'error').length,
+      responses429: stats.rateLimited,
+      wallSeconds: round(wall),
+      idealSeconds: 50,
+      ratio: round(wall / 50),
+      target: '<= 1.15',
+    };
+  } finally {
+    server.stop();
+  }
+}
+
+function coldStart() {
+  const main = path.join(root, 'lib/cli/main.js');
+  const times: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const started = performance.now();
+    const r = spawnSync(process.execPath, [main, '--help'], { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error('driftgate --help failed; run npm run build first');
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { runs: 10, medianMs: round(((times[4] as number) + (times[5] as number)) / 2, 1), minMs: round(times[0] as number, 1), maxMs: round(times[9] as number, 1), target: '<= 200' };
+}
+
+const startup = coldStart();
+console.log('cold start', startup);
+const { overhead, cachedRerun } = await overheadAndCache();
+console.log('overhead', overhead);
+console.log('cached re-run', cachedRerun);
+const rate = await rateLimited();
+console.log('rate limits', rate);
+
+const results = {
+  schemaVersion: 1,
+  measuredAt: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
+  runner: { overhead, rateLimits: rate, cachedRerun, coldStartHelp: startup },
+};
+writeFileSync(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('wrote bench/results.json');

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { PriceTable, costUsd } from '../src/providers/pricing.js';
+import { retryAfterMs } from '../src/providers/classify-error.js';
+import { backoffDelay, DEFAULT_RETRY_POLICY } from '../src/runner/retry.js';
+import { Cooldown } from '../src/runner/cooldown.js';
+import { Budget, estimateInputTokens, OutputTokenEstimator } from '../src/runner/budget.js';
+import { cacheKey } from '../src/runner/cache.js';
+import { scrubSecrets, registerSecret } from '../src/util/secrets.js';
+import { canonicalJson } from '../src/util/hash.js';
+import { allowedErrorCount } from '../src/runner/eval-run.js';
+
+describe('pricing', () => {
+  const table = new PriceTable({ 'my-llama': { input: 0.1, output: 0.2 } });
+  it('prices dated snapshots as their family, without confusing gpt-4o with gpt-4o-mini', () => {
+    expect(table.lookup('gpt-4o-2024-08-06')).toEqual({ input: 2.5, output: 10 });
+    expect(table.lookup('gpt-4o-mini-2024-07-18')).toEqual({ input: 0.15, output: 0.6 });
+    expect(table.lookup('claude-haiku-4-5-20251001')).toEqual({ input: 1, output: 5 });
+    expect(table.lookup('my-llama')).toEqual({ input: 0.1, output: 0.2 });
+    expect(table.lookup('unknown-model')).toBeUndefined();
+  });
+  it('computes dollars from tokens: 1M in + 1M out of gpt-4o = $12.50', () => {
+    expect(costUsd(table.lookup('gpt-4o'), 1_000_000, 1_000_000)).toBe(12.5);
+    expect(costUsd(undefined, 10, 10)).toBeNull();
+  });
+});
+
+describe('retry timing', () => {
+  it('reads retry-after-ms, retry-after seconds and HTTP dates', () => {
+    expect(retryAfterMs(new Headers({ 'retry-after-ms': '1500', 'retry-after': '9' }))).toBe(1500);
+    expect(retryAfterMs(new Headers({ 'retry-after': '2' }))).toBe(2000);
+    const now = Date.parse('2026-11-22T10:00:00Z');
+    expect(retryAfterMs(new Headers({ 'retry-after': 'Sun, 22 Nov 2026 10:00:03 GMT' }), now)).toBe(3000);
+    expect(retryAfterMs(new Headers({}))).toBeUndefined();
+  });
+  it('backs off exponentially within [d/2, d], capped', () => {
+    const p = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
+    expect(backoffDelay(1, p, () => 0)).toBe(50);
+    expect(backoffDelay(1, p, () => 1)).toBe(100);
+    expect(backoffDelay(3, p, () => 1)).toBe(400);
+    expect(backoffDelay(10, p, () => 1)).toBe(1000);
+  });
+  it('a cooldown holds every waiter until it has passed', async () => {
+    const c = new Cooldown();
+    c.extend(120);
+    const started = Date.now();
+    await Promise.all([c.wait(), c.wait()]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(110);
+  });
+});
+
+describe('budget', () => {
+  it('refuses the call that would exceed the cap, counting calls in flight, and then everything after', () => {
+    const b = new Budget(1);
+    expect(b.tryReserve(0.4)).toBe(true);
+    expect(b.tryReserve(0.4)).toBe(true);
+    expect(b.tryReserve(0.4)).toBe(false);
+    expect(b.tryReserve(0.01)).toBe(false); // once refused, nothing new is scheduled
+    b.settle(0.4, 0.3);
+    b.settle(0.4, null); // a failed call is not billed
+    expect(b.spentUsd).toBeCloseTo(0.3, 12);
+  });
+  it('estimates tokens from characters, and output from max_tokens until answers are seen', () => {
+    expect(estimateInputTokens([{ role: 'user', content: 'x'.repeat(40) }])).toBe(14);
+    const e = new OutputTokenEstimator();
+    expect(e.estimate('t', { max_tokens: 64 })).toBe(64);
+    expect(e.estimate('t', {})).toBe(256);
+    for (const n of [10, 20, 30, 40, 50]) e.observe('t', n);
+    expect(e.estimate('t', { max_tokens: 64 })).toBe(30);
+  });
+  it('parses --max-errors as a count or a percentage of calls', () => {
+    expect(allowedErrorCount(3, 100)).toBe(3);
+    expect(allowedErrorCount('5%', 300)).toBe(15);
+  });
+});
+
+describe('cache keys', () => {
+  const base = { provider: 'openai', model: 'gpt-4o', params: { temperature: 0, seed: 1 }, messages: [{ role: 'user' as const, content: 'hi' }], sample: 0 };
+  it('do not depend on key order, and change with anything that changes the answer', () => {
+    expect(cacheKey(base)).toBe(cacheKey({ ...base, params: { seed: 1, temperature: 0 } }));
+    expect(cacheKey(base)).not.toBe(cacheKey({ ...base, sample: 1 }));
+    expect(cacheKey(base)).not.toBe(cacheKey({ ...base, model: 'gpt-4o-2024-08-06' }));
+    expect(cacheKey(base)).not.toBe(cacheKey({ ...base, messages: [{ role: 'user', content: 'hi ' }] }));
+    expect(canonicalJson({ b: 1, a: { d: 2, c: undefined } })).toBe('{"a":{"d":2},"b":1}');
+  });
+});
+
+describe('secret scrubbing', () => {
+  it('removes registered keys and common key shapes', () => {
+    registerSecret('plain-looking-secret-value');
+    expect(scrubSecrets('got plain-looking-secret-value!')).toBe('got [redacted]!');
+    expect(scrubSecrets('key sk-proj-abcdefghijklmnop1234 used')).toBe('key [redacted] used');
+    expect(scrubSecrets('Authorization: Bearer abcdefghijklmnopqrstu')).toBe('Authorization: [redacted]');
+  });
+});
