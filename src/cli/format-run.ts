@@ -33,11 +33,29 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
     }
   }
   const table = renderTable(['suite', 'target', 'model (reported)', 'cases', 'calls', 'cached', 'errors', 'tokens in / out', 'cost', 'latency p50 / p95 ms'], rows);
+  const scoreRows: string[][] = [];
+  const calibrationLines: string[] = [];
+  for (const suite of meta.summaries ?? []) {
+    for (const t of suite.targets) {
+      for (const m of t.scores) {
+        const show = (v: number) => (m.kind === 'rate' ? `${(v * 100).toFixed(1)}%` : v.toFixed(3));
+        scoreRows.push([suite.suite, t.target, m.metric, int(m.n), show(m.mean), m.ci ? `[${show(m.ci[0])}, ${show(m.ci[1])}]` : '–', int(m.errors)]);
+      }
+      for (const c of t.calibration) {
+        const f = (v: number | null) => (v === null ? '–' : v.toFixed(2));
+        calibrationLines.push(
+          `judge calibration · ${suite.suite} ${t.target} ${c.scorer}: weighted κ ${f(c.weightedKappa)}, Spearman ρ ${f(c.spearman)} on ${c.scoreLabels} human scores; pass agreement ${c.passAgreement === null ? '–' : `${(c.passAgreement * 100).toFixed(0)}%`} (κ ${f(c.passKappa)}) on ${c.passLabels} human pass labels`,
+        );
+      }
+    }
+  }
   const totals = meta.totals;
   const lines = [
     `driftgate eval · run ${meta.runId} · ${meta.status}`,
     '',
     table,
+    ...(scoreRows.length ? ['', renderTable(['suite', 'target', 'metric', 'n', 'value', '95% interval', 'errors'], scoreRows)] : []),
+    ...(calibrationLines.length ? ['', ...calibrationLines] : []),
     '',
     totals
       ? `total: ${int(totals.calls)} calls (${int(totals.cached)} from cache, ${int(totals.errors)} errors) · answers worth ${formatUsd(totals.costUsd)} · spent now ${formatUsd(totals.spentUsd)}`

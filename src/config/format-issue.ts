@@ -66,8 +66,10 @@ export function describeIssue(issue: z.core.$ZodIssue): { path: ConfigPath; mess
       return { path: [...path, key], message };
     }
     case 'invalid_union': {
-      const options = (issue as { options?: unknown[] }).options;
-      if (options) return { path, message: `expected one of ${quoteAll(options)}, got ${describeValue(input)}` };
+      const { options, discriminator } = issue as { options?: unknown[]; discriminator?: string };
+      // For a discriminator, zod reports the whole object; the user wrote the discriminator's value.
+      const got = discriminator && input && typeof input === 'object' ? (input as Record<string, unknown>)[discriminator] : input;
+      if (options) return { path, message: `expected one of ${quoteAll(options)}, got ${describeValue(got)}` };
       return { path, message: `${describeValue(input)} matches none of the accepted forms` };
     }
     case 'too_small':

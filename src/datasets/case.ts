@@ -1,8 +1,9 @@
 /**
  * A case: one input plus optional reference, tags and metadata (SPEC "Vocabulary").
  *
- * Record shape (JSONL / JSON item / CSV row): `id`, `expected`, `tags`, `metadata`, `messages` and
- * `vars` are reserved; when `vars` is absent every other field is a template variable.
+ * Record shape (JSONL / JSON item / CSV row): `id`, `expected`, `tags`, `metadata`, `messages`,
+ * `vars`, `human_score` and `human_pass` are reserved; when `vars` is absent every other field is a
+ * template variable.
  */
 import { DatasetError, locate } from '../errors.js';
 import { canonicalHash } from '../util/hash.js';
@@ -20,9 +21,11 @@ export interface Case {
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Hash of what is sent (vars and messages); a baseline uses it to spot edited cases. */
   readonly inputHash: string;
+  /** Human labels for judge calibration (`human_score`, `human_pass`); not part of the input. */
+  readonly labels: { readonly humanScore?: number; readonly humanPass?: boolean };
 }
 
-const RESERVED = new Set(['id', 'expected', 'tags', 'metadata', 'messages', 'vars']);
+const RESERVED = new Set(['id', 'expected', 'tags', 'metadata', 'messages', 'vars', 'human_score', 'human_pass']);
 const ROLES = new Set(['system', 'user', 'assistant']);
 
 export function toCase(record: unknown, file: string, line: number): Case {
@@ -65,6 +68,19 @@ export function toCase(record: unknown, file: string, line: number): Case {
     metadata = r.metadata as Record<string, unknown>;
   }
 
+  const labels: { humanScore?: number; humanPass?: boolean } = {};
+  if (r.human_score !== undefined && r.human_score !== null && r.human_score !== '') {
+    const score = Number(r.human_score);
+    if (!Number.isFinite(score)) return fail('human_score', `expected a number, got ${JSON.stringify(r.human_score)}`);
+    labels.humanScore = score;
+  }
+  if (r.human_pass !== undefined && r.human_pass !== null && r.human_pass !== '') {
+    const text = String(r.human_pass).toLowerCase();
+    if (['true', '1', 'yes', 'pass'].includes(text)) labels.humanPass = true;
+    else if (['false', '0', 'no', 'fail'].includes(text)) labels.humanPass = false;
+    else return fail('human_pass', `expected true or false, got ${JSON.stringify(r.human_pass)}`);
+  }
+
   const inputHash = canonicalHash({ vars, messages });
   let id: string;
   if (r.id === undefined || r.id === null || r.id === '') id = `h-${inputHash.slice(0, 12)}`;
@@ -81,5 +97,6 @@ export function toCase(record: unknown, file: string, line: number): Case {
     tags,
     metadata,
     inputHash,
+    labels,
   };
 }

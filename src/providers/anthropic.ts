@@ -38,16 +38,28 @@ export async function createAnthropicProvider(options: AnthropicProviderOptions)
           model: request.model,
           ...(system ? { system } : {}),
           messages: turns,
+          ...(request.structured
+            ? {
+                tools: [{ name: request.structured.name, description: request.structured.description, input_schema: request.structured.schema as Anthropic.Tool.InputSchema }],
+                tool_choice: { type: 'tool' as const, name: request.structured.name },
+              }
+            : {}),
           stream: false,
         })) as Anthropic.Message;
       } catch (err) {
         throw classifySdkError(err, sdk);
       }
       if (!message || !Array.isArray(message.content)) throw new ProviderCallError('malformed', 'response has no content list');
-      const text = message.content
-        .filter((block): block is Anthropic.TextBlock => block.type === 'text')
-        .map((block) => block.text)
-        .join('');
+      const toolUse = request.structured
+        ? message.content.find((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use' && block.name === request.structured?.name)
+        : undefined;
+      // With a forced tool, the structured answer is the tool's input; without one (a refusal), the text.
+      const text = toolUse
+        ? JSON.stringify(toolUse.input)
+        : message.content
+            .filter((block): block is Anthropic.TextBlock => block.type === 'text')
+            .map((block) => block.text)
+            .join('');
       return {
         text,
         finishReason: message.stop_reason ?? null,

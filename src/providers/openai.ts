@@ -31,6 +31,14 @@ export async function createOpenAIProvider(options: OpenAIProviderOptions): Prom
           ...(request.params as object),
           model: request.model,
           messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+          ...(request.structured
+            ? {
+                response_format: {
+                  type: 'json_schema',
+                  json_schema: { name: request.structured.name, description: request.structured.description, schema: request.structured.schema, strict: true },
+                },
+              }
+            : {}),
           stream: false,
         })) as OpenAI.Chat.Completions.ChatCompletion;
       } catch (err) {
@@ -38,6 +46,7 @@ export async function createOpenAIProvider(options: OpenAIProviderOptions): Prom
       }
       const choice = completion?.choices?.[0];
       if (!choice || !choice.message) throw new ProviderCallError('malformed', 'response has no choices[0].message');
+      // A refusal comes back in its own field; it is the answer's text, and no verdict for a judge.
       return {
         text: choice.message.content ?? choice.message.refusal ?? '',
         finishReason: choice.finish_reason ?? null,

@@ -4,7 +4,7 @@
  * `price:` on a model, overrides it, and a model with no known price has cost `null` (reported as
  * unknown, never as $0).
  */
-import type { PriceConfig } from '../config/schema.js';
+import type { ModelConfig, PriceConfig } from '../config/schema.js';
 
 /** Published list prices, checked 2026-11. Dated snapshots inherit their family's price. */
 export const BUILTIN_PRICES: Readonly<Record<string, PriceConfig>> = {
@@ -61,4 +61,9 @@ export class PriceTable {
 export function costUsd(price: PriceConfig | undefined, inputTokens: number | null, outputTokens: number | null): number | null {
   if (!price || inputTokens === null || outputTokens === null) return null;
   return (inputTokens * price.input + outputTokens * price.output) / 1_000_000;
+}
+
+/** A target's price: its own `price:` override, else the table's entry for the model name. */
+export function priceFor(model: ModelConfig, modelName: string, prices: PriceTable): PriceConfig | undefined {
+  return model.price ?? prices.lookup(modelName);
 }

@@ -10,6 +10,11 @@ export interface ChatRequest {
   readonly messages: readonly ChatMessage[];
   /** Passed to the API as given (temperature, max_tokens, seed, ...). */
   readonly params: Readonly<Record<string, unknown>>;
+  /**
+   * Ask for a JSON object matching `schema`: OpenAI `response_format: json_schema` (strict), or an
+   * Anthropic tool the model must call. The response text is then that object as JSON.
+   */
+  readonly structured?: { readonly name: string; readonly description: string; readonly schema: Readonly<Record<string, unknown>> };
 }
 
 export interface ChatResponse {

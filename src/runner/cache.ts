@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { canonicalHash } from '../util/hash.js';
-import type { ChatMessage, ChatResponse } from '../providers/types.js';
+import type { ChatMessage, ChatRequest, ChatResponse } from '../providers/types.js';
 
 export const CACHE_SCHEMA_VERSION = 1;
 
@@ -23,7 +23,8 @@ export interface CacheKeyInput {
   readonly model: string;
   readonly params: Readonly<Record<string, unknown>>;
   readonly messages: readonly ChatMessage[];
-  /** 0-based repeat index. */
+  readonly structured?: ChatRequest['structured'];
+  /** 0-based repeat index (for a judge: the verdict sample, plus 1000 × the retry number). */
   readonly sample: number;
 }
 
@@ -57,6 +58,15 @@ export class ResponseCache {
 
   /** Undefined when absent or unreadable (a damaged entry is a miss, and is rewritten). */
   async get(key: string): Promise<CacheEntry | undefined> {
+    const entry = await this.getRaw<CacheEntry>(key);
+    return entry?.schemaVersion === CACHE_SCHEMA_VERSION ? entry : undefined;
+  }
+
+  /**
+   * Any JSON entry under a key (embeddings use this with their own entry shape). Undefined when
+   * absent; a torn entry (a writer killed mid-write) is removed so the next put rewrites it.
+   */
+  async getRaw<T extends { schemaVersion: number; key: string }>(key: string): Promise<T | undefined> {
     const file = this.fileOf(key);
     // A miss is the common case on a first run: a stat is far cheaper than a failed async read.
     if (!existsSync(file)) return undefined;
@@ -66,19 +76,16 @@ export class ResponseCache {
     } catch {
       return undefined;
     }
-    let entry: CacheEntry;
     try {
-      entry = JSON.parse(text) as CacheEntry;
+      const entry = JSON.parse(text) as T;
+      return entry.key === key ? entry : undefined;
     } catch {
-      rmSync(file, { force: true }); // torn by a killed writer: let the next put rewrite it
+      rmSync(file, { force: true });
       return undefined;
     }
-    return entry.schemaVersion === CACHE_SCHEMA_VERSION && entry.key === key ? entry : undefined;
   }
 
-  async put(request: CacheKeyInput, response: ChatResponse, latencyMs: number): Promise<CacheEntry> {
-    const key = cacheKey(request);
-    const entry: CacheEntry = { schemaVersion: CACHE_SCHEMA_VERSION, key, request, response, latencyMs, createdAt: new Date().toISOString() };
+  putRaw(key: string, entry: { schemaVersion: number; key: string }): void {
     const file = this.fileOf(key);
     const shard = path.dirname(file);
     if (!this.shards.has(shard)) {
@@ -90,6 +97,12 @@ export class ResponseCache {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
+  }
+
+  async put(request: CacheKeyInput, response: ChatResponse, latencyMs: number): Promise<CacheEntry> {
+    const key = cacheKey(request);
+    const entry: CacheEntry = { schemaVersion: CACHE_SCHEMA_VERSION, key, request, response, latencyMs, createdAt: new Date().toISOString() };
+    this.putRaw(key, entry);
     return entry;
   }
 }

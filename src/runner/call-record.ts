@@ -8,13 +8,22 @@ export const JOURNAL_SCHEMA_VERSION = 1;
 
 export type CallFailureKind = FailureKind | 'cache_miss';
 
+/**
+ * A scorer's verdict on one output (SPEC "Vocabulary"). `kind` tells the statistics which interval
+ * and paired test apply: binary scores are pass/fail (Wilson interval, McNemar), continuous ones are
+ * means (t interval, paired bootstrap / Wilcoxon).
+ */
 export interface Score {
   readonly name: string;
-  /** In [0, 1]. */
-  readonly value: number;
+  readonly kind: 'binary' | 'continuous';
+  /** Stable hash of what determines the score (config, rubric text, judge model). */
+  readonly scorerId: string;
+  /** In [0, 1]; null only when the scorer failed (`error` says why). */
+  readonly value: number | null;
   readonly pass?: boolean;
   readonly reason?: string;
   readonly details?: Readonly<Record<string, unknown>>;
+  /** The scorer could not score this output (a judge that answered garbage twice, a missing variable). */
   readonly error?: string;
 }
 

@@ -2,10 +2,9 @@
  * `--dry-run`: what a run would send and roughly what it would cost, without sending anything.
  * Token counts are estimates (characters / 4; output from `max_tokens`, else 256 per call).
  */
-import type { PriceTable } from '../providers/pricing.js';
+import { priceFor, type PriceTable } from '../providers/pricing.js';
 import type { ResponseCache } from './cache.js';
 import { estimateInputTokens, OutputTokenEstimator } from './budget.js';
-import { priceOf } from './execute.js';
 import type { WorkItem } from './plan.js';
 
 export interface DryRunEstimate {
@@ -35,7 +34,7 @@ export function estimateDryRun(items: readonly WorkItem[], cache: ResponseCache 
     const outTok = outputs.estimate(item.target, item.request.params);
     inputTokens += inTok;
     outputTokens += outTok;
-    const price = priceOf(item, prices);
+    const price = priceFor(item.model, item.request.model, prices);
     if (price) cost += (inTok * price.input + outTok * price.output) / 1_000_000;
     else unpriced.add(item.request.model);
   }

@@ -5,14 +5,18 @@
 import path from 'node:path';
 import { UsageError, RunStateError, ExitCode } from '../errors.js';
 import { loadConfig } from '../config/load.js';
-import type { RunnerConfig } from '../config/schema.js';
-import { PriceTable } from '../providers/pricing.js';
+import type { ModelConfig, RunnerConfig } from '../config/schema.js';
+import { PriceTable, priceFor } from '../providers/pricing.js';
 import { resolveCredentials } from '../providers/registry.js';
 import { ResponseCache } from './cache.js';
 import type { CallRecord } from './call-record.js';
 import { Budget } from './budget.js';
 import { estimateDryRun, type DryRunEstimate } from './dry-run.js';
-import { executeItems, priceOf } from './execute.js';
+import { executeItems } from './execute.js';
+import { CallGateway } from './gateway.js';
+import { scoreAfter } from './scoring.js';
+import { EmbeddingService } from '../scorers/similarity/embedding-service.js';
+import type { ScoringServices } from '../scorers/types.js';
 import { JournalWriter, latestByItem, readJournal } from './journal.js';
 import { planCalls, prepareSuites, selectSuites, type WorkItem } from './plan.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -129,33 +133,47 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   }
 
   const journal = await JournalWriter.open(path.join(runDir, JOURNAL_FILE));
-  const budget = new Budget(options.maxCostUsd);
+  const concurrency = options.concurrency ?? runner.concurrency;
+  const gateway = new CallGateway({
+    offline,
+    useCache,
+    retry: {
+      ...DEFAULT_RETRY_POLICY,
+      maxRetries: options.retry?.max_retries ?? runner.max_retries,
+      baseDelayMs: options.retry?.retry_base_ms ?? runner.retry_base_ms,
+      maxRateLimitWaitMs: options.retry?.max_rate_limit_wait_ms ?? runner.max_rate_limit_wait_ms,
+    },
+    timeoutMs: options.timeoutMs ?? runner.timeout_ms,
+    budget: new Budget(options.maxCostUsd),
+    prices,
+    env,
+    cache,
+  });
+  const embeddings = new EmbeddingService(config.models, gateway, useCache ? cache : undefined);
+  const services: ScoringServices = {
+    chat: (target, request, sample) => gateway.chat(target, config.models[target] as ModelConfig, request, sample),
+    embed: (target, texts) => embeddings.embed(target, texts),
+    prefetchEmbeddings: (target, texts) => embeddings.prefetch(target, texts),
+  };
   let outcome;
+  let scored: CallRecord[];
   try {
     outcome = await executeItems(pending, {
-      concurrency: options.concurrency ?? runner.concurrency,
-      offline,
-      useCache,
-      retry: {
-        ...DEFAULT_RETRY_POLICY,
-        maxRetries: options.retry?.max_retries ?? runner.max_retries,
-        baseDelayMs: options.retry?.retry_base_ms ?? runner.retry_base_ms,
-        maxRateLimitWaitMs: options.retry?.max_rate_limit_wait_ms ?? runner.max_rate_limit_wait_ms,
-      },
-      timeoutMs: options.timeoutMs ?? runner.timeout_ms,
-      budget,
-      prices,
-      env,
-      cache,
+      concurrency,
+      gateway,
+      services,
+      suites: new Map(prepared.map((p) => [p.config.name, p])),
       journal,
       progress: options.progress ?? silentProgress,
     });
+    const latestSoFar = latestByItem([...previous, ...outcome.records]);
+    const inPlan = items.map((item) => latestSoFar.get(item.itemId)).filter((r): r is CallRecord => r !== undefined);
+    scored = await scoreAfter(prepared, inPlan, services, journal, concurrency);
   } finally {
     await journal.close();
   }
 
-  const latest = latestByItem([...previous, ...outcome.records]);
-  const records = items.map((item) => latest.get(item.itemId)).filter((r): r is CallRecord => r !== undefined);
+  const records = scored;
   const errors = records.filter((r) => r.status === 'error').length;
   const allowedErrors = allowedErrorCount(options.maxErrors ?? runner.max_errors, items.length);
 
@@ -174,7 +192,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   if (incompleteReason) meta.incompleteReason = incompleteReason;
   meta.finishedAt = new Date().toISOString();
   meta.totals = runTotals(records);
-  meta.summaries = summariseSuites(records, meta.suites);
+  meta.summaries = summariseSuites(records, meta.suites, new Map(prepared.map((p) => [p.config.name, new Map(p.cases.map((c) => [c.case.id, c.case]))])));
   await writeRunMeta(runDir, meta);
 
   return {
@@ -194,7 +212,7 @@ function precheck(items: readonly WorkItem[], cache: ResponseCache | undefined, 
     if (checked.has(item.target) || cache?.has(item.key)) continue;
     checked.add(item.target);
     resolveCredentials(item.target, item.model, env);
-    if (maxCostUsd !== undefined && !priceOf(item, prices)) {
+    if (maxCostUsd !== undefined && !priceFor(item.model, item.request.model, prices)) {
       throw new UsageError(`--max-cost needs a price for model "${item.request.model}" (target ${item.target}): add it under pricing: in driftgate.yaml, as { input: <$ per 1M tokens>, output: <$ per 1M tokens> }`);
     }
   }

@@ -1,33 +1,24 @@
 /**
- * Runs work items through their targets: cache first, then the provider (with retries and the
- * shared rate-limit cooldown), journaling each finished call at once. A failed call becomes an
- * error record, never a crash of the run. Scheduling is p-limit at `concurrency`.
+ * Runs work items through their targets via the gateway (cache, retries, budget), scores each
+ * finished call with the suite's inline scorers, and journals it at once. A failed call becomes an
+ * error record, never a crash of the run. Scheduling is p-limit at `concurrency`; a call's judge
+ * calls happen inside its slot, so `concurrency` bounds everything in flight.
  */
 import pLimit from 'p-limit';
-import type { PriceConfig } from '../config/schema.js';
-import { createProvider } from '../providers/registry.js';
-import { ProviderCallError, toProviderCallError, type ChatProvider, type ChatResponse } from '../providers/types.js';
-import { costUsd, type PriceTable } from '../providers/pricing.js';
+import type { ScoringServices } from '../scorers/types.js';
 import { scrubSecrets } from '../util/secrets.js';
-import { JOURNAL_SCHEMA_VERSION, type CallFailureKind, type CallRecord } from './call-record.js';
-import type { ResponseCache } from './cache.js';
-import { Cooldown } from './cooldown.js';
-import { Budget, estimateCost, estimateInputTokens, OutputTokenEstimator } from './budget.js';
+import { JOURNAL_SCHEMA_VERSION, type CallRecord } from './call-record.js';
+import type { CallGateway, CallOutcome } from './gateway.js';
 import type { JournalWriter } from './journal.js';
 import type { Progress } from './progress.js';
-import { RetriesExhausted, withRetry, type RetryPolicy } from './retry.js';
-import type { WorkItem } from './plan.js';
+import type { PreparedSuite, WorkItem } from './plan.js';
+import { scoreInline } from './scoring.js';
 
 export interface ExecuteOptions {
   readonly concurrency: number;
-  readonly offline: boolean;
-  readonly useCache: boolean;
-  readonly retry: RetryPolicy;
-  readonly timeoutMs: number;
-  readonly budget: Budget;
-  readonly prices: PriceTable;
-  readonly env: NodeJS.ProcessEnv;
-  readonly cache: ResponseCache;
+  readonly gateway: CallGateway;
+  readonly services: ScoringServices;
+  readonly suites: ReadonlyMap<string, PreparedSuite>;
   readonly journal: JournalWriter;
   readonly progress: Progress;
 }
@@ -39,85 +30,29 @@ export interface ExecuteResult {
   readonly firstCacheMiss?: WorkItem;
 }
 
-export function priceOf(item: WorkItem, prices: PriceTable): PriceConfig | undefined {
-  return item.model.price ?? prices.lookup(item.request.model);
-}
-
 export async function executeItems(items: readonly WorkItem[], options: ExecuteOptions): Promise<ExecuteResult> {
   const limit = pLimit(options.concurrency);
-  const providers = new Map<string, Promise<ChatProvider>>();
-  const cooldowns = new Map<string, Cooldown>();
-  const outputEstimates = new OutputTokenEstimator();
   const records: CallRecord[] = [];
   let skippedForBudget = 0;
   let firstCacheMiss: WorkItem | undefined;
 
-  const providerFor = (item: WorkItem): Promise<ChatProvider> => {
-    let p = providers.get(item.target);
-    if (!p) {
-      p = createProvider(item.target, item.model, { env: options.env, timeoutMs: options.timeoutMs });
-      providers.set(item.target, p);
+  const runOne = async (item: WorkItem): Promise<void> => {
+    if (options.gateway.options.budget.exhausted) {
+      skippedForBudget++;
+      return;
     }
-    return p;
-  };
-  const cooldownFor = (item: WorkItem): Cooldown => {
-    const endpoint = `${item.model.provider} ${item.model.baseURL ?? ''} ${item.model.api_key_env ?? ''}`;
-    let c = cooldowns.get(endpoint);
-    if (!c) cooldowns.set(endpoint, (c = new Cooldown()));
-    return c;
-  };
-  const finish = async (record: CallRecord): Promise<void> => {
+    const outcome = await options.gateway.chat(item.target, item.model, item.request, item.repeat);
+    if (outcome.status === 'skipped') {
+      skippedForBudget++;
+      return;
+    }
+    if (outcome.status === 'error' && outcome.kind === 'cache_miss') firstCacheMiss ??= item;
+    let record = toRecord(item, outcome);
+    const suite = options.suites.get(item.suite);
+    if (suite && record.status === 'ok') record = { ...record, scores: await scoreInline(suite, record, options.services) };
     await options.journal.append(record);
     records.push(record);
     options.progress.tick(record);
-  };
-
-  const runOne = async (item: WorkItem): Promise<void> => {
-    if (options.budget.exhausted) {
-      skippedForBudget++;
-      return;
-    }
-    const price = priceOf(item, options.prices);
-    if (options.useCache) {
-      const hit = await options.cache.get(item.key);
-      if (hit) {
-        await finish(okRecord(item, hit.response, hit.latencyMs, price, true, 0));
-        return;
-      }
-    }
-    if (options.offline) {
-      firstCacheMiss ??= item;
-      await finish(errorRecord(item, new ProviderCallError('other', `--offline: no cached response (key ${item.key})`), 0, 'cache_miss'));
-      return;
-    }
-    const estimate = price
-      ? estimateCost(price, estimateInputTokens(item.request.messages), outputEstimates.estimate(item.target, item.request.params))
-      : 0;
-    if (!options.budget.tryReserve(estimate)) {
-      skippedForBudget++;
-      return;
-    }
-    let actual: number | null = null;
-    try {
-      const provider = await providerFor(item);
-      const outcome = await withRetry(
-        () => provider.complete(item.request),
-        toProviderCallError,
-        options.retry,
-        cooldownFor(item),
-      );
-      const record = okRecord(item, outcome.value, outcome.latencyMs, price, false, outcome.attempts);
-      actual = record.costUsd;
-      outputEstimates.observe(item.target, outcome.value.outputTokens);
-      if (options.useCache) await options.cache.put(item.keyInput, outcome.value, outcome.latencyMs);
-      await finish(record);
-    } catch (err) {
-      if (err instanceof RetriesExhausted) await finish(errorRecord(item, err.last, err.attempts));
-      else if (err instanceof ProviderCallError) await finish(errorRecord(item, err, 1));
-      else throw err;
-    } finally {
-      options.budget.settle(estimate, actual);
-    }
   };
 
   options.progress.start(items.length);
@@ -129,42 +64,39 @@ export async function executeItems(items: readonly WorkItem[], options: ExecuteO
   return { records, skippedForBudget, ...(firstCacheMiss ? { firstCacheMiss } : {}) };
 }
 
-function baseFields(item: WorkItem) {
-  return {
+function toRecord(item: WorkItem, outcome: Exclude<CallOutcome, { status: 'skipped' }>): CallRecord {
+  const base = {
     schemaVersion: JOURNAL_SCHEMA_VERSION,
     itemId: item.itemId,
     suite: item.suite,
     caseId: item.caseId,
     target: item.target,
     repeat: item.repeat,
-    key: item.key,
+    key: outcome.key,
     inputHash: item.inputHash,
     model: item.request.model,
-  } as const;
-}
-
-function okRecord(item: WorkItem, r: ChatResponse, latencyMs: number, price: PriceConfig | undefined, cached: boolean, attempts: number): CallRecord {
-  return {
-    ...baseFields(item),
-    status: 'ok',
-    output: r.text,
-    finishReason: r.finishReason,
-    inputTokens: r.inputTokens,
-    outputTokens: r.outputTokens,
-    costUsd: costUsd(price, r.inputTokens, r.outputTokens),
-    latencyMs: Math.round(latencyMs),
-    providerModel: r.providerModel,
-    systemFingerprint: r.systemFingerprint,
-    cached,
-    attempts,
     scores: [],
     finishedAt: new Date().toISOString(),
-  };
-}
-
-function errorRecord(item: WorkItem, err: ProviderCallError, attempts: number, kind: CallFailureKind = err.kind): CallRecord {
+  } as const;
+  if (outcome.status === 'ok') {
+    const r = outcome.response;
+    return {
+      ...base,
+      status: 'ok',
+      output: r.text,
+      finishReason: r.finishReason,
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      costUsd: outcome.costUsd,
+      latencyMs: Math.round(outcome.latencyMs),
+      providerModel: r.providerModel,
+      systemFingerprint: r.systemFingerprint,
+      cached: outcome.cached,
+      attempts: outcome.attempts,
+    };
+  }
   return {
-    ...baseFields(item),
+    ...base,
     status: 'error',
     output: null,
     finishReason: null,
@@ -175,9 +107,7 @@ function errorRecord(item: WorkItem, err: ProviderCallError, attempts: number, k
     providerModel: null,
     systemFingerprint: null,
     cached: false,
-    attempts,
-    error: { kind, message: scrubSecrets(err.message), ...(err.status !== undefined ? { status: err.status } : {}) },
-    scores: [],
-    finishedAt: new Date().toISOString(),
+    attempts: outcome.attempts,
+    error: { kind: outcome.kind, message: scrubSecrets(outcome.error.message), ...(outcome.error.status !== undefined ? { status: outcome.error.status } : {}) },
   };
 }

@@ -12,6 +12,8 @@ import { loadPrompt, renderCaseMessages } from '../datasets/prompt.js';
 import type { Case } from '../datasets/case.js';
 import type { ChatMessage, ChatRequest } from '../providers/types.js';
 import { cacheKey, type CacheKeyInput } from './cache.js';
+import { buildScorers } from '../scorers/registry.js';
+import type { Scorer } from '../scorers/types.js';
 
 /** A case with the messages rendered for it: exactly what is sent to every target. */
 export interface PreparedCase {
@@ -22,6 +24,8 @@ export interface PreparedCase {
 export interface PreparedSuite {
   readonly config: SuiteConfig;
   readonly cases: readonly PreparedCase[];
+  readonly caseById: ReadonlyMap<string, PreparedCase>;
+  readonly scorers: readonly Scorer[];
 }
 
 export interface WorkItem {
@@ -54,7 +58,14 @@ export async function prepareSuites(loaded: LoadedConfig, suites: readonly Suite
     const index = loaded.config.suites.indexOf(suite);
     const prompt = await loadPrompt(suite.prompt, loaded.rootDir, `${path.basename(loaded.file)} suites[${index >= 0 ? index : i}].prompt`);
     // Render now: errors surface before any call, and the rendered messages are what is sent.
-    prepared.push({ config: suite, cases: cases.map((c) => ({ case: c, messages: renderCaseMessages(prompt, c) })) });
+    const rendered = cases.map((c) => ({ case: c, messages: renderCaseMessages(prompt, c) }));
+    const scorers = await buildScorers(suite.scorers, {
+      rootDir: loaded.rootDir,
+      models: loaded.config.models,
+      where: `${path.basename(loaded.file)} suites[${index >= 0 ? index : i}].scorers`,
+      targets: suite.targets,
+    });
+    prepared.push({ config: suite, cases: rendered, caseById: new Map(rendered.map((r) => [r.case.id, r])), scorers });
   }
   return prepared;
 }

@@ -6,6 +6,9 @@
 import { clusterMeans, meanInterval } from '../stats/mean-interval.js';
 import { quantile } from '../stats/quantile.js';
 import type { CallRecord } from './call-record.js';
+import type { Case } from '../datasets/case.js';
+import { scoreMetrics, type ScoreMetric } from './score-summary.js';
+import { calibrate, type Calibration } from './calibration.js';
 
 export interface MetricSummary {
   /** e.g. `cost_per_call`, `latency_ms`. */
@@ -32,6 +35,10 @@ export interface TargetSummary {
   readonly latencyP50Ms: number | null;
   readonly latencyP95Ms: number | null;
   readonly metrics: readonly MetricSummary[];
+  /** Pass rates and score means with their intervals (score-summary.ts). */
+  readonly scores: readonly ScoreMetric[];
+  /** Judge-vs-human agreement on labelled cases. */
+  readonly calibration: readonly Calibration[];
 }
 
 export interface SuiteSummary {
@@ -51,17 +58,22 @@ export interface RunTotals {
   readonly costUsd: number | null;
 }
 
-export function summariseSuites(records: readonly CallRecord[], suiteOrder: readonly string[]): SuiteSummary[] {
+export function summariseSuites(
+  records: readonly CallRecord[],
+  suiteOrder: readonly string[],
+  casesBySuite: ReadonlyMap<string, ReadonlyMap<string, Case>> = new Map(),
+): SuiteSummary[] {
   const bySuite = groupBy(records, (r) => r.suite);
   return suiteOrder
     .filter((s) => bySuite.has(s))
     .map((suite) => {
       const byTarget = groupBy(bySuite.get(suite) ?? [], (r) => r.target);
-      return { suite, targets: [...byTarget].map(([target, rs]) => summariseTarget(target, rs)) };
+      const cases = casesBySuite.get(suite) ?? new Map<string, Case>();
+      return { suite, targets: [...byTarget].map(([target, rs]) => summariseTarget(target, rs, cases)) };
     });
 }
 
-function summariseTarget(target: string, records: readonly CallRecord[]): TargetSummary {
+function summariseTarget(target: string, records: readonly CallRecord[], cases: ReadonlyMap<string, Case>): TargetSummary {
   const ok = records.filter((r) => r.status === 'ok');
   const latencies = ok.map((r) => r.latencyMs).filter((v): v is number => v !== null);
   const priced = ok.every((r) => r.costUsd !== null);
@@ -84,6 +96,8 @@ function summariseTarget(target: string, records: readonly CallRecord[]): Target
       perCaseMetric('latency_ms', ok, (r) => r.latencyMs),
       perCaseMetric('output_tokens', ok, (r) => r.outputTokens),
     ].filter((m) => m.n > 0),
+    scores: scoreMetrics(records),
+    calibration: calibrate(ok, cases),
   };
 }
 

@@ -1,16 +1,37 @@
 /**
- * What a scorer entry in driftgate.yaml may look like. Scorers themselves arrive with their own
- * issue; until a type is implemented, naming it is a config error rather than a silent no-op.
+ * What a scorer entry in driftgate.yaml may look like: the union of every scorer's own schema,
+ * told apart by `type`. Validating a config reads no rubric or module and loads no ajv: those
+ * happen when the registry builds a suite's scorers.
  */
 import { z } from 'zod';
+import { containsAllSchema, containsAnySchema, containsSchema, icontainsSchema, notContainsSchema } from './contains.js';
+import { equalsSchema, regexSchema, startsWithSchema } from './match.js';
+import { isJsonSchema, jsonSchemaSchema } from './json.js';
+import { lengthSchema } from './length.js';
+import { refusalSchema } from './refusal.js';
+import { maxCostSchema, maxLatencySchema } from './thresholds.js';
+import { customSchema } from './custom.js';
+import { judgeSchema } from './judge/judge.js';
+import { similaritySchema } from './similarity/similarity.js';
 
-export const knownScorerTypes: readonly string[] = [];
-
-export const scorerConfigSchema = z
-  .looseObject({ type: z.string().min(1) })
-  .refine((s) => knownScorerTypes.includes(s.type), {
-    message: 'unknown scorer type',
-    path: ['type'],
-  });
+export const scorerConfigSchema = z.discriminatedUnion('type', [
+  equalsSchema,
+  containsSchema,
+  icontainsSchema,
+  containsAnySchema,
+  containsAllSchema,
+  notContainsSchema,
+  regexSchema,
+  startsWithSchema,
+  isJsonSchema,
+  jsonSchemaSchema,
+  lengthSchema,
+  refusalSchema,
+  maxLatencySchema,
+  maxCostSchema,
+  customSchema,
+  judgeSchema,
+  similaritySchema,
+]);
 
 export type ScorerConfig = z.infer<typeof scorerConfigSchema>;

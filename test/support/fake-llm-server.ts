@@ -29,8 +29,12 @@ export interface FakeServerOptions {
   resetRate?: number;
   malformedRate?: number;
   seed?: number;
-  /** The answer text; default echoes the last user message. */
-  respond?: (call: ChatCall) => string;
+  /**
+   * The answer text; default echoes the last user message. `{ refusal }` answers with OpenAI's
+   * refusal field (Anthropic: plain text). When the request forces an Anthropic tool, a JSON answer
+   * becomes that tool's input, as the real API returns it.
+   */
+  respond?: (call: ChatCall) => string | { refusal: string };
   /** The model id reported back; default: the requested one with `-2024-08-06` appended to undated names. */
   reportedModel?: (requested: string) => string;
   systemFingerprint?: string | null;
@@ -199,7 +203,7 @@ export class FakeLlmServer {
     return send(res, 404, errorBody(api, 'not_found', `no route ${path}`));
   }
 
-  private answer(call: ChatCall): string {
+  private answer(call: ChatCall): string | { refusal: string } {
     if (this.options.respond) return this.options.respond(call);
     const lastUser = [...call.messages].reverse().find((m) => m.role === 'user');
     return `Answer to: ${lastUser?.content ?? ''}`;
@@ -212,7 +216,9 @@ export class FakeLlmServer {
   private openaiChat(body: Record<string, unknown>): unknown {
     const messages = (body.messages as ChatCall['messages']) ?? [];
     const model = String(body.model);
-    const text = this.answer({ api: 'openai', model, messages, body });
+    const answer = this.answer({ api: 'openai', model, messages, body });
+    const refusal = typeof answer === 'string' ? null : answer.refusal;
+    const text = typeof answer === 'string' ? answer : answer.refusal;
     const promptTokens = tokens(messages.map((m) => m.content).join(' ')) + 3 * messages.length;
     return {
       id: `chatcmpl-${this.requestCount}`,
@@ -220,7 +226,7 @@ export class FakeLlmServer {
       created: Math.floor(Date.now() / 1000),
       model: this.reported(model),
       system_fingerprint: this.options.systemFingerprint === undefined ? 'fp_test0001' : this.options.systemFingerprint,
-      choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      choices: [{ index: 0, message: { role: 'assistant', content: refusal === null ? text : null, refusal }, logprobs: null, finish_reason: 'stop' }],
       usage: { prompt_tokens: promptTokens, completion_tokens: tokens(text), total_tokens: promptTokens + tokens(text) },
     };
   }
@@ -229,14 +235,25 @@ export class FakeLlmServer {
     const messages = (body.messages as ChatCall['messages']) ?? [];
     const model = String(body.model);
     const system = typeof body.system === 'string' ? body.system : undefined;
-    const text = this.answer({ api: 'anthropic', model, messages, ...(system ? { system } : {}), body });
+    const answer = this.answer({ api: 'anthropic', model, messages, ...(system ? { system } : {}), body });
+    const text = typeof answer === 'string' ? answer : answer.refusal;
+    const forcedTool = (body.tool_choice as { type?: string; name?: string } | undefined)?.type === 'tool' ? (body.tool_choice as { name: string }).name : undefined;
+    let toolInput: unknown;
+    if (forcedTool && typeof answer === 'string') {
+      try {
+        toolInput = JSON.parse(answer);
+      } catch {
+        toolInput = undefined; // not JSON: the model "answered in prose", as a refusing model would
+      }
+    }
+    const content = toolInput !== undefined ? [{ type: 'tool_use', id: `toolu_${this.requestCount}`, name: forcedTool, input: toolInput }] : [{ type: 'text', text }];
     return {
       id: `msg_${this.requestCount}`,
       type: 'message',
       role: 'assistant',
       model: this.reported(model),
-      content: [{ type: 'text', text }],
-      stop_reason: 'end_turn',
+      content,
+      stop_reason: toolInput !== undefined ? 'tool_use' : 'end_turn',
       stop_sequence: null,
       usage: { input_tokens: tokens([system ?? '', ...messages.map((m) => m.content)].join(' ')), output_tokens: tokens(text) },
     };

@@ -1,0 +1,158 @@
+/**
+ * Every model call driftgate makes — the cases' own, a judge's, an embedding batch — goes through
+ * here: cache first; then, unless offline, a budget reservation and the provider behind the
+ * shared retry policy and per-endpoint 429 cooldown; then the cache. Nothing is paid for twice and
+ * every call counts against `--max-cost`.
+ */
+import type { ModelConfig, PriceConfig } from '../config/schema.js';
+import { createProvider, resolveCredentials } from '../providers/registry.js';
+import type { EmbeddingProvider } from '../providers/openai-embeddings.js';
+import { ProviderCallError, toProviderCallError, type ChatProvider, type ChatRequest, type ChatResponse } from '../providers/types.js';
+import { costUsd, priceFor, type PriceTable } from '../providers/pricing.js';
+import type { CallFailureKind } from './call-record.js';
+import { cacheKey, type CacheKeyInput, type ResponseCache } from './cache.js';
+import { Cooldown } from './cooldown.js';
+import { Budget, estimateCost, estimateInputTokens, OutputTokenEstimator } from './budget.js';
+import { RetriesExhausted, withRetry, type RetryPolicy } from './retry.js';
+
+export interface GatewayOptions {
+  readonly offline: boolean;
+  readonly useCache: boolean;
+  readonly retry: RetryPolicy;
+  readonly timeoutMs: number;
+  readonly budget: Budget;
+  readonly prices: PriceTable;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cache: ResponseCache;
+}
+
+export type CallOutcome =
+  | {
+      readonly status: 'ok';
+      readonly key: string;
+      readonly response: ChatResponse;
+      readonly latencyMs: number;
+      readonly cached: boolean;
+      readonly attempts: number;
+      readonly costUsd: number | null;
+    }
+  | { readonly status: 'error'; readonly key: string; readonly kind: CallFailureKind; readonly error: ProviderCallError; readonly attempts: number }
+  /** Not started: the budget would have been exceeded. */
+  | { readonly status: 'skipped'; readonly key: string };
+
+export type EmbedOutcome =
+  | { readonly status: 'ok'; readonly vectors: Float32Array[]; readonly costUsd: number | null; readonly inputTokens: number | null }
+  | { readonly status: 'error'; readonly kind: CallFailureKind; readonly error: ProviderCallError }
+  | { readonly status: 'skipped' };
+
+export class CallGateway {
+  private readonly providers = new Map<string, Promise<ChatProvider>>();
+  private readonly cooldowns = new Map<string, Cooldown>();
+  private readonly outputEstimates = new OutputTokenEstimator();
+  private readonly embedders = new Map<string, Promise<EmbeddingProvider>>();
+
+  constructor(readonly options: GatewayOptions) {}
+
+  priceOf(model: ModelConfig, modelName: string): PriceConfig | undefined {
+    return priceFor(model, modelName, this.options.prices);
+  }
+
+  /** The per-endpoint pause shared by every call to one provider account. */
+  cooldownFor(model: ModelConfig): Cooldown {
+    const endpoint = `${model.provider} ${model.baseURL ?? ''} ${model.api_key_env ?? ''}`;
+    let c = this.cooldowns.get(endpoint);
+    if (!c) this.cooldowns.set(endpoint, (c = new Cooldown()));
+    return c;
+  }
+
+  keyInputOf(model: ModelConfig, request: ChatRequest, sample: number): CacheKeyInput {
+    return {
+      provider: model.provider,
+      model: request.model,
+      params: request.params,
+      messages: request.messages,
+      ...(request.structured ? { structured: request.structured } : {}),
+      sample,
+    };
+  }
+
+  async chat(target: string, model: ModelConfig, request: ChatRequest, sample: number): Promise<CallOutcome> {
+    const { options } = this;
+    const keyInput = this.keyInputOf(model, request, sample);
+    const key = cacheKey(keyInput);
+    const price = this.priceOf(model, request.model);
+    if (options.useCache) {
+      const hit = await options.cache.get(key);
+      if (hit) {
+        return { status: 'ok', key, response: hit.response, latencyMs: hit.latencyMs, cached: true, attempts: 0, costUsd: costUsd(price, hit.response.inputTokens, hit.response.outputTokens) };
+      }
+    }
+    if (options.offline) {
+      return { status: 'error', key, kind: 'cache_miss', error: new ProviderCallError('other', `--offline: no cached response (key ${key})`), attempts: 0 };
+    }
+    const estimate = price ? estimateCost(price, estimateInputTokens(request.messages), this.outputEstimates.estimate(target, request.params)) : 0;
+    if (!options.budget.tryReserve(estimate)) return { status: 'skipped', key };
+    let actual: number | null = null;
+    try {
+      const provider = await this.providerFor(target, model);
+      const outcome = await withRetry(() => provider.complete(request), toProviderCallError, options.retry, this.cooldownFor(model));
+      actual = costUsd(price, outcome.value.inputTokens, outcome.value.outputTokens);
+      this.outputEstimates.observe(target, outcome.value.outputTokens);
+      if (options.useCache) await options.cache.put(keyInput, outcome.value, outcome.latencyMs);
+      return { status: 'ok', key, response: outcome.value, latencyMs: outcome.latencyMs, cached: false, attempts: outcome.attempts, costUsd: actual };
+    } catch (err) {
+      if (err instanceof RetriesExhausted) return { status: 'error', key, kind: err.last.kind, error: err.last, attempts: err.attempts };
+      if (err instanceof ProviderCallError) return { status: 'error', key, kind: err.kind, error: err, attempts: 1 };
+      throw err;
+    } finally {
+      options.budget.settle(estimate, actual);
+    }
+  }
+
+  /**
+   * One uncached embeddings request for a batch of texts, with the same budget, retry, cooldown
+   * and offline rules as chat calls. Caching per text is the caller's (scorers/similarity).
+   */
+  async embedBatch(target: string, model: ModelConfig, texts: readonly string[]): Promise<EmbedOutcome> {
+    const { options } = this;
+    if (options.offline) return { status: 'error', kind: 'cache_miss', error: new ProviderCallError('other', `--offline: ${texts.length} embeddings are not in the cache`) };
+    const price = this.priceOf(model, model.model as string);
+    const estimate = price ? estimateCost(price, estimateInputTokens(texts.map((content) => ({ role: 'user' as const, content }))), 0) : 0;
+    if (!options.budget.tryReserve(estimate)) return { status: 'skipped' };
+    let actual: number | null = null;
+    try {
+      const embedder = await this.embedderFor(target, model);
+      const dims = typeof model.params?.dimensions === 'number' ? model.params.dimensions : undefined;
+      const outcome = await withRetry(() => embedder.embed(model.model as string, texts, dims), toProviderCallError, options.retry, this.cooldownFor(model));
+      actual = costUsd(price, outcome.value.inputTokens, 0);
+      return { status: 'ok', vectors: outcome.value.vectors, costUsd: actual, inputTokens: outcome.value.inputTokens };
+    } catch (err) {
+      if (err instanceof RetriesExhausted) return { status: 'error', kind: err.last.kind, error: err.last };
+      if (err instanceof ProviderCallError) return { status: 'error', kind: err.kind, error: err };
+      throw err;
+    } finally {
+      options.budget.settle(estimate, actual);
+    }
+  }
+
+  private embedderFor(target: string, model: ModelConfig): Promise<EmbeddingProvider> {
+    let p = this.embedders.get(target);
+    if (!p) {
+      const credentials = resolveCredentials(target, model, this.options.env);
+      p = import('../providers/openai-embeddings.js').then(({ createOpenAIEmbedder }) =>
+        createOpenAIEmbedder({ apiKey: credentials.apiKey, timeoutMs: this.options.timeoutMs, ...(credentials.baseURL ? { baseURL: credentials.baseURL } : {}) }),
+      );
+      this.embedders.set(target, p);
+    }
+    return p;
+  }
+
+  private providerFor(target: string, model: ModelConfig): Promise<ChatProvider> {
+    let p = this.providers.get(target);
+    if (!p) {
+      p = createProvider(target, model, { env: this.options.env, timeoutMs: this.options.timeoutMs });
+      this.providers.set(target, p);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Summaries of scores, chosen by each score's kind (SPEC "Statistics"):
+ * - binary → pass rate with a Wilson interval (one sample per case), or a t interval over case
+ *   means when cases have repeats (repeats of a case are not independent);
+ * - continuous → mean with a t interval over case means, plus a pass rate when it has a threshold;
+ * - `pass_rate` → share of calls whose every thresholded score passed.
+ * Error scores are left out and counted (`errors`), never counted as failures of the model.
+ */
+import { clusterMeans, meanInterval } from '../stats/mean-interval.js';
+import { wilson } from '../stats/wilson.js';
+import type { CallRecord } from './call-record.js';
+
+export interface ScoreMetric {
+  /** `pass_rate`, a scorer's name (its rate or mean), or `<name>.pass_rate`. */
+  readonly metric: string;
+  readonly kind: 'rate' | 'mean';
+  /** Independent units: cases. */
+  readonly n: number;
+  readonly mean: number;
+  readonly ci: readonly [number, number] | null;
+  /** Scores that failed to compute (left out of n). */
+  readonly errors: number;
+}
+
+function rateOverCases(metric: string, perRecord: readonly { caseId: string; pass: boolean }[], errors: number): ScoreMetric {
+  const byCase = new Map<string, number[]>();
+  for (const r of perRecord) byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r.pass ? 1 : 0]);
+  const repeated = [...byCase.values()].some((v) => v.length > 1);
+  if (!repeated) {
+    const successes = perRecord.filter((r) => r.pass).length;
+    const w = wilson(successes, perRecord.length);
+    return { metric, kind: 'rate', n: w.n, mean: w.rate, ci: w.ci, errors };
+  }
+  const m = meanInterval(clusterMeans(byCase.values()));
+  const ci = m.ci ? ([Math.max(0, m.ci[0]), Math.min(1, m.ci[1])] as const) : null;
+  return { metric, kind: 'rate', n: m.n, mean: m.mean, ci, errors };
+}
+
+export function scoreMetrics(records: readonly CallRecord[]): ScoreMetric[] {
+  const ok = records.filter((r) => r.status === 'ok');
+  const names = [...new Set(ok.flatMap((r) => r.scores.map((s) => s.name)))];
+  const metrics: ScoreMetric[] = [];
+
+  const gated = ok.filter((r) => r.scores.some((s) => s.pass !== undefined));
+  if (gated.length > 0) {
+    const clean = gated.filter((r) => r.scores.every((s) => s.error === undefined));
+    metrics.push(rateOverCases('pass_rate', clean.map((r) => ({ caseId: r.caseId, pass: r.scores.every((s) => s.pass !== false) })), gated.length - clean.length));
+  }
+  for (const name of names) {
+    const scores = ok.flatMap((r) => r.scores.filter((s) => s.name === name).map((s) => ({ caseId: r.caseId, s })));
+    const valid = scores.filter(({ s }) => s.error === undefined && s.value !== null);
+    const errors = scores.length - valid.length;
+    const kind = scores[0]?.s.kind;
+    if (valid.length === 0) continue;
+    if (kind === 'binary') {
+      metrics.push(rateOverCases(name, valid.map(({ caseId, s }) => ({ caseId, pass: s.pass ?? s.value === 1 })), errors));
+      continue;
+    }
+    const byCase = new Map<string, number[]>();
+    for (const { caseId, s } of valid) byCase.set(caseId, [...(byCase.get(caseId) ?? []), s.value as number]);
+    const m = meanInterval(clusterMeans(byCase.values()));
+    metrics.push({ metric: name, kind: 'mean', n: m.n, mean: m.mean, ci: m.ci, errors });
+    const thresholded = valid.filter(({ s }) => s.pass !== undefined);
+    if (thresholded.length > 0) metrics.push(rateOverCases(`${name}.pass_rate`, thresholded.map(({ caseId, s }) => ({ caseId, pass: s.pass === true })), errors));
+  }
+  return metrics;
+}

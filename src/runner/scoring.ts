@@ -1,0 +1,95 @@
+/**
+ * Runs a suite's scorers on finished calls. Inline scorers run as each call finishes, so their
+ * verdicts land in the call's journal line; the after phase runs once every call of a run is in —
+ * for scorers that compare with another target's output or batch their work (embeddings) — and for
+ * any ok record whose scores are incomplete (e.g. a resumed run). It appends a superseding journal
+ * line per re-scored record. A scorer that fails yields an error score, never a crash of the run.
+ */
+import pLimit from 'p-limit';
+import type { Case } from '../datasets/case.js';
+import type { ChatMessage } from '../providers/types.js';
+import { errorScore } from '../scorers/score.js';
+import type { Scorer, ScoringInput, ScoringServices } from '../scorers/types.js';
+import { scrubSecrets } from '../util/secrets.js';
+import type { CallRecord, Score } from './call-record.js';
+import type { JournalWriter } from './journal.js';
+import type { PreparedSuite } from './plan.js';
+
+export async function safeScore(scorer: Scorer, input: ScoringInput, services: ScoringServices): Promise<Score> {
+  try {
+    return await scorer.score(input, services);
+  } catch (err) {
+    return errorScore(scorer, scrubSecrets(err instanceof Error ? err.message : String(err)));
+  }
+}
+
+/** Scores of the inline scorers for one finished call. */
+export async function scoreInline(suite: PreparedSuite, record: CallRecord, services: ScoringServices): Promise<Score[]> {
+  if (record.status !== 'ok' || record.output === null) return [];
+  const prepared = suite.caseById.get(record.caseId);
+  if (!prepared) return [];
+  const input: ScoringInput = { case: prepared.case, messages: prepared.messages, output: record.output, record };
+  const scores: Score[] = [];
+  for (const scorer of suite.scorers) if (scorer.phase === 'inline') scores.push(await safeScore(scorer, input, services));
+  return scores;
+}
+
+const complete = (suite: PreparedSuite, record: CallRecord): boolean =>
+  suite.scorers.every((s) => record.scores.some((x) => x.name === s.name && x.scorerId === s.id));
+
+/**
+ * Completes the scores of every ok record (in place in the returned list), appending a journal
+ * line for each record it changed.
+ */
+export async function scoreAfter(
+  suites: readonly PreparedSuite[],
+  records: readonly CallRecord[],
+  services: ScoringServices,
+  journal: JournalWriter,
+  concurrency: number,
+): Promise<CallRecord[]> {
+  const out = [...records];
+  const indexOf = new Map(out.map((r, i) => [r.itemId, i]));
+  const limit = pLimit(concurrency);
+  for (const suite of suites) {
+    const suiteRecords = out.filter((r) => r.suite === suite.config.name && r.status === 'ok' && r.output !== null);
+    const todo = suiteRecords.filter((r) => !complete(suite, r));
+    if (todo.length === 0) continue;
+    const byItem = new Map(suiteRecords.map((r) => [`${r.caseId}\u0000${r.target}\u0000${r.repeat}`, r]));
+    const inputOf = (record: CallRecord, scorer?: Scorer): ScoringInput => {
+      const prepared = suite.caseById.get(record.caseId) as { case: Case; messages: readonly ChatMessage[] };
+      const other = scorer?.against ? byItem.get(`${record.caseId}\u0000${scorer.against}\u0000${record.repeat}`) : undefined;
+      return {
+        case: prepared.case,
+        messages: prepared.messages,
+        output: record.output as string,
+        record,
+        ...(other?.output != null ? { other: { target: other.target, output: other.output } } : {}),
+      };
+    };
+    for (const scorer of suite.scorers) {
+      if (!scorer.prefetch) continue;
+      const needing = todo.filter((r) => !r.scores.some((x) => x.name === scorer.name && x.scorerId === scorer.id));
+      try {
+        await scorer.prefetch(needing.map((r) => inputOf(r, scorer)), services);
+      } catch {
+        // each input reports the failure itself when it is scored
+      }
+    }
+    await Promise.all(
+      todo.map((record) =>
+        limit(async () => {
+          const scores: Score[] = [];
+          for (const scorer of suite.scorers) {
+            const kept = record.scores.find((x) => x.name === scorer.name && x.scorerId === scorer.id);
+            scores.push(kept ?? (await safeScore(scorer, inputOf(record, scorer), services)));
+          }
+          const updated: CallRecord = { ...record, scores, finishedAt: new Date().toISOString() };
+          await journal.append(updated);
+          out[indexOf.get(record.itemId) as number] = updated;
+        }),
+      ),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+/**
+ * JSON checks (binary). Models often wrap JSON in a Markdown code fence; a fence around the whole
+ * output is accepted and removed before parsing.
+ * - `is-json`: the output parses as JSON.
+ * - `json-schema`: it parses and validates against `schema` (JSON Schema draft 2020-12, via ajv;
+ *   `schema` may be inline or a path to a .json file).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { ConfigError } from '../errors.js';
+import { binaryScore } from './score.js';
+import { scorerId } from './scorer-id.js';
+import type { Scorer, ScorerBuildContext } from './types.js';
+
+const name = z.string().min(1).optional();
+
+export const isJsonSchema = z.strictObject({ type: z.literal('is-json'), name });
+export const jsonSchemaSchema = z.strictObject({
+  type: z.literal('json-schema'),
+  name,
+  schema: z.union([z.record(z.string(), z.unknown()), z.string().min(1)]).describe('A JSON Schema, inline or as a path to a .json file'),
+});
+
+const FENCE = /^\s*```[A-Za-z0-9_-]*\s*\n([\s\S]*?)\n?```\s*$/;
+
+export type ParsedJson = { ok: true; value: unknown } | { ok: false; error: string };
+
+export function parseJsonOutput(output: string): ParsedJson {
+  const text = FENCE.exec(output)?.[1] ?? output;
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}
+
+export function createIsJson(config: z.infer<typeof isJsonSchema>, ctx: ScorerBuildContext): Scorer {
+  const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
+  return {
+    ...meta,
+    score({ output }) {
+      const parsed = parseJsonOutput(output);
+      return binaryScore(meta, parsed.ok, parsed.ok ? undefined : `not valid JSON (${parsed.error})`);
+    },
+  };
+}
+
+export async function createJsonSchema(config: z.infer<typeof jsonSchemaSchema>, ctx: ScorerBuildContext): Promise<Scorer> {
+  let schema = config.schema;
+  if (typeof schema === 'string') {
+    try {
+      schema = JSON.parse(readFileSync(path.resolve(ctx.rootDir, schema), 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError(`${ctx.where}.schema: cannot read JSON Schema file ${schema} (${(err as Error).message})`);
+    }
+  }
+  // ajv is loaded only when a json-schema scorer is configured.
+  const { Ajv2020 } = await import('ajv/dist/2020.js');
+  let validate: ValidateFunction;
+  try {
+    validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+  } catch (err) {
+    throw new ConfigError(`${ctx.where}.schema: not a valid JSON Schema (${(err as Error).message})`);
+  }
+  const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId({ ...config, schema }) };
+  return {
+    ...meta,
+    score({ output }) {
+      const parsed = parseJsonOutput(output);
+      if (!parsed.ok) return binaryScore(meta, false, `not valid JSON (${parsed.error})`);
+      if (validate(parsed.value)) return binaryScore(meta, true);
+      const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
+      return binaryScore(meta, false, errors.slice(0, 3).join('; '), { errors });
+    },
+  };
+}

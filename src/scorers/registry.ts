@@ -1,0 +1,85 @@
+/**
+ * The one place scorer types are mapped to implementations, and where a suite's scorers are built
+ * (before any call, so a bad regex, schema, rubric or module stops the run at no cost).
+ */
+import type { ModelConfig } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import type { ScorerConfig } from './config-schema.js';
+import { createContains } from './contains.js';
+import { createEquals, createRegex, createStartsWith } from './match.js';
+import { createIsJson, createJsonSchema } from './json.js';
+import { createLength } from './length.js';
+import { createRefusal } from './refusal.js';
+import { createMaxCost, createMaxLatency } from './thresholds.js';
+import { createCustom } from './custom.js';
+import { createJudge } from './judge/judge.js';
+import { createSimilarity } from './similarity/similarity.js';
+import type { Scorer, ScorerBuildContext } from './types.js';
+
+function create(config: ScorerConfig, ctx: ScorerBuildContext): Scorer | Promise<Scorer> {
+  switch (config.type) {
+    case 'equals':
+      return createEquals(config, ctx);
+    case 'contains':
+    case 'icontains':
+    case 'contains-any':
+    case 'contains-all':
+    case 'not-contains':
+      return createContains(config, ctx);
+    case 'regex':
+      return createRegex(config, ctx);
+    case 'starts-with':
+      return createStartsWith(config, ctx);
+    case 'is-json':
+      return createIsJson(config, ctx);
+    case 'json-schema':
+      return createJsonSchema(config, ctx);
+    case 'length':
+      return createLength(config, ctx);
+    case 'refusal':
+      return createRefusal(config, ctx);
+    case 'max-latency':
+      return createMaxLatency(config, ctx);
+    case 'max-cost':
+      return createMaxCost(config, ctx);
+    case 'custom':
+      return createCustom(config, ctx);
+    case 'judge':
+      return createJudge(config, ctx);
+    case 'similarity':
+      return createSimilarity(config, ctx);
+  }
+}
+
+/**
+ * Names: an explicit `name`, else the type — numbered from the second of a type on (`contains`,
+ * `contains-2`), so names stay stable while the list is only appended to.
+ */
+export function scorerNames(configs: readonly ScorerConfig[]): string[] {
+  const seen = new Map<string, number>();
+  return configs.map((c) => {
+    if (c.name) return c.name;
+    const n = (seen.get(c.type) ?? 0) + 1;
+    seen.set(c.type, n);
+    return n === 1 ? c.type : `${c.type}-${n}`;
+  });
+}
+
+export async function buildScorers(
+  configs: readonly ScorerConfig[],
+  options: { rootDir: string; models: Readonly<Record<string, ModelConfig>>; where: string; targets: readonly string[] },
+): Promise<Scorer[]> {
+  const names = scorerNames(configs);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) throw new ConfigError(`${options.where}: two scorers are named "${duplicate}"; give one a different name`);
+  const scorers: Scorer[] = [];
+  for (const [i, config] of configs.entries()) {
+    const where = `${options.where}[${i}]`;
+    const scorer = await create(config, { rootDir: options.rootDir, models: options.models, where, name: names[i] as string });
+    if (scorer.against !== undefined && !options.targets.includes(scorer.against)) {
+      throw new ConfigError(`${where}.against: "${scorer.against}" is not one of this suite's targets (${options.targets.join(', ')})`);
+    }
+    scorers.push(scorer);
+  }
+  return scorers;
+}
