@@ -50,6 +50,8 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
     }
   }
   const totals = meta.totals;
+  const judging = (meta.summaries ?? []).flatMap((x) => x.targets.map((t) => t.scoringCostUsd));
+  const judgingUsd = judging.includes(null) ? null : judging.reduce<number>((a, b) => a + (b ?? 0), 0);
   const lines = [
     `driftgate eval · run ${meta.runId} · ${meta.status}`,
     '',
@@ -58,7 +60,7 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
     ...(calibrationLines.length ? ['', ...calibrationLines] : []),
     '',
     totals
-      ? `total: ${int(totals.calls)} calls (${int(totals.cached)} from cache, ${int(totals.errors)} errors) · answers worth ${formatUsd(totals.costUsd)} · spent now ${formatUsd(totals.spentUsd)}`
+      ? `total: ${int(totals.calls)} calls (${int(totals.cached)} from cache, ${int(totals.errors)} errors) · answers worth ${formatUsd(totals.costUsd)}${judgingUsd !== 0 ? ` · judging worth ${formatUsd(judgingUsd)}` : ''} · spent now ${formatUsd(totals.spentUsd)}`
       : '',
     `results: ${path.relative(process.cwd(), runDir) || '.'}`,
   ];

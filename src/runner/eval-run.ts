@@ -191,7 +191,9 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   meta.status = incompleteReason ? 'incomplete' : 'complete';
   if (incompleteReason) meta.incompleteReason = incompleteReason;
   meta.finishedAt = new Date().toISOString();
-  meta.totals = runTotals(records);
+  // Spent = every call paid for (answers, verdicts, embeddings), across all sessions of this run.
+  const spentBefore = meta.totals?.spentUsd ?? 0;
+  meta.totals = { ...runTotals(records), spentUsd: spentBefore + gateway.options.budget.spentUsd };
   meta.summaries = summariseSuites(records, meta.suites, new Map(prepared.map((p) => [p.config.name, new Map(p.cases.map((c) => [c.case.id, c.case]))])));
   await writeRunMeta(runDir, meta);
 

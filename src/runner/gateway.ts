@@ -50,6 +50,7 @@ export class CallGateway {
   private readonly cooldowns = new Map<string, Cooldown>();
   private readonly outputEstimates = new OutputTokenEstimator();
   private readonly embedders = new Map<string, Promise<EmbeddingProvider>>();
+  private readonly inFlight = new Map<string, Promise<CallOutcome>>();
 
   constructor(readonly options: GatewayOptions) {}
 
@@ -76,10 +77,29 @@ export class CallGateway {
     };
   }
 
+  /**
+   * Identical requests in flight at once (two targets giving one answer, then judged alike) are
+   * sent once: the later callers wait for the first and get its answer as a cache hit.
+   */
   async chat(target: string, model: ModelConfig, request: ChatRequest, sample: number): Promise<CallOutcome> {
-    const { options } = this;
     const keyInput = this.keyInputOf(model, request, sample);
     const key = cacheKey(keyInput);
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      const first = await pending;
+      return first.status === 'ok' ? { ...first, cached: true, attempts: 0 } : first;
+    }
+    const call = this.chatOnce(target, model, request, keyInput, key);
+    this.inFlight.set(key, call);
+    try {
+      return await call;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async chatOnce(target: string, model: ModelConfig, request: ChatRequest, keyInput: CacheKeyInput, key: string): Promise<CallOutcome> {
+    const { options } = this;
     const price = this.priceOf(model, request.model);
     if (options.useCache) {
       const hit = await options.cache.get(key);

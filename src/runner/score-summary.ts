@@ -2,7 +2,8 @@
  * Summaries of scores, chosen by each score's kind (SPEC "Statistics"):
  * - binary → pass rate with a Wilson interval (one sample per case), or a t interval over case
  *   means when cases have repeats (repeats of a case are not independent);
- * - continuous → mean with a t interval over case means, plus a pass rate when it has a threshold;
+ * - continuous → mean with a t interval over case means (clamped to [0, 1]), plus a pass rate when
+ *   it has a threshold;
  * - `pass_rate` → share of calls whose every thresholded score passed.
  * Error scores are left out and counted (`errors`), never counted as failures of the model.
  */
@@ -59,9 +60,26 @@ export function scoreMetrics(records: readonly CallRecord[]): ScoreMetric[] {
     const byCase = new Map<string, number[]>();
     for (const { caseId, s } of valid) byCase.set(caseId, [...(byCase.get(caseId) ?? []), s.value as number]);
     const m = meanInterval(clusterMeans(byCase.values()));
-    metrics.push({ metric: name, kind: 'mean', n: m.n, mean: m.mean, ci: m.ci, errors });
+    // Scores live in [0, 1]; a t interval near a bound can cross it. Clamping keeps its coverage
+    // (the true mean cannot lie outside) and stops reports showing impossible values.
+    const ci = m.ci ? ([Math.max(0, m.ci[0]), Math.min(1, m.ci[1])] as const) : null;
+    metrics.push({ metric: name, kind: 'mean', n: m.n, mean: m.mean, ci, errors });
     const thresholded = valid.filter(({ s }) => s.pass !== undefined);
     if (thresholded.length > 0) metrics.push(rateOverCases(`${name}.pass_rate`, thresholded.map(({ caseId, s }) => ({ caseId, pass: s.pass === true })), errors));
   }
   return metrics;
+}
+
+/** Dollars spent on judging and embedding these records' outputs (null when any call was unpriced). */
+export function scoringCostUsd(records: readonly CallRecord[]): number | null {
+  let total = 0;
+  for (const r of records) {
+    for (const s of r.scores) {
+      const judge = s.details?.judge as { costUsd?: number | null } | undefined;
+      if (judge === undefined) continue;
+      if (judge.costUsd === null || judge.costUsd === undefined) return null;
+      total += judge.costUsd;
+    }
+  }
+  return total;
 }

@@ -15,6 +15,9 @@ import type { CallRecord, Score } from './call-record.js';
 import type { JournalWriter } from './journal.js';
 import type { PreparedSuite } from './plan.js';
 
+/** A scorer comparing with target X says nothing about X's own outputs. */
+export const appliesTo = (scorer: Scorer, record: CallRecord): boolean => scorer.against !== record.target;
+
 export async function safeScore(scorer: Scorer, input: ScoringInput, services: ScoringServices): Promise<Score> {
   try {
     return await scorer.score(input, services);
@@ -30,12 +33,12 @@ export async function scoreInline(suite: PreparedSuite, record: CallRecord, serv
   if (!prepared) return [];
   const input: ScoringInput = { case: prepared.case, messages: prepared.messages, output: record.output, record };
   const scores: Score[] = [];
-  for (const scorer of suite.scorers) if (scorer.phase === 'inline') scores.push(await safeScore(scorer, input, services));
+  for (const scorer of suite.scorers) if (scorer.phase === 'inline' && appliesTo(scorer, record)) scores.push(await safeScore(scorer, input, services));
   return scores;
 }
 
 const complete = (suite: PreparedSuite, record: CallRecord): boolean =>
-  suite.scorers.every((s) => record.scores.some((x) => x.name === s.name && x.scorerId === s.id));
+  suite.scorers.every((s) => !appliesTo(s, record) || record.scores.some((x) => x.name === s.name && x.scorerId === s.id));
 
 /**
  * Completes the scores of every ok record (in place in the returned list), appending a journal
@@ -69,7 +72,7 @@ export async function scoreAfter(
     };
     for (const scorer of suite.scorers) {
       if (!scorer.prefetch) continue;
-      const needing = todo.filter((r) => !r.scores.some((x) => x.name === scorer.name && x.scorerId === scorer.id));
+      const needing = todo.filter((r) => appliesTo(scorer, r) && !r.scores.some((x) => x.name === scorer.name && x.scorerId === scorer.id));
       try {
         await scorer.prefetch(needing.map((r) => inputOf(r, scorer)), services);
       } catch {
@@ -81,6 +84,7 @@ export async function scoreAfter(
         limit(async () => {
           const scores: Score[] = [];
           for (const scorer of suite.scorers) {
+            if (!appliesTo(scorer, record)) continue;
             const kept = record.scores.find((x) => x.name === scorer.name && x.scorerId === scorer.id);
             scores.push(kept ?? (await safeScore(scorer, inputOf(record, scorer), services)));
           }

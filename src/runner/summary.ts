@@ -7,7 +7,7 @@ import { clusterMeans, meanInterval } from '../stats/mean-interval.js';
 import { quantile } from '../stats/quantile.js';
 import type { CallRecord } from './call-record.js';
 import type { Case } from '../datasets/case.js';
-import { scoreMetrics, type ScoreMetric } from './score-summary.js';
+import { scoreMetrics, scoringCostUsd, type ScoreMetric } from './score-summary.js';
 import { calibrate, type Calibration } from './calibration.js';
 
 export interface MetricSummary {
@@ -32,6 +32,8 @@ export interface TargetSummary {
   readonly outputTokens: number;
   /** Total dollars of the answers (null when any answer is unpriced). */
   readonly costUsd: number | null;
+  /** Dollars of the judge verdicts on these answers (null when unpriced). */
+  readonly scoringCostUsd: number | null;
   readonly latencyP50Ms: number | null;
   readonly latencyP95Ms: number | null;
   readonly metrics: readonly MetricSummary[];
@@ -52,7 +54,7 @@ export interface RunTotals {
   readonly cached: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
-  /** Dollars paid in this run (cache replays cost nothing). */
+  /** Dollars paid by this run: answers, judge verdicts and embeddings not served from the cache. */
   readonly spentUsd: number;
   /** Dollars the answers cost when produced; null when any is unpriced. */
   readonly costUsd: number | null;
@@ -89,6 +91,7 @@ function summariseTarget(target: string, records: readonly CallRecord[], cases: 
     inputTokens: sum(ok.map((r) => r.inputTokens ?? 0)),
     outputTokens: sum(ok.map((r) => r.outputTokens ?? 0)),
     costUsd: priced ? sum(ok.map((r) => r.costUsd ?? 0)) : null,
+    scoringCostUsd: scoringCostUsd(ok),
     latencyP50Ms: latencies.length ? quantile(latencies, 0.5) : null,
     latencyP95Ms: latencies.length ? quantile(latencies, 0.95) : null,
     metrics: [

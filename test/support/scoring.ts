@@ -5,6 +5,7 @@ import { buildScorers } from '../../src/scorers/registry.js';
 import { scorerConfigSchema } from '../../src/scorers/config-schema.js';
 import type { ModelConfig } from '../../src/config/schema.js';
 import type { ScoringInput, ScoringServices } from '../../src/scorers/types.js';
+import { EmbeddingService } from '../../src/scorers/similarity/embedding-service.js';
 
 export function testCase(fields: Record<string, unknown>): Case {
   return toCase({ id: 'c1', ...fields }, 'test.jsonl', 1);
@@ -43,5 +44,7 @@ export async function scoreWith(
     record: testRecord({ output, ...record }),
     ...(options.other ? { other: options.other } : {}),
   };
-  return scorer!.score(input, options.services ?? noServices);
+  const local = new EmbeddingService(options.models ?? {}, undefined, undefined);
+  const services = options.services ?? { ...noServices, embed: (t: string, texts: readonly string[]) => local.embed(t, texts) };
+  return scorer!.score(input, services);
 }

@@ -64,7 +64,7 @@ export class EmbeddingService {
       if (this.memory.has(key) || missing.has(key)) continue;
       const hit = this.cache ? await this.cache.getRaw<EmbeddingEntry>(key) : undefined;
       if (hit?.kind === 'embedding') {
-        this.memory.set(key, new Float32Array(Buffer.from(hit.vector, 'base64').buffer.slice(0)));
+        this.memory.set(key, decodeVector(hit.vector));
         this.totals.cached++;
       } else missing.set(key, text);
     }
@@ -102,4 +102,10 @@ export class EmbeddingService {
     await this.prefetch(target, texts);
     return texts.map((t) => this.memory.get(this.keyOf(model, t)) as Float32Array);
   }
+}
+
+/** Base64 little-endian float32 → Float32Array. Copies: a small Buffer is a view into Node's shared pool. */
+export function decodeVector(base64: string): Float32Array {
+  const bytes = Buffer.from(base64, 'base64');
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
