@@ -14,12 +14,13 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
 import { runEval } from '../src/runner/eval-run.js';
+import { localEmbedderThroughput, similarityRequests } from './scorers.js';
 import type { FakeServerOptions } from '../test/support/fake-llm-server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -153,19 +154,32 @@ function coldStart() {
   return { runs: 10, medianMs: round(((times[4] as number) + (times[5] as number)) / 2, 1), minMs: round(times[0] as number, 1), maxMs: round(times[9] as number, 1), target: '<= 200' };
 }
 
-const startup = coldStart();
-console.log('cold start', startup);
-const { overhead, cachedRerun } = await overheadAndCache();
-console.log('overhead', overhead);
-console.log('cached re-run', cachedRerun);
-const rate = await rateLimited();
-console.log('rate limits', rate);
-
-const results = {
+// `npm run bench -- scorers` runs one group; the file keeps the other groups' last figures.
+const only = process.argv[2];
+const file = path.join(root, 'bench/results.json');
+const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+const results: Record<string, unknown> = {
+  ...previous,
   schemaVersion: 1,
   measuredAt: new Date().toISOString(),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
-  runner: { overhead, rateLimits: rate, cachedRerun, coldStartHelp: startup },
 };
-writeFileSync(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+if (!only || only === 'runner') {
+  const startup = coldStart();
+  console.log('cold start', startup);
+  const { overhead, cachedRerun } = await overheadAndCache();
+  console.log('overhead', overhead);
+  console.log('cached re-run', cachedRerun);
+  const rate = await rateLimited();
+  console.log('rate limits', rate);
+  results.runner = { overhead, rateLimits: rate, cachedRerun, coldStartHelp: startup };
+}
+if (!only || only === 'scorers') {
+  const similarity = await similarityRequests(startServer);
+  console.log('similarity embedding requests', similarity);
+  const local = localEmbedderThroughput();
+  console.log('local embedder', local);
+  results.scorers = { similarityEmbeddingRequests: similarity, localEmbedder: local };
+}
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log('wrote bench/results.json');

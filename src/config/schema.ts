@@ -75,6 +75,7 @@ export const runnerSchema = z.strictObject({
     .min(0)
     .default(300_000)
     .describe('How long one call may keep waiting on 429 responses before it becomes an error record'),
+  embedding_batch_size: z.int().min(1).max(2048).default(256).describe('Texts per embeddings request (OpenAI accepts up to 2,048)'),
   max_errors: z
     .union([z.int().min(0), z.string().regex(/^\d+(\.\d+)?%$/, 'expected a count or a percentage such as "5%"')])
     .default(0)

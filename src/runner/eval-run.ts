@@ -149,7 +149,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
     env,
     cache,
   });
-  const embeddings = new EmbeddingService(config.models, gateway, useCache ? cache : undefined);
+  const embeddings = new EmbeddingService(config.models, gateway, useCache ? cache : undefined, runner.embedding_batch_size);
   const services: ScoringServices = {
     chat: (target, request, sample) => gateway.chat(target, config.models[target] as ModelConfig, request, sample),
     embed: (target, texts) => embeddings.embed(target, texts),
