@@ -7,3 +7,15 @@ declare module '@stdlib/stats-base-dists-normal-quantile' {
   /** Quantile function of the normal distribution N(mu, sigma²). */
   export default function quantile(p: number, mu: number, sigma: number): number;
 }
+declare module '@stdlib/stats-base-dists-binomial-pmf' {
+  /** P(X = x) for X ~ Binomial(n, p). */
+  export default function pmf(x: number, n: number, p: number): number;
+}
+declare module '@stdlib/stats-base-dists-binomial-cdf' {
+  /** P(X ≤ x) for X ~ Binomial(n, p). */
+  export default function cdf(x: number, n: number, p: number): number;
+}
+declare module '@stdlib/stats-base-dists-normal-cdf' {
+  /** Φ((x − mu) / sigma). */
+  export default function cdf(x: number, mu: number, sigma: number): number;
+}
