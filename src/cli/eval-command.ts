@@ -2,6 +2,8 @@
 import { runEval } from '../runner/eval-run.js';
 import { createProgress } from '../runner/progress.js';
 import { formatDryRun, formatRunSummary } from './format-run.js';
+import { formatGateReport } from './format-gate.js';
+import { ExitCode } from '../errors.js';
 import { countOrPercent, nonNegativeNumber, positiveInt } from './parse-flags.js';
 
 export async function evalCommand(opts: Record<string, unknown>): Promise<number> {
@@ -28,8 +30,18 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
     process.stdout.write(json ? `${JSON.stringify(result.dryRun, null, 2)}\n` : `${formatDryRun(result.dryRun)}\n`);
     return result.exitCode;
   }
-  if (result.meta && result.runDir) {
-    process.stdout.write(json ? `${JSON.stringify({ runDir: result.runDir, ...result.meta }, null, 2)}\n` : `${formatRunSummary(result.meta, result.runDir)}\n`);
+  if (!result.meta || !result.runDir) return result.exitCode;
+  // With baselines present, the run is compared at once, as `driftgate compare` would.
+  const { loadConfig } = await import('../config/load.js');
+  const { runGate } = await import('../gate/run-gate.js');
+  const gate = await runGate(await loadConfig(opts.config as string), result.meta.suites, result.records);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ runDir: result.runDir, ...result.meta, ...(gate ? { gate } : {}) }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${formatRunSummary(result.meta, result.runDir)}\n`);
+    if (gate) process.stdout.write(`\n${formatGateReport(gate.report, gate.withoutBaseline)}\n`);
   }
-  return result.exitCode;
+  // An incomplete run says so first: its verdicts rest on missing calls.
+  if (result.exitCode !== ExitCode.Ok) return result.exitCode;
+  return gate?.report.failed ? ExitCode.GateFailed : ExitCode.Ok;
 }

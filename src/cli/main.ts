@@ -42,11 +42,40 @@ export function buildProgram(): Command {
     .option('--json', 'print the run summary as JSON on stdout')
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok · 2 bad input or config · 3 run incomplete (errors over limit, budget reached, offline cache miss)',
+      '\nWith a baseline in baselines/<suite>.json the run is compared with it (as driftgate compare).\n' +
+        'Exit codes: 0 ok · 1 gate failed · 2 bad input or config · 3 run incomplete (errors over limit, budget reached, offline cache miss)',
     )
     .action(async (opts: Record<string, unknown>) => {
       const { evalCommand } = await import('./eval-command.js');
       process.exitCode = await evalCommand(opts);
+    });
+
+  program
+    .command('compare')
+    .description('Compare a run with the committed baselines and print the verdict per metric')
+    .option('-c, --config <path>', 'config file', 'driftgate.yaml')
+    .option('--run <dir>', 'run directory (default: the newest run)')
+    .option('--out <dir>', 'directory holding run directories (default .driftgate/runs)')
+    .option('--json', 'print the comparison as JSON')
+    .addHelpText('after', '\nExit codes: 0 gate passed · 1 gate failed · 2 bad input (no baseline, corrupt or newer baseline file)')
+    .action(async (opts: Record<string, unknown>) => {
+      const { compareCommand } = await import('./compare-command.js');
+      process.exitCode = await compareCommand(opts);
+    });
+
+  program
+    .command('baseline')
+    .description('Manage baselines')
+    .command('update')
+    .description("Accept a complete run's results as the new baselines/<suite>.json")
+    .option('-c, --config <path>', 'config file', 'driftgate.yaml')
+    .option('--run <dir>', 'run directory (default: the newest complete run)')
+    .option('--out <dir>', 'directory holding run directories (default .driftgate/runs)')
+    .option('-s, --suite <name...>', 'only these suites')
+    .addHelpText('after', '\nExit codes: 0 written · 2 bad input (incomplete run, corrupt or newer baseline file: nothing is overwritten)')
+    .action(async (opts: Record<string, unknown>) => {
+      const { baselineUpdateCommand } = await import('./baseline-command.js');
+      process.exitCode = await baselineUpdateCommand(opts);
     });
 
   return program;

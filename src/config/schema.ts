@@ -47,8 +47,12 @@ export const promptSchema = z.union([
 
 export const gateSchema = z.strictObject({
   alpha: z.number().gt(0).lt(1).default(0.05).describe('One-sided significance level, Holm-corrected across gated metrics'),
-  min_effect: z.number().nonnegative().default(0.03).describe('Smallest change that matters (0.03 = 3 points)'),
-  metrics: z.array(z.string().min(1)).optional().describe('Metrics that can fail the gate'),
+  min_effect: z.number().nonnegative().default(0.03).describe('Smallest change in a pass rate or [0, 1] score that matters (0.03 = 3 points)'),
+  min_relative_effect: z.number().nonnegative().default(0.1).describe('Smallest relative change in cost or latency that matters (0.1 = 10%)'),
+  metrics: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('Metrics that can fail the gate: pass_rate, scorer names, cost, latency, latency_p95 (default: pass_rate and every scorer)'),
 });
 
 const suiteNameSchema = z

@@ -1,0 +1,39 @@
+/** Turns a run's records for one suite into a baseline (what `driftgate baseline update` accepts). */
+import type { CallRecord } from '../runner/call-record.js';
+import type { RunMeta } from '../runner/run-dir.js';
+import { BASELINE_SCHEMA_VERSION, type Baseline, type BaselineCase } from './baseline-file.js';
+
+export function baselineFromRun(meta: RunMeta, suite: string, records: readonly CallRecord[], now = new Date()): Baseline {
+  const ok = records.filter((r) => r.suite === suite && r.status === 'ok' && r.output !== null);
+  const scorers = new Map<string, { name: string; kind: 'binary' | 'continuous'; scorerId: string }>();
+  for (const r of ok) for (const s of r.scores) if (!scorers.has(s.name)) scorers.set(s.name, { name: s.name, kind: s.kind, scorerId: s.scorerId });
+  const cases: BaselineCase[] = ok.map((r) => ({
+    caseId: r.caseId,
+    target: r.target,
+    repeat: r.repeat,
+    inputHash: r.inputHash,
+    output: r.output as string,
+    costUsd: r.costUsd,
+    latencyMs: r.latencyMs,
+    outputTokens: r.outputTokens,
+    scores: r.scores.map((s) => ({
+      name: s.name,
+      kind: s.kind,
+      scorerId: s.scorerId,
+      value: s.value,
+      ...(s.pass !== undefined ? { pass: s.pass } : {}),
+      ...(s.error !== undefined ? { error: s.error } : {}),
+    })),
+  }));
+  return {
+    schemaVersion: BASELINE_SCHEMA_VERSION,
+    suite,
+    runId: meta.runId,
+    configHash: meta.configHash,
+    gitSha: meta.gitSha,
+    acceptedAt: now.toISOString(),
+    scorers: [...scorers.values()],
+    summary: meta.summaries?.find((s) => s.suite === suite)?.targets ?? [],
+    cases,
+  };
+}

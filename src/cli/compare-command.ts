@@ -1,0 +1,17 @@
+/** `driftgate compare [--run DIR]`: a run against the committed baselines; exit 1 when the gate fails. */
+import path from 'node:path';
+import { ExitCode, UsageError } from '../errors.js';
+import { loadConfig } from '../config/load.js';
+import { loadRun, resolveRunDir } from '../gate/load-run.js';
+import { runGate } from '../gate/run-gate.js';
+import { formatGateReport } from './format-gate.js';
+
+export async function compareCommand(opts: Record<string, unknown>): Promise<number> {
+  const loaded = await loadConfig(opts.config as string);
+  const runsDir = path.resolve(opts.out ? String(opts.out) : path.join(loaded.rootDir, '.driftgate', 'runs'));
+  const run = await loadRun(await resolveRunDir(runsDir, opts.run as string | undefined, false));
+  const outcome = await runGate(loaded, run.meta.suites, run.records);
+  if (!outcome) throw new UsageError(`no baselines for ${run.meta.suites.join(', ')} under ${path.join(loaded.rootDir, 'baselines')}; accept a run first with: driftgate baseline update`);
+  process.stdout.write(opts.json ? `${JSON.stringify({ run: run.meta.runId, ...outcome }, null, 2)}\n` : `${formatGateReport(outcome.report, outcome.withoutBaseline)}\n`);
+  return outcome.report.failed ? ExitCode.GateFailed : ExitCode.Ok;
+}

@@ -1,0 +1,209 @@
+/**
+ * Compares a run with the stored baselines, suite by suite and target by target (a pure function
+ * of plain values). Cases pair by stable id; new, removed and edited cases (input hash changed) are
+ * listed and left out. Holm's adjustment runs across every gated metric of every suite in the run;
+ * the gate fails when any gated metric is `regressed`.
+ */
+import type { Baseline, BaselineCase } from '../baselines/baseline-file.js';
+import type { CallRecord } from '../runner/call-record.js';
+import { holm } from '../stats/multiplicity.js';
+import { casesNeeded, minimumDetectableEffect } from '../stats/power.js';
+import { seedFrom } from '../stats/rng.js';
+import { findFlips, type Flip } from './flips.js';
+import { pairValues, type MetricShape, type MetricSpec } from './metric-values.js';
+import { testMetric, type MetricTest } from './test-metric.js';
+import { decideVerdict, type Verdict } from './verdict.js';
+
+export const GATE_REPORT_SCHEMA_VERSION = 1;
+
+export interface GateSettings {
+  readonly alpha: number;
+  readonly minEffect: number;
+  readonly minRelativeEffect: number;
+  readonly metrics?: readonly string[];
+}
+
+export interface SuiteComparisonInput {
+  readonly suite: string;
+  readonly baseline: Baseline;
+  /** The run's records of this suite (latest per item). */
+  readonly records: readonly CallRecord[];
+  readonly gate: GateSettings;
+}
+
+export interface MetricComparison extends Partial<MetricTest> {
+  readonly metric: string;
+  readonly shape: MetricShape;
+  readonly higherIsBetter: boolean;
+  readonly gated: boolean;
+  readonly minEffect: number;
+  /** `compared`; or why not: the scorer changed, or no case has values on both sides. */
+  readonly status: 'compared' | 'scorer-changed' | 'no-data';
+  readonly pAdjusted?: number;
+  readonly verdict?: Verdict;
+  readonly mde?: number;
+  readonly casesNeeded?: number;
+  readonly underpowered?: boolean;
+}
+
+export interface CaseStatus {
+  readonly compared: number;
+  readonly new: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly string[];
+}
+
+export interface SuiteComparison {
+  readonly suite: string;
+  readonly target: string;
+  readonly baselineRunId: string;
+  readonly acceptedAt: string;
+  readonly cases: CaseStatus;
+  readonly metrics: readonly MetricComparison[];
+  readonly flips: readonly Flip[];
+  readonly failed: boolean;
+}
+
+export interface GateReport {
+  readonly schemaVersion: typeof GATE_REPORT_SCHEMA_VERSION;
+  readonly alpha: number;
+  readonly suites: readonly SuiteComparison[];
+  readonly failed: boolean;
+  readonly headline: string;
+}
+
+const group = <T extends { caseId: string }>(items: readonly T[]): Map<string, T[]> => {
+  const out = new Map<string, T[]>();
+  for (const item of items) out.set(item.caseId, [...(out.get(item.caseId) ?? []), item]);
+  return out;
+};
+
+function specsFor(records: readonly CallRecord[]): MetricSpec[] {
+  const scorers = new Map<string, 'binary' | 'continuous'>();
+  for (const r of records) for (const s of r.scores) if (!scorers.has(s.name)) scorers.set(s.name, s.kind);
+  const hasThresholds = records.some((r) => r.scores.some((s) => s.pass !== undefined));
+  return [
+    ...(hasThresholds ? [{ name: 'pass_rate', shape: 'rate' as const, higherIsBetter: true }] : []),
+    ...[...scorers].map(([name, kind]) => ({ name, shape: kind === 'binary' ? ('rate' as const) : ('mean' as const), higherIsBetter: true })),
+    { name: 'cost', shape: 'relative-mean', higherIsBetter: false },
+    { name: 'latency', shape: 'relative-mean', higherIsBetter: false },
+    { name: 'latency_p95', shape: 'relative-p95', higherIsBetter: false },
+  ];
+}
+
+interface Pending {
+  readonly input: SuiteComparisonInput;
+  readonly target: string;
+  readonly cases: CaseStatus;
+  readonly metrics: (MetricComparison & { test?: MetricTest })[];
+  readonly flips: readonly Flip[];
+}
+
+function compareTarget(input: SuiteComparisonInput, target: string): Pending {
+  const { baseline, gate } = input;
+  const baseCases = group(baseline.cases.filter((c) => c.target === target));
+  const runRecords = input.records.filter((r) => r.target === target && r.status === 'ok' && r.output !== null);
+  const runCases = group(runRecords);
+  const compared: string[] = [];
+  const changed: string[] = [];
+  for (const [id, recs] of runCases) {
+    const base = baseCases.get(id);
+    if (!base) continue;
+    if (base.some((b) => b.inputHash !== recs[0]?.inputHash)) changed.push(id);
+    else compared.push(id);
+  }
+  const cases: CaseStatus = {
+    compared: compared.length,
+    new: [...runCases.keys()].filter((id) => !baseCases.has(id)).sort(),
+    removed: [...baseCases.keys()].filter((id) => !runCases.has(id)).sort(),
+    changed: changed.sort(),
+  };
+  const runScorerIds = new Map(runRecords.flatMap((r) => r.scores.map((s) => [s.name, s.scorerId] as const)));
+  const baseScorerIds = new Map(baseline.scorers.map((s) => [s.name, s.scorerId] as const));
+  const allScorersSame = [...runScorerIds].every(([name, id]) => baseScorerIds.get(name) === id);
+  const gatedNames = gate.metrics ?? ['pass_rate', ...runScorerIds.keys()];
+  const metrics = specsFor(runRecords).map((spec) => {
+    const base = {
+      metric: spec.name,
+      shape: spec.shape,
+      higherIsBetter: spec.higherIsBetter,
+      gated: gatedNames.includes(spec.name),
+      minEffect: spec.shape.startsWith('relative') ? gate.minRelativeEffect : gate.minEffect,
+    };
+    const scorerId = runScorerIds.get(spec.name);
+    const isScorer = scorerId !== undefined;
+    if ((isScorer && baseScorerIds.get(spec.name) !== scorerId) || (spec.name === 'pass_rate' && !allScorersSame)) {
+      return { ...base, status: 'scorer-changed' as const };
+    }
+    const values = pairValues(spec, compared, baseCases as Map<string, BaselineCase[]>, runCases, scorerId);
+    const test = testMetric(spec, values, gate.alpha, seedFrom(`${input.suite}/${target}/${spec.name}`));
+    if (!test) return { ...base, status: 'no-data' as const };
+    return { ...base, ...test, status: 'compared' as const, test };
+  });
+  const flips = findFlips(compared, baseCases as Map<string, BaselineCase[]>, runCases, runScorerIds, allScorersSame);
+  return { input, target, cases, metrics, flips };
+}
+
+export function compareRun(inputs: readonly SuiteComparisonInput[]): GateReport {
+  const pending: Pending[] = [];
+  for (const input of inputs) {
+    const targets = [...new Set(input.baseline.cases.map((c) => c.target))].filter((t) => input.records.some((r) => r.target === t));
+    for (const target of targets) pending.push(compareTarget(input, target));
+  }
+  // One Holm family: every gated, compared metric of the run.
+  const family = pending.flatMap((p) => p.metrics.filter((m) => m.gated && m.status === 'compared'));
+  const adjusted = holm(family.map((m) => m.pWorse as number));
+  const pAdjustedOf = new Map(family.map((m, i) => [m, adjusted[i] as number]));
+
+  const suites: SuiteComparison[] = pending.map((p) => {
+    const alpha = p.input.gate.alpha;
+    const metrics = p.metrics.map((original) => {
+      const { test, ...m } = original;
+      if (m.status !== 'compared' || !test) return m;
+      const pAdjusted = m.gated ? (pAdjustedOf.get(original) ?? test.pWorse) : test.pWorse;
+      const verdict = decideVerdict({ effect: test.effect, interval: test.effectInterval, pAdjusted, alpha, minEffect: m.minEffect });
+      const extra =
+        verdict === 'inconclusive' && Number.isFinite(test.se)
+          ? (() => {
+              const mde = minimumDetectableEffect(test.se, alpha);
+              return { mde, casesNeeded: casesNeeded(test.n, mde, m.minEffect), underpowered: mde > m.minEffect };
+            })()
+          : {};
+      return { ...m, pAdjusted, verdict, ...extra };
+    });
+    const failed = metrics.some((m) => m.gated && m.verdict === 'regressed');
+    return {
+      suite: p.input.suite,
+      target: p.target,
+      baselineRunId: p.input.baseline.runId,
+      acceptedAt: p.input.baseline.acceptedAt,
+      cases: p.cases,
+      metrics,
+      flips: p.flips,
+      failed,
+    };
+  });
+  const failed = suites.some((s) => s.failed);
+  return { schemaVersion: GATE_REPORT_SCHEMA_VERSION, alpha: inputs[0]?.gate.alpha ?? 0.05, suites, failed, headline: headline(suites) };
+}
+
+export function formatEffect(m: MetricComparison, value: number): string {
+  if (m.shape.startsWith('relative')) return `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(0)}%`;
+  if (m.shape === 'rate') return `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)} pts`;
+  return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(3)}`;
+}
+
+function headline(suites: readonly SuiteComparison[]): string {
+  const regressions = suites.flatMap((s) => s.metrics.filter((m) => m.gated && m.verdict === 'regressed').map((m) => ({ s, m })));
+  if (regressions.length > 0) {
+    const bySuite = new Map<string, string[]>();
+    for (const { s, m } of regressions) {
+      const [lo, hi] = m.deltaInterval as readonly [number, number];
+      bySuite.set(s.suite, [...(bySuite.get(s.suite) ?? []), `${m.metric} ${formatEffect(m, m.delta as number)} [${formatEffect(m, lo)}, ${formatEffect(m, hi)}]`]);
+    }
+    return [...bySuite].map(([suite, parts]) => `${parts.length} regression${parts.length > 1 ? 's' : ''} in ${suite}: ${parts.join('; ')}`).join(' · ');
+  }
+  const all = suites.flatMap((s) => s.metrics.filter((m) => m.gated && m.verdict));
+  const count = (v: Verdict) => all.filter((m) => m.verdict === v).length;
+  return `No regressions: ${count('unchanged')} unchanged, ${count('improved')} improved, ${count('inconclusive')} inconclusive of ${all.length} gated metrics`;
+}

@@ -1,0 +1,40 @@
+/**
+ * The gate as the commands use it: read the baselines of a run's suites, compare, and say whether
+ * the gate passed. Suites without a baseline are reported as such and never fail the gate.
+ */
+import type { LoadedConfig } from '../config/load.js';
+import { baselinePath, readBaseline } from '../baselines/baseline-file.js';
+import type { CallRecord } from '../runner/call-record.js';
+import { compareRun, type GateReport, type GateSettings, type SuiteComparisonInput } from './compare.js';
+
+export interface GateOutcome {
+  readonly report: GateReport;
+  /** Suites of the run that have no baseline yet. */
+  readonly withoutBaseline: readonly string[];
+}
+
+export function gateSettingsFor(loaded: LoadedConfig, suite: string): GateSettings {
+  const gate = loaded.config.suites.find((s) => s.name === suite)?.gate;
+  return {
+    alpha: gate?.alpha ?? 0.05,
+    minEffect: gate?.min_effect ?? 0.03,
+    minRelativeEffect: gate?.min_relative_effect ?? 0.1,
+    ...(gate?.metrics ? { metrics: gate.metrics } : {}),
+  };
+}
+
+/** Undefined when none of the suites has a baseline (nothing to compare). */
+export async function runGate(loaded: LoadedConfig, suites: readonly string[], records: readonly CallRecord[]): Promise<GateOutcome | undefined> {
+  const inputs: SuiteComparisonInput[] = [];
+  const withoutBaseline: string[] = [];
+  for (const suite of suites) {
+    const baseline = await readBaseline(baselinePath(loaded.rootDir, suite));
+    if (!baseline) {
+      withoutBaseline.push(suite);
+      continue;
+    }
+    inputs.push({ suite, baseline, records: records.filter((r) => r.suite === suite), gate: gateSettingsFor(loaded, suite) });
+  }
+  if (inputs.length === 0) return undefined;
+  return { report: compareRun(inputs), withoutBaseline };
+}

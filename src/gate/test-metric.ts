@@ -1,0 +1,106 @@
+/**
+ * The paired test behind one metric's verdict, chosen by the metric's shape:
+ * - rate, one 0/1 per case on each side → exact McNemar mid-p on the discordant counts b and c;
+ *   interval of the difference from the Agresti–Min (2005) adjusted Wald interval (½ added to each
+ *   cell), which does not collapse to [0, 0] when no case flips;
+ * - rate with repeats, and mean scores → mean of per-case differences; p from a sign-flip
+ *   permutation test; interval from a paired bootstrap; Wilcoxon signed-rank as a secondary check;
+ * - cost, latency → relative change of the mean (current / baseline − 1), tested on the per-case
+ *   differences; latency_p95 → relative change of the 95th percentile, swap-permutation test.
+ * Effects are reported in "improvement" units (negative = worse) and in natural units for display.
+ */
+import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import { mcnemarRegression } from '../stats/mcnemar.js';
+import { mean, pairedBootstrap, pairedStandardError, signFlipPValue, swapPermutationPValue } from '../stats/paired.js';
+import { quantile } from '../stats/quantile.js';
+import { wilcoxonSignedRank } from '../stats/wilcoxon.js';
+import { mulberry32 } from '../stats/rng.js';
+import type { MetricSpec, PairedValues } from './metric-values.js';
+
+export interface MetricTest {
+  readonly n: number;
+  /** Baseline and current values on the shared cases (rate, mean, dollars or ms). */
+  readonly baseline: number;
+  readonly current: number;
+  /** current − baseline (absolute), or current / baseline − 1 (relative metrics). */
+  readonly delta: number;
+  readonly deltaInterval: readonly [number, number];
+  /** The same in improvement units: negative is worse. */
+  readonly effect: number;
+  readonly effectInterval: readonly [number, number];
+  /** One-sided p-value for "worse", before multiplicity adjustment. */
+  readonly pWorse: number;
+  /** Standard error of the effect, for the MDE. */
+  readonly se: number;
+  readonly mcnemar?: { readonly b: number; readonly c: number; readonly pExact: number };
+  readonly wilcoxonP?: number;
+}
+
+const BOOTSTRAP = 2000;
+const PERMUTATIONS = 9999;
+
+export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number, seed: number): MetricTest | undefined {
+  const n = values.caseIds.length;
+  if (n === 0) return undefined;
+  const rng = mulberry32(seed);
+  const z = normalQuantile(1 - alpha, 0, 1);
+  const sign = spec.higherIsBetter ? 1 : -1;
+  const { baseline: b, current: c } = values;
+  const coverage = 1 - 2 * alpha;
+
+  if (spec.shape === 'rate' && values.binarySingle) {
+    let regress = 0;
+    let improve = 0;
+    for (let i = 0; i < n; i++) {
+      if (b[i] === 1 && c[i] === 0) regress++;
+      if (b[i] === 0 && c[i] === 1) improve++;
+    }
+    const m = mcnemarRegression(regress, improve);
+    const delta = (improve - regress) / n;
+    const b2 = regress + 0.5;
+    const c2 = improve + 0.5;
+    const n2 = n + 2;
+    const centre = (c2 - b2) / n2;
+    const se = Math.sqrt(b2 + c2 - (c2 - b2) ** 2 / n2) / n2;
+    const interval: [number, number] = [Math.max(-1, centre - z * se), Math.min(1, centre + z * se)];
+    return { n, baseline: mean(b), current: mean(c), delta, deltaInterval: interval, effect: delta, effectInterval: interval, pWorse: m.pMid, se, mcnemar: { b: regress, c: improve, pExact: m.pExact } };
+  }
+
+  const d = c.map((x, i) => x - (b[i] as number));
+  const worse = spec.higherIsBetter ? 'less' : 'greater';
+
+  if (spec.shape === 'rate' || spec.shape === 'mean') {
+    const delta = mean(d);
+    const interval = pairedBootstrap(b, c, (bb, cc) => mean(cc) - mean(bb), rng, coverage, BOOTSTRAP);
+    const effectInterval = orient(interval, sign);
+    return {
+      n,
+      baseline: mean(b),
+      current: mean(c),
+      delta,
+      deltaInterval: interval,
+      effect: sign * delta,
+      effectInterval,
+      pWorse: signFlipPValue(d, worse, rng, PERMUTATIONS),
+      se: pairedStandardError(d),
+      wilcoxonP: wilcoxonSignedRank(d, worse).p,
+    };
+  }
+
+  const stat = spec.shape === 'relative-p95' ? (xs: readonly number[]) => quantile(xs, 0.95) : (xs: readonly number[]) => mean(xs);
+  const baseStat = stat(b);
+  const curStat = stat(c);
+  const relative = (bb: readonly number[], cc: readonly number[]) => stat(cc) / stat(bb) - 1;
+  const delta = baseStat > 0 ? curStat / baseStat - 1 : Number.NaN;
+  const interval = pairedBootstrap(b, c, relative, rng, coverage, BOOTSTRAP);
+  const pWorse =
+    spec.shape === 'relative-p95'
+      ? swapPermutationPValue(b, c, (bb, cc) => stat(cc) - stat(bb), worse, rng, 1999)
+      : signFlipPValue(d, worse, rng, PERMUTATIONS);
+  const se = spec.shape === 'relative-mean' && baseStat > 0 ? pairedStandardError(d) / baseStat : (interval[1] - interval[0]) / (2 * z);
+  return { n, baseline: baseStat, current: curStat, delta, deltaInterval: interval, effect: sign * delta, effectInterval: orient(interval, sign), pWorse, se };
+}
+
+function orient(interval: readonly [number, number], sign: number): [number, number] {
+  return sign > 0 ? [interval[0], interval[1]] : [-interval[1], -interval[0]];
+}
