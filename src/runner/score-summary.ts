@@ -2,13 +2,15 @@
  * Summaries of scores, chosen by each score's kind (SPEC "Statistics"):
  * - binary → pass rate with a Wilson interval (one sample per case), or a t interval over case
  *   means when cases have repeats (repeats of a case are not independent);
- * - continuous → mean with a t interval over case means (clamped to [0, 1]), plus a pass rate when
- *   it has a threshold;
+ * - continuous → mean with a percentile bootstrap interval over case means (scores are bounded and
+ *   skewed), plus a pass rate when it has a threshold;
  * - `pass_rate` → share of calls whose every thresholded score passed.
  * Error scores are left out and counted (`errors`), never counted as failures of the model.
  */
 import { clusterMeans, meanInterval } from '../stats/mean-interval.js';
 import { wilson } from '../stats/wilson.js';
+import { bootstrapMeanInterval } from '../stats/bootstrap.js';
+import { mulberry32, seedFrom } from '../stats/rng.js';
 import type { CallRecord } from './call-record.js';
 
 export interface ScoreMetric {
@@ -59,11 +61,12 @@ export function scoreMetrics(records: readonly CallRecord[]): ScoreMetric[] {
     }
     const byCase = new Map<string, number[]>();
     for (const { caseId, s } of valid) byCase.set(caseId, [...(byCase.get(caseId) ?? []), s.value as number]);
-    const m = meanInterval(clusterMeans(byCase.values()));
-    // Scores live in [0, 1]; a t interval near a bound can cross it. Clamping keeps its coverage
-    // (the true mean cannot lie outside) and stops reports showing impossible values.
-    const ci = m.ci ? ([Math.max(0, m.ci[0]), Math.min(1, m.ci[1])] as const) : null;
-    metrics.push({ metric: name, kind: 'mean', n: m.n, mean: m.mean, ci, errors });
+    // Scores are bounded in [0, 1] and often piled up at one end: a percentile bootstrap over case
+    // means stays inside the bounds and follows the skew, where a t interval would not.
+    const caseMeans = clusterMeans(byCase.values());
+    const mean = caseMeans.reduce((a, b) => a + b, 0) / caseMeans.length;
+    const ci = bootstrapMeanInterval(caseMeans, mulberry32(seedFrom(name)));
+    metrics.push({ metric: name, kind: 'mean', n: caseMeans.length, mean, ci, errors });
     const thresholded = valid.filter(({ s }) => s.pass !== undefined);
     if (thresholded.length > 0) metrics.push(rateOverCases(`${name}.pass_rate`, thresholded.map(({ caseId, s }) => ({ caseId, pass: s.pass === true })), errors));
   }

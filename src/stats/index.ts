@@ -9,3 +9,4 @@ export { signFlipPValue, pairedBootstrap, swapPermutationPValue, pairedStandardE
 export { wilcoxonSignedRank, type WilcoxonResult } from './wilcoxon.js';
 export { minimumDetectableEffect, casesNeeded } from './power.js';
 export { mulberry32, seedFrom, type Random } from './rng.js';
+export { bootstrapMeanInterval } from './bootstrap.js';
