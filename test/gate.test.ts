@@ -99,5 +99,18 @@ describe('comparing a run with its baseline', () => {
     for (const m of gated) expect(m.pAdjusted!).toBeGreaterThanOrEqual(m.pWorse!);
     const smallest = Math.min(...gated.map((m) => m.pWorse!));
     expect(Math.min(...gated.map((m) => m.pAdjusted!))).toBeCloseTo(Math.min(1, 6 * smallest), 12);
+    expect(report.correction).toBe('holm');
+  });
+
+  it('uses Benjamini–Hochberg only when every suite asks for it', () => {
+    const spec = cases(100, (i) => i < 10);
+    const bh = { ...gate, correction: 'bh' as const };
+    expect(compareRun([{ suite: 's', baseline: baselineOf(spec), records: recordsOf(spec), gate: bh }]).correction).toBe('bh');
+    expect(
+      compareRun([
+        { suite: 's', baseline: baselineOf(spec), records: recordsOf(spec), gate: bh },
+        { suite: 't', baseline: baselineOf(spec), records: recordsOf(spec), gate },
+      ]).correction,
+    ).toBe('holm');
   });
 });

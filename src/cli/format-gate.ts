@@ -39,7 +39,7 @@ export function formatGateReport(report: GateReport, withoutBaseline: readonly s
       const p = m.pAdjusted === undefined ? '–' : m.pAdjusted < 0.001 ? '<0.001' : m.pAdjusted.toFixed(3);
       return [m.metric, formatValue(m, m.baseline), formatValue(m, m.current), delta, p, verdictText(m)];
     });
-    lines.push(renderTable(['metric', 'baseline', 'now', `change [${coverage}% interval]`, 'p (Holm)', 'verdict'], rows));
+    lines.push(renderTable(['metric', 'baseline', 'now', `change [${coverage}% interval]`, `p (${report.correction === 'bh' ? 'BH' : 'Holm'})`, 'verdict'], rows));
     const regressed = s.flips.filter((f) => f.direction === 'regressed');
     const improved = s.flips.filter((f) => f.direction === 'improved');
     if (s.flips.length > 0) {

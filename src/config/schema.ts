@@ -53,6 +53,10 @@ export const gateSchema = z.strictObject({
     .array(z.string().min(1))
     .optional()
     .describe('Metrics that can fail the gate: pass_rate, scorer names, cost, latency, latency_p95 (default: pass_rate and every scorer)'),
+  correction: z
+    .enum(['holm', 'bh'])
+    .default('holm')
+    .describe('Multiplicity correction across the gated metrics of a run: holm (family-wise error) or bh (false discovery rate, for exploring)'),
 });
 
 const suiteNameSchema = z

@@ -1,12 +1,12 @@
 /**
  * Compares a run with the stored baselines, suite by suite and target by target (a pure function
  * of plain values). Cases pair by stable id; new, removed and edited cases (input hash changed) are
- * listed and left out. Holm's adjustment runs across every gated metric of every suite in the run;
- * the gate fails when any gated metric is `regressed`.
+ * listed and left out. Holm's adjustment (or BH, when every suite asks for it) runs across every
+ * gated metric of every suite in the run; the gate fails when any gated metric is `regressed`.
  */
 import type { Baseline, BaselineCase } from '../baselines/baseline-file.js';
 import type { CallRecord } from '../runner/call-record.js';
-import { holm } from '../stats/multiplicity.js';
+import { benjaminiHochberg, holm } from '../stats/multiplicity.js';
 import { casesNeeded, minimumDetectableEffect } from '../stats/power.js';
 import { seedFrom } from '../stats/rng.js';
 import { findFlips, type Flip } from './flips.js';
@@ -21,6 +21,8 @@ export interface GateSettings {
   readonly minEffect: number;
   readonly minRelativeEffect: number;
   readonly metrics?: readonly string[];
+  /** Holm (default) controls the family-wise error rate; BH the false discovery rate. */
+  readonly correction?: 'holm' | 'bh';
 }
 
 export interface SuiteComparisonInput {
@@ -67,6 +69,7 @@ export interface SuiteComparison {
 export interface GateReport {
   readonly schemaVersion: typeof GATE_REPORT_SCHEMA_VERSION;
   readonly alpha: number;
+  readonly correction: 'holm' | 'bh';
   readonly suites: readonly SuiteComparison[];
   readonly failed: boolean;
   readonly headline: string;
@@ -150,9 +153,10 @@ export function compareRun(inputs: readonly SuiteComparisonInput[]): GateReport 
     const targets = [...new Set(input.baseline.cases.map((c) => c.target))].filter((t) => input.records.some((r) => r.target === t));
     for (const target of targets) pending.push(compareTarget(input, target));
   }
-  // One Holm family: every gated, compared metric of the run.
+  // One family: every gated, compared metric of the run. Holm unless every suite opted into BH.
   const family = pending.flatMap((p) => p.metrics.filter((m) => m.gated && m.status === 'compared'));
-  const adjusted = holm(family.map((m) => m.pWorse as number));
+  const correction = inputs.length > 0 && inputs.every((i) => i.gate.correction === 'bh') ? 'bh' : 'holm';
+  const adjusted = (correction === 'bh' ? benjaminiHochberg : holm)(family.map((m) => m.pWorse as number));
   const pAdjustedOf = new Map(family.map((m, i) => [m, adjusted[i] as number]));
 
   const suites: SuiteComparison[] = pending.map((p) => {
@@ -184,7 +188,7 @@ export function compareRun(inputs: readonly SuiteComparisonInput[]): GateReport 
     };
   });
   const failed = suites.some((s) => s.failed);
-  return { schemaVersion: GATE_REPORT_SCHEMA_VERSION, alpha: inputs[0]?.gate.alpha ?? 0.05, suites, failed, headline: headline(suites) };
+  return { schemaVersion: GATE_REPORT_SCHEMA_VERSION, alpha: inputs[0]?.gate.alpha ?? 0.05, correction, suites, failed, headline: headline(suites) };
 }
 
 export function formatEffect(m: MetricComparison, value: number): string {

@@ -20,6 +20,7 @@ export function gateSettingsFor(loaded: LoadedConfig, suite: string): GateSettin
     minEffect: gate?.min_effect ?? 0.03,
     minRelativeEffect: gate?.min_relative_effect ?? 0.1,
     ...(gate?.metrics ? { metrics: gate.metrics } : {}),
+    correction: gate?.correction ?? 'holm',
   };
 }
 
