@@ -1,0 +1,179 @@
+/**
+ * Samples production logs for the weekly drift job, in one streaming pass with bounded memory:
+ * read JSONL or CSV line by line, map fields, keep lines inside the time window, and offer each to
+ * its stratum's bottom-k set. A bad line (unparsable, no usable input) is counted and the first few
+ * are reported with their line numbers; the run stops only when bad lines pass `maxBadFraction`.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parse as parseCsv } from 'csv-parse';
+import { DatasetError } from '../errors.js';
+import { canonicalHash } from '../util/hash.js';
+import { allocate, BottomK, priorityOf } from './bottom-k.js';
+import { getPath, inputMessages, outputText, type FieldMapping, type LogMessage } from './log-fields.js';
+
+export interface SampledLog {
+  readonly file: string;
+  readonly line: number;
+  readonly input: readonly LogMessage[];
+  readonly output?: string;
+  readonly stratum: string;
+  readonly time?: string;
+  readonly model?: string;
+  /** Hash of the input: identity for de-duplication and for pairing across runs. */
+  readonly inputKey: string;
+}
+
+export interface SampleOptions {
+  readonly mapping: FieldMapping;
+  readonly size: number;
+  /** A mapped field (`feature`, `model`, `user`) to stratify by; none samples uniformly. */
+  readonly stratify?: 'feature' | 'model' | 'user';
+  readonly minPerStratum?: number;
+  readonly since?: Date;
+  readonly seed: string;
+  readonly maxBadFraction?: number;
+  /** Strata beyond this many share one "(other)" stratum, so memory stays bounded. */
+  readonly maxStrata?: number;
+}
+
+export interface LogSample {
+  readonly items: SampledLog[];
+  readonly seed: string;
+  readonly lines: number;
+  readonly badLines: number;
+  readonly firstBad: readonly { file: string; line: number; reason: string }[];
+  readonly outsideWindow: number;
+  /** Per stratum: lines in the window, distinct inputs (exact below k, else estimated), sampled. */
+  readonly strata: readonly { stratum: string; lines: number; distinct: number; sampled: number }[];
+}
+
+/** The default seed: the ISO week of `date` (`2026-W47`), so a week's job reproduces its sample. */
+export function isoWeekSeed(date = new Date()): string {
+  const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  const day = d.getUTCDay() || 7;
+  d.setUTCDate(d.getUTCDate() + 4 - day);
+  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+/** `7d`, `12h`, `30m` before `now`. */
+export function parseSince(text: string, now = new Date()): Date {
+  const m = /^(\d+)([dhm])$/.exec(text.trim());
+  if (!m) throw new DatasetError(`--since: expected a duration such as 7d, 12h or 30m, got "${text}"`);
+  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
+  return new Date(now.getTime() - Number(m[1]) * unit);
+}
+
+async function* records(file: string): AsyncGenerator<{ line: number; record?: unknown; error?: string }> {
+  if (/\.csv$/i.test(file)) {
+    const parser = createReadStream(file).pipe(parseCsv({ columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: true }));
+    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      // JSON-looking cells (a message list) are parsed, so mappings work alike for CSV and JSONL.
+      const parsed: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(record)) parsed[k] = /^\s*[[{]/.test(v) ? safeJson(v) ?? v : v;
+      yield { line: info.lines, record: parsed };
+    }
+    return;
+  }
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let n = 0;
+  for await (const text of lines) {
+    n++;
+    if (!text.trim()) continue;
+    try {
+      yield { line: n, record: JSON.parse(text) };
+    } catch (err) {
+      yield { line: n, error: `not valid JSON (${(err as Error).message.slice(0, 80)})` };
+    }
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function sampleLogs(files: readonly string[], options: SampleOptions): Promise<LogSample> {
+  const maxStrata = options.maxStrata ?? 200;
+  const strata = new Map<string, BottomK<SampledLog>>();
+  const linesPerStratum = new Map<string, number>();
+  const firstBad: { file: string; line: number; reason: string }[] = [];
+  let lines = 0;
+  let bad = 0;
+  let outsideWindow = 0;
+  const since = options.since?.getTime();
+  const { mapping } = options;
+  for (const file of files) {
+    for await (const { line, record, error } of records(file)) {
+      lines++;
+      const fail = (reason: string) => {
+        bad++;
+        if (firstBad.length < 5) firstBad.push({ file, line, reason });
+      };
+      if (error) {
+        fail(error);
+        continue;
+      }
+      const input = inputMessages(getPath(record, mapping.input));
+      if (!input) {
+        fail(`no usable input at "${mapping.input}"`);
+        continue;
+      }
+      const timeValue = mapping.time ? getPath(record, mapping.time) : undefined;
+      if (since !== undefined) {
+        const t = typeof timeValue === 'number' ? (timeValue < 1e12 ? timeValue * 1000 : timeValue) : Date.parse(String(timeValue ?? ''));
+        if (!Number.isFinite(t)) {
+          fail(`no readable time at "${mapping.time}" (needed for --since)`);
+          continue;
+        }
+        if (t < since) {
+          outsideWindow++;
+          continue;
+        }
+      }
+      const output = mapping.output ? outputText(getPath(record, mapping.output)) : undefined;
+      const model = mapping.model ? getPath(record, mapping.model) : undefined;
+      let stratum = options.stratify ? String(getPath(record, mapping[options.stratify] ?? options.stratify) ?? '(none)') : '(all)';
+      if (!strata.has(stratum) && strata.size >= maxStrata) stratum = '(other)';
+      let set = strata.get(stratum);
+      if (!set) strata.set(stratum, (set = new BottomK<SampledLog>(options.size)));
+      linesPerStratum.set(stratum, (linesPerStratum.get(stratum) ?? 0) + 1);
+      const inputKey = canonicalHash(input);
+      set.offer({
+        priority: priorityOf(options.seed, inputKey),
+        key: inputKey,
+        item: {
+          file,
+          line,
+          input,
+          stratum,
+          inputKey,
+          ...(output !== undefined ? { output } : {}),
+          ...(timeValue !== undefined ? { time: String(timeValue) } : {}),
+          ...(typeof model === 'string' ? { model } : {}),
+        },
+      });
+    }
+  }
+  const maxBad = options.maxBadFraction ?? 0.05;
+  if (lines > 0 && bad / lines > maxBad) {
+    const examples = firstBad.map((b) => `  ${b.file}:${b.line}: ${b.reason}`).join('\n');
+    throw new DatasetError(`${bad} of ${lines} log lines are unusable (more than ${(maxBad * 100).toFixed(0)}%); first ones:\n${examples}\nCheck the field mapping (drift.fields) or the export format.`);
+  }
+  // Proportional to traffic (exact line counts in the window), capped by the distinct inputs kept.
+  const available = new Map([...strata].map(([s, set]) => [s, set.sorted().length]));
+  const plan = allocate(linesPerStratum, available, options.size, options.minPerStratum ?? (options.stratify ? 5 : 0));
+  const items: SampledLog[] = [];
+  const summary: { stratum: string; lines: number; distinct: number; sampled: number }[] = [];
+  for (const [s, set] of [...strata].sort(([a], [b]) => a.localeCompare(b))) {
+    const take = plan.get(s) ?? 0;
+    items.push(...set.sorted().slice(0, take).map((e) => e.item));
+    summary.push({ stratum: s, lines: linesPerStratum.get(s) ?? 0, distinct: Math.round(set.distinctEstimate()), sampled: take });
+  }
+  return { items, seed: options.seed, lines, badLines: bad, firstBad, outsideWindow, strata: summary };
+}
