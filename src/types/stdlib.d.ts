@@ -19,3 +19,11 @@ declare module '@stdlib/stats-base-dists-normal-cdf' {
   /** Φ((x − mu) / sigma). */
   export default function cdf(x: number, mu: number, sigma: number): number;
 }
+declare module '@stdlib/stats-base-dists-chisquare-cdf' {
+  /** P(X ≤ x) for X ~ χ²(k). */
+  export default function cdf(x: number, k: number): number;
+}
+declare module '@stdlib/stats-base-dists-hypergeometric-pmf' {
+  /** P(X = x) drawing n items from a population of N with K successes. */
+  export default function pmf(x: number, N: number, K: number, n: number): number;
+}
