@@ -51,6 +51,24 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('drift')
+    .description('Sample production logs, replay them through pinned and current, and test for drift')
+    .option('-c, --config <path>', 'config file', 'driftgate.yaml')
+    .option('--since <duration>', 'only log lines newer than this, e.g. 7d (overrides drift.sample.since)')
+    .option('--seed <text>', 'sampling seed (default: drift.sample.seed, "auto" = the ISO week)')
+    .option('--concurrency <n>', 'calls in flight at once')
+    .option('--offline', 'replay from the cache only; a cache miss is an error')
+    .option('--no-cache', 'send every call, neither reading nor writing the cache')
+    .option('--max-cost <usd>', 'stop scheduling calls once this many dollars would be exceeded')
+    .option('--out <dir>', 'directory for run directories (default .driftgate/runs)')
+    .option('--json', 'print the drift report as JSON')
+    .addHelpText('after', '\nExit codes: 0 no drift · 1 drift · 2 bad input or config · 3 run incomplete (the history is not appended)')
+    .action(async (opts: Record<string, unknown>) => {
+      const { driftCommand } = await import('./drift-command.js');
+      process.exitCode = await driftCommand(opts);
+    });
+
+  program
     .command('compare')
     .description('Compare a run with the committed baselines and print the verdict per metric')
     .option('-c, --config <path>', 'config file', 'driftgate.yaml')

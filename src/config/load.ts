@@ -78,6 +78,15 @@ function crossCheck(config: DriftgateConfig): { at: ConfigPath; message: string 
       problems.push({ at: ['models', name], message: `"model" is required for provider ${model.provider}` });
     }
   }
+  if (config.suites.length === 0 && !config.drift) problems.push({ at: ['suites'], message: 'define at least one suite, or a drift section' });
+  if (config.drift) {
+    config.drift.targets.forEach((target, j) => {
+      const model = config.models[target];
+      if (!model) problems.push({ at: ['drift', 'targets', j], message: `no model named "${target}" under models (defined: ${modelNames.join(', ') || 'none'})` });
+      else if (model.provider === 'local') problems.push({ at: ['drift', 'targets', j], message: `"${target}" is the local embedder and cannot answer prompts` });
+    });
+    if (!config.models[config.drift.embedder]) problems.push({ at: ['drift', 'embedder'], message: `no model named "${config.drift.embedder}" under models (add e.g. embedder: { provider: local })` });
+  }
   const seen = new Map<string, number>();
   config.suites.forEach((suite, i) => {
     const first = seen.get(suite.name);

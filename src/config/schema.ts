@@ -90,15 +90,48 @@ export const runnerSchema = z.strictObject({
     .describe('Error records tolerated before the run counts as incomplete (exit 3)'),
 });
 
+export const driftSchema = z.strictObject({
+  logs: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('Log files or glob patterns (.jsonl, .csv), relative to driftgate.yaml'),
+  format: z.enum(['generic', 'openai-chat', 'langfuse']).default('generic').describe('Field-mapping preset'),
+  fields: z
+    .strictObject({
+      input: z.string().min(1).optional(),
+      output: z.string().min(1).optional(),
+      feature: z.string().min(1).optional(),
+      time: z.string().min(1).optional(),
+      model: z.string().min(1).optional(),
+      user: z.string().min(1).optional(),
+    })
+    .optional()
+    .describe('Dotted paths that override the preset'),
+  sample: z
+    .strictObject({
+      size: z.int().min(2).max(100_000).default(300),
+      stratify: z.enum(['feature', 'model', 'user']).optional(),
+      min_per_stratum: z.int().min(0).default(5),
+      seed: z.string().min(1).default('auto').describe('"auto" = the ISO week, so a week’s job reproduces its sample'),
+      since: z.string().regex(/^\d+[dhm]$/, 'expected a duration such as 7d, 12h or 30m').optional(),
+    })
+    .default({ size: 300, min_per_stratum: 5, seed: 'auto' }),
+  redact: z.array(z.enum(['email', 'phone', 'card', 'ip', 'secret'])).default(['email', 'phone', 'card', 'ip', 'secret']),
+  targets: z.tuple([z.string().min(1), z.string().min(1)]).default(['pinned', 'current']).describe('[pinned, current]'),
+  pinned_samples: z.int().min(1).max(5).default(2).describe('Samples of the pinned model per input; 2 gives the semantic-agreement floor'),
+  embedder: z.string().min(1).default('embedder'),
+  scorers: z.array(scorerConfigSchema).default([]),
+  alpha: z.number().gt(0).lt(1).default(0.01).describe('Per weekly run; Holm across the deciding signals'),
+  history: z.string().min(1).default('.driftgate/history.jsonl'),
+  window: z.int().min(1).max(52).default(4).describe('Trailing runs this week is compared with'),
+  max_bad_lines: z.number().min(0).max(1).default(0.05).describe('Share of unusable log lines tolerated'),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1),
   models: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), modelSchema),
   pricing: z.record(z.string(), priceSchema).optional().describe('Extra or overriding prices by model name'),
   runner: runnerSchema.default(runnerSchema.parse({})),
-  suites: z.array(suiteSchema).min(1),
-  // The drift job is specified separately; its section is accepted here so one file serves both.
-  drift: z.record(z.string(), z.unknown()).optional(),
+  suites: z.array(suiteSchema).default([]),
+  drift: driftSchema.optional(),
 });
 
 export type PriceConfig = z.infer<typeof priceSchema>;
@@ -106,4 +139,5 @@ export type ModelConfig = z.infer<typeof modelSchema>;
 export type MessageConfig = z.infer<typeof messageSchema>;
 export type SuiteConfig = z.infer<typeof suiteSchema>;
 export type RunnerConfig = z.infer<typeof runnerSchema>;
+export type DriftConfig = z.infer<typeof driftSchema>;
 export type DriftgateConfig = z.infer<typeof configSchema>;

@@ -91,8 +91,12 @@ export function findPii(text: string): Finding[] {
   return kept.sort((a, b) => a.start - b.start);
 }
 
-export function redact(text: string): { text: string; findings: Finding[] } {
-  const findings = findPii(text);
+const TYPE_OF_OPTION: Record<string, PiiType> = { email: 'EMAIL', phone: 'PHONE', card: 'CARD', ip: 'IP', secret: 'SECRET' };
+
+/** Redacts the given kinds (default all), e.g. `['email', 'secret']` as named in driftgate.yaml. */
+export function redact(text: string, kinds?: readonly string[]): { text: string; findings: Finding[] } {
+  const wanted = kinds ? new Set(kinds.map((k) => TYPE_OF_OPTION[k])) : undefined;
+  const findings = findPii(text).filter((f) => !wanted || wanted.has(f.type));
   let out = '';
   let at = 0;
   for (const f of findings) {

@@ -5,22 +5,18 @@
 import path from 'node:path';
 import { UsageError, RunStateError, ExitCode } from '../errors.js';
 import { loadConfig } from '../config/load.js';
-import type { ModelConfig, RunnerConfig } from '../config/schema.js';
+import type { RunnerConfig } from '../config/schema.js';
 import { PriceTable, priceFor } from '../providers/pricing.js';
 import { resolveCredentials } from '../providers/registry.js';
 import { ResponseCache } from './cache.js';
 import type { CallRecord } from './call-record.js';
-import { Budget } from './budget.js';
 import { estimateDryRun, type DryRunEstimate } from './dry-run.js';
 import { executeItems } from './execute.js';
-import { CallGateway } from './gateway.js';
+import { buildRunServices } from './services.js';
 import { scoreAfter } from './scoring.js';
-import { EmbeddingService } from '../scorers/similarity/embedding-service.js';
-import type { ScoringServices } from '../scorers/types.js';
 import { JournalWriter, latestByItem, readJournal } from './journal.js';
 import { planCalls, prepareSuites, selectSuites, type WorkItem } from './plan.js';
 import { silentProgress, type Progress } from './progress.js';
-import { DEFAULT_RETRY_POLICY } from './retry.js';
 import {
   JOURNAL_FILE,
   RUN_SCHEMA_VERSION,
@@ -92,6 +88,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
     previous = await readJournal(path.join(resumeDir, JOURNAL_FILE));
   }
 
+  if (config.suites.length === 0) throw new UsageError(`${path.basename(loaded.file)} defines no suites${config.drift ? ' (it has a drift section: run driftgate drift)' : ''}`);
   const suites = selectSuites(loaded, meta ? meta.suites : options.suites);
   const prepared = await prepareSuites(loaded, suites);
   const items = planCalls(prepared, config.models);
@@ -134,27 +131,14 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
 
   const journal = await JournalWriter.open(path.join(runDir, JOURNAL_FILE));
   const concurrency = options.concurrency ?? runner.concurrency;
-  const gateway = new CallGateway({
+  const { gateway, services } = buildRunServices(config, cache, {
     offline,
     useCache,
-    retry: {
-      ...DEFAULT_RETRY_POLICY,
-      maxRetries: options.retry?.max_retries ?? runner.max_retries,
-      baseDelayMs: options.retry?.retry_base_ms ?? runner.retry_base_ms,
-      maxRateLimitWaitMs: options.retry?.max_rate_limit_wait_ms ?? runner.max_rate_limit_wait_ms,
-    },
-    timeoutMs: options.timeoutMs ?? runner.timeout_ms,
-    budget: new Budget(options.maxCostUsd),
-    prices,
     env,
-    cache,
+    ...(options.maxCostUsd !== undefined ? { maxCostUsd: options.maxCostUsd } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
   });
-  const embeddings = new EmbeddingService(config.models, gateway, useCache ? cache : undefined, runner.embedding_batch_size);
-  const services: ScoringServices = {
-    chat: (target, request, sample) => gateway.chat(target, config.models[target] as ModelConfig, request, sample),
-    embed: (target, texts) => embeddings.embed(target, texts),
-    prefetchEmbeddings: (target, texts) => embeddings.prefetch(target, texts),
-  };
   let outcome;
   let scored: CallRecord[];
   try {

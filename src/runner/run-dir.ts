@@ -19,7 +19,7 @@ export interface RunMeta {
   readonly runId: string;
   status: 'running' | 'complete' | 'incomplete';
   incompleteReason?: string;
-  readonly command: 'eval';
+  readonly command: 'eval' | 'drift';
   readonly configFile: string;
   readonly configHash: string;
   readonly gitSha: string | null;

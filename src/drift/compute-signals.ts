@@ -1,0 +1,132 @@
+/**
+ * From a drift run's records to its signals, this week's metrics (for the history) and the most
+ * divergent example pairs. Pinned sample 0 is the pinned answer compared with current; pinned
+ * sample 1, when present, is the floor of the semantic-agreement signal.
+ */
+import type { CallRecord } from '../runner/call-record.js';
+import type { PreparedCase } from '../runner/plan.js';
+import { detectRefusal } from '../scorers/refusal.js';
+import { cosine } from '../scorers/similarity/vector.js';
+import { meanInterval } from '../stats/mean-interval.js';
+import { mulberry32, seedFrom } from '../stats/rng.js';
+import type { WeeklyMetric } from './history.js';
+import { categorical, embeddingDistribution, lengthDistribution, modelIdentity, pairedDifference, pairwisePreference, ruleChecks, semanticAgreement, type Signal } from './signals.js';
+
+export interface DivergentPair {
+  readonly caseId: string;
+  readonly input: string;
+  readonly pinned: string;
+  readonly current: string;
+  readonly similarity: number;
+  readonly scores: Readonly<Record<string, { pinned: number | null; current: number | null }>>;
+}
+
+export interface ComputedSignals {
+  readonly signals: Signal[];
+  readonly metrics: Record<string, WeeklyMetric>;
+  readonly divergent: DivergentPair[];
+  readonly models: { pinned: string[]; current: string[] };
+}
+
+const ids = (rs: readonly CallRecord[]) => [...new Set(rs.flatMap((r) => [r.providerModel ?? r.model, ...(r.systemFingerprint ? [`fingerprint ${r.systemFingerprint}`] : [])]))].sort();
+const weekly = (values: readonly number[]): WeeklyMetric => {
+  const m = meanInterval(values);
+  return { mean: m.mean, se: Number.isFinite(m.se) ? m.se : 0, n: m.n };
+};
+
+export async function computeSignals(input: {
+  readonly records: readonly CallRecord[];
+  readonly cases: readonly PreparedCase[];
+  readonly targets: readonly [string, string];
+  readonly embed: (texts: readonly string[]) => Promise<Float32Array[]>;
+  readonly previousCurrentModels?: readonly string[];
+  readonly seed: string;
+}): Promise<ComputedSignals> {
+  const [pinned, current] = input.targets;
+  const ok = input.records.filter((r) => r.status === 'ok' && r.output !== null);
+  const at = (caseId: string, target: string, repeat: number) => ok.find((r) => r.caseId === caseId && r.target === target && r.repeat === repeat);
+  const rng = mulberry32(seedFrom(`drift/${input.seed}`));
+  const triples = input.cases
+    .map((c) => ({ c, p0: at(c.case.id, pinned, 0), p1: at(c.case.id, pinned, 1), cur: at(c.case.id, current, 0) }))
+    .filter((t): t is typeof t & { p0: CallRecord; cur: CallRecord } => t.p0 !== undefined && t.cur !== undefined);
+
+  const signals: Signal[] = [];
+  const pinnedRecords = ok.filter((r) => r.target === pinned);
+  const currentRecords = ok.filter((r) => r.target === current);
+  signals.push(modelIdentity(ids(pinnedRecords), ids(currentRecords), input.previousCurrentModels));
+
+  // Embeddings of every answer once, in one batched prefetch.
+  const texts = triples.flatMap((t) => [t.p0.output as string, t.cur.output as string, ...(t.p1 ? [t.p1.output as string] : [])]);
+  const vectors = await input.embed(texts);
+  const vec = new Map<string, Float32Array>();
+  texts.forEach((t, i) => vec.set(t, vectors[i] as Float32Array));
+  const sim = triples.map((t) => cosine(vec.get(t.p0.output as string) as Float32Array, vec.get(t.cur.output as string) as Float32Array));
+  const floorTriples = triples.filter((t) => t.p1);
+  if (floorTriples.length > 0) {
+    const g = floorTriples.map((t) => {
+      const p0 = vec.get(t.p0.output as string) as Float32Array;
+      return cosine(p0, vec.get((t.p1 as CallRecord).output as string) as Float32Array) - cosine(p0, vec.get(t.cur.output as string) as Float32Array);
+    });
+    signals.push(semanticAgreement(g, rng));
+  }
+
+  const tokens = (r: CallRecord) => r.outputTokens ?? Math.ceil((r.output ?? '').length / 4);
+  signals.push(pairedDifference('output length (paired)', triples.map((t) => Math.log((tokens(t.cur) + 1) / (tokens(t.p0) + 1))), rng, 'mean log ratio of output tokens, current / pinned', 0.05));
+  const priced = triples.filter((t) => t.p0.costUsd !== null && t.cur.costUsd !== null);
+  if (priced.length > 0) signals.push(pairedDifference('cost per answer (paired)', priced.map((t) => (t.cur.costUsd as number) - (t.p0.costUsd as number)), rng, 'mean dollars per answer, current − pinned'));
+
+  const scorerNames = [...new Set(ok.flatMap((r) => r.scores.map((s) => s.name)))];
+  for (const name of scorerNames) {
+    const score = (r: CallRecord) => r.scores.find((s) => s.name === name && s.error === undefined);
+    const pairwise = triples.map((t) => score(t.cur)).filter((s) => typeof s?.details?.preference === 'string');
+    if (pairwise.length > 0) {
+      const count = (p: string) => pairwise.filter((s) => s?.details?.preference === p).length;
+      signals.push({ ...pairwisePreference(count('win'), count('loss'), count('tie')), name: `${name} (pairwise judge)` });
+      continue;
+    }
+    const pairs = triples.map((t) => [score(t.p0), score(t.cur)] as const).filter(([a, b]) => a?.value != null && b?.value != null);
+    if (pairs.length === 0) continue;
+    if (pairs[0]?.[0]?.kind === 'binary') {
+      signals.push(ruleChecks(`${name} (rule check)`, pairs.filter(([a, b]) => a?.pass && !b?.pass).length, pairs.filter(([a, b]) => !a?.pass && b?.pass).length));
+    } else {
+      signals.push(pairedDifference(`${name} (paired score)`, pairs.map(([a, b]) => (b?.value as number) - (a?.value as number)), rng, 'mean score, current − pinned', 0.03));
+    }
+  }
+
+  // Explaining: what changed, unpaired.
+  signals.push(lengthDistribution('output length', triples.map((t) => tokens(t.p0)), triples.map((t) => tokens(t.cur))));
+  const latencies = triples.filter((t) => t.p0.latencyMs !== null && t.cur.latencyMs !== null);
+  if (latencies.length > 1) signals.push(lengthDistribution('latency', latencies.map((t) => t.p0.latencyMs as number), latencies.map((t) => t.cur.latencyMs as number)));
+  signals.push(embeddingDistribution(triples.map((t) => vec.get(t.p0.output as string) as Float32Array), triples.map((t) => vec.get(t.cur.output as string) as Float32Array), rng));
+  const refusals = (rs: CallRecord[]) => {
+    const refused = rs.filter((r) => detectRefusal(r.output as string, r.finishReason) !== null).length;
+    return { refused, answered: rs.length - refused };
+  };
+  signals.push(categorical('refusal rate', refusals(triples.map((t) => t.p0)), refusals(triples.map((t) => t.cur))));
+  const finish = (rs: CallRecord[]) => rs.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.finishReason ?? 'none']: (acc[r.finishReason ?? 'none'] ?? 0) + 1 }), {});
+  signals.push(categorical('finish reasons', finish(triples.map((t) => t.p0)), finish(triples.map((t) => t.cur))));
+
+  const metrics: Record<string, WeeklyMetric> = {
+    agreement: weekly(sim),
+    current_output_tokens: weekly(triples.map((t) => tokens(t.cur))),
+    current_refusal_rate: weekly(triples.map((t) => (detectRefusal(t.cur.output as string, t.cur.finishReason) ? 1 : 0))),
+  };
+  for (const name of scorerNames) {
+    const values = triples.map((t) => t.cur.scores.find((s) => s.name === name && s.error === undefined)?.value).filter((v): v is number => typeof v === 'number');
+    if (values.length) metrics[`current_${name}`] = weekly(values);
+  }
+
+  const divergent = triples
+    .map((t, i) => ({ t, s: sim[i] as number }))
+    .sort((a, b) => a.s - b.s)
+    .slice(0, 5)
+    .map(({ t, s }) => ({
+      caseId: t.c.case.id,
+      input: t.c.messages.at(-1)?.content ?? '',
+      pinned: t.p0.output as string,
+      current: t.cur.output as string,
+      similarity: s,
+      scores: Object.fromEntries(scorerNames.map((n) => [n, { pinned: t.p0.scores.find((x) => x.name === n)?.value ?? null, current: t.cur.scores.find((x) => x.name === n)?.value ?? null }])),
+    }));
+  return { signals, metrics, divergent, models: { pinned: ids(pinnedRecords), current: ids(currentRecords) } };
+}

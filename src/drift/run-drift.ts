@@ -1,0 +1,175 @@
+/**
+ * `driftgate drift` as a function: sample the logs, redact, replay through pinned and current
+ * (through the same gateway, cache, journal and scorers as `eval`), compute the signals, decide
+ * with Holm at α, and append this run to the history. Nothing leaves the machine unredacted: the
+ * inputs are redacted before they become requests, and requests are all that is sent or written.
+ */
+import path from 'node:path';
+import { glob } from 'tinyglobby';
+import { ConfigError, ExitCode } from '../errors.js';
+import { loadConfig } from '../config/load.js';
+import type { DriftConfig } from '../config/schema.js';
+import { buildScorers } from '../scorers/registry.js';
+import { ResponseCache } from '../runner/cache.js';
+import type { CallRecord } from '../runner/call-record.js';
+import { executeItems } from '../runner/execute.js';
+import { JournalWriter } from '../runner/journal.js';
+import { silentProgress, type Progress } from '../runner/progress.js';
+import { createRunDir, gitSha, JOURNAL_FILE, newRunId, RUN_SCHEMA_VERSION, writeRunMeta, type RunMeta } from '../runner/run-dir.js';
+import { scoreAfter } from '../runner/scoring.js';
+import { buildRunServices } from '../runner/services.js';
+import { runTotals } from '../runner/summary.js';
+import { computeSignals, type DivergentPair } from './compute-signals.js';
+import { DRIFT_SUITE, driftCases, driftSuiteConfig, driftWorkItems } from './drift-plan.js';
+import { appendHistory, HISTORY_SCHEMA_VERSION, historySignals, readHistory } from './history.js';
+import { PRESETS } from './log-fields.js';
+import { isoWeekSeed, parseSince, sampleLogs, type LogSample } from './sample-logs.js';
+import { decideDrift, type DriftDecision } from './signals.js';
+
+export interface DriftOptions {
+  readonly configPath?: string;
+  readonly offline?: boolean;
+  readonly useCache?: boolean;
+  readonly maxCostUsd?: number;
+  readonly concurrency?: number;
+  readonly since?: string;
+  readonly seed?: string;
+  readonly outDir?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly progress?: Progress;
+  readonly now?: Date;
+}
+
+export interface DriftResult {
+  readonly exitCode: ExitCode;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly sample: Omit<LogSample, 'items'> & { readonly size: number };
+  readonly redactions: Readonly<Record<string, number>>;
+  readonly decision: DriftDecision;
+  readonly divergent: readonly DivergentPair[];
+  readonly incompleteReason?: string;
+  readonly historyFile: string;
+}
+
+async function logFiles(rootDir: string, drift: DriftConfig): Promise<string[]> {
+  const patterns = Array.isArray(drift.logs) ? drift.logs : [drift.logs];
+  const files = (await glob(patterns, { cwd: rootDir, absolute: true, onlyFiles: true })).sort();
+  if (files.length === 0) throw new ConfigError(`drift.logs: no file matches ${patterns.join(', ')} (relative to ${rootDir})`);
+  return files;
+}
+
+export async function runDrift(options: DriftOptions = {}): Promise<DriftResult> {
+  const env = options.env ?? process.env;
+  const now = options.now ?? new Date();
+  const loaded = await loadConfig(options.configPath);
+  const { config } = loaded;
+  const drift = config.drift;
+  if (!drift) throw new ConfigError(`${path.basename(loaded.file)}: no drift section (see README, "Weekly drift")`);
+  const mapping = { ...PRESETS[drift.format], ...(drift.fields ?? {}) } as (typeof PRESETS)['generic'] & object;
+  const seed = options.seed ?? (drift.sample.seed === 'auto' ? isoWeekSeed(now) : drift.sample.seed);
+  const sinceText = options.since ?? drift.sample.since;
+  const sample = await sampleLogs(await logFiles(loaded.rootDir, drift), {
+    mapping,
+    size: drift.sample.size,
+    ...(drift.sample.stratify ? { stratify: drift.sample.stratify } : {}),
+    minPerStratum: drift.sample.min_per_stratum,
+    ...(sinceText ? { since: parseSince(sinceText, now) } : {}),
+    seed,
+    maxBadFraction: drift.max_bad_lines,
+  });
+  const { cases, redactions } = driftCases(sample.items, drift.redact);
+  const suite = driftSuiteConfig(drift);
+  const scorers = await buildScorers(drift.scorers, { rootDir: loaded.rootDir, models: config.models, where: `${path.basename(loaded.file)} drift.scorers`, targets: suite.targets });
+  const prepared = { config: suite, cases, caseById: new Map(cases.map((c) => [c.case.id, c])), scorers };
+  const items = driftWorkItems(cases, drift, config.models);
+
+  const useCache = options.useCache ?? true;
+  const cache = new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache'));
+  const runsDir = path.resolve(options.outDir ?? path.join(loaded.rootDir, '.driftgate', 'runs'));
+  const meta: RunMeta = {
+    schemaVersion: RUN_SCHEMA_VERSION,
+    runId: newRunId(now),
+    status: 'running',
+    command: 'drift',
+    configFile: path.relative(loaded.rootDir, loaded.file),
+    configHash: loaded.hash,
+    gitSha: await gitSha(loaded.rootDir),
+    suites: [DRIFT_SUITE],
+    models: Object.fromEntries(drift.targets.map((t) => [t, { provider: config.models[t]?.provider ?? '', model: config.models[t]?.model ?? null, params: config.models[t]?.params ?? {} }])),
+    startedAt: now.toISOString(),
+    resumedAt: [],
+  };
+  const runDir = await createRunDir(runsDir, meta);
+  const { gateway, embeddings, services } = buildRunServices(config, cache, {
+    offline: options.offline ?? false,
+    useCache,
+    env,
+    ...(options.maxCostUsd !== undefined ? { maxCostUsd: options.maxCostUsd } : {}),
+  });
+  const journal = await JournalWriter.open(path.join(runDir, JOURNAL_FILE));
+  let records: CallRecord[];
+  let skipped = 0;
+  let misses = 0;
+  try {
+    const outcome = await executeItems(items, {
+      concurrency: options.concurrency ?? config.runner.concurrency,
+      gateway,
+      services,
+      suites: new Map([[DRIFT_SUITE, prepared]]),
+      journal,
+      progress: options.progress ?? silentProgress,
+    });
+    skipped = outcome.skippedForBudget;
+    misses = outcome.records.filter((r) => r.error?.kind === 'cache_miss').length;
+    records = await scoreAfter([prepared], outcome.records, services, journal, options.concurrency ?? config.runner.concurrency);
+  } finally {
+    await journal.close();
+  }
+
+  const historyFile = path.resolve(loaded.rootDir, drift.history);
+  const history = (await readHistory(historyFile)).filter((r) => r.suite === DRIFT_SUITE);
+  const computed = await computeSignals({
+    records,
+    cases,
+    targets: drift.targets,
+    embed: (texts) => embeddings.embed(drift.embedder, texts),
+    ...(history.length ? { previousCurrentModels: history[history.length - 1]?.models.current } : {}),
+    seed,
+  });
+  const decision = decideDrift([...computed.signals, ...historySignals(history, computed.metrics, drift.window)], drift.alpha);
+
+  const errors = records.filter((r) => r.status === 'error').length;
+  const incompleteReason =
+    skipped > 0 ? `budget reached: ${skipped} of ${items.length} calls not made` : misses > 0 ? `--offline: ${misses} calls are not in the cache` : errors > 0 ? `${errors} of ${items.length} calls failed` : undefined;
+  meta.status = incompleteReason ? 'incomplete' : 'complete';
+  if (incompleteReason) meta.incompleteReason = incompleteReason;
+  meta.finishedAt = new Date().toISOString();
+  meta.totals = { ...runTotals(records), spentUsd: gateway.options.budget.spentUsd };
+  await writeRunMeta(runDir, meta);
+  // An incomplete week is not history: a partial sample would move the baseline of later weeks.
+  if (!incompleteReason) {
+    await appendHistory(historyFile, {
+      schemaVersion: HISTORY_SCHEMA_VERSION,
+      suite: DRIFT_SUITE,
+      runId: meta.runId,
+      seed,
+      finishedAt: meta.finishedAt,
+      drifted: decision.drifted,
+      models: computed.models,
+      metrics: computed.metrics,
+    });
+  }
+  const { items: _items, ...sampleInfo } = sample;
+  return {
+    exitCode: incompleteReason ? ExitCode.Incomplete : decision.drifted ? ExitCode.GateFailed : ExitCode.Ok,
+    runId: meta.runId,
+    runDir,
+    sample: { ...sampleInfo, size: sample.items.length },
+    redactions,
+    decision,
+    divergent: computed.divergent,
+    historyFile,
+    ...(incompleteReason ? { incompleteReason } : {}),
+  };
+}
