@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
 import { runEval } from '../src/runner/eval-run.js';
 import { localEmbedderThroughput, similarityRequests } from './scorers.js';
+import { driftDetector, mmdTiming, samplingThroughput } from './drift.js';
 import type { FakeServerOptions } from '../test/support/fake-llm-server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -180,6 +181,15 @@ if (!only || only === 'scorers') {
   const local = localEmbedderThroughput();
   console.log('local embedder', local);
   results.scorers = { similarityEmbeddingRequests: similarity, localEmbedder: local };
+}
+if (!only || only === 'drift') {
+  const sampling = await samplingThroughput();
+  console.log('log sampling', sampling);
+  const mmd = mmdTiming();
+  console.log('MMD permutation test', mmd);
+  const detector = driftDetector();
+  console.log('drift detector', JSON.stringify(detector, null, 1));
+  results.drift = { sampling, mmdPermutationTest: mmd, detector };
 }
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log('wrote bench/results.json');

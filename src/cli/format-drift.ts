@@ -35,6 +35,8 @@ export function formatDriftReport(r: DriftResult): string {
     for (const d of r.divergent) {
       lines.push(`  ${d.caseId} · similarity ${d.similarity.toFixed(3)} · input: ${short(d.input, 70)}`);
       lines.push(`    pinned:  ${short(d.pinned)}`, `    current: ${short(d.current)}`);
+      const scores = Object.entries(d.scores).filter(([, v]) => v.pinned !== null || v.current !== null);
+      if (scores.length) lines.push(`    scores (pinned → current): ${scores.map(([n, v]) => `${n} ${v.pinned?.toFixed(2) ?? '–'} → ${v.current?.toFixed(2) ?? '–'}`).join(', ')}`);
     }
   }
   lines.push('', `history: ${path.relative(process.cwd(), r.historyFile)}${r.incompleteReason ? ' (not appended: run incomplete)' : ''}`);

@@ -9,6 +9,7 @@ import { detectRefusal } from '../scorers/refusal.js';
 import { cosine } from '../scorers/similarity/vector.js';
 import { meanInterval } from '../stats/mean-interval.js';
 import { mulberry32, seedFrom } from '../stats/rng.js';
+import { wilcoxonSignedRank } from '../stats/wilcoxon.js';
 import type { WeeklyMetric } from './history.js';
 import { categorical, embeddingDistribution, lengthDistribution, modelIdentity, pairedDifference, pairwisePreference, ruleChecks, semanticAgreement, type Signal } from './signals.js';
 
@@ -76,6 +77,7 @@ export async function computeSignals(input: {
   if (priced.length > 0) signals.push(pairedDifference('cost per answer (paired)', priced.map((t) => (t.cur.costUsd as number) - (t.p0.costUsd as number)), rng, 'mean dollars per answer, current − pinned'));
 
   const scorerNames = [...new Set(ok.flatMap((r) => r.scores.map((s) => s.name)))];
+  const explainingScores: Signal[] = [];
   for (const name of scorerNames) {
     const score = (r: CallRecord) => r.scores.find((s) => s.name === name && s.error === undefined);
     const pairwise = triples.map((t) => score(t.cur)).filter((s) => typeof s?.details?.preference === 'string');
@@ -89,9 +91,15 @@ export async function computeSignals(input: {
     if (pairs[0]?.[0]?.kind === 'binary') {
       signals.push(ruleChecks(`${name} (rule check)`, pairs.filter(([a, b]) => a?.pass && !b?.pass).length, pairs.filter(([a, b]) => !a?.pass && b?.pass).length));
     } else {
-      signals.push(pairedDifference(`${name} (paired score)`, pairs.map(([a, b]) => (b?.value as number) - (a?.value as number)), rng, 'mean score, current − pinned', 0.03));
+      const diffs = pairs.map(([a, b]) => (b?.value as number) - (a?.value as number));
+      const signal = pairedDifference(`${name} (paired score)`, diffs, rng, 'mean score, current − pinned', 0.03);
+      // Wilcoxon signed-rank as the secondary check for ordinal judge scores (SPEC).
+      const wilcoxon = twoSidedWilcoxon(diffs);
+      signals.push({ ...signal, details: { wilcoxonP: wilcoxon } });
+      explainingScores.push(lengthDistribution(`${name} distribution`, pairs.map(([a]) => a?.value as number), pairs.map(([, b]) => b?.value as number)));
     }
   }
+  signals.push(...explainingScores);
 
   // Explaining: what changed, unpaired.
   signals.push(lengthDistribution('output length', triples.map((t) => tokens(t.p0)), triples.map((t) => tokens(t.cur))));
@@ -129,4 +137,8 @@ export async function computeSignals(input: {
       scores: Object.fromEntries(scorerNames.map((n) => [n, { pinned: t.p0.scores.find((x) => x.name === n)?.value ?? null, current: t.cur.scores.find((x) => x.name === n)?.value ?? null }])),
     }));
   return { signals, metrics, divergent, models: { pinned: ids(pinnedRecords), current: ids(currentRecords) } };
+}
+
+function twoSidedWilcoxon(diffs: readonly number[]): number {
+  return Math.min(1, 2 * Math.min(wilcoxonSignedRank(diffs, 'greater').p, wilcoxonSignedRank(diffs, 'less').p));
 }
