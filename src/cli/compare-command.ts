@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.js';
 import { loadRun, resolveRunDir } from '../gate/load-run.js';
 import { runGate } from '../gate/run-gate.js';
 import { formatGateReport } from './format-gate.js';
+import { saveGateOutcome } from '../report/results-files.js';
 
 export async function compareCommand(opts: Record<string, unknown>): Promise<number> {
   const loaded = await loadConfig(opts.config as string);
@@ -12,6 +13,8 @@ export async function compareCommand(opts: Record<string, unknown>): Promise<num
   const run = await loadRun(await resolveRunDir(runsDir, opts.run as string | undefined, false));
   const outcome = await runGate(loaded, run.meta.suites, run.records);
   if (!outcome) throw new UsageError(`no baselines for ${run.meta.suites.join(', ')} under ${path.join(loaded.rootDir, 'baselines')}; accept a run first with: driftgate baseline update`);
-  process.stdout.write(opts.json ? `${JSON.stringify({ run: run.meta.runId, ...outcome }, null, 2)}\n` : `${formatGateReport(outcome.report, outcome.withoutBaseline)}\n`);
+  await saveGateOutcome(run.dir, run.meta.runId, outcome, run.records);
+  const { baselines: _baselines, ...shown } = outcome;
+  process.stdout.write(opts.json ? `${JSON.stringify({ run: run.meta.runId, ...shown }, null, 2)}\n` : `${formatGateReport(outcome.report, outcome.withoutBaseline)}\n`);
   return outcome.report.failed ? ExitCode.GateFailed : ExitCode.Ok;
 }

@@ -35,8 +35,12 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
   const { loadConfig } = await import('../config/load.js');
   const { runGate } = await import('../gate/run-gate.js');
   const gate = await runGate(await loadConfig(opts.config as string), result.meta.suites, result.records);
+  if (gate) {
+    const { saveGateOutcome } = await import('../report/results-files.js');
+    await saveGateOutcome(result.runDir, result.meta.runId, gate, result.records);
+  }
   if (json) {
-    process.stdout.write(`${JSON.stringify({ runDir: result.runDir, ...result.meta, ...(gate ? { gate } : {}) }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ runDir: result.runDir, ...result.meta, ...(gate ? { gate: { report: gate.report, withoutBaseline: gate.withoutBaseline } } : {}) }, null, 2)}\n`);
   } else {
     process.stdout.write(`${formatRunSummary(result.meta, result.runDir)}\n`);
     if (gate) process.stdout.write(`\n${formatGateReport(gate.report, gate.withoutBaseline)}\n`);

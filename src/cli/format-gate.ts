@@ -1,27 +1,9 @@
 /** The terminal verdict table: per suite and target, each metric with its interval and verdict, then flips. */
-import type { GateReport, MetricComparison } from '../gate/compare.js';
-import { formatEffect } from '../gate/compare.js';
+import type { GateReport } from '../gate/compare.js';
+import { formatDelta, formatP, formatValue, verdictText as verdictWords } from '../report/format-metric.js';
 import { renderTable } from './table.js';
 
 const SYMBOL: Record<string, string> = { regressed: '✗ regressed', improved: '✓ improved', unchanged: '= unchanged', inconclusive: '? inconclusive' };
-
-function formatValue(m: MetricComparison, v: number | undefined): string {
-  if (v === undefined || !Number.isFinite(v)) return '–';
-  if (m.metric === 'cost') return `$${v.toPrecision(3)}`;
-  if (m.metric.startsWith('latency')) return `${Math.round(v).toLocaleString('en-US')} ms`;
-  return m.shape === 'rate' ? `${(v * 100).toFixed(1)}%` : v.toFixed(3);
-}
-
-function verdictText(m: MetricComparison): string {
-  if (m.status === 'scorer-changed') return 'not compared: scorer changed since the baseline';
-  if (m.status === 'no-data') return 'not compared: no shared cases with values';
-  let text = SYMBOL[m.verdict ?? ''] ?? '';
-  if (m.verdict === 'inconclusive' && m.mde !== undefined) {
-    text += ` (detects ${formatEffect(m, m.mde).replace(/^\+/, '')}; ~${m.casesNeeded?.toLocaleString('en-US')} cases would decide ${formatEffect(m, m.minEffect).replace(/^\+/, '')}${m.underpowered ? '; underpowered' : ''})`;
-  }
-  if (!m.gated) text += ' · not gated';
-  return text;
-}
 
 export function formatGateReport(report: GateReport, withoutBaseline: readonly string[] = []): string {
   const lines: string[] = [];
@@ -34,10 +16,7 @@ export function formatGateReport(report: GateReport, withoutBaseline: readonly s
       '',
     );
     const rows = s.metrics.map((m) => {
-      const [lo, hi] = m.deltaInterval ?? [Number.NaN, Number.NaN];
-      const delta = m.delta === undefined || !Number.isFinite(m.delta) ? '–' : `${formatEffect(m, m.delta)} [${formatEffect(m, lo)}, ${formatEffect(m, hi)}]`;
-      const p = m.pAdjusted === undefined ? '–' : m.pAdjusted < 0.001 ? '<0.001' : m.pAdjusted.toFixed(3);
-      return [m.metric, formatValue(m, m.baseline), formatValue(m, m.current), delta, p, verdictText(m)];
+      return [m.metric, formatValue(m, m.baseline), formatValue(m, m.current), formatDelta(m), formatP(m.pAdjusted), verdictWords(m, SYMBOL)];
     });
     lines.push(renderTable(['metric', 'baseline', 'now', `change [${coverage}% interval]`, `p (${report.correction === 'bh' ? 'BH' : 'Holm'})`, 'verdict'], rows));
     const regressed = s.flips.filter((f) => f.direction === 'regressed');

@@ -96,6 +96,19 @@ export function buildProgram(): Command {
       process.exitCode = await baselineUpdateCommand(opts);
     });
 
+  program
+    .command('report')
+    .description('Render reports from a run directory: Markdown (PR comment), HTML, JUnit XML, JSON summary')
+    .option('--run <dir>', 'run directory (default: the newest run under --runs)')
+    .option('--runs <dir>', 'directory holding run directories', '.driftgate/runs')
+    .option('--format <list>', 'comma-separated: md, html, junit, json', 'md,html,junit,json')
+    .option('--out <dir>', 'where to write report.md, report.html, junit.xml, summary.json (default: the run directory)')
+    .addHelpText('after', '\nExit codes: 0 written · 2 bad input (no run, corrupt or newer result files, unknown format)')
+    .action(async (opts: Record<string, unknown>) => {
+      const { reportCommand } = await import('./report-command.js');
+      process.exitCode = await reportCommand(opts);
+    });
+
   return program;
 }
 

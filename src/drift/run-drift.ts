@@ -25,6 +25,7 @@ import { appendHistory, HISTORY_SCHEMA_VERSION, historySignals, readHistory } fr
 import { PRESETS } from './log-fields.js';
 import { isoWeekSeed, parseSince, sampleLogs, type LogSample } from './sample-logs.js';
 import { decideDrift, type DriftDecision } from './signals.js';
+import { writeDriftResult } from '../report/results-files.js';
 
 export interface DriftOptions {
   readonly configPath?: string;
@@ -161,7 +162,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     });
   }
   const { items: _items, ...sampleInfo } = sample;
-  return {
+  const result: DriftResult = {
     exitCode: incompleteReason ? ExitCode.Incomplete : decision.drifted ? ExitCode.GateFailed : ExitCode.Ok,
     runId: meta.runId,
     runDir,
@@ -172,4 +173,6 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     historyFile,
     ...(incompleteReason ? { incompleteReason } : {}),
   };
+  await writeDriftResult(runDir, result, loaded.rootDir);
+  return result;
 }

@@ -1,0 +1,51 @@
+/** The Action's inputs (action.yml), read and checked once; a bad value is a clear error. */
+import * as core from '@actions/core';
+import { UsageError } from '../errors.js';
+
+export type ActionMode = 'gate' | 'drift' | 'eval';
+export type FailOn = 'regression' | 'drift' | 'never';
+
+export interface ActionInputs {
+  readonly mode: ActionMode;
+  readonly config: string;
+  readonly suites: readonly string[];
+  readonly failOn: FailOn;
+  readonly comment: boolean;
+  readonly maxCostUsd?: number;
+  readonly cache: boolean;
+  readonly token: string;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`input ${name}: expected one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
+function bool(name: string, fallback: boolean): boolean {
+  const raw = core.getInput(name).trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (['true', 'yes', '1', 'on'].includes(raw)) return true;
+  if (['false', 'no', '0', 'off'].includes(raw)) return false;
+  throw new UsageError(`input ${name}: expected true or false, got "${raw}"`);
+}
+
+export function readInputs(): ActionInputs {
+  const mode = oneOf('mode', core.getInput('mode').trim() || 'gate', ['gate', 'drift', 'eval'] as const);
+  const failOnRaw = core.getInput('fail-on').trim();
+  const failOn = failOnRaw ? oneOf('fail-on', failOnRaw, ['regression', 'drift', 'never'] as const) : mode === 'drift' ? 'drift' : 'regression';
+  const maxCost = core.getInput('max-cost').trim();
+  const maxCostUsd = maxCost === '' ? undefined : Number(maxCost);
+  if (maxCostUsd !== undefined && !(Number.isFinite(maxCostUsd) && maxCostUsd >= 0)) throw new UsageError(`input max-cost: expected dollars (a number ≥ 0), got "${maxCost}"`);
+  const token = core.getInput('github-token');
+  if (token) core.setSecret(token);
+  return {
+    mode,
+    config: core.getInput('config').trim() || 'driftgate.yaml',
+    suites: core.getInput('suites').split(/[\s,]+/).filter(Boolean),
+    failOn,
+    comment: bool('comment', true),
+    ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
+    cache: bool('cache', true),
+    token,
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The GitHub Action. `gate` on pull_request: run the suites, compare with the base branch's
+ * baselines, write the job summary, upsert one PR comment, annotate regressed cases, fail only when
+ * the gate fails. `drift` on schedule: run `driftgate drift` and open or update one issue labelled
+ * `drift`. `eval`: run and report. The response cache is kept with the Actions cache either way.
+ */
+import * as core from '@actions/core';
+import path from 'node:path';
+import { DriftgateError } from '../errors.js';
+import { scrubSecrets } from '../util/secrets.js';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { runDrift } from '../drift/run-drift.js';
+import { runGate } from '../gate/run-gate.js';
+import { createProgress } from '../runner/progress.js';
+import { runEval } from '../runner/eval-run.js';
+import { loadReportModel, type ReportModel } from '../report/report-model.js';
+import { saveGateOutcome } from '../report/results-files.js';
+import { buildSummaryJson, type RunSummaryJson } from '../report/summary-json.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { REPORT_FORMATS, writeReports } from '../report/write-reports.js';
+import { annotateRegressions } from './annotations.js';
+import { baselinesAtCommit } from './base-baselines.js';
+import { readEvent, type ActionEvent } from './event.js';
+import { GitHubApi, markerFor } from './github-api.js';
+import { readInputs, type ActionInputs } from './inputs.js';
+import { cacheKeys, restoreResponseCache, saveResponseCache } from './response-cache.js';
+
+/** Leaves room below GitHub's 65,536-character limit for the marker and a safety margin. */
+const COMMENT_CHARS = 65_000;
+
+async function gateBaselinesDir(loaded: LoadedConfig, event: ActionEvent, suites: readonly string[]): Promise<string | undefined> {
+  const pr = event.pullRequest;
+  if (!pr) return undefined;
+  const base = await baselinesAtCommit(loaded.rootDir, pr.baseSha, suites);
+  if (!base) {
+    core.warning(`driftgate: could not read the base commit ${pr.baseSha.slice(0, 7)} with git; comparing with the baselines in the checkout instead`);
+    return undefined;
+  }
+  core.info(`driftgate: comparing with the baselines of ${pr.baseRef} (${pr.baseSha.slice(0, 7)}): ${base.found.join(', ') || 'none there yet'}`);
+  return base.dir;
+}
+
+async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: ActionEvent): Promise<string> {
+  const common = { configPath: loaded.file, progress: createProgress(), ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}) };
+  if (inputs.mode === 'drift') return (await runDrift(common)).runDir;
+  const result = await runEval({ ...common, ...(inputs.suites.length ? { suites: inputs.suites } : {}) });
+  if (!result.runDir || !result.meta) throw new DriftgateError(result.incompleteReason ?? 'the run did not start', result.exitCode);
+  const baselinesDir = inputs.mode === 'gate' ? await gateBaselinesDir(loaded, event, result.meta.suites) : undefined;
+  const gate = await runGate(loaded, result.meta.suites, result.records, baselinesDir);
+  if (gate) {
+    await saveGateOutcome(result.runDir, result.meta.runId, gate, result.records);
+    await annotateRegressions(loaded, gate.report);
+  }
+  return result.runDir;
+}
+
+async function publish(inputs: ActionInputs, event: ActionEvent, model: ReportModel, summary: RunSummaryJson): Promise<void> {
+  if (!inputs.token) {
+    core.info('driftgate: no github-token; nothing is posted to the pull request or issues');
+    return;
+  }
+  const api = new GitHubApi(inputs.token, event.owner, event.repo);
+  if (inputs.mode !== 'drift' && inputs.comment && event.pullRequest) {
+    const marker = markerFor('gate', inputs.config);
+    const body = renderMarkdown(model, { prefix: `${marker}\n`, maxChars: COMMENT_CHARS, ...(event.runUrl ? { detailsUrl: event.runUrl } : {}) });
+    const done = await api.upsertComment(event.pullRequest.number, marker, body);
+    core.info(`driftgate: ${done.action} the pull request comment ${done.url}`);
+  }
+  if (inputs.mode === 'drift') {
+    const marker = markerFor('drift', inputs.config);
+    if (summary.verdict === 'drift') {
+      const title = `driftgate: drift detected (${summary.driftedSignals.join(', ')})`;
+      const body = renderMarkdown(model, { prefix: `${marker}\n`, maxChars: COMMENT_CHARS, ...(event.runUrl ? { detailsUrl: event.runUrl } : {}) });
+      const done = await api.upsertIssue('drift', marker, title, body);
+      core.info(`driftgate: ${done.action} drift issue ${done.url}`);
+    } else {
+      const open = await api.findOpenIssue('drift', marker);
+      // Never closed silently: a person decides the drift was handled.
+      if (open) core.notice(`driftgate: no drift this week; drift issue #${open.number} stays open until someone closes it (${open.url})`);
+    }
+  }
+}
+
+function setOutputs(summary: RunSummaryJson, reportPath: string): void {
+  core.setOutput('verdict', summary.verdict);
+  core.setOutput('regressions', String(summary.regressions.length));
+  core.setOutput('drifted-signals', String(summary.driftedSignals.length));
+  core.setOutput('cost-usd', summary.costUsd === null ? '' : summary.costUsd.toFixed(6));
+  core.setOutput('report-path', reportPath);
+}
+
+function shouldFail(inputs: ActionInputs, summary: RunSummaryJson): string | undefined {
+  if (inputs.failOn === 'never') return undefined;
+  if (summary.verdict === 'incomplete') return `driftgate: the run is incomplete (${summary.incompleteReason ?? 'see the log'}); its verdict cannot be trusted`;
+  if (summary.verdict === 'failed' && inputs.failOn === 'regression') return `driftgate: ${summary.headline}`;
+  if (summary.verdict === 'drift' && (inputs.failOn === 'drift' || inputs.failOn === 'regression')) return `driftgate: ${summary.headline}`;
+  return undefined;
+}
+
+export async function runAction(): Promise<void> {
+  // Masked in every log line the runner prints, whatever prints them.
+  for (const name of ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY']) if (process.env[name]) core.setSecret(process.env[name] as string);
+  try {
+    const inputs = readInputs();
+    const event = readEvent();
+    if (inputs.mode === 'gate' && event.pullRequest?.fromFork) {
+      const message = 'driftgate: skipped — this pull request comes from a fork, so the workflow has no API keys and a read-only token. A maintainer can run the gate by pushing the branch to this repository.';
+      core.notice(message);
+      await core.summary.addHeading('driftgate: skipped', 3).addRaw(message).write();
+      core.setOutput('verdict', 'skipped');
+      for (const name of ['regressions', 'drifted-signals']) core.setOutput(name, '0');
+      return;
+    }
+    const loaded = await loadConfig(inputs.config);
+    const cacheDir = path.join(loaded.rootDir, '.driftgate', 'cache');
+    const keys = cacheKeys(loaded.hash);
+    if (inputs.cache) await restoreResponseCache(cacheDir, keys);
+    const runDir = await runSuites(inputs, loaded, event);
+    const model = await loadReportModel(runDir);
+    await writeReports(model, REPORT_FORMATS, runDir);
+    const summary = buildSummaryJson(model);
+    await core.summary.addRaw(renderMarkdown(model, { maxChars: 1_000_000 }), true).write();
+    setOutputs(summary, runDir);
+    await publish(inputs, event, model, summary);
+    if (inputs.cache) await saveResponseCache(cacheDir, keys);
+    const failure = shouldFail(inputs, summary);
+    if (failure) core.setFailed(failure);
+    else core.info(`driftgate: ${summary.verdict} · ${summary.headline}`);
+  } catch (err) {
+    if (err instanceof DriftgateError) core.setFailed(`driftgate: ${err.message}`);
+    else core.setFailed(`driftgate: internal error: ${scrubSecrets(String((err as Error).message ?? err))}`);
+  }
+}

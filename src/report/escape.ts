@@ -1,0 +1,26 @@
+/** Escaping for the markup reports: model output is untrusted text and never becomes markup. */
+
+const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** For HTML text and attribute values, and for XML (JUnit). */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML[c] as string);
+}
+
+/** XML 1.0 forbids most control characters even when escaped; model output can contain them. */
+export function escapeXml(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return escapeHtml(text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD'));
+}
+
+/** A Markdown code fence longer than any backtick run in `text`, so the text cannot close it. */
+export function fenced(text: string, info = 'text'): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${info}\n${text}\n${fence}`;
+}
+
+/** Markdown table cell: pipes and newlines would break the row; HTML tags are neutralised. */
+export function mdCell(text: string): string {
+  return escapeHtml(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}

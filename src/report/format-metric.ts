@@ -1,0 +1,34 @@
+/** How a compared metric reads in every report: values, the change with its interval, p, verdict. */
+import { formatEffect, type MetricComparison } from '../gate/compare.js';
+
+export function formatValue(m: MetricComparison, v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return '–';
+  if (m.metric === 'cost') return `$${v.toPrecision(3)}`;
+  if (m.metric.startsWith('latency')) return `${Math.round(v).toLocaleString('en-US')} ms`;
+  return m.shape === 'rate' ? `${(v * 100).toFixed(1)}%` : v.toFixed(3);
+}
+
+export function formatDelta(m: MetricComparison): string {
+  if (m.delta === undefined || !Number.isFinite(m.delta)) return '–';
+  const [lo, hi] = m.deltaInterval ?? [Number.NaN, Number.NaN];
+  return `${formatEffect(m, m.delta)} [${formatEffect(m, lo)}, ${formatEffect(m, hi)}]`;
+}
+
+export function formatP(p: number | undefined | null): string {
+  if (p === undefined || p === null) return '–';
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+export const VERDICT_WORDS: Record<string, string> = { regressed: 'regressed', improved: 'improved', unchanged: 'unchanged', inconclusive: 'inconclusive' };
+
+/** The verdict in words with its qualifiers (MDE and cases needed when inconclusive; not gated). */
+export function verdictText(m: MetricComparison, symbols: Readonly<Record<string, string>>): string {
+  if (m.status === 'scorer-changed') return 'not compared: scorer changed since the baseline';
+  if (m.status === 'no-data') return 'not compared: no shared cases with values';
+  let text = symbols[m.verdict ?? ''] ?? '';
+  if (m.verdict === 'inconclusive' && m.mde !== undefined) {
+    text += ` (detects ${formatEffect(m, m.mde).replace(/^\+/, '')}; ~${m.casesNeeded?.toLocaleString('en-US')} cases would decide ${formatEffect(m, m.minEffect).replace(/^\+/, '')}${m.underpowered ? '; underpowered' : ''})`;
+  }
+  if (!m.gated) text += ' · not gated';
+  return text;
+}

@@ -1,0 +1,97 @@
+/**
+ * The per-case table of the HTML report: one row per case and target, the output beside the
+ * baseline's (eval with a baseline) or beside the pinned model's (drift), scores, status. Rows
+ * carry data attributes the page's filter reads; every cell is escaped text.
+ */
+import type { CallRecord } from '../runner/call-record.js';
+import { escapeHtml as esc } from './escape.js';
+import type { ReportModel } from './report-model.js';
+
+interface Row {
+  readonly suite: string;
+  readonly target: string;
+  readonly caseId: string;
+  readonly status: 'regressed' | 'improved' | 'failing' | 'error' | 'ok';
+  readonly scores: string;
+  readonly left: { readonly label: string; readonly text: string } | undefined;
+  readonly right: string;
+}
+
+const scoreText = (r: CallRecord) =>
+  r.scores.map((s) => `${s.name} ${s.error !== undefined ? 'error' : s.value === null ? '–' : s.value.toFixed(2)}${s.pass === false ? ' ✗' : s.pass === true ? ' ✓' : ''}`).join(' · ');
+
+function rowsOf(model: ReportModel): Row[] {
+  const first = model.records.filter((r) => r.repeat === 0);
+  if (model.drift) {
+    const pinned = new Map(first.filter((r) => r.target === 'pinned').map((r) => [r.caseId, r]));
+    return first
+      .filter((r) => r.target !== 'pinned')
+      .map((r) => {
+        const p = pinned.get(r.caseId);
+        return {
+          suite: r.suite,
+          target: r.target,
+          caseId: r.caseId,
+          status: r.status === 'error' ? 'error' : r.scores.some((s) => s.pass === false) ? 'failing' : 'ok',
+          scores: `${scoreText(r)}${p ? ` (pinned: ${scoreText(p)})` : ''}`,
+          left: { label: 'pinned', text: p?.output ?? p?.error?.message ?? '' },
+          right: r.output ?? r.error?.message ?? '',
+        };
+      });
+  }
+  const flips = new Map((model.gate?.report.suites ?? []).flatMap((s) => s.flips.map((fl) => [`${s.suite}/${s.target}/${fl.caseId}`, fl.direction] as const)));
+  return first.map((r) => {
+    const base = model.gate?.baselineOutputs[r.suite]?.[`${r.target}/${r.caseId}`];
+    const flip = flips.get(`${r.suite}/${r.target}/${r.caseId}`);
+    return {
+      suite: r.suite,
+      target: r.target,
+      caseId: r.caseId,
+      status: r.status === 'error' ? 'error' : (flip ?? (r.scores.some((s) => s.pass === false) ? 'failing' : 'ok')),
+      scores: scoreText(r),
+      left: base === undefined ? undefined : { label: 'baseline', text: base },
+      right: r.output ?? `${r.error?.kind ?? 'error'}: ${r.error?.message ?? ''}`,
+    };
+  });
+}
+
+export function caseTableHtml(model: ReportModel): string {
+  const rows = rowsOf(model);
+  const leftLabel = rows.find((r) => r.left)?.left?.label;
+  const statuses = ['regressed', 'failing', 'error', 'improved', 'ok'].filter((s) => rows.some((r) => r.status === s));
+  const head = `<tr><th>case</th><th>suite · target</th><th>status</th><th>scores</th>${leftLabel ? `<th>${esc(leftLabel)} output</th>` : ''}<th>${model.drift ? 'current' : 'output now'}</th></tr>`;
+  const body = rows
+    .map(
+      (r) =>
+        `<tr class="case-row" data-status="${r.status}"><td><code>${esc(r.caseId)}</code></td><td>${esc(r.suite)} · ${esc(r.target)}</td><td class="status ${r.status}">${r.status}</td><td>${esc(r.scores)}</td>${leftLabel ? `<td><pre>${esc(r.left?.text ?? '')}</pre></td>` : ''}<td><pre>${esc(r.right)}</pre></td></tr>`,
+    )
+    .join('\n');
+  return `<section id="cases"><h2>Cases</h2>
+<div class="filters"><label>Filter <input id="case-filter" type="search" placeholder="case id, text in outputs or scores"></label>
+<label>Status <select id="status-filter"><option value="">all</option>${statuses.map((s) => `<option value="${s}">${s}</option>`).join('')}</select></label>
+<span id="case-count">${rows.length} of ${rows.length} rows</span></div>
+<table class="cases"><thead>${head}</thead><tbody>
+${body}
+</tbody></table></section>`;
+}
+
+/** The page's only script: filter rows by text and status. Its hash goes into the page's CSP. */
+export const FILTER_SCRIPT = `(function () {
+  var text = document.getElementById('case-filter');
+  var status = document.getElementById('status-filter');
+  var count = document.getElementById('case-count');
+  var rows = Array.prototype.slice.call(document.querySelectorAll('tr.case-row'));
+  function apply() {
+    var q = (text.value || '').toLowerCase();
+    var s = status.value;
+    var shown = 0;
+    rows.forEach(function (row) {
+      var ok = (!s || row.getAttribute('data-status') === s) && (!q || row.textContent.toLowerCase().indexOf(q) !== -1);
+      row.hidden = !ok;
+      if (ok) shown++;
+    });
+    count.textContent = shown + ' of ' + rows.length + ' rows';
+  }
+  text.addEventListener('input', apply);
+  status.addEventListener('change', apply);
+})();`;

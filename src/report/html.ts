@@ -1,0 +1,128 @@
+/**
+ * `report.html`: one self-contained file that works offline — inline CSS, inline SVG charts, one
+ * inline script (the case filter), no external resource. A Content-Security-Policy allows only that
+ * script, by its hash, so even a mistake in escaping could not run a script carried by model output.
+ */
+import { createHash } from 'node:crypto';
+import { formatEffect, type MetricComparison } from '../gate/compare.js';
+import { escapeHtml as esc } from './escape.js';
+import { formatDelta, formatP, formatValue, verdictText } from './format-metric.js';
+import { caseTableHtml, FILTER_SCRIPT } from './html-cases.js';
+import type { ReportModel } from './report-model.js';
+import { headlineOf, verdictOf } from './summary-json.js';
+import { barsSvg, histogramSvg, intervalsSvg, type IntervalRow } from './svg-charts.js';
+
+const SYMBOL: Record<string, string> = { regressed: '✗ regressed', improved: '✓ improved', unchanged: '= unchanged', inconclusive: '? inconclusive' };
+
+const STYLE = `body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:24px auto;max-width:1200px;padding:0 16px;color:#1d2330}
+h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}h3{font-size:15px}
+table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}
+th{background:#f4f6f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
+pre{white-space:pre-wrap;word-break:break-word;margin:0;max-height:320px;overflow:auto;font-size:12px}
+.verdict{padding:10px 14px;border-radius:6px;font-weight:600}.verdict.bad{background:#fdecec}.verdict.good{background:#e9f7ef}.verdict.info{background:#eef3fb}
+.status.regressed,.status.error,.v-regressed{color:#b3261e;font-weight:600}.status.improved,.v-improved{color:#1f8a4c;font-weight:600}.status.failing{color:#9a6700}
+.charts{display:flex;flex-wrap:wrap;gap:12px}.chart{background:#fff;border:1px solid #eee}
+.filters{display:flex;gap:16px;align-items:center;margin:8px 0}.meta{color:#555}`;
+
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+function metricTable(metrics: readonly MetricComparison[], alpha: number, correction: string): string {
+  const rows = metrics
+    .map(
+      (m) =>
+        `<tr><td>${esc(m.metric)}</td><td class="num">${esc(formatValue(m, m.baseline))}</td><td class="num">${esc(formatValue(m, m.current))}</td><td>${esc(formatDelta(m))}</td><td class="num">${esc(formatP(m.pAdjusted))}</td><td class="v-${esc(m.verdict ?? '')}">${esc(verdictText(m, SYMBOL))}</td></tr>`,
+    )
+    .join('\n');
+  return `<table class="metrics"><thead><tr><th>metric</th><th>baseline</th><th>now</th><th>change [${Math.round((1 - 2 * alpha) * 100)}% interval]</th><th>p (${correction === 'bh' ? 'BH' : 'Holm'})</th><th>verdict</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function gateSections(model: ReportModel): string {
+  const gate = model.gate;
+  if (!gate) return '';
+  return gate.report.suites
+    .map((s) => {
+      const compared = s.metrics.filter((m) => m.status === 'compared' && m.deltaInterval && Number.isFinite(m.delta));
+      const rows: IntervalRow[] = compared.map((m) => ({
+        label: m.metric,
+        estimate: m.delta as number,
+        interval: m.deltaInterval as [number, number],
+        floor: m.minEffect,
+        verdict: m.verdict ?? '',
+        text: `${formatEffect(m, m.delta as number)} · ${m.verdict ?? ''}`,
+      }));
+      const dists = gate.distributions.filter((d) => d.suite === s.suite && d.target === s.target && (d.baseline.length || d.current.length));
+      const cost = s.metrics.find((m) => m.metric === 'cost' && m.status === 'compared');
+      const costChart = cost
+        ? barsSvg(`Cost per answer, ${s.target}`, [
+            { label: 'baseline', value: cost.baseline ?? 0, text: formatValue(cost, cost.baseline) },
+            { label: 'now', value: cost.current ?? 0, text: formatValue(cost, cost.current), highlight: cost.verdict === 'regressed' },
+          ])
+        : '';
+      return `<section class="suite"><h2>${s.failed ? '✗' : '✓'} ${esc(s.suite)} · ${esc(s.target)}</h2>
+<p class="meta">${s.cases.compared} cases compared with baseline run <code>${esc(s.baselineRunId)}</code> (accepted ${esc(s.acceptedAt.slice(0, 10))}) · ${s.cases.new.length} new · ${s.cases.removed.length} removed · ${s.cases.changed.length} edited</p>
+${metricTable(s.metrics, gate.report.alpha, gate.report.correction)}
+<div class="charts">${rows.length ? intervalsSvg('Change vs baseline with interval (dashed: minimum effect)', rows) : ''}${costChart}</div>
+<div class="charts">${dists.map((d) => histogramSvg({ title: `${d.scorer}: per-case scores`, a: d.baseline, b: d.current, labels: ['baseline', 'now'] })).join('')}</div>
+</section>`;
+    })
+    .join('\n');
+}
+
+function driftSection(model: ReportModel): string {
+  const d = model.drift;
+  if (!d) return '';
+  const signals = d.decision.signals.filter((s) => s.pAdjusted !== undefined);
+  const rows = signals.map((s) => ({ label: s.name, value: -Math.log10(Math.max(1e-12, s.pAdjusted as number)), text: `p ${formatP(s.pAdjusted)} · effect ${Number.isFinite(s.effect) ? s.effect.toPrecision(3) : '–'}`, highlight: Boolean(s.drifted) }));
+  const table = d.decision.signals
+    .map(
+      (s) =>
+        `<tr><td>${esc(s.name)}</td><td>${s.role}</td><td>${esc(s.test)}</td><td class="num">${s.n}</td><td class="num">${Number.isFinite(s.effect) ? s.effect.toPrecision(3) : '–'}</td><td>${esc(s.effectLabel)}</td><td class="num">${esc(formatP(s.pAdjusted))}</td><td class="${s.drifted ? 'v-regressed' : ''}">${s.drifted ? 'drift' : ''}</td></tr>`,
+    )
+    .join('\n');
+  const byTarget = (target: string, scorer: string) =>
+    model.records.filter((r) => r.target === target && r.repeat === 0).map((r) => r.scores.find((s) => s.name === scorer && s.error === undefined)?.value).filter((v): v is number => typeof v === 'number');
+  const scorers = [...new Set(model.records.flatMap((r) => r.scores.filter((s) => s.kind === 'continuous').map((s) => s.name)))];
+  const costOf = (target: string) => {
+    const c = model.records.filter((r) => r.target === target && r.repeat === 0 && r.costUsd !== null).map((r) => r.costUsd as number);
+    return c.length ? c.reduce((a, b) => a + b, 0) / c.length : 0;
+  };
+  return `<section class="drift"><h2>Drift signals (α = ${d.decision.alpha}, Holm within each family)</h2>
+<p class="meta">Sample: ${d.sample.size} distinct inputs from ${d.sample.lines.toLocaleString('en-US')} log lines · seed <code>${esc(d.sample.seed)}</code> · redacted: ${esc(Object.entries(d.redactions).map(([t, n]) => `${n} ${t}`).join(', ') || 'nothing')}</p>
+<table><thead><tr><th>signal</th><th>role</th><th>test</th><th>n</th><th>effect</th><th>effect means</th><th>p (Holm)</th><th></th></tr></thead><tbody>${table}</tbody></table>
+<div class="charts">${rows.length ? barsSvg('Evidence per signal: −log10 adjusted p', rows, { value: -Math.log10(d.decision.alpha), label: `α = ${d.decision.alpha}` }) : ''}
+${barsSvg('Cost per answer', ['pinned', 'current'].map((t) => ({ label: t, value: costOf(t), text: `$${costOf(t).toPrecision(3)}` })))}</div>
+<div class="charts">${scorers.map((s) => histogramSvg({ title: `${s}: pinned vs current`, a: byTarget('pinned', s), b: byTarget('current', s), labels: ['pinned', 'current'] })).join('')}</div>
+</section>`;
+}
+
+function runSection(model: ReportModel): string {
+  const rows = (model.meta.summaries ?? []).flatMap((s) =>
+    s.targets.flatMap((t) => t.scores.map((m) => `<tr><td>${esc(s.suite)}</td><td>${esc(t.target)}</td><td>${esc(m.metric)}</td><td class="num">${m.n}</td><td class="num">${m.kind === 'rate' ? pct(m.mean) : m.mean.toFixed(3)}</td><td>${m.ci ? esc(m.ci.map((v) => (m.kind === 'rate' ? pct(v) : v.toFixed(3))).join(' – ')) : '–'}</td></tr>`)),
+  );
+  return rows.length ? `<section><h2>Scores this run</h2><table><thead><tr><th>suite</th><th>target</th><th>metric</th><th>cases</th><th>value</th><th>95% interval</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></section>` : '';
+}
+
+export function renderHtml(model: ReportModel): string {
+  const verdict = verdictOf(model);
+  const tone = verdict === 'failed' || verdict === 'drift' || verdict === 'incomplete' ? 'bad' : verdict === 'no-baseline' ? 'info' : 'good';
+  const hash = createHash('sha256').update(FILTER_SCRIPT).digest('base64');
+  const m = model.meta;
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${hash}'`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>driftgate report ${esc(m.runId)}</title>
+<style>${STYLE}</style></head>
+<body>
+<h1>driftgate · ${esc(m.command)} run <code>${esc(m.runId)}</code></h1>
+<p class="verdict ${tone}" id="verdict">${esc(verdict)}: ${esc(headlineOf(model))}</p>
+<p class="meta">${esc(m.startedAt)}${m.gitSha ? ` · commit <code>${esc(m.gitSha.slice(0, 12))}</code>` : ''} · ${m.totals?.calls ?? model.records.length} calls (${m.totals?.cached ?? 0} from the cache) · answers cost ${m.totals?.costUsd === null || m.totals?.costUsd === undefined ? '–' : `$${m.totals.costUsd.toFixed(4)}`} · spent this run $${(m.totals?.spentUsd ?? 0).toFixed(4)}</p>
+${gateSections(model)}
+${driftSection(model)}
+${model.gate || model.drift ? '' : runSection(model)}
+${caseTableHtml(model)}
+<script>${FILTER_SCRIPT}</script>
+</body></html>
+`;
+}

@@ -1,0 +1,103 @@
+/**
+ * `junit.xml`: one testcase per (case, scorer) and target, so any CI test view lists them.
+ * A check that passed in the baseline and fails now is a failure (a regression); with no baseline
+ * a failing check is a failure. A gated metric that regressed is a failing testcase of its own;
+ * a call that errored is an error. Drift runs have one testcase per signal, drifted = failure.
+ */
+import type { CallRecord } from '../runner/call-record.js';
+import { escapeXml } from './escape.js';
+import { formatDelta } from './format-metric.js';
+import type { ReportModel } from './report-model.js';
+
+interface TestCase {
+  readonly name: string;
+  readonly classname: string;
+  readonly time: number;
+  readonly failure?: { readonly message: string; readonly body: string };
+  readonly error?: { readonly message: string };
+  readonly out?: string;
+}
+
+const attr = (v: string) => escapeXml(v);
+
+function renderSuite(name: string, cases: readonly TestCase[]): string {
+  const failures = cases.filter((c) => c.failure).length;
+  const errors = cases.filter((c) => c.error).length;
+  const time = cases.reduce((a, c) => a + c.time, 0);
+  const body = cases.map((c) => {
+    const inner = [
+      c.failure ? `      <failure message="${attr(c.failure.message)}" type="regression">${escapeXml(c.failure.body)}</failure>` : '',
+      c.error ? `      <error message="${attr(c.error.message)}" type="call-error"/>` : '',
+      c.out ? `      <system-out>${escapeXml(c.out)}</system-out>` : '',
+    ].filter(Boolean);
+    const open = `    <testcase name="${attr(c.name)}" classname="${attr(c.classname)}" time="${c.time.toFixed(3)}"`;
+    return inner.length ? `${open}>\n${inner.join('\n')}\n    </testcase>` : `${open}/>`;
+  });
+  return [`  <testsuite name="${attr(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${time.toFixed(3)}">`, ...body, '  </testsuite>'].join('\n');
+}
+
+function caseTests(model: ReportModel, suite: string, target: string, records: readonly CallRecord[]): TestCase[] {
+  const comparison = model.gate?.report.suites.find((s) => s.suite === suite && s.target === target);
+  const flips = new Map((comparison?.flips ?? []).filter((f) => f.direction === 'regressed').map((f) => [f.caseId, f]));
+  const classname = `${suite}.${target}`;
+  const out: TestCase[] = [];
+  for (const r of records) {
+    const time = (r.latencyMs ?? 0) / 1000;
+    const label = r.repeat > 0 ? `${r.caseId}#${r.repeat}` : r.caseId;
+    if (r.status === 'error') {
+      out.push({ name: `${label} › call`, classname, time, error: { message: `${r.error?.kind ?? 'error'}: ${r.error?.message ?? ''}` } });
+      continue;
+    }
+    for (const s of r.scores) {
+      const name = `${label} › ${s.name}`;
+      const shown = `${s.name} = ${s.value === null ? 'error' : s.value.toFixed(3)}${s.reason ? ` (${s.reason})` : ''}`;
+      if (s.error !== undefined) {
+        out.push({ name, classname, time, error: { message: `scorer failed: ${s.error}` } });
+        continue;
+      }
+      const flip = flips.get(r.caseId);
+      const regressed = comparison ? Boolean(flip?.checks.includes(s.name)) : s.pass === false;
+      if (regressed) {
+        const message = comparison ? `${s.name} passed in the baseline and fails now` : `${s.name} fails`;
+        const body = `${shown}\n\n${flip ? `baseline output:\n${flip.baselineOutput}\n\n` : ''}output now:\n${r.output ?? ''}`;
+        out.push({ name, classname, time, failure: { message, body } });
+      } else {
+        out.push({ name, classname, time, out: `${shown}${s.pass === false ? ' — fails, as it did in the baseline' : ''}` });
+      }
+    }
+  }
+  for (const m of comparison?.metrics ?? []) {
+    if (!m.gated || m.status !== 'compared') continue;
+    const name = `metric › ${m.metric}`;
+    out.push(m.verdict === 'regressed' ? { name, classname, time: 0, failure: { message: `${m.metric} regressed: ${formatDelta(m)}, p (adjusted) ${m.pAdjusted?.toPrecision(2)}`, body: '' } } : { name, classname, time: 0, out: `${m.verdict ?? ''} ${formatDelta(m)}` });
+  }
+  return out;
+}
+
+export function renderJunit(model: ReportModel): string {
+  const suites: string[] = [];
+  if (model.drift) {
+    const tests: TestCase[] = model.drift.decision.signals.map((s) => ({
+      name: s.name,
+      classname: 'drift',
+      time: 0,
+      ...(s.drifted ? { failure: { message: `drift: ${s.effectLabel} ${s.effect.toPrecision(3)}, p (Holm) ${s.pAdjusted?.toPrecision(2)}`, body: s.test } } : { out: `${s.test}: effect ${Number.isFinite(s.effect) ? s.effect.toPrecision(3) : '–'}, p (Holm) ${s.pAdjusted ?? '–'}` }),
+    }));
+    suites.push(renderSuite('drift', tests));
+  } else {
+    const groups = new Map<string, CallRecord[]>();
+    for (const r of model.records) groups.set(`${r.suite}\u0000${r.target}`, [...(groups.get(`${r.suite}\u0000${r.target}`) ?? []), r]);
+    for (const [key, records] of groups) {
+      const [suite = '', target = ''] = key.split('\u0000');
+      suites.push(renderSuite(`${suite} · ${target}`, caseTests(model, suite, target, records)));
+    }
+  }
+  const counts = (re: RegExp) => suites.reduce((a, s) => a + Number(re.exec(s)?.[1] ?? 0), 0);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="driftgate ${attr(model.meta.runId)}" tests="${counts(/tests="(\d+)"/)}" failures="${counts(/failures="(\d+)"/)}" errors="${counts(/errors="(\d+)"/)}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

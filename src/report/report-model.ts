@@ -1,0 +1,23 @@
+/**
+ * The one model every reporter reads: a run directory's metadata, journal, and the gate or drift
+ * results written beside them. Reporters are pure functions of this model.
+ */
+import path from 'node:path';
+import type { CallRecord } from '../runner/call-record.js';
+import type { RunMeta } from '../runner/run-dir.js';
+import { loadRun } from '../gate/load-run.js';
+import { DRIFT_FILE, GATE_FILE, readResultFile, type DriftResultFile, type GateResultFile } from './results-files.js';
+
+export interface ReportModel {
+  readonly meta: RunMeta;
+  readonly records: readonly CallRecord[];
+  readonly gate?: GateResultFile;
+  readonly drift?: DriftResultFile;
+}
+
+export async function loadReportModel(runDir: string): Promise<ReportModel> {
+  const run = await loadRun(runDir);
+  const gate = await readResultFile<GateResultFile>(path.join(runDir, GATE_FILE));
+  const drift = await readResultFile<DriftResultFile>(path.join(runDir, DRIFT_FILE));
+  return { meta: run.meta, records: run.records, ...(gate ? { gate } : {}), ...(drift ? { drift } : {}) };
+}

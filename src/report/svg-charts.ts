@@ -1,0 +1,118 @@
+/**
+ * Charts for the HTML report as inline SVG strings: no script, no CDN, no fonts to fetch, so the
+ * report renders offline and in any mail client or artifact viewer. Every label is escaped.
+ */
+import { escapeHtml as esc } from './escape.js';
+
+const BASE = '#8c96a5';
+const NOW = '#2f6fde';
+const BAD = '#d1373a';
+const GOOD = '#1f8a4c';
+const f = (v: number) => (Number.isFinite(v) ? Number(v.toFixed(2)) : 0);
+
+export interface HistogramInput {
+  readonly title: string;
+  readonly a: readonly number[];
+  readonly b: readonly number[];
+  readonly labels: readonly [string, string];
+  readonly bins?: number;
+}
+
+/** Two overlaid histograms of values in [0, 1], as shares of each side's cases. */
+export function histogramSvg({ title, a, b, labels, bins = 10 }: HistogramInput): string {
+  const W = 320;
+  const H = 170;
+  const pad = { l: 34, r: 8, t: 26, b: 30 };
+  const count = (xs: readonly number[]) => {
+    const c = new Array<number>(bins).fill(0);
+    for (const x of xs) c[Math.min(bins - 1, Math.max(0, Math.floor(x * bins)))]! += 1;
+    return c.map((n) => (xs.length ? n / xs.length : 0));
+  };
+  const ca = count(a);
+  const cb = count(b);
+  const top = Math.max(0.05, ...ca, ...cb);
+  const bw = (W - pad.l - pad.r) / bins;
+  const y = (v: number) => H - pad.b - (v / top) * (H - pad.t - pad.b);
+  const bars = (c: number[], color: string, offset: number) =>
+    c.map((v, i) => `<rect x="${f(pad.l + i * bw + offset)}" y="${f(y(v))}" width="${f(bw / 2 - 1)}" height="${f(H - pad.b - y(v))}" fill="${color}"><title>${esc(`${(i / bins).toFixed(1)}–${((i + 1) / bins).toFixed(1)}: ${(v * 100).toFixed(0)}%`)}</title></rect>`).join('');
+  const ticks = [0, 0.5, 1].map((t) => `<text x="${f(pad.l + t * (W - pad.l - pad.r))}" y="${H - pad.b + 14}" font-size="10" text-anchor="middle">${t}</text>`).join('');
+  return `<svg class="chart histogram" role="img" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title>
+<text x="${pad.l}" y="14" font-size="12" font-weight="600">${esc(title)}</text>
+<line x1="${pad.l}" y1="${H - pad.b}" x2="${W - pad.r}" y2="${H - pad.b}" stroke="#555"/>
+<text x="4" y="${f(y(top))}" font-size="10">${(top * 100).toFixed(0)}%</text>
+${bars(ca, BASE, 0)}${bars(cb, NOW, bw / 2)}${ticks}
+<rect x="${W - 150}" y="${H - 12}" width="8" height="8" fill="${BASE}"/><text x="${W - 139}" y="${H - 4}" font-size="10">${esc(labels[0])} (${a.length})</text>
+<rect x="${W - 75}" y="${H - 12}" width="8" height="8" fill="${NOW}"/><text x="${W - 64}" y="${H - 4}" font-size="10">${esc(labels[1])} (${b.length})</text>
+</svg>`;
+}
+
+export interface IntervalRow {
+  readonly label: string;
+  readonly estimate: number;
+  readonly interval: readonly [number, number];
+  /** Drawn as dashed lines at ±floor: the smallest change that matters. */
+  readonly floor: number;
+  readonly verdict: string;
+  readonly text: string;
+}
+
+/** A forest plot: one row per metric, each on its own symmetric scale around zero. */
+export function intervalsSvg(title: string, rows: readonly IntervalRow[]): string {
+  const W = 660;
+  const rowH = 26;
+  const H = 30 + rows.length * rowH + 8;
+  const x0 = 190;
+  const x1 = W - 170;
+  const mid = (x0 + x1) / 2;
+  const body = rows
+    .map((r, i) => {
+      const span = Math.max(Math.abs(r.interval[0]), Math.abs(r.interval[1]), Math.abs(r.estimate), r.floor, 1e-9) * 1.15;
+      const sx = (v: number) => mid + (v / span) * ((x1 - x0) / 2);
+      const yy = 30 + i * rowH + rowH / 2;
+      const color = r.verdict === 'regressed' ? BAD : r.verdict === 'improved' ? GOOD : NOW;
+      return `<g class="interval-row"><text x="4" y="${yy + 4}" font-size="11">${esc(r.label)}</text>
+<line x1="${x0}" y1="${yy}" x2="${x1}" y2="${yy}" stroke="#eee"/>
+<line x1="${f(sx(-r.floor))}" y1="${yy - 9}" x2="${f(sx(-r.floor))}" y2="${yy + 9}" stroke="#bbb" stroke-dasharray="2,2"/>
+<line x1="${f(sx(r.floor))}" y1="${yy - 9}" x2="${f(sx(r.floor))}" y2="${yy + 9}" stroke="#bbb" stroke-dasharray="2,2"/>
+<line x1="${f(sx(r.interval[0]))}" y1="${yy}" x2="${f(sx(r.interval[1]))}" y2="${yy}" stroke="${color}" stroke-width="3"/>
+<circle cx="${f(sx(r.estimate))}" cy="${yy}" r="4.5" fill="${color}"><title>${esc(r.text)}</title></circle>
+<text x="${x1 + 8}" y="${yy + 4}" font-size="11">${esc(r.text)}</text></g>`;
+    })
+    .join('\n');
+  return `<svg class="chart intervals" role="img" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title>
+<text x="4" y="16" font-size="12" font-weight="600">${esc(title)}</text>
+<line x1="${mid}" y1="24" x2="${mid}" y2="${H - 4}" stroke="#555"/>
+${body}
+</svg>`;
+}
+
+export interface BarRow {
+  readonly label: string;
+  readonly value: number;
+  readonly text: string;
+  readonly highlight?: boolean;
+}
+
+/** Horizontal bars, optionally with a reference line (e.g. −log10 α). */
+export function barsSvg(title: string, rows: readonly BarRow[], reference?: { value: number; label: string }): string {
+  const W = 660;
+  const rowH = 22;
+  const H = 30 + rows.length * rowH + (reference ? 16 : 6);
+  const x0 = 230;
+  const x1 = W - 150;
+  const top = Math.max(1e-12, reference?.value ?? 0, ...rows.map((r) => r.value)) * 1.05;
+  const sx = (v: number) => x0 + (Math.max(0, v) / top) * (x1 - x0);
+  const body = rows
+    .map((r, i) => {
+      const yy = 30 + i * rowH;
+      return `<g class="bar-row"><text x="4" y="${yy + 13}" font-size="11">${esc(r.label)}</text><rect x="${x0}" y="${yy + 3}" width="${f(sx(r.value) - x0)}" height="${rowH - 8}" fill="${r.highlight ? BAD : NOW}"><title>${esc(r.text)}</title></rect><text x="${f(sx(r.value) + 6)}" y="${yy + 13}" font-size="11">${esc(r.text)}</text></g>`;
+    })
+    .join('\n');
+  const ref = reference
+    ? `<line x1="${f(sx(reference.value))}" y1="24" x2="${f(sx(reference.value))}" y2="${H - 14}" stroke="${BAD}" stroke-dasharray="4,3"/><text x="${f(sx(reference.value))}" y="${H - 3}" font-size="10" text-anchor="middle">${esc(reference.label)}</text>`
+    : '';
+  return `<svg class="chart bars" role="img" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title>
+<text x="4" y="16" font-size="12" font-weight="600">${esc(title)}</text>
+${body}${ref}
+</svg>`;
+}
