@@ -19,4 +19,5 @@ await build({
   external: ['tsx', 'tsx/*'],
   legalComments: 'eof',
   logLevel: 'warning',
+  absWorkingDir: root,
 });

@@ -5,7 +5,7 @@
  */
 import type { CallRecord } from '../runner/call-record.js';
 import { escapeHtml as esc } from './escape.js';
-import type { ReportModel } from './report-model.js';
+import { driftTargets, type ReportModel } from './report-model.js';
 
 interface Row {
   readonly suite: string;
@@ -23,9 +23,10 @@ const scoreText = (r: CallRecord) =>
 function rowsOf(model: ReportModel): Row[] {
   const first = model.records.filter((r) => r.repeat === 0);
   if (model.drift) {
-    const pinned = new Map(first.filter((r) => r.target === 'pinned').map((r) => [r.caseId, r]));
+    const targets = driftTargets(model);
+    const pinned = new Map(first.filter((r) => r.target === targets.pinned).map((r) => [r.caseId, r]));
     return first
-      .filter((r) => r.target !== 'pinned')
+      .filter((r) => r.target === targets.current)
       .map((r) => {
         const p = pinned.get(r.caseId);
         return {
@@ -34,7 +35,7 @@ function rowsOf(model: ReportModel): Row[] {
           caseId: r.caseId,
           status: r.status === 'error' ? 'error' : r.scores.some((s) => s.pass === false) ? 'failing' : 'ok',
           scores: `${scoreText(r)}${p ? ` (pinned: ${scoreText(p)})` : ''}`,
-          left: { label: 'pinned', text: p?.output ?? p?.error?.message ?? '' },
+          left: { label: `pinned (${targets.pinned})`, text: p?.output ?? p?.error?.message ?? '' },
           right: r.output ?? r.error?.message ?? '',
         };
       });
@@ -59,7 +60,7 @@ export function caseTableHtml(model: ReportModel): string {
   const rows = rowsOf(model);
   const leftLabel = rows.find((r) => r.left)?.left?.label;
   const statuses = ['regressed', 'failing', 'error', 'improved', 'ok'].filter((s) => rows.some((r) => r.status === s));
-  const head = `<tr><th>case</th><th>suite · target</th><th>status</th><th>scores</th>${leftLabel ? `<th>${esc(leftLabel)} output</th>` : ''}<th>${model.drift ? 'current' : 'output now'}</th></tr>`;
+  const head = `<tr><th>case</th><th>suite · target</th><th>status</th><th>scores</th>${leftLabel ? `<th>${esc(leftLabel)} output</th>` : ''}<th>${model.drift ? `current (${driftTargets(model).current})` : 'output now'}</th></tr>`;
   const body = rows
     .map(
       (r) =>

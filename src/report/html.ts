@@ -8,7 +8,7 @@ import { formatEffect, type MetricComparison } from '../gate/compare.js';
 import { escapeHtml as esc } from './escape.js';
 import { formatDelta, formatP, formatValue, verdictText } from './format-metric.js';
 import { caseTableHtml, FILTER_SCRIPT } from './html-cases.js';
-import type { ReportModel } from './report-model.js';
+import { driftTargets, type ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
 import { barsSvg, histogramSvg, intervalsSvg, type IntervalRow } from './svg-charts.js';
 
@@ -54,7 +54,7 @@ function gateSections(model: ReportModel): string {
       const cost = s.metrics.find((m) => m.metric === 'cost' && m.status === 'compared');
       const costChart = cost
         ? barsSvg(`Cost per answer, ${s.target}`, [
-            { label: 'baseline', value: cost.baseline ?? 0, text: formatValue(cost, cost.baseline) },
+            { label: 'baseline', value: cost.baseline ?? 0, text: formatValue(cost, cost.baseline), reference: true },
             { label: 'now', value: cost.current ?? 0, text: formatValue(cost, cost.current), highlight: cost.verdict === 'regressed' },
           ])
         : '';
@@ -86,12 +86,17 @@ function driftSection(model: ReportModel): string {
     const c = model.records.filter((r) => r.target === target && r.repeat === 0 && r.costUsd !== null).map((r) => r.costUsd as number);
     return c.length ? c.reduce((a, b) => a + b, 0) / c.length : 0;
   };
+  const t = driftTargets(model);
+  const tokens = (target: string) => model.records.filter((r) => r.target === target && r.repeat === 0 && r.outputTokens !== null).map((r) => r.outputTokens as number);
+  const [pinnedTokens, currentTokens] = [tokens(t.pinned), tokens(t.current)];
+  const maxTokens = Math.max(1, ...pinnedTokens, ...currentTokens);
+  const lengthChart = pinnedTokens.length + currentTokens.length ? histogramSvg({ title: 'Output length (tokens): pinned vs current', a: pinnedTokens, b: currentTokens, labels: ['pinned', 'current'], bins: 12, domain: [0, maxTokens] }) : '';
   return `<section class="drift"><h2>Drift signals (α = ${d.decision.alpha}, Holm within each family)</h2>
 <p class="meta">Sample: ${d.sample.size} distinct inputs from ${d.sample.lines.toLocaleString('en-US')} log lines · seed <code>${esc(d.sample.seed)}</code> · redacted: ${esc(Object.entries(d.redactions).map(([t, n]) => `${n} ${t}`).join(', ') || 'nothing')}</p>
 <table><thead><tr><th>signal</th><th>role</th><th>test</th><th>n</th><th>effect</th><th>effect means</th><th>p (Holm)</th><th></th></tr></thead><tbody>${table}</tbody></table>
 <div class="charts">${rows.length ? barsSvg('Evidence per signal: −log10 adjusted p', rows, { value: -Math.log10(d.decision.alpha), label: `α = ${d.decision.alpha}` }) : ''}
-${barsSvg('Cost per answer', ['pinned', 'current'].map((t) => ({ label: t, value: costOf(t), text: `$${costOf(t).toPrecision(3)}` })))}</div>
-<div class="charts">${scorers.map((s) => histogramSvg({ title: `${s}: pinned vs current`, a: byTarget('pinned', s), b: byTarget('current', s), labels: ['pinned', 'current'] })).join('')}</div>
+${barsSvg('Cost per answer', [t.pinned, t.current].map((x, i) => ({ label: x, value: costOf(x), text: `$${costOf(x).toPrecision(3)}`, reference: i === 0 })))}</div>
+<div class="charts">${lengthChart}${scorers.map((s) => histogramSvg({ title: `${s}: pinned vs current`, a: byTarget(t.pinned, s), b: byTarget(t.current, s), labels: ['pinned', 'current'] })).join('')}</div>
 </section>`;
 }
 

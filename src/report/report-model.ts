@@ -21,3 +21,9 @@ export async function loadReportModel(runDir: string): Promise<ReportModel> {
   const drift = await readResultFile<DriftResultFile>(path.join(runDir, DRIFT_FILE));
   return { meta: run.meta, records: run.records, ...(gate ? { gate } : {}), ...(drift ? { drift } : {}) };
 }
+
+/** A drift run's two targets, pinned first (the order of `drift.targets`, kept in run.json). */
+export function driftTargets(model: ReportModel): { pinned: string; current: string } {
+  const [pinned = 'pinned', current = 'current'] = Object.keys(model.meta.models);
+  return { pinned, current };
+}

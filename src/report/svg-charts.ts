@@ -16,33 +16,38 @@ export interface HistogramInput {
   readonly b: readonly number[];
   readonly labels: readonly [string, string];
   readonly bins?: number;
+  /** The value range the bins span (default [0, 1], the range of scores). */
+  readonly domain?: readonly [number, number];
 }
 
-/** Two overlaid histograms of values in [0, 1], as shares of each side's cases. */
-export function histogramSvg({ title, a, b, labels, bins = 10 }: HistogramInput): string {
+/** Two side-by-side histograms over `domain`, as shares of each side's values. */
+export function histogramSvg({ title, a, b, labels, bins = 10, domain = [0, 1] }: HistogramInput): string {
   const W = 320;
-  const H = 170;
+  const H = 180;
   const pad = { l: 34, r: 8, t: 26, b: 30 };
   const count = (xs: readonly number[]) => {
     const c = new Array<number>(bins).fill(0);
-    for (const x of xs) c[Math.min(bins - 1, Math.max(0, Math.floor(x * bins)))]! += 1;
+    const [lo, hi] = domain;
+    for (const x of xs) c[Math.min(bins - 1, Math.max(0, Math.floor(((x - lo) / (hi - lo || 1)) * bins)))]! += 1;
     return c.map((n) => (xs.length ? n / xs.length : 0));
   };
+  const tick = (v: number) => (Math.abs(v) >= 10 ? String(Math.round(v)) : String(Number(v.toFixed(2))));
+  const edge = (i: number) => tick(domain[0] + (i / bins) * (domain[1] - domain[0]));
   const ca = count(a);
   const cb = count(b);
   const top = Math.max(0.05, ...ca, ...cb);
   const bw = (W - pad.l - pad.r) / bins;
   const y = (v: number) => H - pad.b - (v / top) * (H - pad.t - pad.b);
   const bars = (c: number[], color: string, offset: number) =>
-    c.map((v, i) => `<rect x="${f(pad.l + i * bw + offset)}" y="${f(y(v))}" width="${f(bw / 2 - 1)}" height="${f(H - pad.b - y(v))}" fill="${color}"><title>${esc(`${(i / bins).toFixed(1)}–${((i + 1) / bins).toFixed(1)}: ${(v * 100).toFixed(0)}%`)}</title></rect>`).join('');
-  const ticks = [0, 0.5, 1].map((t) => `<text x="${f(pad.l + t * (W - pad.l - pad.r))}" y="${H - pad.b + 14}" font-size="10" text-anchor="middle">${t}</text>`).join('');
+    c.map((v, i) => `<rect x="${f(pad.l + i * bw + offset)}" y="${f(y(v))}" width="${f(bw / 2 - 1)}" height="${f(H - pad.b - y(v))}" fill="${color}"><title>${esc(`${edge(i)}–${edge(i + 1)}: ${(v * 100).toFixed(0)}%`)}</title></rect>`).join('');
+  const ticks = [0, 0.5, 1].map((t) => `<text x="${f(pad.l + t * (W - pad.l - pad.r))}" y="${H - pad.b + 14}" font-size="10" text-anchor="middle">${tick(domain[0] + t * (domain[1] - domain[0]))}</text>`).join('');
   return `<svg class="chart histogram" role="img" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title>
 <text x="${pad.l}" y="14" font-size="12" font-weight="600">${esc(title)}</text>
 <line x1="${pad.l}" y1="${H - pad.b}" x2="${W - pad.r}" y2="${H - pad.b}" stroke="#555"/>
 <text x="4" y="${f(y(top))}" font-size="10">${(top * 100).toFixed(0)}%</text>
 ${bars(ca, BASE, 0)}${bars(cb, NOW, bw / 2)}${ticks}
-<rect x="${W - 150}" y="${H - 12}" width="8" height="8" fill="${BASE}"/><text x="${W - 139}" y="${H - 4}" font-size="10">${esc(labels[0])} (${a.length})</text>
-<rect x="${W - 75}" y="${H - 12}" width="8" height="8" fill="${NOW}"/><text x="${W - 64}" y="${H - 4}" font-size="10">${esc(labels[1])} (${b.length})</text>
+<rect x="${pad.l}" y="${H - 12}" width="8" height="8" fill="${BASE}"/><text x="${pad.l + 11}" y="${H - 4}" font-size="10">${esc(labels[0])} (${a.length})</text>
+<rect x="${pad.l + 140}" y="${H - 12}" width="8" height="8" fill="${NOW}"/><text x="${pad.l + 151}" y="${H - 4}" font-size="10">${esc(labels[1])} (${b.length})</text>
 </svg>`;
 }
 
@@ -91,6 +96,8 @@ export interface BarRow {
   readonly value: number;
   readonly text: string;
   readonly highlight?: boolean;
+  /** The reference side (baseline, pinned): drawn grey. */
+  readonly reference?: boolean;
 }
 
 /** Horizontal bars, optionally with a reference line (e.g. −log10 α). */
@@ -105,7 +112,7 @@ export function barsSvg(title: string, rows: readonly BarRow[], reference?: { va
   const body = rows
     .map((r, i) => {
       const yy = 30 + i * rowH;
-      return `<g class="bar-row"><text x="4" y="${yy + 13}" font-size="11">${esc(r.label)}</text><rect x="${x0}" y="${yy + 3}" width="${f(sx(r.value) - x0)}" height="${rowH - 8}" fill="${r.highlight ? BAD : NOW}"><title>${esc(r.text)}</title></rect><text x="${f(sx(r.value) + 6)}" y="${yy + 13}" font-size="11">${esc(r.text)}</text></g>`;
+      return `<g class="bar-row"><text x="4" y="${yy + 13}" font-size="11">${esc(r.label)}</text><rect x="${x0}" y="${yy + 3}" width="${f(sx(r.value) - x0)}" height="${rowH - 8}" fill="${r.highlight ? BAD : r.reference ? BASE : NOW}"><title>${esc(r.text)}</title></rect><text x="${f(sx(r.value) + 6)}" y="${yy + 13}" font-size="11">${esc(r.text)}</text></g>`;
     })
     .join('\n');
   const ref = reference

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FakeLlmServer } from './support/fake-llm-server.js';
+import { FakeGitHubServer } from './support/fake-github-server.js';
+import { makeProject } from './support/project.js';
+import { runCli } from './support/cli.js';
+import { ACTION_ENTRY, pullRequestPayload, runAction, schedulePayload } from './support/action-runner.js';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+let llm: FakeLlmServer;
+let gh: FakeGitHubServer;
+let answers: 'good' | 'bad' = 'good';
+
+beforeAll(async () => {
+  llm = await FakeLlmServer.start({
+    respond: (call) => {
+      const q = call.messages.at(-1)?.content ?? '';
+      const i = Number(/thing (\d+)/.exec(q)?.[1] ?? 0);
+      // "bad": half the answers lose the keyword the suite checks for.
+      return answers === 'bad' && i % 2 === 0 ? 'Sorry, please contact support.' : `Open Settings and choose thing ${i}.`;
+    },
+  });
+  gh = await FakeGitHubServer.start();
+});
+afterAll(async () => {
+  await llm.close();
+  await gh.close();
+});
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } }).trim();
+
+describe('the bundled Action', () => {
+  it('dist/index.js is up to date with src/ (rebuild: node scripts/build-action.mjs)', () => {
+    const fresh = path.join(tmpdir(), `driftgate-dist-${process.pid}.js`);
+    execFileSync(process.execPath, [path.join(repoRoot, 'scripts/build-action.mjs'), fresh], { cwd: repoRoot });
+    const same = readFileSync(fresh, 'utf8') === readFileSync(ACTION_ENTRY, 'utf8');
+    rmSync(fresh, { force: true });
+    expect(same, 'dist/index.js differs from a fresh build of src/: run node scripts/build-action.mjs and commit dist/').toBe(true);
+  });
+
+  it('action.yml runs dist/index.js on node24 and declares the inputs and outputs', () => {
+    const yml = readFileSync(path.join(repoRoot, 'action.yml'), 'utf8');
+    expect(yml).toMatch(/using: node24/);
+    expect(yml).toMatch(/main: dist\/index\.js/);
+    for (const input of ['mode', 'config', 'suites', 'fail-on', 'comment', 'max-cost', 'cache', 'github-token']) expect(yml).toContain(`\n  ${input}:\n`);
+    for (const output of ['verdict', 'regressions', 'drifted-signals', 'cost-usd', 'report-path']) expect(yml).toContain(`\n  ${output}:\n`);
+  });
+});
+
+describe('mode gate on pull_request', () => {
+  let dir: string;
+  let baseSha: string;
+  const env = () => ({ OPENAI_API_KEY: 'sk-test-action-0000', OPENAI_BASE_URL: `${llm.url}/v1`, GITHUB_API_URL: gh.url });
+  const inputs = { mode: 'gate', config: 'driftgate.yaml', 'github-token': 'ghs_testtoken123', cache: 'true' };
+
+  beforeAll(async () => {
+    answers = 'good';
+    const cases = Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `How do I change thing ${i}?`, keyword: 'settings' })).join('\n');
+    dir = await makeProject({
+      'driftgate.yaml': `version: 1
+models:
+  current: { provider: openai, model: gpt-4o-mini, params: { temperature: 0 } }
+suites:
+  - name: faq
+    dataset: data.jsonl
+    prompt: prompt.md
+    targets: [current]
+    scorers:
+      - { type: icontains, name: keyword, value: "{{keyword}}" }
+`,
+      'data.jsonl': `${cases}\n`,
+      'prompt.md': 'Customer: {{question}}',
+      '.gitignore': '.driftgate/\n',
+    });
+    expect((await runCli(['eval', '--config', 'driftgate.yaml'], env(), dir)).code).toBe(0);
+    expect((await runCli(['baseline', 'update', '--config', 'driftgate.yaml'], env(), dir)).code).toBe(0);
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'base');
+    baseSha = git(dir, 'rev-parse', 'HEAD');
+  }, 60_000);
+
+  it('first push: fails the step, creates one comment, annotates the regressed cases, sets the outputs', async () => {
+    gh.reset();
+    answers = 'bad';
+    // The pull request edits the prompt and deletes the baseline: the gate still compares with the base branch's.
+    writeFileSync(path.join(dir, 'prompt.md'), 'Customer (v2): {{question}}');
+    rmSync(path.join(dir, 'baselines', 'faq.json'));
+    const run = await runAction({ cwd: dir, inputs, eventName: 'pull_request', payload: pullRequestPayload({ number: 7, baseSha, headSha: 'b'.repeat(40) }), env: env() });
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.outputs.verdict).toBe('failed');
+    expect(Number(run.outputs.regressions)).toBeGreaterThanOrEqual(1);
+    expect(run.outputs['drifted-signals']).toBe('0');
+    expect(Number(run.outputs['cost-usd'])).toBeGreaterThan(0);
+    expect(readFileSync(path.join(run.outputs['report-path'] as string, 'report.html'), 'utf8')).toContain('<!doctype html>');
+    expect(run.stdout).toMatch(/::error title=driftgate%3A faq regression,file=data\.jsonl,line=1::q0: keyword passed in the baseline and fails now/);
+    expect(run.stdout).toContain('comparing with the baselines of main');
+    expect(run.summary).toContain('❌ driftgate: gate failed');
+    expect(run.summary).toMatch(/\| keyword \| 100\.0% \| 50\.0% \|/);
+    const posts = gh.calls.filter((c) => c.method === 'POST');
+    expect(posts.map((c) => c.path)).toEqual(['/repos/acme/support-bot/issues/7/comments']);
+    expect(gh.calls.every((c) => c.authorization === 'token ghs_testtoken123')).toBe(true);
+    expect(gh.comments).toHaveLength(1);
+    expect(gh.comments[0]?.body).toMatch(/^<!-- driftgate:gate config=driftgate\.yaml -->\n## ❌ driftgate: gate failed/);
+    expect(gh.comments[0]?.body).toContain('2 regressions in faq: pass_rate −50.0 pts [−60.9 pts, −34.4 pts]; keyword −50.0 pts');
+    // The key is registered with the runner's log masking (the runner consumes ::add-mask:: lines and
+    // prints nothing of them); beyond that it never reaches the log, the summary, the comment or a report.
+    expect(run.stdout).toContain('::add-mask::sk-test-action-0000');
+    const log = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+    const reports = ['report.md', 'report.html', 'junit.xml', 'summary.json'].map((f) => readFileSync(path.join(run.outputs['report-path'] as string, f), 'utf8')).join('');
+    expect(log + run.stderr + run.summary + reports + (gh.comments[0]?.body ?? '')).not.toContain('sk-test-action-0000');
+  }, 60_000);
+
+  it('second push: updates the same comment instead of adding one', async () => {
+    const before = gh.comments[0]?.id;
+    writeFileSync(path.join(dir, 'prompt.md'), 'Customer (v3): {{question}}');
+    answers = 'good';
+    const run = await runAction({ cwd: dir, inputs, eventName: 'pull_request', payload: pullRequestPayload({ number: 7, baseSha, headSha: 'c'.repeat(40) }), env: env() });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs.verdict).toBe('passed');
+    expect(gh.comments).toHaveLength(1);
+    expect(gh.comments[0]?.id).toBe(before);
+    expect(gh.comments[0]?.body).toContain('✅ driftgate: gate passed');
+    expect(gh.calls.filter((c) => c.method === 'PATCH').map((c) => c.path)).toEqual([`/repos/acme/support-bot/issues/comments/${before}`]);
+  }, 60_000);
+
+  it('a pull request from a fork is skipped with a neutral notice: no model call, no API call', async () => {
+    gh.reset();
+    llm.resetCounters();
+    const run = await runAction({ cwd: dir, inputs, eventName: 'pull_request', payload: pullRequestPayload({ number: 8, baseSha, headSha: 'd'.repeat(40), headRepo: 'stranger/support-bot' }), env: env() });
+    expect(run.code).toBe(0);
+    expect(run.outputs.verdict).toBe('skipped');
+    expect(run.stdout).toMatch(/::notice::driftgate: skipped — this pull request comes from a fork/);
+    expect(run.summary).toContain('driftgate: skipped');
+    expect(gh.calls).toHaveLength(0);
+    expect(llm.requestCount).toBe(0);
+  });
+
+  it('a bad input fails the step with a clear message', async () => {
+    const run = await runAction({ cwd: dir, inputs: { ...inputs, mode: 'weekly' }, eventName: 'pull_request', payload: pullRequestPayload({ number: 7, baseSha, headSha: 'e'.repeat(40) }), env: env() });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::driftgate: input mode: expected one of gate, drift, eval, got "weekly"');
+  });
+});
+
+describe('mode drift on schedule', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = path.join(tmpdir(), `driftgate-action-drift-${process.pid}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const p of ['driftgate.yaml', 'datasets', 'rubrics', '.driftgate/cache']) cpSync(path.join(repoRoot, p), path.join(dir, p), { recursive: true });
+  });
+
+  it('opens one issue labelled drift, then updates it the next week; never closes it', async () => {
+    gh.reset();
+    llm.resetCounters();
+    // Nothing may leave the machine: the example replays from its committed cache.
+    const env = { OPENAI_BASE_URL: `${llm.url}/v1`, ANTHROPIC_BASE_URL: llm.url, OPENAI_API_KEY: 'sk-unused', GITHUB_API_URL: gh.url };
+    const first = await runAction({ cwd: dir, inputs: { mode: 'drift', 'github-token': 'ghs_t' }, eventName: 'schedule', payload: schedulePayload(), env });
+    expect(first.code, first.stdout + first.stderr).toBe(1);
+    expect(first.outputs.verdict).toBe('drift');
+    expect(Number(first.outputs['drifted-signals'])).toBeGreaterThanOrEqual(1);
+    expect(gh.issues).toHaveLength(1);
+    expect(gh.issues[0]?.labels).toEqual(['drift']);
+    expect(gh.issues[0]?.title).toMatch(/^driftgate: drift detected \(/);
+    expect(gh.issues[0]?.body).toContain('⚠️ driftgate: drift detected');
+
+    const second = await runAction({ cwd: dir, inputs: { mode: 'drift', 'github-token': 'ghs_t', 'fail-on': 'never' }, eventName: 'schedule', payload: schedulePayload(), env });
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(gh.issues).toHaveLength(1);
+    expect(gh.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/issues'))).toHaveLength(1);
+    expect(gh.calls.filter((c) => c.method === 'PATCH').map((c) => c.path)).toEqual(['/repos/acme/support-bot/issues/1']);
+    expect(gh.calls.some((c) => c.body?.state === 'closed')).toBe(false);
+    expect(readFileSync(path.join(dir, '.driftgate/history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(llm.requestCount).toBe(0);
+  }, 120_000);
+});
