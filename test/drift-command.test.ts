@@ -114,6 +114,39 @@ describe('driftgate drift', () => {
   });
 });
 
+describe('driftgate drift --resume', () => {
+  it('finishes an interrupted run with the same sample, repeating no finished call', async () => {
+    const dir = await project();
+    const config = path.join(dir, 'driftgate.yaml');
+    // A budget that runs out part way: the run stops scheduling, keeps what it did, appends no history.
+    const first = await runDrift({ configPath: config, env, maxCostUsd: 0.05 });
+    expect(first.exitCode).toBe(3);
+    expect(first.incompleteReason).toMatch(/^budget reached: \d+ of 360 calls not made \(resume with: driftgate drift --resume /);
+    const madeFirst = server.requestCount;
+    expect(madeFirst).toBeGreaterThan(0);
+    expect(madeFirst).toBeLessThan(360);
+    expect(await readHistory(first.historyFile)).toHaveLength(0);
+    server.resetCounters();
+    // Days later (another ISO week): the run's own seed is kept, not this week's.
+    const resumed = await runDrift({ configPath: config, env, useCache: false, resume: true, now: new Date('2026-12-30T00:00:00Z') });
+    expect(resumed.runId).toBe(first.runId);
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.sample.seed).toBe('week-1');
+    expect(server.requestCount).toBe(360 - madeFirst);
+    expect(await readHistory(first.historyFile)).toHaveLength(1);
+  });
+
+  it('refuses to resume when the config changed, or when there is nothing to resume', async () => {
+    const dir = await project();
+    const config = path.join(dir, 'driftgate.yaml');
+    await expect(runDrift({ configPath: config, env, resume: true })).rejects.toThrow(/--resume: no incomplete drift run under /);
+    const first = await runDrift({ configPath: config, env, maxCostUsd: 0.05 });
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(config, '  alpha: 0.02\n');
+    await expect(runDrift({ configPath: config, env, resume: first.runId })).rejects.toThrow(/changed since the run started/);
+  });
+});
+
 describe('the shipped real-data drift example', () => {
   it('flags the real gpt-3.5-turbo-0301 → 0613 upgrade offline from the committed cache', async () => {
     const root = fileURLToPath(new URL('..', import.meta.url));

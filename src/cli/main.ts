@@ -61,6 +61,7 @@ export function buildProgram(): Command {
     .option('--no-cache', 'send every call, neither reading nor writing the cache')
     .option('--max-cost <usd>', 'stop scheduling calls once this many dollars would be exceeded')
     .option('--out <dir>', 'directory for run directories (default .driftgate/runs)')
+    .addOption(new Option('--resume [runId]', 'resume an interrupted drift run: same sample, finished calls kept (default: the newest incomplete one)'))
     .option('--json', 'print the drift report as JSON')
     .addHelpText('after', '\nExit codes: 0 no drift · 1 drift · 2 bad input or config · 3 run incomplete (the history is not appended)')
     .action(async (opts: Record<string, unknown>) => {

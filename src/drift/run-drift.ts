@@ -6,16 +6,16 @@
  */
 import path from 'node:path';
 import { glob } from 'tinyglobby';
-import { ConfigError, ExitCode } from '../errors.js';
+import { ConfigError, ExitCode, RunStateError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import type { DriftConfig } from '../config/schema.js';
 import { buildScorers } from '../scorers/registry.js';
 import { ResponseCache } from '../runner/cache.js';
 import type { CallRecord } from '../runner/call-record.js';
 import { executeItems } from '../runner/execute.js';
-import { JournalWriter } from '../runner/journal.js';
+import { JournalWriter, latestByItem, readJournal } from '../runner/journal.js';
 import { silentProgress, type Progress } from '../runner/progress.js';
-import { createRunDir, gitSha, JOURNAL_FILE, newRunId, RUN_SCHEMA_VERSION, writeRunMeta, type RunMeta } from '../runner/run-dir.js';
+import { createRunDir, findLatestIncompleteRun, gitSha, JOURNAL_FILE, newRunId, readRunMeta, RUN_SCHEMA_VERSION, writeRunMeta, type RunMeta } from '../runner/run-dir.js';
 import { scoreAfter } from '../runner/scoring.js';
 import { buildRunServices } from '../runner/services.js';
 import { runTotals } from '../runner/summary.js';
@@ -39,6 +39,8 @@ export interface DriftOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly progress?: Progress;
   readonly now?: Date;
+  /** Resume an interrupted drift run (its id, or true for the newest incomplete one): same sample, finished calls kept. */
+  readonly resume?: string | true;
 }
 
 export interface DriftResult {
@@ -51,6 +53,17 @@ export interface DriftResult {
   readonly divergent: readonly DivergentPair[];
   readonly incompleteReason?: string;
   readonly historyFile: string;
+}
+
+async function openForResume(runsDir: string, resume: string | true, configHash: string, configName: string): Promise<{ dir: string; meta: RunMeta; previous: CallRecord[] }> {
+  const runId = resume === true ? await findLatestIncompleteRun(runsDir, 'drift') : resume;
+  if (!runId) throw new RunStateError(`--resume: no incomplete drift run under ${runsDir}`);
+  const dir = path.join(runsDir, runId);
+  const meta = await readRunMeta(dir);
+  if (meta.command !== 'drift') throw new RunStateError(`--resume ${runId}: that is an ${meta.command} run; resume it with driftgate ${meta.command} --resume`);
+  if (meta.status === 'complete') throw new RunStateError(`--resume ${runId}: the run is already complete`);
+  if (meta.configHash !== configHash) throw new RunStateError(`--resume ${runId}: ${configName} changed since the run started; resuming would mix two configurations. Start a new run instead.`);
+  return { dir, meta, previous: await readJournal(path.join(dir, JOURNAL_FILE)) };
 }
 
 async function logFiles(rootDir: string, drift: DriftConfig): Promise<string[]> {
@@ -68,14 +81,18 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   const drift = config.drift;
   if (!drift) throw new ConfigError(`${path.basename(loaded.file)}: no drift section (see README, "Weekly drift")`);
   const mapping = { ...PRESETS[drift.format], ...(drift.fields ?? {}) } as (typeof PRESETS)['generic'] & object;
-  const seed = options.seed ?? (drift.sample.seed === 'auto' ? isoWeekSeed(now) : drift.sample.seed);
+  const runsDir = path.resolve(options.outDir ?? path.join(loaded.rootDir, '.driftgate', 'runs'));
+  const resumed = options.resume !== undefined ? await openForResume(runsDir, options.resume, loaded.hash, path.basename(loaded.file)) : undefined;
+  const seed = resumed?.meta.drift?.seed ?? options.seed ?? (drift.sample.seed === 'auto' ? isoWeekSeed(now) : drift.sample.seed);
   const sinceText = options.since ?? drift.sample.since;
+  // A resumed run keeps its window's absolute start, so a resume days later samples the same lines.
+  const since = resumed ? (resumed.meta.drift?.since ? new Date(resumed.meta.drift.since) : undefined) : sinceText ? parseSince(sinceText, now) : undefined;
   const sample = await sampleLogs(await logFiles(loaded.rootDir, drift), {
     mapping,
     size: drift.sample.size,
     ...(drift.sample.stratify ? { stratify: drift.sample.stratify } : {}),
     minPerStratum: drift.sample.min_per_stratum,
-    ...(sinceText ? { since: parseSince(sinceText, now) } : {}),
+    ...(since ? { since } : {}),
     seed,
     maxBadFraction: drift.max_bad_lines,
   });
@@ -87,8 +104,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
 
   const useCache = options.useCache ?? true;
   const cache = new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache'));
-  const runsDir = path.resolve(options.outDir ?? path.join(loaded.rootDir, '.driftgate', 'runs'));
-  const meta: RunMeta = {
+  const meta: RunMeta = resumed?.meta ?? {
     schemaVersion: RUN_SCHEMA_VERSION,
     runId: newRunId(now),
     status: 'running',
@@ -100,8 +116,20 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     models: Object.fromEntries(drift.targets.map((t) => [t, { provider: config.models[t]?.provider ?? '', model: config.models[t]?.model ?? null, params: config.models[t]?.params ?? {} }])),
     startedAt: now.toISOString(),
     resumedAt: [],
+    drift: { seed, ...(since ? { since: since.toISOString() } : {}) },
   };
-  const runDir = await createRunDir(runsDir, meta);
+  let runDir: string;
+  if (resumed) {
+    runDir = resumed.dir;
+    meta.status = 'running';
+    delete meta.incompleteReason;
+    meta.resumedAt.push(now.toISOString());
+    await writeRunMeta(runDir, meta);
+  } else {
+    runDir = await createRunDir(runsDir, meta);
+  }
+  const finished = latestByItem(resumed?.previous ?? []);
+  const pending = items.filter((item) => finished.get(item.itemId)?.status !== 'ok');
   const { gateway, embeddings, services } = buildRunServices(config, cache, {
     offline: options.offline ?? false,
     useCache,
@@ -113,7 +141,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   let skipped = 0;
   let misses = 0;
   try {
-    const outcome = await executeItems(items, {
+    const outcome = await executeItems(pending, {
       concurrency: options.concurrency ?? config.runner.concurrency,
       gateway,
       services,
@@ -123,7 +151,9 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     });
     skipped = outcome.skippedForBudget;
     misses = outcome.records.filter((r) => r.error?.kind === 'cache_miss').length;
-    records = await scoreAfter([prepared], outcome.records, services, journal, options.concurrency ?? config.runner.concurrency);
+    const latest = latestByItem([...(resumed?.previous ?? []), ...outcome.records]);
+    const inPlan = items.map((item) => latest.get(item.itemId)).filter((r): r is CallRecord => r !== undefined);
+    records = await scoreAfter([prepared], inPlan, services, journal, options.concurrency ?? config.runner.concurrency);
   } finally {
     await journal.close();
   }
@@ -142,11 +172,11 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
 
   const errors = records.filter((r) => r.status === 'error').length;
   const incompleteReason =
-    skipped > 0 ? `budget reached: ${skipped} of ${items.length} calls not made` : misses > 0 ? `--offline: ${misses} calls are not in the cache` : errors > 0 ? `${errors} of ${items.length} calls failed` : undefined;
+    skipped > 0 ? `budget reached: ${skipped} of ${items.length} calls not made (resume with: driftgate drift --resume ${meta.runId} --max-cost <more>)` : misses > 0 ? `--offline: ${misses} calls are not in the cache` : errors > 0 ? `${errors} of ${items.length} calls failed` : undefined;
   meta.status = incompleteReason ? 'incomplete' : 'complete';
   if (incompleteReason) meta.incompleteReason = incompleteReason;
   meta.finishedAt = new Date().toISOString();
-  meta.totals = { ...runTotals(records), spentUsd: gateway.options.budget.spentUsd };
+  meta.totals = { ...runTotals(records), spentUsd: (resumed?.meta.totals?.spentUsd ?? 0) + gateway.options.budget.spentUsd };
   await writeRunMeta(runDir, meta);
   // An incomplete week is not history: a partial sample would move the baseline of later weeks.
   if (!incompleteReason) {

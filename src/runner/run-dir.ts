@@ -31,6 +31,8 @@ export interface RunMeta {
   finishedAt?: string;
   totals?: RunTotals;
   summaries?: SuiteSummary[];
+  /** Drift runs: what reproduces the sample on resume (the week's seed, the window's absolute start). */
+  drift?: { readonly seed: string; readonly since?: string };
 }
 
 export const RUN_FILE = 'run.json';
@@ -68,8 +70,8 @@ export async function readRunMeta(dir: string): Promise<RunMeta> {
   return meta;
 }
 
-/** The newest run (by id, which sorts by start time) whose status is not `complete`. */
-export async function findLatestIncompleteRun(runsDir: string): Promise<string | undefined> {
+/** The newest run (by id, which sorts by start time) whose status is not `complete`, of one command if given. */
+export async function findLatestIncompleteRun(runsDir: string, command?: RunMeta['command']): Promise<string | undefined> {
   let names: string[];
   try {
     names = await readdir(runsDir);
@@ -79,7 +81,7 @@ export async function findLatestIncompleteRun(runsDir: string): Promise<string |
   for (const name of names.sort().reverse()) {
     try {
       const meta = await readRunMeta(path.join(runsDir, name));
-      if (meta.status !== 'complete') return name;
+      if (meta.status !== 'complete' && (!command || meta.command === command)) return name;
     } catch {
       // not a run directory; skip
     }
