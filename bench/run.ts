@@ -158,13 +158,8 @@ function coldStart() {
 // `npm run bench -- scorers` runs one group; the file keeps the other groups' last figures.
 const only = process.argv[2];
 const file = path.join(root, 'bench/results.json');
-const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-const results: Record<string, unknown> = {
-  ...previous,
-  schemaVersion: 1,
-  measuredAt: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
-};
+// Only this run's groups, each stamped with when it was measured; merged into the file at the end.
+const results: Record<string, unknown> = {};
 if (!only || only === 'runner') {
   const startup = coldStart();
   console.log('cold start', startup);
@@ -173,14 +168,14 @@ if (!only || only === 'runner') {
   console.log('cached re-run', cachedRerun);
   const rate = await rateLimited();
   console.log('rate limits', rate);
-  results.runner = { overhead, rateLimits: rate, cachedRerun, coldStartHelp: startup };
+  results.runner = { measuredAt: new Date().toISOString(), overhead, rateLimits: rate, cachedRerun, coldStartHelp: startup };
 }
 if (!only || only === 'scorers') {
   const similarity = await similarityRequests(startServer);
   console.log('similarity embedding requests', similarity);
   const local = localEmbedderThroughput();
   console.log('local embedder', local);
-  results.scorers = { similarityEmbeddingRequests: similarity, localEmbedder: local };
+  results.scorers = { measuredAt: new Date().toISOString(), similarityEmbeddingRequests: similarity, localEmbedder: local };
 }
 if (!only || only === 'drift') {
   const sampling = await samplingThroughput();
@@ -189,7 +184,11 @@ if (!only || only === 'drift') {
   console.log('MMD permutation test', mmd);
   const detector = driftDetector();
   console.log('drift detector', JSON.stringify(detector, null, 1));
-  results.drift = { sampling, mmdPermutationTest: mmd, detector };
+  results.drift = { measuredAt: new Date().toISOString(), sampling, mmdPermutationTest: mmd, detector };
 }
-writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+// Read the file now, not at start: another group may have been written meanwhile.
+const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+const { measuredAt: _old, ...kept } = previous;
+const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform };
+writeFileSync(file, `${JSON.stringify({ ...kept, schemaVersion: 1, machine, ...results }, null, 2)}\n`);
 console.log('wrote bench/results.json');
