@@ -55,20 +55,17 @@ function suiteTable(s: SuiteComparison, alpha: number, correction: string): stri
   ].join('\n');
 }
 
+/** A bold label over the text in a fence, clipped: one side of a side-by-side case detail. */
+const labelled = (label: string, text: string, chars = OUTPUT_CHARS): string[] => [`**${label}**`, '', fenced(clip(text, chars)), ''];
+
 function flipDetails(s: SuiteComparison): string[] {
   return s.flips.map((f) => {
     const mark = f.direction === 'regressed' ? '🔴 passed before, fails now' : '🟢 failed before, passes now';
     return [
       `<details><summary>${mark}: <code>${mdCell(f.caseId)}</code> (${mdCell(f.checks.join(', ') || 'scores dropped')})</summary>`,
       '',
-      '**baseline**',
-      '',
-      fenced(clip(f.baselineOutput)),
-      '',
-      '**now**',
-      '',
-      fenced(clip(f.currentOutput)),
-      '',
+      ...labelled('baseline', f.baselineOutput),
+      ...labelled('now', f.currentOutput),
       '</details>',
     ].join('\n');
   });
@@ -93,18 +90,9 @@ function driftSections(model: ReportModel): { tables: string[]; details: string[
     [
       `<details><summary>similarity ${p.similarity.toFixed(3)}: <code>${mdCell(p.caseId)}</code></summary>`,
       '',
-      '**input**',
-      '',
-      fenced(clip(p.input, 600)),
-      '',
-      '**pinned**',
-      '',
-      fenced(clip(p.pinned)),
-      '',
-      '**current**',
-      '',
-      fenced(clip(p.current)),
-      '',
+      ...labelled('input', p.input, 600),
+      ...labelled('pinned', p.pinned),
+      ...labelled('current', p.current),
       ...Object.entries(p.scores).map(([n, v]) => `- ${mdCell(n)}: ${v.pinned?.toFixed(2) ?? '–'} → ${v.current?.toFixed(2) ?? '–'}`),
       '</details>',
     ].join('\n'),
