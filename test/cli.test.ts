@@ -96,3 +96,14 @@ describe('driftgate CLI', () => {
     expect(new Set(all.map((r) => r.itemId)).size).toBe(n);
   });
 });
+
+describe('the built command (what `npx driftgate` runs on a fresh clone)', () => {
+  it('lib/cli/main.js is built executable and starts by itself', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const bin = fileURLToPath(new URL('../lib/cli/main.js', import.meta.url));
+    // Run as a program, not through node: npm execs the root package's bin file directly.
+    const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
