@@ -44,7 +44,7 @@ async function generateLog(file: string, bytes: number): Promise<void> {
 }
 
 function sampleInChild(file: string): Record<string, number> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/sample-child.ts'), file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, [path.join(root, 'bench/sample-child.mjs'), file], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as Record<string, number>;
 }

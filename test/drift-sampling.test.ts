@@ -101,6 +101,21 @@ describe('sampling a log file', () => {
     for (const item of s.items) expect(Date.parse(item.time!)).toBeGreaterThanOrEqual(Date.parse('2026-11-11T00:00:00Z'));
   });
 
+  it('reads a file larger than one read chunk: lines and multi-byte characters split across chunks, CRLF, no final newline', async () => {
+    // 3,000 lines of ~1.2 kB ≈ 3.6 MB: several 1 MB chunks, so lines and 'é…' straddle chunk boundaries.
+    const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ input: `Question ${i}: ${'é'.repeat(300)}${'日本'.repeat(100)}`, feature: 'f' }));
+    lines[1500] = '{"input": broken';
+    const dir = await makeProject({ 'logs/big.jsonl': lines.join('\r\n') });
+    const s = await sampleLogs([path.join(dir, 'logs/big.jsonl')], { mapping: PRESETS.generic!, size: 3000, seed: 's' });
+    expect(s.lines).toBe(3000);
+    expect(s.badLines).toBe(1);
+    expect(s.firstBad[0]?.line).toBe(1501);
+    expect(s.items).toHaveLength(2999);
+    // Every input arrived whole: no replacement characters, no stray carriage return.
+    for (const item of s.items) expect(item.input[0]?.content).toMatch(/^Question \d+: é{300}(日本){100}$/);
+    expect(s.items.find((x) => x.line === 3000)?.input[0]?.content.startsWith('Question 2999: ')).toBe(true);
+  });
+
   it('stops with the first bad lines named when too many are unusable', async () => {
     const dir = await makeProject({ 'logs.jsonl': [...lines(10), ...Array(5).fill('not json')].join('\n') });
     await expect(sampleLogs([path.join(dir, 'logs.jsonl')], { mapping: PRESETS.generic!, size: 5, seed: 'x' })).rejects.toThrow(/5 of 15 log lines are unusable[^]*logs\.jsonl:11: not valid JSON/);

@@ -5,7 +5,6 @@
  * are reported with their line numbers; the run stops only when bad lines pass `maxBadFraction`.
  */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
 import { DatasetError } from '../errors.js';
 import { canonicalHash } from '../util/hash.js';
@@ -66,27 +65,51 @@ export function parseSince(text: string, now = new Date()): Date {
   return new Date(now.getTime() - Number(m[1]) * unit);
 }
 
-async function* records(file: string): AsyncGenerator<{ line: number; record?: unknown; error?: string }> {
+type LogRecord = { line: number; record?: unknown; error?: string };
+
+/**
+ * Records in batches (one per chunk read), so a gigabyte of JSONL costs a promise per megabyte,
+ * not per line: readline's async iterator and a generator step per line were a third of the time.
+ */
+async function* records(file: string): AsyncGenerator<LogRecord[]> {
   if (/\.csv$/i.test(file)) {
     const parser = createReadStream(file).pipe(parseCsv({ columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: true }));
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       // JSON-looking cells (a message list) are parsed, so mappings work alike for CSV and JSONL.
       const parsed: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(record)) parsed[k] = /^\s*[[{]/.test(v) ? safeJson(v) ?? v : v;
-      yield { line: info.lines, record: parsed };
+      yield [{ line: info.lines, record: parsed }];
     }
     return;
   }
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let n = 0;
-  for await (const text of lines) {
+  let carry = '';
+  const parseLine = (raw: string, out: LogRecord[]) => {
     n++;
-    if (!text.trim()) continue;
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
     try {
-      yield { line: n, record: JSON.parse(text) };
+      out.push({ line: n, record: JSON.parse(text) });
     } catch (err) {
-      yield { line: n, error: `not valid JSON (${(err as Error).message.slice(0, 80)})` };
+      out.push({ line: n, error: `not valid JSON (${(err as Error).message.slice(0, 80)})` });
     }
+  };
+  // The stream's decoder keeps multi-byte characters whole across chunk boundaries.
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+    const batch: LogRecord[] = [];
+    let start = 0;
+    const text = carry + chunk;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      parseLine(text.slice(start, end), batch);
+      start = end + 1;
+    }
+    carry = text.slice(start);
+    if (batch.length) yield batch;
+  }
+  if (carry) {
+    const last: LogRecord[] = [];
+    parseLine(carry, last);
+    if (last.length) yield last;
   }
 }
 
@@ -109,7 +132,7 @@ export async function sampleLogs(files: readonly string[], options: SampleOption
   const since = options.since?.getTime();
   const { mapping } = options;
   for (const file of files) {
-    for await (const { line, record, error } of records(file)) {
+    for await (const batch of records(file)) for (const { line, record, error } of batch) {
       lines++;
       const fail = (reason: string) => {
         bad++;
