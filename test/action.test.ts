@@ -128,6 +128,18 @@ suites:
     expect(gh.calls.filter((c) => c.method === 'PATCH').map((c) => c.path)).toEqual([`/repos/acme/support-bot/issues/comments/${before}`]);
   }, 60_000);
 
+  it('fail-on never and comment false: a regression is reported in the outputs, the step passes, nothing is posted', async () => {
+    gh.reset();
+    writeFileSync(path.join(dir, 'prompt.md'), 'Customer (v4): {{question}}');
+    answers = 'bad';
+    const run = await runAction({ cwd: dir, inputs: { ...inputs, 'fail-on': 'never', comment: 'false' }, eventName: 'pull_request', payload: pullRequestPayload({ number: 7, baseSha, headSha: 'f'.repeat(40) }), env: env() });
+    answers = 'good';
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs.verdict).toBe('failed');
+    expect(gh.calls).toHaveLength(0);
+    expect(run.summary).toContain('❌ driftgate: gate failed');
+  }, 60_000);
+
   it('a pull request from a fork is skipped with a neutral notice: no model call, no API call', async () => {
     gh.reset();
     llm.resetCounters();
