@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FakeLlmServer } from './support/fake-llm-server.js';
 import { FakeGitHubServer } from './support/fake-github-server.js';
+import { FakeCacheServer } from './support/fake-cache-server.js';
 import { makeProject } from './support/project.js';
 import { runCli } from './support/cli.js';
 import { ACTION_ENTRY, pullRequestPayload, runAction, schedulePayload } from './support/action-runner.js';
@@ -191,4 +192,46 @@ describe('mode drift on schedule', () => {
     expect(readFileSync(path.join(dir, '.driftgate/history.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
     expect(llm.requestCount).toBe(0);
   }, 120_000);
+});
+
+describe('the response cache across workflow runs (Actions cache service stand-in)', () => {
+  it('saves .driftgate/cache after a run; a fresh runner restores it and makes no model call for unchanged cases', async () => {
+    const cacheServer = await FakeCacheServer.start();
+    try {
+      answers = 'good';
+      const cases = Array.from({ length: 12 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `How do I change thing ${i}?`, keyword: 'settings' })).join('\n');
+      const files = {
+        'driftgate.yaml': 'version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini }\nsuites:\n  - { name: faq, dataset: data.jsonl, prompt: prompt.md, targets: [current], scorers: [{ type: icontains, value: "{{keyword}}" }] }\n',
+        'data.jsonl': `${cases}\n`,
+        'prompt.md': 'Customer: {{question}}',
+      };
+      const env = (runId: string) => ({
+        OPENAI_API_KEY: 'sk-test-cache',
+        OPENAI_BASE_URL: `${llm.url}/v1`,
+        ACTIONS_CACHE_URL: cacheServer.url,
+        ACTIONS_RUNTIME_TOKEN: 'runtime-token',
+        GITHUB_RUN_ID: runId,
+      });
+      const inputs = { mode: 'eval', comment: 'false' };
+      llm.resetCounters();
+      const first = await runAction({ cwd: await makeProject(files), inputs, eventName: 'push', payload: {}, env: env('100') });
+      expect(first.code, first.stdout + first.stderr).toBe(0);
+      expect(llm.requestCount).toBe(12);
+      expect(first.stdout).toContain('no response cache yet');
+      expect(cacheServer.entries.filter((e) => e.archive)).toHaveLength(1);
+      expect(cacheServer.entries[0]?.key).toMatch(/^driftgate-cache-[0-9a-f]{12}-100-1$/);
+
+      // The next push, on a fresh runner: a new checkout with no .driftgate/ at all.
+      llm.resetCounters();
+      const second = await runAction({ cwd: await makeProject(files), inputs, eventName: 'push', payload: {}, env: env('101') });
+      expect(second.code, second.stdout + second.stderr).toBe(0);
+      expect(second.stdout).toMatch(/response cache restored from driftgate-cache-[0-9a-f]{12}-100-1/);
+      expect(llm.requestCount).toBe(0);
+      expect(second.outputs.verdict).toBe('no-baseline');
+      // It saved its own entry too, under its run id: entries are immutable, keys never collide.
+      expect(cacheServer.entries.map((e) => e.key.split('-').slice(-2).join('-'))).toEqual(['100-1', '101-1']);
+    } finally {
+      await cacheServer.close();
+    }
+  }, 60_000);
 });

@@ -112,7 +112,9 @@ export async function runAction(): Promise<void> {
       return;
     }
     const loaded = await loadConfig(inputs.config);
-    const cacheDir = path.join(loaded.rootDir, '.driftgate', 'cache');
+    // Relative to the workspace: the cache entry's version hashes its paths, and the workspace's
+    // absolute path differs between runner images and self-hosted machines.
+    const cacheDir = path.relative(process.cwd(), path.join(loaded.rootDir, '.driftgate', 'cache')) || '.';
     const keys = cacheKeys(loaded.hash);
     if (inputs.cache) await restoreResponseCache(cacheDir, keys);
     const runDir = await runSuites(inputs, loaded, event);
