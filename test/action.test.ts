@@ -195,7 +195,7 @@ describe('mode drift on schedule', () => {
 });
 
 describe('the response cache across workflow runs (Actions cache service stand-in)', () => {
-  it('saves .driftgate/cache after a run; a fresh runner restores it and makes no model call for unchanged cases', async () => {
+  it.each(['v1', 'v2'])('protocol %s: saves .driftgate/cache after a run; a fresh runner restores it and makes no model call for unchanged cases', async (protocol) => {
     const cacheServer = await FakeCacheServer.start();
     try {
       answers = 'good';
@@ -208,7 +208,7 @@ describe('the response cache across workflow runs (Actions cache service stand-i
       const env = (runId: string) => ({
         OPENAI_API_KEY: 'sk-test-cache',
         OPENAI_BASE_URL: `${llm.url}/v1`,
-        ACTIONS_CACHE_URL: cacheServer.url,
+        ...(protocol === 'v1' ? { ACTIONS_CACHE_URL: cacheServer.url } : { ACTIONS_RESULTS_URL: cacheServer.url, ACTIONS_CACHE_SERVICE_V2: 'true' }),
         ACTIONS_RUNTIME_TOKEN: 'runtime-token',
         GITHUB_RUN_ID: runId,
       });
@@ -230,6 +230,9 @@ describe('the response cache across workflow runs (Actions cache service stand-i
       expect(second.outputs.verdict).toBe('no-baseline');
       // It saved its own entry too, under its run id: entries are immutable, keys never collide.
       expect(cacheServer.entries.map((e) => e.key.split('-').slice(-2).join('-'))).toEqual(['100-1', '101-1']);
+      const paths = cacheServer.calls.map((c) => `${c.method} ${c.path}`);
+      if (protocol === 'v1') expect(paths).toContain('PATCH /_apis/artifactcache/caches/1');
+      else expect(paths).toEqual(expect.arrayContaining(['POST /twirp/github.actions.results.api.v1.CacheService/CreateCacheEntry', 'PUT /devstoreaccount1/caches/1']));
     } finally {
       await cacheServer.close();
     }

@@ -1,7 +1,11 @@
 /**
- * A local stand-in for the Actions cache service, protocol v1 (`ACTIONS_CACHE_URL`, the REST API
- * `@actions/cache` speaks on GitHub Enterprise Server): look up by key and prefix, reserve, upload
- * in `Content-Range` chunks, commit, download. Enough to run the Action's real restore and save.
+ * A local stand-in for the Actions cache service, both protocols `@actions/cache` speaks:
+ * - v1 (`ACTIONS_CACHE_URL`, GitHub Enterprise Server): REST — look up by key and prefix, reserve,
+ *   upload in `Content-Range` chunks, commit, download;
+ * - v2 (`ACTIONS_RESULTS_URL` + `ACTIONS_CACHE_SERVICE_V2`, github.com): Twirp JSON —
+ *   CreateCacheEntry returns a signed upload URL that the Azure Blob SDK PUTs the archive to,
+ *   FinalizeCacheEntryUpload, GetCacheEntryDownloadURL.
+ * Enough to run the Action's real restore and save.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -95,6 +99,31 @@ export class FakeCacheServer {
         entry.archive = archive;
         return { status: 204 };
       }
+    }
+    if (method === 'POST' && (m = /^\/twirp\/github\.actions\.results\.api\.v1\.CacheService\/(\w+)$/.exec(url.pathname))) {
+      const req = JSON.parse(data.toString()) as { key: string; version: string; restore_keys?: string[]; size_bytes?: string };
+      if (m[1] === 'CreateCacheEntry') {
+        if (this.entries.some((e) => e.key === req.key && e.version === req.version)) return { status: 200, json: { ok: false, message: `cache entry ${req.key} already exists` } };
+        const entry: Entry = { id: this.entries.length + 1, key: req.key, version: req.version, chunks: [] };
+        this.entries.push(entry);
+        return { status: 200, json: { ok: true, signed_upload_url: `${this.url}devstoreaccount1/caches/${entry.id}?sig=test` } };
+      }
+      if (m[1] === 'FinalizeCacheEntryUpload') {
+        const entry = this.entries.find((e) => e.key === req.key && e.version === req.version);
+        if (!entry?.archive || String(entry.archive.length) !== req.size_bytes) return { status: 200, json: { ok: false, message: 'upload incomplete' } };
+        return { status: 200, json: { ok: true, entry_id: String(entry.id) } };
+      }
+      if (m[1] === 'GetCacheEntryDownloadURL') {
+        const hit = this.find([req.key, ...(req.restore_keys ?? [])], req.version);
+        return { status: 200, json: hit ? { ok: true, signed_download_url: `${this.url}archives/${hit.id}`, matched_key: hit.key } : { ok: false } };
+      }
+    }
+    // The Azure Blob SDK's single-shot upload (small archives): PUT the whole blob.
+    if (method === 'PUT' && (m = /^\/devstoreaccount1\/caches\/(\d+)$/.exec(url.pathname))) {
+      const entry = this.entries.find((e) => e.id === Number(m?.[1]));
+      if (!entry || req.headers['x-ms-blob-type'] !== 'BlockBlob') return { status: 400, json: { message: 'not a block blob upload' } };
+      entry.archive = data;
+      return { status: 201 };
     }
     if (method === 'GET' && (m = /^\/archives\/(\d+)$/.exec(url.pathname))) {
       const entry = this.entries.find((e) => e.id === Number(m?.[1]));
