@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runEval } from '../src/runner/eval-run.js';
 import { localEmbedding } from '../src/scorers/similarity/local-embedder.js';
-import { mulberry32 } from '../test/support/fake-llm-server.js';
+import { mulberry32 } from '../src/stats/rng.js';
 
 type StartServer = (options: Record<string, unknown>) => Promise<{ url: string; stats: () => Promise<{ requestCount: number }>; stop: () => void }>;
 

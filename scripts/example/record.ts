@@ -11,7 +11,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { FakeLlmServer, mulberry32 } from '../../test/support/fake-llm-server.js';
+import { FakeLlmServer } from '../../test/support/fake-llm-server.js';
+import { mulberry32 } from '../../src/stats/rng.js';
 import { runEval } from '../../src/runner/eval-run.js';
 import { detectRefusal } from '../../src/scorers/refusal.js';
 

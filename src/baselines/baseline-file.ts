@@ -4,7 +4,7 @@
  * sorted by case, target and repeat, with keys in a stable order — a baseline update shows in a
  * pull request as the lines of the cases that changed.
  */
-import { readFile } from 'node:fs/promises';
+import { readTextIfExists } from '../util/read-text.js';
 import path from 'node:path';
 import { RunStateError } from '../errors.js';
 import { canonicalJson } from '../util/hash.js';
@@ -73,13 +73,13 @@ export async function writeBaseline(file: string, baseline: Baseline): Promise<v
 
 /** Undefined when there is none; a RunStateError (exit 2) when it is unreadable or too new. */
 export async function readBaseline(file: string): Promise<Baseline | undefined> {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextIfExists(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new RunStateError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
+  if (text === undefined) return undefined;
   let parsed: Baseline;
   try {
     parsed = JSON.parse(text) as Baseline;

@@ -1,6 +1,7 @@
 /** The terminal drift report: the sample, each signal with its effect and adjusted p, the most divergent pairs, the verdict. */
 import path from 'node:path';
 import type { DriftResult } from '../drift/run-drift.js';
+import { formatP, formatRedactions, formatSignalEffect, signalState } from '../report/format-metric.js';
 import { renderTable } from './table.js';
 
 const short = (text: string, n = 90) => {
@@ -10,10 +11,9 @@ const short = (text: string, n = 90) => {
 
 export function formatDriftReport(r: DriftResult): string {
   const s = r.sample;
-  const redacted = Object.entries(r.redactions).map(([t, n]) => `${n} ${t}`).join(', ') || 'nothing';
   const lines = [
     `driftgate drift · run ${r.runId} · seed ${s.seed}`,
-    `sample: ${s.size} distinct inputs from ${s.lines.toLocaleString('en-US')} log lines (${s.outsideWindow} outside the window, ${s.badLines} unusable) · redacted: ${redacted}`,
+    `sample: ${s.size} distinct inputs from ${s.lines.toLocaleString('en-US')} log lines (${s.outsideWindow} outside the window, ${s.badLines} unusable) · redacted: ${formatRedactions(r.redactions)}`,
     ...(s.strata.length > 1 ? [`strata: ${s.strata.map((x) => `${x.stratum} ${x.sampled}/${x.lines}`).join(', ')}`] : []),
     ...s.firstBad.map((b) => `  unusable: ${path.basename(b.file)}:${b.line}: ${b.reason}`),
     '',
@@ -23,9 +23,9 @@ export function formatDriftReport(r: DriftResult): string {
     x.role === 'decides' ? 'decides' : 'explains',
     x.test,
     String(x.n),
-    Number.isFinite(x.effect) ? x.effect.toPrecision(3) : '–',
-    x.pAdjusted === undefined ? '–' : x.pAdjusted < 0.001 ? '<0.001' : x.pAdjusted.toFixed(3),
-    x.drifted ? 'DRIFT' : x.role === 'explains' && x.pAdjusted !== undefined && x.pAdjusted < r.decision.alpha ? 'changed' : '',
+    formatSignalEffect(x),
+    formatP(x.pAdjusted),
+    { drift: 'DRIFT', changed: 'changed', '': '' }[signalState(x, r.decision.alpha)],
   ]);
   lines.push(renderTable(['signal', 'role', 'test', 'n', 'effect', 'p (Holm)', ''], rows));
   const identity = r.decision.signals.find((x) => x.name === 'model identity')?.details as { pinned: string[]; current: string[] } | undefined;

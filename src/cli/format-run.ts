@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { RunMeta } from '../runner/run-dir.js';
 import type { DryRunEstimate } from '../runner/dry-run.js';
+import { formatScoreValue } from '../report/format-metric.js';
 import { renderTable } from './table.js';
 
 const int = (n: number): string => n.toLocaleString('en-US');
@@ -38,7 +39,7 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
   for (const suite of meta.summaries ?? []) {
     for (const t of suite.targets) {
       for (const m of t.scores) {
-        const show = (v: number) => (m.kind === 'rate' ? `${(v * 100).toFixed(1)}%` : v.toFixed(3));
+        const show = (v: number) => formatScoreValue(m.kind, v);
         scoreRows.push([suite.suite, t.target, m.metric, int(m.n), show(m.mean), m.ci ? `[${show(m.ci[0])}, ${show(m.ci[1])}]` : '–', int(m.errors)]);
       }
       for (const c of t.calibration) {

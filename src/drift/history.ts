@@ -7,7 +7,7 @@
  * chart (λ = 0.2, ±3σ, σ² = between-week variance + this week's SE²); with fewer, a z-test of this
  * week's mean against the trailing mean, with the variance of both.
  */
-import { readFile } from 'node:fs/promises';
+import { readTextIfExists } from '../util/read-text.js';
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { RunStateError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -34,13 +34,8 @@ export interface HistoryRow {
 }
 
 export async function readHistory(file: string): Promise<HistoryRow[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const text = await readTextIfExists(file);
+  if (text === undefined) return [];
   return text
     .split('\n')
     .filter((l) => l.trim())
@@ -57,12 +52,7 @@ export async function readHistory(file: string): Promise<HistoryRow[]> {
 }
 
 export async function appendHistory(file: string, row: HistoryRow): Promise<void> {
-  let existing = '';
-  try {
-    existing = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  const existing = (await readTextIfExists(file)) ?? '';
   const prefix = existing && !existing.endsWith('\n') ? `${existing}\n` : existing;
   await writeFileAtomic(file, `${prefix}${JSON.stringify(row)}\n`);
 }

@@ -6,16 +6,17 @@
  */
 import path from 'node:path';
 import { glob } from 'tinyglobby';
-import { ConfigError, ExitCode, RunStateError } from '../errors.js';
+import { ConfigError, ExitCode } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import type { DriftConfig } from '../config/schema.js';
 import { buildScorers } from '../scorers/registry.js';
 import { ResponseCache } from '../runner/cache.js';
 import type { CallRecord } from '../runner/call-record.js';
 import { executeItems } from '../runner/execute.js';
-import { JournalWriter, latestByItem, readJournal } from '../runner/journal.js';
+import { JournalWriter } from '../runner/journal.js';
+import { openForResume, pendingItems, recordsInPlan, reopen } from '../runner/resume.js';
 import { silentProgress, type Progress } from '../runner/progress.js';
-import { createRunDir, findLatestIncompleteRun, gitSha, JOURNAL_FILE, newRunId, readRunMeta, RUN_SCHEMA_VERSION, writeRunMeta, type RunMeta } from '../runner/run-dir.js';
+import { createRunDir, gitSha, JOURNAL_FILE, newRunId, RUN_SCHEMA_VERSION, writeRunMeta, type RunMeta } from '../runner/run-dir.js';
 import { scoreAfter } from '../runner/scoring.js';
 import { buildRunServices } from '../runner/services.js';
 import { runTotals } from '../runner/summary.js';
@@ -55,17 +56,6 @@ export interface DriftResult {
   readonly historyFile: string;
 }
 
-async function openForResume(runsDir: string, resume: string | true, configHash: string, configName: string): Promise<{ dir: string; meta: RunMeta; previous: CallRecord[] }> {
-  const runId = resume === true ? await findLatestIncompleteRun(runsDir, 'drift') : resume;
-  if (!runId) throw new RunStateError(`--resume: no incomplete drift run under ${runsDir}`);
-  const dir = path.join(runsDir, runId);
-  const meta = await readRunMeta(dir);
-  if (meta.command !== 'drift') throw new RunStateError(`--resume ${runId}: that is an ${meta.command} run; resume it with driftgate ${meta.command} --resume`);
-  if (meta.status === 'complete') throw new RunStateError(`--resume ${runId}: the run is already complete`);
-  if (meta.configHash !== configHash) throw new RunStateError(`--resume ${runId}: ${configName} changed since the run started; resuming would mix two configurations. Start a new run instead.`);
-  return { dir, meta, previous: await readJournal(path.join(dir, JOURNAL_FILE)) };
-}
-
 async function logFiles(rootDir: string, drift: DriftConfig): Promise<string[]> {
   const patterns = Array.isArray(drift.logs) ? drift.logs : [drift.logs];
   const files = (await glob(patterns, { cwd: rootDir, absolute: true, onlyFiles: true })).sort();
@@ -82,7 +72,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   if (!drift) throw new ConfigError(`${path.basename(loaded.file)}: no drift section (see README, "Weekly drift")`);
   const mapping = { ...PRESETS[drift.format], ...(drift.fields ?? {}) } as (typeof PRESETS)['generic'] & object;
   const runsDir = path.resolve(options.outDir ?? path.join(loaded.rootDir, '.driftgate', 'runs'));
-  const resumed = options.resume !== undefined ? await openForResume(runsDir, options.resume, loaded.hash, path.basename(loaded.file)) : undefined;
+  const resumed = options.resume !== undefined ? await openForResume(runsDir, options.resume, 'drift', { hash: loaded.hash, name: path.basename(loaded.file) }, true) : undefined;
   const seed = resumed?.meta.drift?.seed ?? options.seed ?? (drift.sample.seed === 'auto' ? isoWeekSeed(now) : drift.sample.seed);
   const sinceText = options.since ?? drift.sample.since;
   // A resumed run keeps its window's absolute start, so a resume days later samples the same lines.
@@ -121,15 +111,12 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   let runDir: string;
   if (resumed) {
     runDir = resumed.dir;
-    meta.status = 'running';
-    delete meta.incompleteReason;
-    meta.resumedAt.push(now.toISOString());
-    await writeRunMeta(runDir, meta);
+    await reopen(resumed, now.toISOString());
   } else {
     runDir = await createRunDir(runsDir, meta);
   }
-  const finished = latestByItem(resumed?.previous ?? []);
-  const pending = items.filter((item) => finished.get(item.itemId)?.status !== 'ok');
+  const previous = resumed?.previous ?? [];
+  const pending = pendingItems(items, previous);
   const { gateway, embeddings, services } = buildRunServices(config, cache, {
     offline: options.offline ?? false,
     useCache,
@@ -151,9 +138,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     });
     skipped = outcome.skippedForBudget;
     misses = outcome.records.filter((r) => r.error?.kind === 'cache_miss').length;
-    const latest = latestByItem([...(resumed?.previous ?? []), ...outcome.records]);
-    const inPlan = items.map((item) => latest.get(item.itemId)).filter((r): r is CallRecord => r !== undefined);
-    records = await scoreAfter([prepared], inPlan, services, journal, options.concurrency ?? config.runner.concurrency);
+    records = await scoreAfter([prepared], recordsInPlan(items, previous, outcome.records), services, journal, options.concurrency ?? config.runner.concurrency);
   } finally {
     await journal.close();
   }

@@ -7,6 +7,7 @@
 import type { Baseline, BaselineCase } from '../baselines/baseline-file.js';
 import type { CallRecord } from '../runner/call-record.js';
 import { benjaminiHochberg, holm } from '../stats/multiplicity.js';
+import { groupBy } from '../util/group-by.js';
 import { casesNeeded, minimumDetectableEffect } from '../stats/power.js';
 import { seedFrom } from '../stats/rng.js';
 import { findFlips, type Flip } from './flips.js';
@@ -75,11 +76,7 @@ export interface GateReport {
   readonly headline: string;
 }
 
-const group = <T extends { caseId: string }>(items: readonly T[]): Map<string, T[]> => {
-  const out = new Map<string, T[]>();
-  for (const item of items) out.set(item.caseId, [...(out.get(item.caseId) ?? []), item]);
-  return out;
-};
+const group = <T extends { caseId: string }>(items: readonly T[]): Map<string, T[]> => groupBy(items, (item) => item.caseId);
 
 function specsFor(records: readonly CallRecord[]): MetricSpec[] {
   const scorers = new Map<string, 'binary' | 'continuous'>();
@@ -200,11 +197,14 @@ export function formatEffect(m: MetricComparison, value: number): string {
 function headline(suites: readonly SuiteComparison[]): string {
   const regressions = suites.flatMap((s) => s.metrics.filter((m) => m.gated && m.verdict === 'regressed').map((m) => ({ s, m })));
   if (regressions.length > 0) {
-    const bySuite = new Map<string, string[]>();
-    for (const { s, m } of regressions) {
-      const [lo, hi] = m.deltaInterval as readonly [number, number];
-      bySuite.set(s.suite, [...(bySuite.get(s.suite) ?? []), `${m.metric} ${formatEffect(m, m.delta as number)} [${formatEffect(m, lo)}, ${formatEffect(m, hi)}]`]);
-    }
+    const bySuite = groupBy(
+      regressions,
+      ({ s }) => s.suite,
+      ({ m }) => {
+        const [lo, hi] = m.deltaInterval as readonly [number, number];
+        return `${m.metric} ${formatEffect(m, m.delta as number)} [${formatEffect(m, lo)}, ${formatEffect(m, hi)}]`;
+      },
+    );
     return [...bySuite].map(([suite, parts]) => `${parts.length} regression${parts.length > 1 ? 's' : ''} in ${suite}: ${parts.join('; ')}`).join(' · ');
   }
   const all = suites.flatMap((s) => s.metrics.filter((m) => m.gated && m.verdict));

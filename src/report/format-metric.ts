@@ -1,4 +1,5 @@
 /** How a compared metric reads in every report: values, the change with its interval, p, verdict. */
+import type { Signal } from '../drift/signals.js';
 import { formatEffect, type MetricComparison } from '../gate/compare.js';
 
 export function formatValue(m: MetricComparison, v: number | undefined): string {
@@ -31,4 +32,24 @@ export function verdictText(m: MetricComparison, symbols: Readonly<Record<string
   }
   if (!m.gated) text += ' · not gated';
   return text;
+}
+
+/** A score summary's value: rates as percentages, means on their [0, 1] scale. */
+export function formatScoreValue(kind: 'rate' | 'mean', v: number): string {
+  return kind === 'rate' ? `${(v * 100).toFixed(1)}%` : v.toFixed(3);
+}
+
+/** `3 EMAIL, 1 PHONE`, or `nothing`. */
+export function formatRedactions(redactions: Readonly<Record<string, number>>): string {
+  return Object.entries(redactions).map(([type, n]) => `${n} ${type}`).join(', ') || 'nothing';
+}
+
+export function formatSignalEffect(s: Pick<Signal, 'effect'>): string {
+  return Number.isFinite(s.effect) ? s.effect.toPrecision(3) : '–';
+}
+
+/** `drift` for a signal that fired; `changed` for an explaining signal significant at α; else ''. */
+export function signalState(s: Pick<Signal, 'drifted' | 'role' | 'pAdjusted'>, alpha: number): 'drift' | 'changed' | '' {
+  if (s.drifted) return 'drift';
+  return s.role === 'explains' && s.pAdjusted !== undefined && s.pAdjusted < alpha ? 'changed' : '';
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { formatEffect, type MetricComparison } from '../gate/compare.js';
 import { escapeHtml as esc } from './escape.js';
-import { formatDelta, formatP, formatValue, verdictText } from './format-metric.js';
+import { formatDelta, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatValue, verdictText } from './format-metric.js';
 import { caseTableHtml, FILTER_SCRIPT } from './html-cases.js';
 import { driftTargets, type ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
@@ -24,7 +24,6 @@ pre{white-space:pre-wrap;word-break:break-word;margin:0;max-height:320px;overflo
 .charts{display:flex;flex-wrap:wrap;gap:12px}.chart{background:#fff;border:1px solid #eee}
 .filters{display:flex;gap:16px;align-items:center;margin:8px 0}.meta{color:#555}`;
 
-const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 function metricTable(metrics: readonly MetricComparison[], alpha: number, correction: string): string {
   const rows = metrics
@@ -72,11 +71,11 @@ function driftSection(model: ReportModel): string {
   const d = model.drift;
   if (!d) return '';
   const signals = d.decision.signals.filter((s) => s.pAdjusted !== undefined);
-  const rows = signals.map((s) => ({ label: s.name, value: -Math.log10(Math.max(1e-12, s.pAdjusted as number)), text: `p ${formatP(s.pAdjusted)} · effect ${Number.isFinite(s.effect) ? s.effect.toPrecision(3) : '–'}`, highlight: Boolean(s.drifted) }));
+  const rows = signals.map((s) => ({ label: s.name, value: -Math.log10(Math.max(1e-12, s.pAdjusted as number)), text: `p ${formatP(s.pAdjusted)} · effect ${formatSignalEffect(s)}`, highlight: Boolean(s.drifted) }));
   const table = d.decision.signals
     .map(
       (s) =>
-        `<tr><td>${esc(s.name)}</td><td>${s.role}</td><td>${esc(s.test)}</td><td class="num">${s.n}</td><td class="num">${Number.isFinite(s.effect) ? s.effect.toPrecision(3) : '–'}</td><td>${esc(s.effectLabel)}</td><td class="num">${esc(formatP(s.pAdjusted))}</td><td class="${s.drifted ? 'v-regressed' : ''}">${s.drifted ? 'drift' : ''}</td></tr>`,
+        `<tr><td>${esc(s.name)}</td><td>${s.role}</td><td>${esc(s.test)}</td><td class="num">${s.n}</td><td class="num">${formatSignalEffect(s)}</td><td>${esc(s.effectLabel)}</td><td class="num">${esc(formatP(s.pAdjusted))}</td><td class="${s.drifted ? 'v-regressed' : ''}">${s.drifted ? 'drift' : ''}</td></tr>`,
     )
     .join('\n');
   const byTarget = (target: string, scorer: string) =>
@@ -92,7 +91,7 @@ function driftSection(model: ReportModel): string {
   const maxTokens = Math.max(1, ...pinnedTokens, ...currentTokens);
   const lengthChart = pinnedTokens.length + currentTokens.length ? histogramSvg({ title: 'Output length (tokens): pinned vs current', a: pinnedTokens, b: currentTokens, labels: ['pinned', 'current'], bins: 12, domain: [0, maxTokens] }) : '';
   return `<section class="drift"><h2>Drift signals (α = ${d.decision.alpha}, Holm within each family)</h2>
-<p class="meta">Sample: ${d.sample.size} distinct inputs from ${d.sample.lines.toLocaleString('en-US')} log lines · seed <code>${esc(d.sample.seed)}</code> · redacted: ${esc(Object.entries(d.redactions).map(([t, n]) => `${n} ${t}`).join(', ') || 'nothing')}</p>
+<p class="meta">Sample: ${d.sample.size} distinct inputs from ${d.sample.lines.toLocaleString('en-US')} log lines · seed <code>${esc(d.sample.seed)}</code> · redacted: ${esc(formatRedactions(d.redactions))}</p>
 <table><thead><tr><th>signal</th><th>role</th><th>test</th><th>n</th><th>effect</th><th>effect means</th><th>p (Holm)</th><th></th></tr></thead><tbody>${table}</tbody></table>
 <div class="charts">${rows.length ? barsSvg('Evidence per signal: −log10 adjusted p', rows, { value: -Math.log10(d.decision.alpha), label: `α = ${d.decision.alpha}` }) : ''}
 ${barsSvg('Cost per answer', [t.pinned, t.current].map((x, i) => ({ label: x, value: costOf(x), text: `$${costOf(x).toPrecision(3)}`, reference: i === 0 })))}</div>
@@ -102,7 +101,7 @@ ${barsSvg('Cost per answer', [t.pinned, t.current].map((x, i) => ({ label: x, va
 
 function runSection(model: ReportModel): string {
   const rows = (model.meta.summaries ?? []).flatMap((s) =>
-    s.targets.flatMap((t) => t.scores.map((m) => `<tr><td>${esc(s.suite)}</td><td>${esc(t.target)}</td><td>${esc(m.metric)}</td><td class="num">${m.n}</td><td class="num">${m.kind === 'rate' ? pct(m.mean) : m.mean.toFixed(3)}</td><td>${m.ci ? esc(m.ci.map((v) => (m.kind === 'rate' ? pct(v) : v.toFixed(3))).join(' – ')) : '–'}</td></tr>`)),
+    s.targets.flatMap((t) => t.scores.map((m) => `<tr><td>${esc(s.suite)}</td><td>${esc(t.target)}</td><td>${esc(m.metric)}</td><td class="num">${m.n}</td><td class="num">${formatScoreValue(m.kind, m.mean)}</td><td>${m.ci ? esc(m.ci.map((v) => formatScoreValue(m.kind, v)).join(' – ')) : '–'}</td></tr>`)),
   );
   return rows.length ? `<section><h2>Scores this run</h2><table><thead><tr><th>suite</th><th>target</th><th>metric</th><th>cases</th><th>value</th><th>95% interval</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></section>` : '';
 }

@@ -5,6 +5,7 @@
  * a call that errored is an error. Drift runs have one testcase per signal, drifted = failure.
  */
 import type { CallRecord } from '../runner/call-record.js';
+import { groupBy } from '../util/group-by.js';
 import { escapeXml } from './escape.js';
 import { formatDelta } from './format-metric.js';
 import type { ReportModel } from './report-model.js';
@@ -75,7 +76,7 @@ function caseTests(model: ReportModel, suite: string, target: string, records: r
 }
 
 export function renderJunit(model: ReportModel): string {
-  const suites: string[] = [];
+  const suites: { name: string; cases: TestCase[] }[] = [];
   if (model.drift) {
     const tests: TestCase[] = model.drift.decision.signals.map((s) => ({
       name: s.name,
@@ -83,20 +84,18 @@ export function renderJunit(model: ReportModel): string {
       time: 0,
       ...(s.drifted ? { failure: { message: `drift: ${s.effectLabel} ${s.effect.toPrecision(3)}, p (Holm) ${s.pAdjusted?.toPrecision(2)}`, body: s.test } } : { out: `${s.test}: effect ${Number.isFinite(s.effect) ? s.effect.toPrecision(3) : '–'}, p (Holm) ${s.pAdjusted ?? '–'}` }),
     }));
-    suites.push(renderSuite('drift', tests));
+    suites.push({ name: 'drift', cases: tests });
   } else {
-    const groups = new Map<string, CallRecord[]>();
-    for (const r of model.records) groups.set(`${r.suite}\u0000${r.target}`, [...(groups.get(`${r.suite}\u0000${r.target}`) ?? []), r]);
-    for (const [key, records] of groups) {
+    for (const [key, records] of groupBy(model.records, (r) => `${r.suite}\u0000${r.target}`)) {
       const [suite = '', target = ''] = key.split('\u0000');
-      suites.push(renderSuite(`${suite} · ${target}`, caseTests(model, suite, target, records)));
+      suites.push({ name: `${suite} · ${target}`, cases: caseTests(model, suite, target, records) });
     }
   }
-  const counts = (re: RegExp) => suites.reduce((a, s) => a + Number(re.exec(s)?.[1] ?? 0), 0);
+  const all = suites.flatMap((s) => s.cases);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="driftgate ${attr(model.meta.runId)}" tests="${counts(/tests="(\d+)"/)}" failures="${counts(/failures="(\d+)"/)}" errors="${counts(/errors="(\d+)"/)}">`,
-    ...suites,
+    `<testsuites name="driftgate ${attr(model.meta.runId)}" tests="${all.length}" failures="${all.filter((c) => c.failure).length}" errors="${all.filter((c) => c.error).length}">`,
+    ...suites.map((s) => renderSuite(s.name, s.cases)),
     '</testsuites>',
     '',
   ].join('\n');

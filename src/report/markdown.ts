@@ -6,7 +6,7 @@
  */
 import type { MetricComparison, SuiteComparison } from '../gate/compare.js';
 import { fenced, mdCell } from './escape.js';
-import { formatDelta, formatP, formatValue, verdictText } from './format-metric.js';
+import { formatDelta, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatValue, signalState, verdictText } from './format-metric.js';
 import type { ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
 
@@ -75,15 +75,14 @@ function driftSections(model: ReportModel): { tables: string[]; details: string[
   const d = model.drift;
   if (!d) return { tables: [], details: [] };
   const s = d.sample;
-  const redacted = Object.entries(d.redactions).map(([t, n]) => `${n} ${t}`).join(', ') || 'nothing';
   const table = [
-    `Sample: ${s.size} distinct inputs from ${s.lines.toLocaleString('en-US')} log lines (seed \`${mdCell(s.seed)}\`; ${s.badLines} unusable lines) · redacted before sending: ${redacted}`,
+    `Sample: ${s.size} distinct inputs from ${s.lines.toLocaleString('en-US')} log lines (seed \`${mdCell(s.seed)}\`; ${s.badLines} unusable lines) · redacted before sending: ${formatRedactions(d.redactions)}`,
     '',
     '| signal | role | test | n | effect | p (Holm) | |',
     '|---|---|---|---:|---:|---:|---|',
     ...d.decision.signals.map(
       (x) =>
-        `| ${mdCell(x.name)} | ${x.role} | ${mdCell(x.test)} | ${x.n} | ${Number.isFinite(x.effect) ? x.effect.toPrecision(3) : '–'} | ${formatP(x.pAdjusted)} | ${x.drifted ? '⚠️ drift' : x.role === 'explains' && x.pAdjusted !== undefined && x.pAdjusted < d.decision.alpha ? 'changed' : ''} |`,
+        `| ${mdCell(x.name)} | ${x.role} | ${mdCell(x.test)} | ${x.n} | ${formatSignalEffect(x)} | ${formatP(x.pAdjusted)} | ${{ drift: '⚠️ drift', changed: 'changed', '': '' }[signalState(x, d.decision.alpha)]} |`,
     ),
   ].join('\n');
   const details = d.divergent.map((p) =>
@@ -102,7 +101,7 @@ function driftSections(model: ReportModel): { tables: string[]; details: string[
 
 function runSummaryTable(model: ReportModel): string {
   const rows = (model.meta.summaries ?? []).flatMap((s) =>
-    s.targets.flatMap((t) => t.scores.map((m) => `| ${mdCell(s.suite)} | ${mdCell(t.target)} | ${mdCell(m.metric)} | ${m.n} | ${m.kind === 'rate' ? `${(m.mean * 100).toFixed(1)}%` : m.mean.toFixed(3)} | ${m.ci ? `[${m.ci.map((v) => (m.kind === 'rate' ? `${(v * 100).toFixed(1)}%` : v.toFixed(3))).join(', ')}]` : '–'} |`)),
+    s.targets.flatMap((t) => t.scores.map((m) => `| ${mdCell(s.suite)} | ${mdCell(t.target)} | ${mdCell(m.metric)} | ${m.n} | ${formatScoreValue(m.kind, m.mean)} | ${m.ci ? `[${m.ci.map((v) => formatScoreValue(m.kind, v)).join(', ')}]` : '–'} |`)),
   );
   if (rows.length === 0) return '';
   return ['| suite | target | metric | cases | value | 95% interval |', '|---|---|---|---:|---:|---|', ...rows].join('\n');

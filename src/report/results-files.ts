@@ -6,7 +6,7 @@
  * - `drift.json` — the drift decision, signals, sample and most divergent pairs (drift).
  * Both carry `schemaVersion` and are written atomically.
  */
-import { readFile } from 'node:fs/promises';
+import { readTextIfExists } from '../util/read-text.js';
 import path from 'node:path';
 import { RunStateError } from '../errors.js';
 import type { DriftResult } from '../drift/run-drift.js';
@@ -60,13 +60,8 @@ export async function writeDriftResult(runDir: string, result: DriftResult, proj
 
 /** Undefined when the file does not exist; a corrupt or newer file is bad input (exit 2). */
 export async function readResultFile<T extends { schemaVersion: number }>(file: string): Promise<T | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const text = await readTextIfExists(file);
+  if (text === undefined) return undefined;
   let value: T;
   try {
     value = JSON.parse(text) as T;

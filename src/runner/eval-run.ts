@@ -3,7 +3,7 @@
  * run.json. The CLI only parses flags and prints; everything here is testable without a process.
  */
 import path from 'node:path';
-import { UsageError, RunStateError, ExitCode } from '../errors.js';
+import { UsageError, ExitCode } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import type { RunnerConfig } from '../config/schema.js';
 import { PriceTable, priceFor } from '../providers/pricing.js';
@@ -14,17 +14,16 @@ import { estimateDryRun, type DryRunEstimate } from './dry-run.js';
 import { executeItems } from './execute.js';
 import { buildRunServices } from './services.js';
 import { scoreAfter } from './scoring.js';
-import { JournalWriter, latestByItem, readJournal } from './journal.js';
+import { JournalWriter } from './journal.js';
+import { openForResume, pendingItems, recordsInPlan, reopen } from './resume.js';
 import { planCalls, prepareSuites, selectSuites, type WorkItem } from './plan.js';
 import { silentProgress, type Progress } from './progress.js';
 import {
   JOURNAL_FILE,
   RUN_SCHEMA_VERSION,
   createRunDir,
-  findLatestIncompleteRun,
   gitSha,
   newRunId,
-  readRunMeta,
   writeRunMeta,
   type RunMeta,
 } from './run-dir.js';
@@ -74,39 +73,25 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   const prices = new PriceTable(config.pricing);
 
   // Resume: reopen the run, keep its suite selection, skip what finished.
-  let resumeDir: string | undefined;
-  let previous: CallRecord[] = [];
-  let meta: RunMeta | undefined;
-  if (options.resume !== undefined) {
-    const runId = options.resume === true ? await findLatestIncompleteRun(runsDir) : options.resume;
-    if (!runId) throw new RunStateError(`--resume: no incomplete run under ${runsDir}`);
-    resumeDir = path.join(runsDir, runId);
-    meta = await readRunMeta(resumeDir);
-    if (meta.configHash !== loaded.hash) {
-      throw new RunStateError(`--resume ${runId}: ${path.basename(loaded.file)} changed since the run started; resuming would mix two configurations. Start a new run instead.`);
-    }
-    previous = await readJournal(path.join(resumeDir, JOURNAL_FILE));
-  }
+  const resumed = options.resume !== undefined ? await openForResume(runsDir, options.resume, 'eval', { hash: loaded.hash, name: path.basename(loaded.file) }) : undefined;
+  const previous = resumed?.previous ?? [];
 
   if (config.suites.length === 0) throw new UsageError(`${path.basename(loaded.file)} defines no suites${config.drift ? ' (it has a drift section: run driftgate drift)' : ''}`);
-  const suites = selectSuites(loaded, meta ? meta.suites : options.suites);
+  const suites = selectSuites(loaded, resumed ? resumed.meta.suites : options.suites);
   const prepared = await prepareSuites(loaded, suites);
   const items = planCalls(prepared, config.models);
 
   if (options.dryRun) return { exitCode: ExitCode.Ok, records: [], dryRun: estimateDryRun(items, useCache ? cache : undefined, prices) };
 
-  const finished = latestByItem(previous);
-  const pending = items.filter((item) => finished.get(item.itemId)?.status !== 'ok');
+  const pending = pendingItems(items, previous);
   if (!offline) precheck(pending, useCache ? cache : undefined, options.maxCostUsd, prices, env);
 
   const now = new Date().toISOString();
   let runDir: string;
-  if (meta && resumeDir) {
-    runDir = resumeDir;
-    meta.status = 'running';
-    delete meta.incompleteReason;
-    meta.resumedAt.push(now);
-    await writeRunMeta(runDir, meta);
+  let meta: RunMeta;
+  if (resumed) {
+    ({ dir: runDir, meta } = resumed);
+    await reopen(resumed, now);
   } else {
     meta = {
       schemaVersion: RUN_SCHEMA_VERSION,
@@ -150,9 +135,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
       journal,
       progress: options.progress ?? silentProgress,
     });
-    const latestSoFar = latestByItem([...previous, ...outcome.records]);
-    const inPlan = items.map((item) => latestSoFar.get(item.itemId)).filter((r): r is CallRecord => r !== undefined);
-    scored = await scoreAfter(prepared, inPlan, services, journal, concurrency);
+    scored = await scoreAfter(prepared, recordsInPlan(items, previous, outcome.records), services, journal, concurrency);
   } finally {
     await journal.close();
   }

@@ -5,7 +5,8 @@
  * syscall per line costs more than the calls themselves). A reader ignores a torn last line (the
  * only thing a kill can leave).
  */
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { readTextIfExists } from '../util/read-text.js';
 import { RunStateError } from '../errors.js';
 import { JOURNAL_SCHEMA_VERSION, type CallRecord } from './call-record.js';
 
@@ -42,13 +43,8 @@ export class JournalWriter {
 
 /** Records in file order. A later line for the same item supersedes an earlier one. */
 export async function readJournal(file: string): Promise<CallRecord[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const text = await readTextIfExists(file);
+  if (text === undefined) return [];
   const lines = text.split('\n');
   const records: CallRecord[] = [];
   for (let i = 0; i < lines.length; i++) {

@@ -12,6 +12,7 @@ import { wilson } from '../stats/wilson.js';
 import { bootstrapMeanInterval } from '../stats/bootstrap.js';
 import { mulberry32, seedFrom } from '../stats/rng.js';
 import type { CallRecord } from './call-record.js';
+import { groupBy } from '../util/group-by.js';
 
 export interface ScoreMetric {
   /** `pass_rate`, a scorer's name (its rate or mean), or `<name>.pass_rate`. */
@@ -26,8 +27,7 @@ export interface ScoreMetric {
 }
 
 function rateOverCases(metric: string, perRecord: readonly { caseId: string; pass: boolean }[], errors: number): ScoreMetric {
-  const byCase = new Map<string, number[]>();
-  for (const r of perRecord) byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r.pass ? 1 : 0]);
+  const byCase = groupBy(perRecord, (r) => r.caseId, (r) => (r.pass ? 1 : 0));
   const repeated = [...byCase.values()].some((v) => v.length > 1);
   if (!repeated) {
     const successes = perRecord.filter((r) => r.pass).length;
@@ -59,8 +59,7 @@ export function scoreMetrics(records: readonly CallRecord[]): ScoreMetric[] {
       metrics.push(rateOverCases(name, valid.map(({ caseId, s }) => ({ caseId, pass: s.pass ?? s.value === 1 })), errors));
       continue;
     }
-    const byCase = new Map<string, number[]>();
-    for (const { caseId, s } of valid) byCase.set(caseId, [...(byCase.get(caseId) ?? []), s.value as number]);
+    const byCase = groupBy(valid, (v) => v.caseId, (v) => v.s.value as number);
     // Scores are bounded in [0, 1] and often piled up at one end: a percentile bootstrap over case
     // means stays inside the bounds and follows the skew, where a t interval would not.
     const caseMeans = clusterMeans(byCase.values());

@@ -6,6 +6,7 @@
  * random 5xx / connection-reset / malformed-body rates (seeded, reproducible); a script of exact
  * behaviours for the next requests; a request counter and log.
  */
+import { mulberry32 } from '../../src/stats/rng.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
@@ -303,16 +304,4 @@ function pseudoEmbedding(text: string, dims: number): number[] {
   }
   const norm = Math.hypot(...out) || 1;
   return out.map((v) => v / norm);
-}
-
-/** Small seeded PRNG (Mulberry32): reproducible failure patterns. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -13,7 +13,6 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
-import type { ModelConfig } from '../../config/schema.js';
 import { continuousScore, errorScore } from '../score.js';
 import { renderForCase } from '../case-template.js';
 import { scorerId } from '../scorer-id.js';
