@@ -129,11 +129,12 @@ describe('eval with scorers', () => {
     expect(again.records.filter((r) => r.target === 'pinned').every((r) => r.scores.map((s) => s.name).join() === 'contains,judge,similarity')).toBe(true);
   });
 
-  it('a judge that answers garbage becomes an error score; the run completes', async () => {
+  it('a judge that answers garbage becomes an error score, and beyond runner.max_scorer_errors the run is incomplete', async () => {
     server.configure({ respond: (call) => (isJudge(call) ? 'no idea' : respond(call)) });
     const dir = await project(2);
     const result = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode).toBe(3);
+    expect(result.incompleteReason).toMatch(/judge: 4 of 4 verdicts failed — the judge answered in prose/);
     const judge = result.records[0]!.scores.find((s) => s.name === 'judge')!;
     expect(judge.value).toBeNull();
     expect(judge.error).toMatch(/no valid verdict/);

@@ -7,7 +7,7 @@ import { Budget, estimateInputTokens, OutputTokenEstimator } from '../src/runner
 import { cacheKey } from '../src/runner/cache.js';
 import { scrubSecrets, registerSecret } from '../src/util/secrets.js';
 import { canonicalJson } from '../src/util/hash.js';
-import { allowedErrorCount } from '../src/runner/eval-run.js';
+import { allowedErrorCount } from '../src/runner/allowance.js';
 
 describe('pricing', () => {
   const table = new PriceTable({ 'my-llama': { input: 0.1, output: 0.2 } });

@@ -34,7 +34,7 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
   // With baselines present, the run is compared at once, as `driftgate compare` would.
   const { loadConfig } = await import('../config/load.js');
   const { runGate } = await import('../gate/run-gate.js');
-  const gate = await runGate(await loadConfig(opts.config as string), result.meta.suites, result.records);
+  const gate = await runGate(await loadConfig(opts.config as string), result.meta.suites, result.records, undefined, result.incompleteReason);
   if (gate) {
     const { saveGateOutcome } = await import('../report/results-files.js');
     await saveGateOutcome(result.runDir, result.meta.runId, gate, result.records);
@@ -47,5 +47,6 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
   }
   // An incomplete run says so first: its verdicts rest on missing calls.
   if (result.exitCode !== ExitCode.Ok) return result.exitCode;
+  if (gate?.report.incomplete?.length) return ExitCode.Incomplete;
   return gate?.report.failed ? ExitCode.GateFailed : ExitCode.Ok;
 }

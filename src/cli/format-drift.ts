@@ -1,7 +1,7 @@
 /** The terminal drift report: the sample, each signal with its effect and adjusted p, the most divergent pairs, the verdict. */
 import path from 'node:path';
 import type { DriftResult } from '../drift/run-drift.js';
-import { formatP, formatRedactions, formatSignalEffect, signalState } from '../report/format-metric.js';
+import { formatRedactions, formatSignalEffect, formatSignalP, scorerHealthLines, signalState } from '../report/format-metric.js';
 import { renderTable } from './table.js';
 
 const short = (text: string, n = 90) => {
@@ -24,10 +24,12 @@ export function formatDriftReport(r: DriftResult): string {
     x.test,
     String(x.n),
     formatSignalEffect(x),
-    formatP(x.pAdjusted),
+    formatSignalP(x),
     { drift: 'DRIFT', changed: 'changed', '': '' }[signalState(x, r.decision.alpha)],
   ]);
   lines.push(renderTable(['signal', 'role', 'test', 'n', 'effect', 'p (Holm)', ''], rows));
+  const failing = scorerHealthLines(r.scorers);
+  if (failing.length) lines.push('', 'scorer errors:', ...failing.map((l) => `  ${l}`));
   const identity = r.decision.signals.find((x) => x.name === 'model identity')?.details as { pinned: string[]; current: string[] } | undefined;
   if (identity) lines.push('', `models reported: pinned ${identity.pinned.join(', ') || '–'} · current ${identity.current.join(', ') || '–'}`);
   if (r.divergent.length > 0) {

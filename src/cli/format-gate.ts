@@ -32,6 +32,6 @@ export function formatGateReport(report: GateReport, withoutBaseline: readonly s
     lines.push('');
   }
   if (withoutBaseline.length > 0) lines.push(`no baseline yet for: ${withoutBaseline.join(', ')} (accept a run with: driftgate baseline update)`);
-  lines.push(`${report.failed ? 'GATE FAILED' : 'gate passed'} · ${report.headline}`);
+  lines.push(`${report.incomplete?.length ? 'GATE INCOMPLETE' : report.failed ? 'GATE FAILED' : 'gate passed'} · ${report.headline}`);
   return lines.join('\n');
 }

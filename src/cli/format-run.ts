@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { RunMeta } from '../runner/run-dir.js';
 import type { DryRunEstimate } from '../runner/dry-run.js';
-import { formatScoreValue } from '../report/format-metric.js';
+import { formatScoreValue, scorerErrorCount, scorerHealthLines } from '../report/format-metric.js';
 import { renderTable } from './table.js';
 
 const int = (n: number): string => n.toLocaleString('en-US');
@@ -39,7 +39,7 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
   for (const suite of meta.summaries ?? []) {
     for (const t of suite.targets) {
       for (const m of t.scores) {
-        const show = (v: number) => formatScoreValue(m.kind, v);
+        const show = (v: number | null) => formatScoreValue(m.kind, v);
         scoreRows.push([suite.suite, t.target, m.metric, int(m.n), show(m.mean), m.ci ? `[${show(m.ci[0])}, ${show(m.ci[1])}]` : '–', int(m.errors)]);
       }
       for (const c of t.calibration) {
@@ -61,8 +61,9 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
     ...(calibrationLines.length ? ['', ...calibrationLines] : []),
     '',
     totals
-      ? `total: ${int(totals.calls)} calls (${int(totals.cached)} from cache, ${int(totals.errors)} errors) · answers worth ${formatUsd(totals.costUsd)}${judgingUsd !== 0 ? ` · judging worth ${formatUsd(judgingUsd)}` : ''} · spent now ${formatUsd(totals.spentUsd)}`
+      ? `total: ${int(totals.calls)} calls (${int(totals.cached)} from cache, ${int(totals.errors)} errors) · ${int(scorerErrorCount(meta.scorers))} scorer errors · answers worth ${formatUsd(totals.costUsd)}${judgingUsd !== 0 ? ` · judging worth ${formatUsd(judgingUsd)}` : ''} · spent now ${formatUsd(totals.spentUsd)}`
       : '',
+    ...scorerHealthLines(meta.scorers),
     `results: ${path.relative(process.cwd(), runDir) || '.'}`,
   ];
   if (meta.incompleteReason) lines.push('', `incomplete: ${meta.incompleteReason}`);

@@ -43,7 +43,8 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       '\nWith a baseline in baselines/<suite>.json the run is compared with it (as driftgate compare).\n' +
-        'Exit codes: 0 ok · 1 gate failed · 2 bad input or config · 3 run incomplete (errors over limit, budget reached, offline cache miss)',
+        'Exit codes: 0 ok · 1 gate failed · 2 bad input or config · 3 run incomplete (call or scorer errors over their limits, budget reached, offline cache miss) or gate incomplete (a gated metric has no values now)\n' +
+        'Before a long run, driftgate check sends one live probe per judge, embedder and custom scorer.',
     )
     .action(async (opts: Record<string, unknown>) => {
       const { evalCommand } = await import('./eval-command.js');
@@ -70,13 +71,25 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('check')
+    .description('Probe every judge, embedder and custom scorer once, live, so a broken one is found before a long run')
+    .option('-c, --config <path>', 'config file', 'driftgate.yaml')
+    .option('--timeout <ms>', 'per-request timeout in milliseconds')
+    .option('--json', 'print the probe results as JSON')
+    .addHelpText('after', '\nEach probe scores a fixed answer to the first case of its suite, without the cache (it costs one call or two).\nExit codes: 0 every probe answered · 2 bad input or config · 3 a probe failed')
+    .action(async (opts: Record<string, unknown>) => {
+      const { checkCommand } = await import('./check-command.js');
+      process.exitCode = await checkCommand(opts);
+    });
+
+  program
     .command('compare')
     .description('Compare a run with the committed baselines and print the verdict per metric')
     .option('-c, --config <path>', 'config file', 'driftgate.yaml')
     .option('--run <dir>', 'run directory (default: the newest run)')
     .option('--out <dir>', 'directory holding run directories (default .driftgate/runs)')
     .option('--json', 'print the comparison as JSON')
-    .addHelpText('after', '\nExit codes: 0 gate passed · 1 gate failed · 2 bad input (no baseline, corrupt or newer baseline file)')
+    .addHelpText('after', '\nExit codes: 0 gate passed · 1 gate failed · 2 bad input (no baseline, corrupt or newer baseline file) · 3 gate incomplete (the run did not finish, or a gated metric has no values now)')
     .action(async (opts: Record<string, unknown>) => {
       const { compareCommand } = await import('./compare-command.js');
       process.exitCode = await compareCommand(opts);

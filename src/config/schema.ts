@@ -88,6 +88,12 @@ export const runnerSchema = z.strictObject({
     .union([z.int().min(0), z.string().regex(/^\d+(\.\d+)?%$/, 'expected a count or a percentage such as "5%"')])
     .default(0)
     .describe('Error records tolerated before the run counts as incomplete (exit 3)'),
+  max_scorer_errors: z
+    .union([z.int().min(0), z.string().regex(/^\d+(\.\d+)?%$/, 'expected a count or a percentage such as "5%"')])
+    .default('5%')
+    .describe(
+      'Failed scorings tolerated per scorer (a count, or a share of the outputs it scores) before the run counts as incomplete (exit 3); a scorer whose first 5 scorings all fail is stopped at once',
+    ),
 });
 
 export const driftSchema = z.strictObject({

@@ -11,7 +11,9 @@ import { meanInterval } from '../stats/mean-interval.js';
 import { mulberry32, seedFrom } from '../stats/rng.js';
 import { wilcoxonSignedRank } from '../stats/wilcoxon.js';
 import type { WeeklyMetric } from './history.js';
-import { categorical, embeddingDistribution, lengthDistribution, modelIdentity, pairedDifference, pairwisePreference, ruleChecks, semanticAgreement, type Signal } from './signals.js';
+import type { ScorerHealth } from '../runner/scorer-health.js';
+import { describeHealth } from '../runner/scorer-health.js';
+import { categorical, notTested, embeddingDistribution, lengthDistribution, modelIdentity, pairedDifference, pairwisePreference, ruleChecks, semanticAgreement, type Signal } from './signals.js';
 
 export interface DivergentPair {
   readonly caseId: string;
@@ -42,6 +44,8 @@ export async function computeSignals(input: {
   readonly embed: (texts: readonly string[]) => Promise<Float32Array[]>;
   readonly previousCurrentModels?: readonly string[];
   readonly seed: string;
+  /** How each configured scorer fared: a scorer that failed keeps its row, with its errors. */
+  readonly health?: readonly ScorerHealth[];
 }): Promise<ComputedSignals> {
   const [pinned, current] = input.targets;
   const ok = input.records.filter((r) => r.status === 'ok' && r.output !== null);
@@ -76,26 +80,40 @@ export async function computeSignals(input: {
   const priced = triples.filter((t) => t.p0.costUsd !== null && t.cur.costUsd !== null);
   if (priced.length > 0) signals.push(pairedDifference('cost per answer (paired)', priced.map((t) => (t.cur.costUsd as number) - (t.p0.costUsd as number)), rng, 'mean dollars per answer, current − pinned'));
 
-  const scorerNames = [...new Set(ok.flatMap((r) => r.scores.map((s) => s.name)))];
+  const scorerNames = [...new Set([...(input.health ?? []).map((h) => h.scorer), ...ok.flatMap((r) => r.scores.map((s) => s.name))])];
+  const healthOf = new Map((input.health ?? []).map((h) => [h.scorer, h]));
+  const errorsOf = (name: string): Signal['scoringErrors'] | undefined => {
+    const h = healthOf.get(name);
+    return h && h.errors > 0 ? { errors: h.errors, of: h.outputs, ...(h.firstError ? { first: h.firstError } : {}) } : undefined;
+  };
+  const withErrors = (name: string, signal: Signal): Signal => {
+    const e = errorsOf(name);
+    return e ? { ...signal, scoringErrors: e } : signal;
+  };
   const explainingScores: Signal[] = [];
   for (const name of scorerNames) {
     const score = (r: CallRecord) => r.scores.find((s) => s.name === name && s.error === undefined);
     const pairwise = triples.map((t) => score(t.cur)).filter((s) => typeof s?.details?.preference === 'string');
     if (pairwise.length > 0) {
       const count = (p: string) => pairwise.filter((s) => s?.details?.preference === p).length;
-      signals.push({ ...pairwisePreference(count('win'), count('loss'), count('tie')), name: `${name} (pairwise judge)` });
+      signals.push(withErrors(name, { ...pairwisePreference(count('win'), count('loss'), count('tie')), name: `${name} (pairwise judge)` }));
       continue;
     }
     const pairs = triples.map((t) => [score(t.p0), score(t.cur)] as const).filter(([a, b]) => a?.value != null && b?.value != null);
-    if (pairs.length === 0) continue;
+    if (pairs.length === 0) {
+      const h = healthOf.get(name);
+      const label = `${name} (${h?.type ?? 'scorer'})`;
+      signals.push(notTested(label, h && h.errors > 0 ? describeHealth(h) : 'no input has a score on both sides', errorsOf(name)));
+      continue;
+    }
     if (pairs[0]?.[0]?.kind === 'binary') {
-      signals.push(ruleChecks(`${name} (rule check)`, pairs.filter(([a, b]) => a?.pass && !b?.pass).length, pairs.filter(([a, b]) => !a?.pass && b?.pass).length));
+      signals.push(withErrors(name, ruleChecks(`${name} (rule check)`, pairs.filter(([a, b]) => a?.pass && !b?.pass).length, pairs.filter(([a, b]) => !a?.pass && b?.pass).length)));
     } else {
       const diffs = pairs.map(([a, b]) => (b?.value as number) - (a?.value as number));
       const signal = pairedDifference(`${name} (paired score)`, diffs, rng, 'mean score, current − pinned', 0.03);
       // Wilcoxon signed-rank as the secondary check for ordinal judge scores (SPEC).
       const wilcoxon = twoSidedWilcoxon(diffs);
-      signals.push({ ...signal, details: { wilcoxonP: wilcoxon } });
+      signals.push(withErrors(name, { ...signal, details: { wilcoxonP: wilcoxon } }));
       explainingScores.push(lengthDistribution(`${name} distribution`, pairs.map(([a]) => a?.value as number), pairs.map(([, b]) => b?.value as number)));
     }
   }

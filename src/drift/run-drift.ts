@@ -14,7 +14,10 @@ import { ResponseCache } from '../runner/cache.js';
 import type { CallRecord } from '../runner/call-record.js';
 import { executeItems } from '../runner/execute.js';
 import { JournalWriter } from '../runner/journal.js';
-import { openForResume, pendingItems, recordsInPlan, reopen } from '../runner/resume.js';
+import { openForResume, pendingItems, recordsInPlan, reopen, withoutFailedScores } from '../runner/resume.js';
+import type { PreparedSuite } from '../runner/plan.js';
+import { guardSuites } from '../runner/scorer-guard.js';
+import { scorerFailureReason, scorerHealth, type ScorerHealth } from '../runner/scorer-health.js';
 import { silentProgress, type Progress } from '../runner/progress.js';
 import { createRunDir, gitSha, JOURNAL_FILE, newRunId, RUN_SCHEMA_VERSION, writeRunMeta, type RunMeta } from '../runner/run-dir.js';
 import { scoreAfter } from '../runner/scoring.js';
@@ -54,6 +57,8 @@ export interface DriftResult {
   readonly divergent: readonly DivergentPair[];
   readonly incompleteReason?: string;
   readonly historyFile: string;
+  /** How each drift scorer fared (errors, first reason, stopped early). */
+  readonly scorers: readonly ScorerHealth[];
 }
 
 async function logFiles(rootDir: string, drift: DriftConfig): Promise<string[]> {
@@ -89,8 +94,9 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   const { cases, redactions } = driftCases(sample.items, drift.redact);
   const suite = driftSuiteConfig(drift);
   const scorers = await buildScorers(drift.scorers, { rootDir: loaded.rootDir, models: config.models, where: `${path.basename(loaded.file)} drift.scorers`, targets: suite.targets });
-  const prepared = { config: suite, cases, caseById: new Map(cases.map((c) => [c.case.id, c])), scorers };
   const items = driftWorkItems(cases, drift, config.models);
+  const unguarded: PreparedSuite = { config: suite, cases, caseById: new Map(cases.map((c) => [c.case.id, c])), scorers };
+  const prepared = guardSuites([unguarded], items, config.runner.max_scorer_errors)[0] as PreparedSuite;
 
   const useCache = options.useCache ?? true;
   const cache = new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache'));
@@ -115,7 +121,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   } else {
     runDir = await createRunDir(runsDir, meta);
   }
-  const previous = resumed?.previous ?? [];
+  const previous = withoutFailedScores(resumed?.previous ?? []);
   const pending = pendingItems(items, previous);
   const { gateway, embeddings, services } = buildRunServices(config, cache, {
     offline: options.offline ?? false,
@@ -143,6 +149,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     await journal.close();
   }
 
+  const health = scorerHealth(records, [{ suite: DRIFT_SUITE, scorers: prepared.scorers }], config.runner.max_scorer_errors);
   const historyFile = path.resolve(loaded.rootDir, drift.history);
   const history = (await readHistory(historyFile)).filter((r) => r.suite === DRIFT_SUITE);
   const computed = await computeSignals({
@@ -152,15 +159,19 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     embed: (texts) => embeddings.embed(drift.embedder, texts),
     ...(history.length ? { previousCurrentModels: history[history.length - 1]?.models.current } : {}),
     seed,
+    health,
   });
   const decision = decideDrift([...computed.signals, ...historySignals(history, computed.metrics, drift.window)], drift.alpha);
 
   const errors = records.filter((r) => r.status === 'error').length;
-  const incompleteReason =
+  const callReason =
     skipped > 0 ? `budget reached: ${skipped} of ${items.length} calls not made (resume with: driftgate drift --resume ${meta.runId} --max-cost <more>)` : misses > 0 ? `--offline: ${misses} calls are not in the cache` : errors > 0 ? `${errors} of ${items.length} calls failed` : undefined;
+  const scorerReason = scorerFailureReason(health);
+  const incompleteReason = [callReason, scorerReason ? `${scorerReason} (fix the scorer, then: driftgate drift --resume ${meta.runId})` : undefined].filter(Boolean).join('; ') || undefined;
   meta.status = incompleteReason ? 'incomplete' : 'complete';
   if (incompleteReason) meta.incompleteReason = incompleteReason;
   meta.finishedAt = new Date().toISOString();
+  meta.scorers = health;
   meta.totals = { ...runTotals(records), spentUsd: (resumed?.meta.totals?.spentUsd ?? 0) + gateway.options.budget.spentUsd };
   await writeRunMeta(runDir, meta);
   // An incomplete week is not history: a partial sample would move the baseline of later weeks.
@@ -186,6 +197,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     decision,
     divergent: computed.divergent,
     historyFile,
+    scorers: health,
     ...(incompleteReason ? { incompleteReason } : {}),
   };
   await writeDriftResult(runDir, result, loaded.rootDir);

@@ -38,6 +38,10 @@ export interface Signal {
   readonly pAdjusted?: number;
   readonly drifted?: boolean;
   readonly details?: Readonly<Record<string, unknown>>;
+  /** Why the signal has no test this week (its scorer failed, too few inputs); p is null then. */
+  readonly notTested?: string;
+  /** Scorings that failed on the inputs behind this signal. */
+  readonly scoringErrors?: { readonly errors: number; readonly of: number; readonly first?: string };
 }
 
 const twoSided = (greater: number, less: number): number => Math.min(1, 2 * Math.min(greater, less));
@@ -195,4 +199,20 @@ export function decideDrift(signals: readonly Signal[], alpha = 0.01): DriftDeci
     return { ...s, pAdjusted, drifted: pAdjusted < alpha && Math.abs(s.effect) >= s.effectFloor };
   });
   return { drifted: out.some((s) => s.role === 'decides' && s.drifted === true), alpha, signals: out };
+}
+
+/** The row of a scorer-based signal that could not be tested: it stays in the table, with why. */
+export function notTested(name: string, reason: string, scoringErrors?: Signal['scoringErrors']): Signal {
+  return {
+    name,
+    role: 'decides',
+    test: 'not tested',
+    n: 0,
+    effect: Number.NaN,
+    effectLabel: '',
+    effectFloor: 0,
+    p: null,
+    notTested: reason,
+    ...(scoringErrors ? { scoringErrors } : {}),
+  };
 }

@@ -11,7 +11,7 @@ import { groupBy } from '../util/group-by.js';
 import { casesNeeded, minimumDetectableEffect } from '../stats/power.js';
 import { seedFrom } from '../stats/rng.js';
 import { findFlips, type Flip } from './flips.js';
-import { pairValues, type MetricShape, type MetricSpec } from './metric-values.js';
+import { pairValues, scoringErrors, type MetricShape, type MetricSpec } from './metric-values.js';
 import { testMetric, type MetricTest } from './test-metric.js';
 import { decideVerdict, type Verdict } from './verdict.js';
 
@@ -40,8 +40,15 @@ export interface MetricComparison extends Partial<MetricTest> {
   readonly higherIsBetter: boolean;
   readonly gated: boolean;
   readonly minEffect: number;
-  /** `compared`; or why not: the scorer changed, or no case has values on both sides. */
-  readonly status: 'compared' | 'scorer-changed' | 'no-data';
+  /**
+   * `compared`; or why not: `scorer-changed` (another scorer id than the baseline's), `new` (a
+   * scorer the baseline does not have: passes, with that note), `no-values-now` (the scorer failed
+   * on every compared case: never passes, the gate is incomplete), `no-data` (no case has values
+   * on both sides for another reason).
+   */
+  readonly status: 'compared' | 'scorer-changed' | 'new' | 'no-values-now' | 'no-data';
+  /** Compared cases' current observations left out because a scorer failed on them, of all. */
+  readonly scoringErrors?: { readonly errors: number; readonly of: number };
   readonly pAdjusted?: number;
   readonly verdict?: Verdict;
   readonly mde?: number;
@@ -65,6 +72,8 @@ export interface SuiteComparison {
   readonly metrics: readonly MetricComparison[];
   readonly flips: readonly Flip[];
   readonly failed: boolean;
+  /** Why this comparison cannot pass (gated metrics without values now); empty when it can. */
+  readonly incomplete?: readonly string[];
 }
 
 export interface GateReport {
@@ -72,7 +81,13 @@ export interface GateReport {
   readonly alpha: number;
   readonly correction: 'holm' | 'bh';
   readonly suites: readonly SuiteComparison[];
+  /** A gated metric regressed. */
   readonly failed: boolean;
+  /**
+   * Why the gate cannot decide: gated metrics with no values now, or a run that did not finish.
+   * Non-empty means the verdict is `incomplete` (exit 3), never "passed".
+   */
+  readonly incomplete?: readonly string[];
   readonly headline: string;
 }
 
@@ -120,7 +135,11 @@ function compareTarget(input: SuiteComparisonInput, target: string): Pending {
   };
   const runScorerIds = new Map(runRecords.flatMap((r) => r.scores.map((s) => [s.name, s.scorerId] as const)));
   const baseScorerIds = new Map(baseline.scorers.map((s) => [s.name, s.scorerId] as const));
-  const allScorersSame = [...runScorerIds].every(([name, id]) => baseScorerIds.get(name) === id);
+  const changedScorers = [...runScorerIds].filter(([name, id]) => baseScorerIds.has(name) && baseScorerIds.get(name) !== id).map(([name]) => name);
+  // pass_rate counts only the scorers both sides ran alike: one added since the baseline is
+  // reported as new without changing what "passes" means for the others.
+  const sharedScorers = new Map([...runScorerIds].filter(([name, id]) => baseScorerIds.get(name) === id));
+  const passScorers = new Set(sharedScorers.keys());
   const gatedNames = gate.metrics ?? ['pass_rate', ...runScorerIds.keys()];
   const metrics = specsFor(runRecords).map((spec) => {
     const base = {
@@ -132,19 +151,27 @@ function compareTarget(input: SuiteComparisonInput, target: string): Pending {
     };
     const scorerId = runScorerIds.get(spec.name);
     const isScorer = scorerId !== undefined;
-    if ((isScorer && baseScorerIds.get(spec.name) !== scorerId) || (spec.name === 'pass_rate' && !allScorersSame)) {
+    if (isScorer && !baseScorerIds.has(spec.name)) return { ...base, status: 'new' as const };
+    if ((isScorer && baseScorerIds.get(spec.name) !== scorerId) || (spec.name === 'pass_rate' && changedScorers.length > 0)) {
       return { ...base, status: 'scorer-changed' as const };
     }
-    const values = pairValues(spec, compared, baseCases as Map<string, BaselineCase[]>, runCases, scorerId);
+    const scorerSpec = isScorer || spec.name === 'pass_rate';
+    const errors = scorerSpec ? scoringErrors(spec, compared, runCases, passScorers) : { errors: 0, of: 0 };
+    const withErrors = errors.errors > 0 ? { scoringErrors: errors } : {};
+    const values = pairValues(spec, compared, baseCases as Map<string, BaselineCase[]>, runCases, scorerId, passScorers);
     const test = testMetric(spec, values, gate.alpha, seedFrom(`${input.suite}/${target}/${spec.name}`));
-    if (!test) return { ...base, status: 'no-data' as const };
-    return { ...base, ...test, status: 'compared' as const, test };
+    if (!test) {
+      const failedNow = errors.errors > 0 && values.current.length === 0;
+      return { ...base, ...withErrors, status: failedNow ? ('no-values-now' as const) : ('no-data' as const) };
+    }
+    return { ...base, ...test, ...withErrors, status: 'compared' as const, test };
   });
-  const flips = findFlips(compared, baseCases as Map<string, BaselineCase[]>, runCases, runScorerIds, allScorersSame);
+  const flips = findFlips(compared, baseCases as Map<string, BaselineCase[]>, runCases, sharedScorers, changedScorers.length === 0);
   return { input, target, cases, metrics, flips };
 }
 
-export function compareRun(inputs: readonly SuiteComparisonInput[]): GateReport {
+/** `runIncomplete`: the run's own incomplete reason (unfinished calls, failing scorers), if any. */
+export function compareRun(inputs: readonly SuiteComparisonInput[], runIncomplete?: string): GateReport {
   const pending: Pending[] = [];
   for (const input of inputs) {
     const targets = [...new Set(input.baseline.cases.map((c) => c.target))].filter((t) => input.records.some((r) => r.target === t));
@@ -173,6 +200,9 @@ export function compareRun(inputs: readonly SuiteComparisonInput[]): GateReport 
       return { ...m, pAdjusted, verdict, ...extra };
     });
     const failed = metrics.some((m) => m.gated && m.verdict === 'regressed');
+    const incomplete = metrics
+      .filter((m) => m.gated && m.status === 'no-values-now')
+      .map((m) => `${p.input.suite} · ${p.target}: ${m.metric} has no values now (${m.scoringErrors?.errors ?? 0} of ${m.scoringErrors?.of ?? 0} scorings failed)`);
     return {
       suite: p.input.suite,
       target: p.target,
@@ -182,10 +212,20 @@ export function compareRun(inputs: readonly SuiteComparisonInput[]): GateReport 
       metrics,
       flips: p.flips,
       failed,
+      ...(incomplete.length ? { incomplete } : {}),
     };
   });
   const failed = suites.some((s) => s.failed);
-  return { schemaVersion: GATE_REPORT_SCHEMA_VERSION, alpha: inputs[0]?.gate.alpha ?? 0.05, correction, suites, failed, headline: headline(suites) };
+  const incomplete = [...(runIncomplete ? [`run incomplete: ${runIncomplete}`] : []), ...suites.flatMap((s) => s.incomplete ?? [])];
+  return {
+    schemaVersion: GATE_REPORT_SCHEMA_VERSION,
+    alpha: inputs[0]?.gate.alpha ?? 0.05,
+    correction,
+    suites,
+    failed,
+    ...(incomplete.length ? { incomplete } : {}),
+    headline: incomplete.length ? `Gate incomplete: ${incomplete.join(' · ')}${failed ? ` · and ${headline(suites)}` : ''}` : headline(suites),
+  };
 }
 
 export function formatEffect(m: MetricComparison, value: number): string {

@@ -34,8 +34,8 @@ interface Observation {
   readonly latencyMs: number | null;
 }
 
-function passOf(scores: readonly AnyScore[]): number | undefined {
-  const thresholded = scores.filter((s) => s.pass !== undefined || s.error !== undefined);
+function passOf(scores: readonly AnyScore[], only?: ReadonlySet<string>): number | undefined {
+  const thresholded = scores.filter((s) => (s.pass !== undefined || s.error !== undefined) && (only === undefined || only.has(s.name)));
   if (thresholded.length === 0 || thresholded.some((s) => s.error !== undefined)) return undefined;
   return thresholded.every((s) => s.pass === true) ? 1 : 0;
 }
@@ -46,10 +46,14 @@ function scoreValue(scores: readonly AnyScore[], name: string, scorerId: string)
   return s.kind === 'binary' ? (s.pass ?? s.value === 1 ? 1 : 0) : s.value;
 }
 
-export function valueOf(spec: MetricSpec, o: Observation, scorerId?: string): number | undefined {
+/**
+ * `passScorers`: for `pass_rate`, the scorers it is computed over (those identical on both sides,
+ * so a scorer added since the baseline does not change what "passes" means); default all.
+ */
+export function valueOf(spec: MetricSpec, o: Observation, scorerId?: string, passScorers?: ReadonlySet<string>): number | undefined {
   switch (spec.name) {
     case 'pass_rate':
-      return passOf(o.scores);
+      return passOf(o.scores, passScorers);
     case 'cost':
       return o.costUsd ?? undefined;
     case 'latency':
@@ -68,12 +72,13 @@ export function pairValues(
   baseline: ReadonlyMap<string, readonly BaselineCase[]>,
   current: ReadonlyMap<string, readonly CallRecord[]>,
   scorerId?: string,
+  passScorers?: ReadonlySet<string>,
 ): PairedValues {
   const out: PairedValues = { caseIds: [], baseline: [], current: [], binarySingle: true };
   let binarySingle = spec.shape === 'rate';
   for (const id of caseIds) {
-    const b = (baseline.get(id) ?? []).map((o) => valueOf(spec, o, scorerId)).filter((v): v is number => v !== undefined);
-    const c = (current.get(id) ?? []).map((o) => valueOf(spec, o, scorerId)).filter((v): v is number => v !== undefined);
+    const b = (baseline.get(id) ?? []).map((o) => valueOf(spec, o, scorerId, passScorers)).filter((v): v is number => v !== undefined);
+    const c = (current.get(id) ?? []).map((o) => valueOf(spec, o, scorerId, passScorers)).filter((v): v is number => v !== undefined);
     if (b.length === 0 || c.length === 0) continue;
     if (b.length > 1 || c.length > 1) binarySingle = false;
     out.caseIds.push(id);
@@ -81,4 +86,22 @@ export function pairValues(
     out.current.push(meanOf(c));
   }
   return { ...out, binarySingle };
+}
+
+/**
+ * Current-side observations on the compared cases that have no value of this metric because a
+ * scorer failed (pass_rate: any of its scorers failed).
+ */
+export function scoringErrors(spec: MetricSpec, caseIds: readonly string[], current: ReadonlyMap<string, readonly CallRecord[]>, passScorers?: ReadonlySet<string>): { errors: number; of: number } {
+  let errors = 0;
+  let of = 0;
+  for (const id of caseIds) {
+    for (const r of current.get(id) ?? []) {
+      const relevant = r.scores.filter((s) => (spec.name === 'pass_rate' ? passScorers === undefined || passScorers.has(s.name) : s.name === spec.name));
+      if (spec.name !== 'pass_rate' && relevant.length === 0) continue;
+      of++;
+      if (relevant.some((s) => s.error !== undefined || s.value === null)) errors++;
+    }
+  }
+  return { errors, of };
 }

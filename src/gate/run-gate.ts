@@ -32,7 +32,13 @@ export function gateSettingsFor(loaded: LoadedConfig, suite: string): GateSettin
  * `baselinesDir` (default `<project>/baselines`) lets the Action compare with the baselines of a
  * pull request's base branch rather than the ones the pull request may have edited.
  */
-export async function runGate(loaded: LoadedConfig, suites: readonly string[], records: readonly CallRecord[], baselinesDir?: string): Promise<GateOutcome | undefined> {
+export async function runGate(
+  loaded: LoadedConfig,
+  suites: readonly string[],
+  records: readonly CallRecord[],
+  baselinesDir?: string,
+  runIncomplete?: string,
+): Promise<GateOutcome | undefined> {
   const inputs: SuiteComparisonInput[] = [];
   const withoutBaseline: string[] = [];
   const baselines = new Map<string, Baseline>();
@@ -46,5 +52,5 @@ export async function runGate(loaded: LoadedConfig, suites: readonly string[], r
     inputs.push({ suite, baseline, records: records.filter((r) => r.suite === suite), gate: gateSettingsFor(loaded, suite) });
   }
   if (inputs.length === 0) return undefined;
-  return { report: compareRun(inputs), withoutBaseline, baselines };
+  return { report: compareRun(inputs, runIncomplete), withoutBaseline, baselines };
 }

@@ -1,6 +1,17 @@
 /** How a compared metric reads in every report: values, the change with its interval, p, verdict. */
 import type { Signal } from '../drift/signals.js';
 import { formatEffect, type MetricComparison } from '../gate/compare.js';
+import { describeHealth, type ScorerHealth } from '../runner/scorer-health.js';
+
+/** One line per scorer that failed on any output ("judge: 30 of 30 verdicts failed — …"), suite-prefixed when a run has several. */
+export function scorerHealthLines(health: readonly ScorerHealth[] | undefined): string[] {
+  const failing = (health ?? []).filter((h) => h.errors > 0);
+  const suites = new Set((health ?? []).map((h) => h.suite));
+  return failing.map((h) => `${suites.size > 1 ? `${h.suite} · ` : ''}${describeHealth(h)}${h.errors > h.allowed ? ` (allowed: ${h.allowed})` : ''}`);
+}
+
+/** Failed scorings across the run. */
+export const scorerErrorCount = (health: readonly ScorerHealth[] | undefined): number => (health ?? []).reduce((a, h) => a + h.errors, 0);
 
 export function formatValue(m: MetricComparison, v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '–';
@@ -26,7 +37,10 @@ export const VERDICT_WORDS: Record<string, string> = { regressed: 'regressed', i
 export function verdictText(m: MetricComparison, symbols: Readonly<Record<string, string>>): string {
   if (m.status === 'scorer-changed') return 'not compared: scorer changed since the baseline';
   if (m.status === 'no-data') return 'not compared: no shared cases with values';
+  if (m.status === 'new') return 'new since the baseline, not compared';
+  if (m.status === 'no-values-now') return `INCOMPLETE: no values now, ${m.scoringErrors?.errors ?? 0} of ${m.scoringErrors?.of ?? 0} scorings failed`;
   let text = symbols[m.verdict ?? ''] ?? '';
+  if (m.scoringErrors) text += ` (${m.scoringErrors.errors} of ${m.scoringErrors.of} scorings failed, left out)`;
   if (m.verdict === 'inconclusive' && m.mde !== undefined) {
     text += ` (detects ${formatEffect(m, m.mde).replace(/^\+/, '')}; ~${m.casesNeeded?.toLocaleString('en-US')} cases would decide ${formatEffect(m, m.minEffect).replace(/^\+/, '')}${m.underpowered ? '; underpowered' : ''})`;
   }
@@ -35,13 +49,21 @@ export function verdictText(m: MetricComparison, symbols: Readonly<Record<string
 }
 
 /** A score summary's value: rates as percentages, means on their [0, 1] scale. */
-export function formatScoreValue(kind: 'rate' | 'mean', v: number): string {
+export function formatScoreValue(kind: 'rate' | 'mean', v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '–';
   return kind === 'rate' ? `${(v * 100).toFixed(1)}%` : v.toFixed(3);
 }
 
 /** `3 EMAIL, 1 PHONE`, or `nothing`. */
 export function formatRedactions(redactions: Readonly<Record<string, number>>): string {
   return Object.entries(redactions).map(([type, n]) => `${n} ${type}`).join(', ') || 'nothing';
+}
+
+/** A signal's adjusted p, or why it was not tested; failed scorings noted beside. */
+export function formatSignalP(s: Pick<Signal, 'pAdjusted' | 'notTested' | 'scoringErrors'>): string {
+  if (s.notTested) return `not tested: ${s.notTested}`;
+  const e = s.scoringErrors;
+  return `${formatP(s.pAdjusted)}${e ? ` (${e.errors} of ${e.of} scorings failed)` : ''}`;
 }
 
 export function formatSignalEffect(s: Pick<Signal, 'effect'>): string {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { formatEffect, type MetricComparison } from '../gate/compare.js';
 import { escapeHtml as esc } from './escape.js';
-import { formatDelta, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatValue, verdictText } from './format-metric.js';
+import { formatDelta, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, verdictText } from './format-metric.js';
 import { caseTableHtml, FILTER_SCRIPT } from './html-cases.js';
 import { driftTargets, type ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
@@ -75,7 +75,7 @@ function driftSection(model: ReportModel): string {
   const table = d.decision.signals
     .map(
       (s) =>
-        `<tr><td>${esc(s.name)}</td><td>${s.role}</td><td>${esc(s.test)}</td><td class="num">${s.n}</td><td class="num">${formatSignalEffect(s)}</td><td>${esc(s.effectLabel)}</td><td class="num">${esc(formatP(s.pAdjusted))}</td><td class="${s.drifted ? 'v-regressed' : ''}">${s.drifted ? 'drift' : ''}</td></tr>`,
+        `<tr><td>${esc(s.name)}</td><td>${s.role}</td><td>${esc(s.test)}</td><td class="num">${s.n}</td><td class="num">${formatSignalEffect(s)}</td><td>${esc(s.effectLabel)}</td><td class="num">${esc(formatSignalP(s))}</td><td class="${s.drifted ? 'v-regressed' : ''}">${s.drifted ? 'drift' : ''}</td></tr>`,
     )
     .join('\n');
   const byTarget = (target: string, scorer: string) =>
@@ -101,9 +101,14 @@ ${barsSvg('Cost per answer', [t.pinned, t.current].map((x, i) => ({ label: x, va
 
 function runSection(model: ReportModel): string {
   const rows = (model.meta.summaries ?? []).flatMap((s) =>
-    s.targets.flatMap((t) => t.scores.map((m) => `<tr><td>${esc(s.suite)}</td><td>${esc(t.target)}</td><td>${esc(m.metric)}</td><td class="num">${m.n}</td><td class="num">${formatScoreValue(m.kind, m.mean)}</td><td>${m.ci ? esc(m.ci.map((v) => formatScoreValue(m.kind, v)).join(' – ')) : '–'}</td></tr>`)),
+    s.targets.flatMap((t) => t.scores.map((m) => `<tr><td>${esc(s.suite)}</td><td>${esc(t.target)}</td><td>${esc(m.metric)}</td><td class="num">${m.n}</td><td class="num">${formatScoreValue(m.kind, m.mean)}</td><td>${m.ci ? esc(m.ci.map((v) => formatScoreValue(m.kind, v)).join(' – ')) : '–'}</td><td class="num">${m.errors}</td></tr>`)),
   );
-  return rows.length ? `<section><h2>Scores this run</h2><table><thead><tr><th>suite</th><th>target</th><th>metric</th><th>cases</th><th>value</th><th>95% interval</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></section>` : '';
+  return rows.length ? `<section><h2>Scores this run</h2><table><thead><tr><th>suite</th><th>target</th><th>metric</th><th>cases</th><th>value</th><th>95% interval</th><th>errors</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></section>` : '';
+}
+
+function scorerHealthSection(health: ReportModel['meta']['scorers']): string {
+  const lines = scorerHealthLines(health);
+  return lines.length ? `<section id="scorer-errors"><h2>Scorer errors</h2><ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>` : '';
 }
 
 export function renderHtml(model: ReportModel): string {
@@ -122,6 +127,7 @@ export function renderHtml(model: ReportModel): string {
 <h1>driftgate · ${esc(m.command)} run <code>${esc(m.runId)}</code></h1>
 <p class="verdict ${tone}" id="verdict">${esc(verdict)}: ${esc(headlineOf(model))}</p>
 <p class="meta">${esc(m.startedAt)}${m.gitSha ? ` · commit <code>${esc(m.gitSha.slice(0, 12))}</code>` : ''} · ${m.totals?.calls ?? model.records.length} calls (${m.totals?.cached ?? 0} from the cache) · answers cost ${m.totals?.costUsd === null || m.totals?.costUsd === undefined ? '–' : `$${m.totals.costUsd.toFixed(4)}`} · spent this run $${(m.totals?.spentUsd ?? 0).toFixed(4)}</p>
+${scorerHealthSection(m.scorers)}
 ${gateSections(model)}
 ${driftSection(model)}
 ${model.gate || model.drift ? '' : runSection(model)}

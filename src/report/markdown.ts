@@ -6,7 +6,7 @@
  */
 import type { MetricComparison, SuiteComparison } from '../gate/compare.js';
 import { fenced, mdCell } from './escape.js';
-import { formatDelta, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatValue, signalState, verdictText } from './format-metric.js';
+import { formatDelta, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, signalState, verdictText } from './format-metric.js';
 import type { ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
 
@@ -45,7 +45,7 @@ function suiteTable(s: SuiteComparison, alpha: number, correction: string): stri
   const c = s.cases;
   const cost = s.metrics.find((m) => m.metric === 'cost' && m.status === 'compared');
   return [
-    `### ${s.failed ? '❌' : '✅'} ${mdCell(s.suite)} · ${mdCell(s.target)}`,
+    `### ${s.incomplete?.length ? '⚠️' : s.failed ? '❌' : '✅'} ${mdCell(s.suite)} · ${mdCell(s.target)}`,
     `${c.compared} cases compared with baseline run \`${s.baselineRunId}\` (accepted ${s.acceptedAt.slice(0, 10)}) · ${c.new.length} new · ${c.removed.length} removed · ${c.changed.length} edited (not compared)`,
     '',
     `| metric | baseline | now | change [${coverage}% interval] | p (${correction === 'bh' ? 'BH' : 'Holm'}) | verdict |`,
@@ -82,7 +82,7 @@ function driftSections(model: ReportModel): { tables: string[]; details: string[
     '|---|---|---|---:|---:|---:|---|',
     ...d.decision.signals.map(
       (x) =>
-        `| ${mdCell(x.name)} | ${x.role} | ${mdCell(x.test)} | ${x.n} | ${formatSignalEffect(x)} | ${formatP(x.pAdjusted)} | ${{ drift: '⚠️ drift', changed: 'changed', '': '' }[signalState(x, d.decision.alpha)]} |`,
+        `| ${mdCell(x.name)} | ${x.role} | ${mdCell(x.test)} | ${x.n} | ${formatSignalEffect(x)} | ${mdCell(formatSignalP(x))} | ${{ drift: '⚠️ drift', changed: 'changed', '': '' }[signalState(x, d.decision.alpha)]} |`,
     ),
   ].join('\n');
   const details = d.divergent.map((p) =>
@@ -101,10 +101,10 @@ function driftSections(model: ReportModel): { tables: string[]; details: string[
 
 function runSummaryTable(model: ReportModel): string {
   const rows = (model.meta.summaries ?? []).flatMap((s) =>
-    s.targets.flatMap((t) => t.scores.map((m) => `| ${mdCell(s.suite)} | ${mdCell(t.target)} | ${mdCell(m.metric)} | ${m.n} | ${formatScoreValue(m.kind, m.mean)} | ${m.ci ? `[${m.ci.map((v) => formatScoreValue(m.kind, v)).join(', ')}]` : '–'} |`)),
+    s.targets.flatMap((t) => t.scores.map((m) => `| ${mdCell(s.suite)} | ${mdCell(t.target)} | ${mdCell(m.metric)} | ${m.n} | ${formatScoreValue(m.kind, m.mean)} | ${m.ci ? `[${m.ci.map((v) => formatScoreValue(m.kind, v)).join(', ')}]` : '–'} | ${m.errors} |`)),
   );
   if (rows.length === 0) return '';
-  return ['| suite | target | metric | cases | value | 95% interval |', '|---|---|---|---:|---:|---|', ...rows].join('\n');
+  return ['| suite | target | metric | cases | value | 95% interval | errors |', '|---|---|---|---:|---:|---|---:|', ...rows].join('\n');
 }
 
 export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}): string {
@@ -118,6 +118,7 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
     `**${mdCell(headlineOf(model))}**`,
     '',
     `Run \`${m.runId}\`${m.gitSha ? ` · commit \`${m.gitSha.slice(0, 7)}\`` : ''} · ${m.totals?.calls ?? model.records.length} calls (${m.totals?.cached ?? 0} from the cache) · answers cost ${dollars(cost)} · spent this run ${dollars(m.totals?.spentUsd)}`,
+    ...scorerHealthLines(m.scorers).map((line, i) => `${i === 0 ? '\n' : ''}- ⚠️ ${mdCell(line)}`),
   ].join('\n');
   const gate = model.gate;
   const tables: string[] = [];

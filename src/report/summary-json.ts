@@ -44,7 +44,7 @@ export interface RunSummaryJson {
 export function verdictOf(model: ReportModel): RunVerdict {
   if (model.meta.status !== 'complete') return 'incomplete';
   if (model.drift) return model.drift.decision.drifted ? 'drift' : 'no-drift';
-  if (model.gate) return model.gate.report.failed ? 'failed' : 'passed';
+  if (model.gate) return model.gate.report.incomplete?.length ? 'incomplete' : model.gate.report.failed ? 'failed' : 'passed';
   return 'no-baseline';
 }
 
@@ -58,7 +58,7 @@ export function regressionsOf(model: ReportModel): RegressionSummary[] {
 
 export function headlineOf(model: ReportModel): string {
   const verdict = verdictOf(model);
-  if (verdict === 'incomplete') return `Run incomplete: ${model.meta.incompleteReason ?? 'not finished'}`;
+  if (verdict === 'incomplete') return model.meta.incompleteReason ? `Run incomplete: ${model.meta.incompleteReason}` : (model.gate?.report.headline ?? 'Run incomplete: not finished');
   if (model.drift) {
     const drifted = model.drift.decision.signals.filter((s) => s.drifted).map((s) => s.name);
     return drifted.length ? `Drift detected (α = ${model.drift.decision.alpha}): ${drifted.join(', ')}` : `No drift at α = ${model.drift.decision.alpha}`;
@@ -85,6 +85,6 @@ export function buildSummaryJson(model: ReportModel): RunSummaryJson {
     spentUsd: totals?.spentUsd ?? null,
     calls: model.records.length,
     errors: model.records.filter((r) => r.status === 'error').length,
-    ...(model.meta.incompleteReason ? { incompleteReason: model.meta.incompleteReason } : {}),
+    ...(model.meta.incompleteReason || model.gate?.report.incomplete?.length ? { incompleteReason: model.meta.incompleteReason ?? (model.gate?.report.incomplete ?? []).join(' · ') } : {}),
   };
 }

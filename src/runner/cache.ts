@@ -85,6 +85,11 @@ export class ResponseCache {
     }
   }
 
+  /** Forgets an entry, so the next call asks the model again (a verdict that could not be used). */
+  remove(key: string): void {
+    rmSync(this.fileOf(key), { force: true });
+  }
+
   putRaw(key: string, entry: { schemaVersion: number; key: string }): void {
     const file = this.fileOf(key);
     const shard = path.dirname(file);

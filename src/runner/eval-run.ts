@@ -15,7 +15,10 @@ import { executeItems } from './execute.js';
 import { buildRunServices } from './services.js';
 import { scoreAfter } from './scoring.js';
 import { JournalWriter } from './journal.js';
-import { openForResume, pendingItems, recordsInPlan, reopen } from './resume.js';
+import { openForResume, pendingItems, recordsInPlan, reopen, withoutFailedScores } from './resume.js';
+import { guardSuites } from './scorer-guard.js';
+import { scorerFailureReason, scorerHealth } from './scorer-health.js';
+import { allowedErrorCount } from './allowance.js';
 import { planCalls, prepareSuites, selectSuites, type WorkItem } from './plan.js';
 import { silentProgress, type Progress } from './progress.js';
 import {
@@ -74,12 +77,13 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
 
   // Resume: reopen the run, keep its suite selection, skip what finished.
   const resumed = options.resume !== undefined ? await openForResume(runsDir, options.resume, 'eval', { hash: loaded.hash, name: path.basename(loaded.file) }) : undefined;
-  const previous = resumed?.previous ?? [];
+  const previous = withoutFailedScores(resumed?.previous ?? []);
 
   if (config.suites.length === 0) throw new UsageError(`${path.basename(loaded.file)} defines no suites${config.drift ? ' (it has a drift section: run driftgate drift)' : ''}`);
   const suites = selectSuites(loaded, resumed ? resumed.meta.suites : options.suites);
-  const prepared = await prepareSuites(loaded, suites);
-  const items = planCalls(prepared, config.models);
+  const built = await prepareSuites(loaded, suites);
+  const items = planCalls(built, config.models);
+  const prepared = guardSuites(built, items, runner.max_scorer_errors);
 
   if (options.dryRun) return { exitCode: ExitCode.Ok, records: [], dryRun: estimateDryRun(items, useCache ? cache : undefined, prices) };
 
@@ -154,6 +158,9 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   } else if (errors > allowedErrors) {
     incompleteReason = `${errors} of ${items.length} calls failed (allowed: ${allowedErrors}; see error records in ${JOURNAL_FILE}, raise runner.max_errors, or resume with --resume ${meta.runId})`;
   }
+  const health = scorerHealth(records, prepared.map((p) => ({ suite: p.config.name, scorers: p.scorers })), runner.max_scorer_errors);
+  const scorerReason = scorerFailureReason(health);
+  if (scorerReason) incompleteReason = [incompleteReason, `${scorerReason} (fix the scorer, then resume with --resume ${meta.runId}: failed scorings are retried)`].filter(Boolean).join('; ');
 
   meta.status = incompleteReason ? 'incomplete' : 'complete';
   if (incompleteReason) meta.incompleteReason = incompleteReason;
@@ -161,7 +168,8 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   // Spent = every call paid for (answers, verdicts, embeddings), across all sessions of this run.
   const spentBefore = meta.totals?.spentUsd ?? 0;
   meta.totals = { ...runTotals(records), spentUsd: spentBefore + gateway.options.budget.spentUsd };
-  meta.summaries = summariseSuites(records, meta.suites, new Map(prepared.map((p) => [p.config.name, new Map(p.cases.map((c) => [c.case.id, c.case]))])));
+  meta.summaries = summariseSuites(records, meta.suites, new Map(prepared.map((p) => [p.config.name, new Map(p.cases.map((c) => [c.case.id, c.case]))])), new Map(prepared.map((p) => [p.config.name, p.scorers])));
+  meta.scorers = health;
   await writeRunMeta(runDir, meta);
 
   return {
@@ -185,11 +193,4 @@ function precheck(items: readonly WorkItem[], cache: ResponseCache | undefined, 
       throw new UsageError(`--max-cost needs a price for model "${item.request.model}" (target ${item.target}): add it under pricing: in driftgate.yaml, as { input: <$ per 1M tokens>, output: <$ per 1M tokens> }`);
     }
   }
-}
-
-export function allowedErrorCount(limit: number | string, calls: number): number {
-  if (typeof limit === 'number') return limit;
-  const pct = Number.parseFloat(limit);
-  if (!limit.endsWith('%') || !Number.isFinite(pct)) throw new UsageError(`--max-errors: expected a count or a percentage such as "5%", got "${limit}"`);
-  return Math.floor((pct / 100) * calls);
 }

@@ -58,3 +58,11 @@ export function recordsInPlan(items: readonly { readonly itemId: string }[], pre
   const latest = latestByItem([...previous, ...fresh]);
   return items.map((item) => latest.get(item.itemId)).filter((r): r is CallRecord => r !== undefined);
 }
+
+/**
+ * A resumed run scores again what failed to score before (the judge may work now): failed scores
+ * are dropped from earlier lines, so the after phase sees those records as incomplete.
+ */
+export function withoutFailedScores(records: readonly CallRecord[]): CallRecord[] {
+  return records.map((r) => (r.scores.some((s) => s.error !== undefined) ? { ...r, scores: r.scores.filter((s) => s.error === undefined) } : r));
+}

@@ -3,6 +3,7 @@
  * atomically) and `cases.jsonl` (the journal). A run whose `run.json` still says `running` was
  * interrupted and can be resumed.
  */
+import type { ScorerHealth } from './scorer-health.js';
 import { readdir, readFile, mkdir } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -31,6 +32,8 @@ export interface RunMeta {
   finishedAt?: string;
   totals?: RunTotals;
   summaries?: SuiteSummary[];
+  /** Per configured scorer: outputs, scored, errors, the first error and whether it was stopped early. */
+  scorers?: ScorerHealth[];
   /** Drift runs: what reproduces the sample on resume (the week's seed, the window's absolute start). */
   drift?: { readonly seed: string; readonly since?: string };
 }

@@ -20,13 +20,24 @@ export interface ScoreMetric {
   readonly kind: 'rate' | 'mean';
   /** Independent units: cases. */
   readonly n: number;
-  readonly mean: number;
+  /** Null when no output has a value (every scoring failed): never NaN. */
+  readonly mean: number | null;
   readonly ci: readonly [number, number] | null;
   /** Scores that failed to compute (left out of n). */
   readonly errors: number;
 }
 
+/** A configured scorer, so it has its row even when no record carries a score of it. */
+export interface ScorerDeclaration {
+  readonly name: string;
+  readonly kind: 'binary' | 'continuous';
+  readonly against?: string;
+}
+
+const noValues = (metric: string, kind: ScoreMetric['kind'], errors: number): ScoreMetric => ({ metric, kind, n: 0, mean: null, ci: null, errors });
+
 function rateOverCases(metric: string, perRecord: readonly { caseId: string; pass: boolean }[], errors: number): ScoreMetric {
+  if (perRecord.length === 0) return noValues(metric, 'rate', errors);
   const byCase = groupBy(perRecord, (r) => r.caseId, (r) => (r.pass ? 1 : 0));
   const repeated = [...byCase.values()].some((v) => v.length > 1);
   if (!repeated) {
@@ -39,12 +50,17 @@ function rateOverCases(metric: string, perRecord: readonly { caseId: string; pas
   return { metric, kind: 'rate', n: m.n, mean: m.mean, ci, errors };
 }
 
-export function scoreMetrics(records: readonly CallRecord[]): ScoreMetric[] {
+/**
+ * `declared`: the suite's scorers; each gets its row (n 0, no value, its error count) even when it
+ * scored nothing. Outputs a declared scorer applies to but carry no score of it count as errors.
+ */
+export function scoreMetrics(records: readonly CallRecord[], declared: readonly ScorerDeclaration[] = []): ScoreMetric[] {
   const ok = records.filter((r) => r.status === 'ok');
-  const names = [...new Set(ok.flatMap((r) => r.scores.map((s) => s.name)))];
+  const names = [...new Set([...declared.map((d) => d.name), ...ok.flatMap((r) => r.scores.map((s) => s.name))])];
+  const declaredOf = new Map(declared.map((d) => [d.name, d]));
   const metrics: ScoreMetric[] = [];
 
-  const gated = ok.filter((r) => r.scores.some((s) => s.pass !== undefined));
+  const gated = ok.filter((r) => r.scores.some((s) => s.pass !== undefined || s.error !== undefined));
   if (gated.length > 0) {
     const clean = gated.filter((r) => r.scores.every((s) => s.error === undefined));
     metrics.push(rateOverCases('pass_rate', clean.map((r) => ({ caseId: r.caseId, pass: r.scores.every((s) => s.pass !== false) })), gated.length - clean.length));
@@ -52,9 +68,14 @@ export function scoreMetrics(records: readonly CallRecord[]): ScoreMetric[] {
   for (const name of names) {
     const scores = ok.flatMap((r) => r.scores.filter((s) => s.name === name).map((s) => ({ caseId: r.caseId, s })));
     const valid = scores.filter(({ s }) => s.error === undefined && s.value !== null);
-    const errors = scores.length - valid.length;
-    const kind = scores[0]?.s.kind;
-    if (valid.length === 0) continue;
+    const decl = declaredOf.get(name);
+    const applicable = decl ? ok.filter((r) => r.target !== decl.against).length : scores.length;
+    const errors = Math.max(scores.length, applicable) - valid.length;
+    const kind = scores[0]?.s.kind ?? decl?.kind;
+    if (valid.length === 0) {
+      metrics.push(noValues(name, kind === 'binary' ? 'rate' : 'mean', errors));
+      continue;
+    }
     if (kind === 'binary') {
       metrics.push(rateOverCases(name, valid.map(({ caseId, s }) => ({ caseId, pass: s.pass ?? s.value === 1 })), errors));
       continue;

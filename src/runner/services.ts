@@ -48,6 +48,9 @@ export function buildRunServices(config: DriftgateConfig, cache: ResponseCache, 
       chat: (target, request, sample) => gateway.chat(target, config.models[target] as ModelConfig, request, sample),
       embed: (target, texts) => embeddings.embed(target, texts),
       prefetchEmbeddings: (target, texts) => embeddings.prefetch(target, texts),
+      discard: (key) => {
+        if (options.useCache) cache.remove(key);
+      },
     },
   };
 }

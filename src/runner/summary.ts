@@ -7,7 +7,7 @@ import { clusterMeans, meanInterval } from '../stats/mean-interval.js';
 import { quantile } from '../stats/quantile.js';
 import type { CallRecord } from './call-record.js';
 import type { Case } from '../datasets/case.js';
-import { scoreMetrics, scoringCostUsd, type ScoreMetric } from './score-summary.js';
+import { scoreMetrics, scoringCostUsd, type ScoreMetric, type ScorerDeclaration } from './score-summary.js';
 import { calibrate, type Calibration } from './calibration.js';
 
 export interface MetricSummary {
@@ -64,6 +64,7 @@ export function summariseSuites(
   records: readonly CallRecord[],
   suiteOrder: readonly string[],
   casesBySuite: ReadonlyMap<string, ReadonlyMap<string, Case>> = new Map(),
+  scorersBySuite: ReadonlyMap<string, readonly ScorerDeclaration[]> = new Map(),
 ): SuiteSummary[] {
   const bySuite = groupBy(records, (r) => r.suite);
   return suiteOrder
@@ -71,11 +72,12 @@ export function summariseSuites(
     .map((suite) => {
       const byTarget = groupBy(bySuite.get(suite) ?? [], (r) => r.target);
       const cases = casesBySuite.get(suite) ?? new Map<string, Case>();
-      return { suite, targets: [...byTarget].map(([target, rs]) => summariseTarget(target, rs, cases)) };
+      const declared = scorersBySuite.get(suite) ?? [];
+      return { suite, targets: [...byTarget].map(([target, rs]) => summariseTarget(target, rs, cases, declared.filter((d) => d.against !== target))) };
     });
 }
 
-function summariseTarget(target: string, records: readonly CallRecord[], cases: ReadonlyMap<string, Case>): TargetSummary {
+function summariseTarget(target: string, records: readonly CallRecord[], cases: ReadonlyMap<string, Case>, declared: readonly ScorerDeclaration[]): TargetSummary {
   const ok = records.filter((r) => r.status === 'ok');
   const latencies = ok.map((r) => r.latencyMs).filter((v): v is number => v !== null);
   const priced = ok.every((r) => r.costUsd !== null);
@@ -99,7 +101,7 @@ function summariseTarget(target: string, records: readonly CallRecord[], cases: 
       perCaseMetric('latency_ms', ok, (r) => r.latencyMs),
       perCaseMetric('output_tokens', ok, (r) => r.outputTokens),
     ].filter((m) => m.n > 0),
-    scores: scoreMetrics(records),
+    scores: scoreMetrics(records, declared),
     calibration: calibrate(ok, cases),
   };
 }

@@ -31,6 +31,11 @@ export interface ScoringServices {
   embed(target: string, texts: readonly string[]): Promise<Float32Array[]>;
   /** Fetches many embeddings in as few batched requests as possible, ahead of `embed` calls. */
   prefetchEmbeddings(target: string, texts: readonly string[]): Promise<void>;
+  /**
+   * Drops a cached answer that could not be used (a judge reply that is not a verdict), so a
+   * resumed or later run asks again rather than replaying the same unusable reply.
+   */
+  discard(key: string): void;
 }
 
 export interface Scorer {

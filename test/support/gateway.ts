@@ -29,6 +29,7 @@ export function testServices(dir: string, models: Record<string, ModelConfig>, b
       chat: (target, request, sample) => gateway.chat(target, models[target] as ModelConfig, request, sample),
       embed: (target, texts) => embeddings.embed(target, texts),
       prefetchEmbeddings: (target, texts) => embeddings.prefetch(target, texts),
+      discard: (key) => cache.remove(key),
     },
   };
 }

@@ -24,6 +24,7 @@ export const noServices: ScoringServices = {
   chat: () => Promise.reject(new Error('no model calls in this test')),
   embed: () => Promise.reject(new Error('no embeddings in this test')),
   prefetchEmbeddings: () => Promise.resolve(),
+  discard: () => undefined,
 };
 
 /** Builds one scorer from its YAML-shaped config (validated like driftgate.yaml) and scores one output. */

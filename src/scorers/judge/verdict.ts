@@ -52,10 +52,12 @@ export async function askVerdict<T>(
       json = JSON.parse(text);
     } catch {
       lastProblem = `not JSON: ${JSON.stringify(text.slice(0, 120))}`;
+      services.discard(outcome.key);
       continue;
     }
     const parsed = validator.safeParse(json);
     if (parsed.success) return { ok: true, verdict: parsed.data };
+    services.discard(outcome.key);
     lastProblem = `invalid verdict ${JSON.stringify(json).slice(0, 160)} (${parsed.error.issues[0]?.message ?? 'invalid'})`;
   }
   return { ok: false, error: `the judge gave no valid verdict in 2 tries; last: ${lastProblem}` };
