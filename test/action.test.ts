@@ -180,8 +180,11 @@ describe('mode drift on schedule', () => {
     expect(Number(first.outputs['drifted-signals'])).toBeGreaterThanOrEqual(1);
     expect(gh.issues).toHaveLength(1);
     expect(gh.issues[0]?.labels).toEqual(['drift']);
-    expect(gh.issues[0]?.title).toMatch(/^driftgate: drift detected \(/);
+    // The real 0301 → 0613 answers are longer: behaviour changed, and the 400-word rule check fails more often.
+    expect(gh.issues[0]?.title).toMatch(/^driftgate: quality worse \(behaviour changed \(text\), /);
     expect(gh.issues[0]?.body).toContain('⚠️ driftgate: drift detected');
+    expect(gh.issues[0]?.body).toContain('Behaviour changed and quality worse: length passes only with pinned on');
+    expect(gh.issues[0]?.body).toContain('#### What changed');
 
     const second = await runAction({ cwd: dir, inputs: { mode: 'drift', 'github-token': 'ghs_t', 'fail-on': 'never' }, eventName: 'schedule', payload: schedulePayload(), env });
     expect(second.code, second.stdout + second.stderr).toBe(0);

@@ -69,7 +69,7 @@ describe('the HTML report in headless Chromium', () => {
     for (const p of ['driftgate.yaml', 'datasets', 'rubrics', '.driftgate/cache']) cpSync(path.join(repoRoot, p), path.join(dir, p), { recursive: true });
     const result = await runDrift({ configPath: path.join(dir, 'driftgate.yaml'), offline: true });
     const { page, problems } = await open(renderHtml(await loadReportModel(result.runDir)));
-    expect(await page.textContent('#verdict')).toMatch(/^drift: Drift detected/);
+    expect(await page.textContent('#verdict')).toMatch(/^drift: Behaviour changed and quality worse/);
     expect(await page.$$eval('svg.chart', (els) => els.length)).toBeGreaterThanOrEqual(3);
     expect(await page.$$eval('tr.case-row', (rows) => rows.length)).toBe(result.sample.size);
     await page.screenshot({ path: path.join(ARTIFACTS, 'report-drift.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1700 } });

@@ -69,7 +69,7 @@ async function publish(inputs: ActionInputs, event: ActionEvent, model: ReportMo
   if (inputs.mode === 'drift') {
     const marker = markerFor('drift', inputs.config);
     if (summary.verdict === 'drift') {
-      const title = `driftgate: drift detected (${summary.driftedSignals.join(', ')})`;
+      const title = `driftgate: ${summary.driftKind === 'worse' ? 'quality worse' : 'behaviour changed'} (${summary.driftedSignals.join(', ')})`;
       const body = renderMarkdown(model, { prefix: `${marker}\n`, maxChars: COMMENT_CHARS, ...(event.runUrl ? { detailsUrl: event.runUrl } : {}) });
       const done = await api.upsertIssue('drift', marker, title, body);
       core.info(`driftgate: ${done.action} drift issue ${done.url}`);

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { DriftResult } from '../drift/run-drift.js';
 import { formatRedactions, formatSignalEffect, formatSignalP, scorerHealthLines, signalState } from '../report/format-metric.js';
 import { renderTable } from './table.js';
+import { behaviourDetail, formatItemEffect, formatStratum } from '../report/behaviour-detail.js';
+import { driftHeadline } from '../drift/signals.js';
 
 const short = (text: string, n = 90) => {
   const one = text.replace(/\s+/g, ' ').trim();
@@ -28,6 +30,15 @@ export function formatDriftReport(r: DriftResult): string {
     { drift: 'DRIFT', changed: 'changed', '': '' }[signalState(x, r.decision.alpha)],
   ]);
   lines.push(renderTable(['signal', 'role', 'test', 'n', 'effect', 'p (Holm)', ''], rows));
+  const detail = behaviourDetail(r.decision.signals);
+  if (detail && detail.whatChanged.length > 0) {
+    lines.push('', 'what changed (standardised paired difference, current − pinned [95% interval]):');
+    detail.whatChanged.forEach((item, i) => {
+      lines.push(`  ${i + 1}. ${item.text}  ${formatItemEffect(item)}`);
+      if (item.example) lines.push(`     e.g. ${item.example.caseId}: pinned "${short(item.example.pinned, 60)}" · current "${short(item.example.current, 60)}"`);
+    });
+  }
+  if (detail && detail.strata.length > 0) lines.push('', 'where it changed (the same test per stratum, Holm across strata):', ...detail.strata.map((x) => `  ${formatStratum(x, r.decision.alpha)}`));
   const failing = scorerHealthLines(r.scorers);
   if (failing.length) lines.push('', 'scorer errors:', ...failing.map((l) => `  ${l}`));
   const identity = r.decision.signals.find((x) => x.name === 'model identity')?.details as { pinned: string[]; current: string[] } | undefined;
@@ -43,6 +54,7 @@ export function formatDriftReport(r: DriftResult): string {
   }
   lines.push('', `history: ${path.relative(process.cwd(), r.historyFile)}${r.incompleteReason ? ' (not appended: run incomplete)' : ''}`);
   if (r.incompleteReason) lines.push(`incomplete: ${r.incompleteReason}`);
-  lines.push(r.decision.drifted ? `DRIFT at α = ${r.decision.alpha}: ${r.decision.signals.filter((x) => x.drifted).map((x) => x.name).join(', ')}` : `no drift at α = ${r.decision.alpha}`);
+  const fired = r.decision.signals.filter((x) => x.drifted).map((x) => x.name);
+  lines.push(`${r.decision.drifted ? 'DRIFT' : 'no drift'} · ${driftHeadline(r.decision)}${fired.length ? ` · signals: ${fired.join(', ')}` : ''}${r.decision.drifted && !r.decision.failed ? ' · exit 0 (drift.fail_on: worse)' : ''}`);
   return lines.join('\n');
 }

@@ -125,6 +125,18 @@ export const driftSchema = z.strictObject({
   embedder: z.string().min(1).default('embedder'),
   scorers: z.array(scorerConfigSchema).default([]),
   alpha: z.number().gt(0).lt(1).default(0.01).describe('Per weekly run; Holm across the deciding signals'),
+  fail_on: z
+    .enum(['changed', 'worse'])
+    .default('changed')
+    .describe('Exit 1 when behaviour changed (any deciding signal), or only when quality got worse (judge, rule checks, similarity, refusals)'),
+  behaviour: z
+    .strictObject({
+      permutations: z.int().min(99).max(1_000_000).default(10_000).describe('Sign flips of the "behaviour changed" test; its p-value resolution is 1/(permutations + 1)'),
+      components: z.int().min(1).max(256).default(64).describe('Top singular directions of the answer differences the test keeps'),
+      min_stratum: z.int().min(2).default(5).describe('Fewest inputs a stratum needs to be tested on its own'),
+    })
+    .default({ permutations: 10_000, components: 64, min_stratum: 5 })
+    .describe('The paired, judge-free "behaviour changed" test on the answers themselves'),
   history: z.string().min(1).default('.driftgate/history.jsonl'),
   window: z.int().min(1).max(52).default(4).describe('Trailing runs this week is compared with'),
   max_bad_lines: z.number().min(0).max(1).default(0.05).describe('Share of unusable log lines tolerated'),

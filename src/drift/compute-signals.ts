@@ -12,6 +12,8 @@ import { mulberry32, seedFrom } from '../stats/rng.js';
 import { wilcoxonSignedRank } from '../stats/wilcoxon.js';
 import type { WeeklyMetric } from './history.js';
 import type { ScorerHealth } from '../runner/scorer-health.js';
+import { behaviourChanged, embeddingBehaviourChanged, type BehaviourOptions } from './behaviour-change.js';
+import type { AnswerPair } from './pair-features.js';
 import { describeHealth } from '../runner/scorer-health.js';
 import { categorical, notTested, embeddingDistribution, lengthDistribution, modelIdentity, pairedDifference, pairwisePreference, ruleChecks, semanticAgreement, type Signal } from './signals.js';
 
@@ -26,6 +28,8 @@ export interface DivergentPair {
 
 export interface ComputedSignals {
   readonly signals: Signal[];
+  /** The week's fitted vocabulary of the "behaviour changed" test (term, answers containing it). */
+  readonly vocabulary: readonly { term: string; df: number }[];
   readonly metrics: Record<string, WeeklyMetric>;
   readonly divergent: DivergentPair[];
   readonly models: { pinned: string[]; current: string[] };
@@ -46,6 +50,10 @@ export async function computeSignals(input: {
   readonly seed: string;
   /** How each configured scorer fared: a scorer that failed keeps its row, with its errors. */
   readonly health?: readonly ScorerHealth[];
+  /** Options of the "behaviour changed" test. */
+  readonly behaviour?: BehaviourOptions;
+  /** True when the embedder is a real embeddings model: adds the paired test on embedding differences. */
+  readonly semanticEmbedder?: boolean;
 }): Promise<ComputedSignals> {
   const [pinned, current] = input.targets;
   const ok = input.records.filter((r) => r.status === 'ok' && r.output !== null);
@@ -73,6 +81,23 @@ export async function computeSignals(input: {
       return cosine(p0, vec.get((t.p1 as CallRecord).output as string) as Float32Array) - cosine(p0, vec.get(t.cur.output as string) as Float32Array);
     });
     signals.push(semanticAgreement(g, rng));
+  }
+
+  // Behaviour changed: the paired, judge-free test on the answers themselves (first among the deciding signals).
+  const answerPairs: AnswerPair[] = triples.map((t) => {
+    const stratum = t.c.case.metadata.stratum;
+    return {
+      caseId: t.c.case.id,
+      input: t.c.messages.at(-1)?.content ?? '',
+      pinned: t.p0.output as string,
+      current: t.cur.output as string,
+      ...(typeof stratum === 'string' && stratum !== '' ? { stratum } : {}),
+    };
+  });
+  const behaviour = behaviourChanged(answerPairs, input.seed, input.behaviour);
+  signals.push(behaviour.signal);
+  if (input.semanticEmbedder && triples.length > 0) {
+    signals.push(embeddingBehaviourChanged(triples.map((t) => vec.get(t.p0.output as string) as Float32Array), triples.map((t) => vec.get(t.cur.output as string) as Float32Array), input.seed, input.behaviour));
   }
 
   const tokens = (r: CallRecord) => r.outputTokens ?? Math.ceil((r.output ?? '').length / 4);
@@ -110,7 +135,7 @@ export async function computeSignals(input: {
       signals.push(withErrors(name, ruleChecks(`${name} (rule check)`, pairs.filter(([a, b]) => a?.pass && !b?.pass).length, pairs.filter(([a, b]) => !a?.pass && b?.pass).length)));
     } else {
       const diffs = pairs.map(([a, b]) => (b?.value as number) - (a?.value as number));
-      const signal = pairedDifference(`${name} (paired score)`, diffs, rng, 'mean score, current − pinned', 0.03);
+      const signal = pairedDifference(`${name} (paired score)`, diffs, rng, 'mean score, current − pinned', 0.03, 'quality');
       // Wilcoxon signed-rank as the secondary check for ordinal judge scores (SPEC).
       const wilcoxon = twoSidedWilcoxon(diffs);
       signals.push(withErrors(name, { ...signal, details: { wilcoxonP: wilcoxon } }));
@@ -154,7 +179,7 @@ export async function computeSignals(input: {
       similarity: s,
       scores: Object.fromEntries(scorerNames.map((n) => [n, { pinned: t.p0.scores.find((x) => x.name === n)?.value ?? null, current: t.cur.scores.find((x) => x.name === n)?.value ?? null }])),
     }));
-  return { signals, metrics, divergent, models: { pinned: ids(pinnedRecords), current: ids(currentRecords) } };
+  return { signals, vocabulary: behaviour.vocabulary, metrics, divergent, models: { pinned: ids(pinnedRecords), current: ids(currentRecords) } };
 }
 
 function twoSidedWilcoxon(diffs: readonly number[]): number {

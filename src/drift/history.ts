@@ -29,6 +29,8 @@ export interface HistoryRow {
   readonly seed: string;
   readonly finishedAt: string;
   readonly drifted: boolean;
+  /** Quality worse that week (absent in rows written before the changed/worse split). */
+  readonly worse?: boolean;
   readonly models: { readonly pinned: readonly string[]; readonly current: readonly string[] };
   readonly metrics: Readonly<Record<string, WeeklyMetric>>;
 }
@@ -68,6 +70,7 @@ export function historySignals(rows: readonly HistoryRow[], now: Readonly<Record
       out.push({
         name: `history: ${name}`,
         role: 'decides',
+        aspect: 'changed',
         test: `EWMA chart over ${past.length} runs (λ 0.2, ±3σ)`,
         n: past.length,
         effect: check.z - check.centre,
@@ -89,6 +92,7 @@ export function historySignals(rows: readonly HistoryRow[], now: Readonly<Record
     out.push({
       name: `history: ${name}`,
       role: 'decides',
+      aspect: 'changed',
       test: `z-test against the trailing ${trailing.length} run${trailing.length > 1 ? 's' : ''}`,
       n: trailing.length,
       effect: m.mean - mean,

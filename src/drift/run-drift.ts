@@ -30,6 +30,9 @@ import { PRESETS } from './log-fields.js';
 import { isoWeekSeed, parseSince, sampleLogs, type LogSample } from './sample-logs.js';
 import { decideDrift, type DriftDecision } from './signals.js';
 import { writeDriftResult } from '../report/results-files.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+export const VOCABULARY_FILE = 'vocabulary.tsv';
 
 export interface DriftOptions {
   readonly configPath?: string;
@@ -160,8 +163,11 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     ...(history.length ? { previousCurrentModels: history[history.length - 1]?.models.current } : {}),
     seed,
     health,
+    behaviour: { permutations: drift.behaviour.permutations, components: drift.behaviour.components, minStratum: drift.behaviour.min_stratum },
+    semanticEmbedder: config.models[drift.embedder]?.provider !== 'local',
   });
-  const decision = decideDrift([...computed.signals, ...historySignals(history, computed.metrics, drift.window)], drift.alpha);
+  const decision = decideDrift([...computed.signals, ...historySignals(history, computed.metrics, drift.window)], drift.alpha, drift.fail_on);
+  await writeVocabulary(runDir, computed.vocabulary);
 
   const errors = records.filter((r) => r.status === 'error').length;
   const callReason =
@@ -183,13 +189,14 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
       seed,
       finishedAt: meta.finishedAt,
       drifted: decision.drifted,
+      worse: decision.worse,
       models: computed.models,
       metrics: computed.metrics,
     });
   }
   const { items: _items, ...sampleInfo } = sample;
   const result: DriftResult = {
-    exitCode: incompleteReason ? ExitCode.Incomplete : decision.drifted ? ExitCode.GateFailed : ExitCode.Ok,
+    exitCode: incompleteReason ? ExitCode.Incomplete : decision.failed ? ExitCode.GateFailed : ExitCode.Ok,
     runId: meta.runId,
     runDir,
     sample: { ...sampleInfo, size: sample.items.length },
@@ -202,4 +209,10 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   };
   await writeDriftResult(runDir, result, loaded.rootDir);
   return result;
+}
+
+/** `vocabulary.tsv`: the week's fitted terms of the "behaviour changed" test, most frequent first. */
+async function writeVocabulary(runDir: string, vocabulary: readonly { term: string; df: number }[]): Promise<void> {
+  const rows = [...vocabulary].sort((a, b) => b.df - a.df || (a.term < b.term ? -1 : 1)).map((v) => `${v.term.replace(/[\t\n]/g, ' ')}\t${v.df}`);
+  await writeFileAtomic(path.join(runDir, VOCABULARY_FILE), `term\tanswers\n${rows.join('\n')}\n`);
 }

@@ -21,12 +21,19 @@ import { mcnemarRegression } from '../stats/mcnemar.js';
 import { holm } from '../stats/multiplicity.js';
 import { mmdPermutationTest } from '../stats/kernel-two-sample.js';
 import { mean, signFlipPValue } from '../stats/paired.js';
+import { meanInterval } from '../stats/mean-interval.js';
 import type { Random } from '../stats/rng.js';
 import { chiSquareTest, fisherExact2x2, ksTwoSample, normalisedWasserstein } from '../stats/two-sample.js';
 
 export interface Signal {
   readonly name: string;
   readonly role: 'decides' | 'explains';
+  /**
+   * Deciding signals only: `changed` says the answers differ (behaviour changed); `quality` says
+   * whether they got worse (judge, rule checks, similarity to references, refusals), worse being
+   * a significant effect below 0.
+   */
+  readonly aspect?: 'changed' | 'quality';
   readonly test: string;
   readonly n: number;
   /** The effect in the units named by `effectLabel`. */
@@ -50,6 +57,7 @@ export function semanticAgreement(g: readonly number[], random: Random, effectFl
   return {
     name: 'semantic agreement',
     role: 'decides',
+    aspect: 'changed',
     test: 'sign-flip on cos(pinned₁, pinned₂) − cos(pinned₁, current)',
     n: g.length,
     effect: g.length ? mean(g) : 0,
@@ -59,16 +67,19 @@ export function semanticAgreement(g: readonly number[], random: Random, effectFl
   };
 }
 
-export function pairedDifference(name: string, diffs: readonly number[], random: Random, effectLabel: string, effectFloor = 0): Signal {
+export function pairedDifference(name: string, diffs: readonly number[], random: Random, effectLabel: string, effectFloor = 0, aspect: 'changed' | 'quality' = 'changed'): Signal {
+  const interval = meanInterval([...diffs]).ci;
   return {
     name,
     role: 'decides',
+    aspect,
     test: 'paired sign-flip, two-sided',
     n: diffs.length,
     effect: diffs.length ? mean(diffs) : 0,
     effectLabel,
     effectFloor,
     p: diffs.length ? twoSided(signFlipPValue(diffs, 'greater', random), signFlipPValue(diffs, 'less', random)) : null,
+    ...(interval ? { details: { interval } } : {}),
   };
 }
 
@@ -79,6 +90,7 @@ export function pairwisePreference(wins: number, losses: number, ties: number, e
   return {
     name: 'pairwise judge preference',
     role: 'decides',
+    aspect: 'quality',
     test: 'binomial test of the win rate among non-ties (both orders; order-inconsistent = tie)',
     n,
     effect: rate - 0.5,
@@ -96,6 +108,7 @@ export function ruleChecks(name: string, regressions: number, improvements: numb
   return {
     name,
     role: 'decides',
+    aspect: 'quality',
     test: 'McNemar mid-p, two-sided',
     n,
     effect: n ? (improvements - regressions) / n : 0,
@@ -177,17 +190,28 @@ export function modelIdentity(pinned: readonly string[], current: readonly strin
   };
 }
 
+export type DriftFailOn = 'changed' | 'worse';
+
 export interface DriftDecision {
+  /** Behaviour changed: a deciding signal drifted. */
   readonly drifted: boolean;
+  /** Quality worse: a quality signal drifted in the worse direction (effect below 0). */
+  readonly worse: boolean;
+  /** What makes the run exit 1 (`drift.fail_on`). */
+  readonly failOn: DriftFailOn;
+  readonly failed: boolean;
   readonly alpha: number;
   readonly signals: readonly Signal[];
 }
+
+/** A quality signal that drifted the worse way. */
+export const isWorse = (s: Signal): boolean => s.role === 'decides' && s.aspect === 'quality' && s.drifted === true && s.effect < 0;
 
 /**
  * Holm within the deciding family (it alone raises the alert) and, for reporting, within the
  * explaining family. A deciding signal drifts when adjusted p < α and |effect| ≥ its floor.
  */
-export function decideDrift(signals: readonly Signal[], alpha = 0.01): DriftDecision {
+export function decideDrift(signals: readonly Signal[], alpha = 0.01, failOn: DriftFailOn = 'changed'): DriftDecision {
   const adjusted = new Map<Signal, number>();
   for (const role of ['decides', 'explains'] as const) {
     const family = signals.filter((s) => s.role === role && s.p !== null);
@@ -198,7 +222,9 @@ export function decideDrift(signals: readonly Signal[], alpha = 0.01): DriftDeci
     if (pAdjusted === undefined) return s;
     return { ...s, pAdjusted, drifted: pAdjusted < alpha && Math.abs(s.effect) >= s.effectFloor };
   });
-  return { drifted: out.some((s) => s.role === 'decides' && s.drifted === true), alpha, signals: out };
+  const drifted = out.some((s) => s.role === 'decides' && s.drifted === true);
+  const worse = out.some(isWorse);
+  return { drifted, worse, failOn, failed: failOn === 'worse' ? worse : drifted, alpha, signals: out };
 }
 
 /** The row of a scorer-based signal that could not be tested: it stays in the table, with why. */
@@ -215,4 +241,28 @@ export function notTested(name: string, reason: string, scoringErrors?: Signal['
     notTested: reason,
     ...(scoringErrors ? { scoringErrors } : {}),
   };
+}
+
+const pText = (p: number | undefined): string => (p === undefined ? '–' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+const signed = (v: number): string => `${v < 0 ? '−' : '+'}${Math.abs(v).toPrecision(2)}`;
+
+/**
+ * The verdict in words: "Behaviour changed (p < 0.001); no quality signal worse", "Behaviour changed
+ * and quality worse: judge −0.31 [−0.45, −0.17]", or "No drift at α = 0.01".
+ */
+export function driftHeadline(d: Pick<DriftDecision, 'drifted' | 'worse' | 'alpha' | 'signals'>): string {
+  if (!d.drifted) return `No drift at α = ${d.alpha}`;
+  const worse = d.signals.filter(isWorse).map((s) => {
+    const name = s.name.replace(/ \(.*\)$/, '');
+    const details = s.details as { interval?: readonly [number, number]; passOnlyPinned?: number; passOnlyCurrent?: number; wins?: number; losses?: number } | undefined;
+    if (details?.passOnlyPinned !== undefined) return `${name} passes only with pinned on ${details.passOnlyPinned} inputs, only with current on ${details.passOnlyCurrent ?? 0}`;
+    if (details?.wins !== undefined) return `${name}: current wins ${Math.round((s.effect + 0.5) * 100)}% of decided pairs`;
+    const ci = details?.interval;
+    return `${name} ${signed(s.effect)}${ci ? ` [${signed(ci[0])}, ${signed(ci[1])}]` : ''}`;
+  });
+  if (worse.length > 0) return `Behaviour changed and quality worse: ${worse.join('; ')}`;
+  const changed = d.signals.filter((s) => s.role === 'decides' && s.drifted);
+  const p = Math.min(...changed.map((s) => s.pAdjusted ?? Number.POSITIVE_INFINITY));
+  const quality = d.signals.some((s) => s.role === 'decides' && s.aspect === 'quality');
+  return `Behaviour changed (${Number.isFinite(p) ? pText(p) : changed.map((s) => s.name).join(', ')}); ${quality ? 'no quality signal worse' : 'no quality signal configured (add rule checks or a judge to tell worse from different)'}`;
 }

@@ -10,6 +10,7 @@ import { formatDelta, formatP, formatRedactions, formatScoreValue, formatSignalE
 import { caseTableHtml, FILTER_SCRIPT } from './html-cases.js';
 import { driftTargets, type ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
+import { behaviourDetail, formatItemEffect, formatStratum } from './behaviour-detail.js';
 import { barsSvg, histogramSvg, intervalsSvg, type IntervalRow } from './svg-charts.js';
 
 const SYMBOL: Record<string, string> = { regressed: '✗ regressed', improved: '✓ improved', unchanged: '= unchanged', inconclusive: '? inconclusive' };
@@ -67,6 +68,27 @@ ${metricTable(s.metrics, gate.report.alpha, gate.report.correction)}
     .join('\n');
 }
 
+function behaviourHtml(signals: NonNullable<ReportModel['drift']>['decision']['signals'], alpha: number): string {
+  const detail = behaviourDetail(signals);
+  if (!detail) return '';
+  const items = detail.whatChanged;
+  const chart = items.length
+    ? barsSvg(
+        'What changed: |standardised paired difference| (red: less often now)',
+        items.map((item) => ({ label: item.feature.length > 34 ? `${item.feature.slice(0, 33)}…` : item.feature, value: Math.abs(item.effect), text: formatItemEffect(item), highlight: item.effect < 0 })),
+      )
+    : '';
+  const rows = items
+    .map((item, i) => `<tr><td class="num">${i + 1}</td><td>${esc(item.text)}</td><td>${esc(formatItemEffect(item))}</td><td>${item.example ? `<code>${esc(item.example.caseId)}</code>: “${esc(item.example.pinned)}” → “${esc(item.example.current)}”` : ''}</td></tr>`)
+    .join('\n');
+  const strata = detail.strata.length ? `<h3>Where it changed</h3><ul>${detail.strata.map((x) => `<li>${esc(formatStratum(x, alpha))}</li>`).join('')}</ul>` : '';
+  return items.length || strata
+    ? `<h3 id="what-changed">What changed</h3>
+${items.length ? `<table><thead><tr><th>#</th><th>change</th><th>effect [95% interval]</th><th>example (pinned → current)</th></tr></thead><tbody>${rows}</tbody></table>` : ''}
+<div class="charts">${chart}</div>${strata}`
+    : '';
+}
+
 function driftSection(model: ReportModel): string {
   const d = model.drift;
   if (!d) return '';
@@ -95,6 +117,7 @@ function driftSection(model: ReportModel): string {
 <table><thead><tr><th>signal</th><th>role</th><th>test</th><th>n</th><th>effect</th><th>effect means</th><th>p (Holm)</th><th></th></tr></thead><tbody>${table}</tbody></table>
 <div class="charts">${rows.length ? barsSvg('Evidence per signal: −log10 adjusted p', rows, { value: -Math.log10(d.decision.alpha), label: `α = ${d.decision.alpha}` }) : ''}
 ${barsSvg('Cost per answer', [t.pinned, t.current].map((x, i) => ({ label: x, value: costOf(x), text: `$${costOf(x).toPrecision(3)}`, reference: i === 0 })))}</div>
+${behaviourHtml(d.decision.signals, d.decision.alpha)}
 <div class="charts">${lengthChart}${scorers.map((s) => histogramSvg({ title: `${s}: pinned vs current`, a: byTarget(t.pinned, s), b: byTarget(t.current, s), labels: ['pinned', 'current'] })).join('')}</div>
 </section>`;
 }

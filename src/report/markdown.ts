@@ -9,6 +9,7 @@ import { fenced, mdCell } from './escape.js';
 import { formatDelta, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, signalState, verdictText } from './format-metric.js';
 import type { ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
+import { behaviourDetail, formatItemEffect, formatStratum } from './behaviour-detail.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
 /** Longest output shown per side in a case detail; the HTML report has them whole. */
@@ -71,6 +72,24 @@ function flipDetails(s: SuiteComparison): string[] {
   });
 }
 
+/** What changed (a table of the features that moved most) and where (strata). */
+function behaviourMarkdown(model: ReportModel): string[] {
+  const d = model.drift;
+  const detail = d ? behaviourDetail(d.decision.signals) : undefined;
+  if (!d || !detail) return [];
+  const out: string[] = [];
+  if (detail.whatChanged.length > 0) {
+    out.push('', '#### What changed', '', '| # | change | effect [95% interval] | example (pinned → current) |', '|---:|---|---|---|');
+    detail.whatChanged.forEach((item, i) => {
+      const e = item.example;
+      out.push(`| ${i + 1} | ${mdCell(item.text)} | ${formatItemEffect(item)} | ${e ? `\`${mdCell(e.caseId)}\`: “${mdCell(e.pinned)}” → “${mdCell(e.current)}”` : ''} |`);
+    });
+    out.push('', '<sub>effect: standardised paired difference of the feature, current − pinned (presence for words and openings, log(1 + count) for style).</sub>');
+  }
+  if (detail.strata.length > 0) out.push('', '#### Where it changed', '', ...detail.strata.map((x) => `- ${mdCell(formatStratum(x, d.decision.alpha))}`));
+  return out;
+}
+
 function driftSections(model: ReportModel): { tables: string[]; details: string[] } {
   const d = model.drift;
   if (!d) return { tables: [], details: [] };
@@ -84,6 +103,7 @@ function driftSections(model: ReportModel): { tables: string[]; details: string[
       (x) =>
         `| ${mdCell(x.name)} | ${x.role} | ${mdCell(x.test)} | ${x.n} | ${formatSignalEffect(x)} | ${mdCell(formatSignalP(x))} | ${{ drift: '⚠️ drift', changed: 'changed', '': '' }[signalState(x, d.decision.alpha)]} |`,
     ),
+    ...behaviourMarkdown(model),
   ].join('\n');
   const details = d.divergent.map((p) =>
     [

@@ -4,6 +4,7 @@
  * directory's `run.json`, `gate.json` and `drift.json`.
  */
 import type { ReportModel } from './report-model.js';
+import { driftHeadline } from '../drift/signals.js';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
 
@@ -32,6 +33,8 @@ export interface RunSummaryJson {
   readonly headline: string;
   readonly regressions: readonly RegressionSummary[];
   readonly driftedSignals: readonly string[];
+  /** Drift runs: `worse` when a quality signal got worse, `changed` when only behaviour changed, else `unchanged`. */
+  readonly driftKind?: 'worse' | 'changed' | 'unchanged';
   /** Dollars of this run's answers and judge verdicts at their original price (cache replays included). */
   readonly costUsd: number | null;
   /** Dollars actually spent by this run (cache replays cost nothing). */
@@ -43,7 +46,7 @@ export interface RunSummaryJson {
 
 export function verdictOf(model: ReportModel): RunVerdict {
   if (model.meta.status !== 'complete') return 'incomplete';
-  if (model.drift) return model.drift.decision.drifted ? 'drift' : 'no-drift';
+  if (model.drift) return (model.drift.decision.failed ?? model.drift.decision.drifted) ? 'drift' : 'no-drift';
   if (model.gate) return model.gate.report.incomplete?.length ? 'incomplete' : model.gate.report.failed ? 'failed' : 'passed';
   return 'no-baseline';
 }
@@ -59,10 +62,7 @@ export function regressionsOf(model: ReportModel): RegressionSummary[] {
 export function headlineOf(model: ReportModel): string {
   const verdict = verdictOf(model);
   if (verdict === 'incomplete') return model.meta.incompleteReason ? `Run incomplete: ${model.meta.incompleteReason}` : (model.gate?.report.headline ?? 'Run incomplete: not finished');
-  if (model.drift) {
-    const drifted = model.drift.decision.signals.filter((s) => s.drifted).map((s) => s.name);
-    return drifted.length ? `Drift detected (α = ${model.drift.decision.alpha}): ${drifted.join(', ')}` : `No drift at α = ${model.drift.decision.alpha}`;
-  }
+  if (model.drift) return driftHeadline(model.drift.decision);
   if (model.gate) return model.gate.report.headline;
   return `No baseline to compare with for ${model.meta.suites.join(', ')} (accept a run with: driftgate baseline update)`;
 }
@@ -81,6 +81,7 @@ export function buildSummaryJson(model: ReportModel): RunSummaryJson {
     headline: headlineOf(model),
     regressions: regressionsOf(model),
     driftedSignals: (model.drift?.decision.signals ?? []).filter((s) => s.drifted).map((s) => s.name),
+    ...(model.drift ? { driftKind: model.drift.decision.worse ? ('worse' as const) : model.drift.decision.drifted ? ('changed' as const) : ('unchanged' as const) } : {}),
     costUsd,
     spentUsd: totals?.spentUsd ?? null,
     calls: model.records.length,
