@@ -4,6 +4,7 @@ import type { RunMeta } from '../runner/run-dir.js';
 import type { DryRunEstimate } from '../runner/dry-run.js';
 import { formatScoreValue, scorerErrorCount, scorerHealthLines } from '../report/format-metric.js';
 import { renderTable } from './table.js';
+import { describeTargetBehaviour } from '../runner/target-behaviour.js';
 
 const int = (n: number): string => n.toLocaleString('en-US');
 
@@ -64,6 +65,7 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
       ? `total: ${int(totals.calls)} calls (${int(totals.cached)} from cache, ${int(totals.errors)} errors) · ${int(scorerErrorCount(meta.scorers))} scorer errors · answers worth ${formatUsd(totals.costUsd)}${judgingUsd !== 0 ? ` · judging worth ${formatUsd(judgingUsd)}` : ''} · spent now ${formatUsd(totals.spentUsd)}`
       : '',
     ...scorerHealthLines(meta.scorers),
+    ...(meta.behaviour ?? []).map((b) => describeTargetBehaviour(b)),
     `results: ${path.relative(process.cwd(), runDir) || '.'}`,
   ];
   if (meta.incompleteReason) lines.push('', `incomplete: ${meta.incompleteReason}`);

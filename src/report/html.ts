@@ -10,6 +10,7 @@ import { formatDelta, formatP, formatRedactions, formatScoreValue, formatSignalE
 import { caseTableHtml, FILTER_SCRIPT } from './html-cases.js';
 import { driftTargets, type ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
+import { describeTargetBehaviour } from '../runner/target-behaviour.js';
 import { behaviourDetail, formatItemEffect, formatStratum } from './behaviour-detail.js';
 import { barsSvg, histogramSvg, intervalsSvg, type IntervalRow } from './svg-charts.js';
 
@@ -134,6 +135,10 @@ function scorerHealthSection(health: ReportModel['meta']['scorers']): string {
   return lines.length ? `<section id="scorer-errors"><h2>Scorer errors</h2><ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>` : '';
 }
 
+function targetBehaviourSection(behaviour: ReportModel['meta']['behaviour']): string {
+  return behaviour?.length ? `<section id="target-behaviour"><h2>Targets compared (reported, not gated)</h2><ul>${behaviour.map((b) => `<li>${esc(describeTargetBehaviour(b))}</li>`).join('')}</ul></section>` : '';
+}
+
 export function renderHtml(model: ReportModel): string {
   const verdict = verdictOf(model);
   const tone = verdict === 'failed' || verdict === 'drift' || verdict === 'incomplete' ? 'bad' : verdict === 'no-baseline' ? 'info' : 'good';
@@ -151,6 +156,7 @@ export function renderHtml(model: ReportModel): string {
 <p class="verdict ${tone}" id="verdict">${esc(verdict)}: ${esc(headlineOf(model))}</p>
 <p class="meta">${esc(m.startedAt)}${m.gitSha ? ` · commit <code>${esc(m.gitSha.slice(0, 12))}</code>` : ''} · ${m.totals?.calls ?? model.records.length} calls (${m.totals?.cached ?? 0} from the cache) · answers cost ${m.totals?.costUsd === null || m.totals?.costUsd === undefined ? '–' : `$${m.totals.costUsd.toFixed(4)}`} · spent this run $${(m.totals?.spentUsd ?? 0).toFixed(4)}</p>
 ${scorerHealthSection(m.scorers)}
+${targetBehaviourSection(m.behaviour)}
 ${gateSections(model)}
 ${driftSection(model)}
 ${model.gate || model.drift ? '' : runSection(model)}

@@ -9,6 +9,7 @@ import { fenced, mdCell } from './escape.js';
 import { formatDelta, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, signalState, verdictText } from './format-metric.js';
 import type { ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
+import { describeTargetBehaviour } from '../runner/target-behaviour.js';
 import { behaviourDetail, formatItemEffect, formatStratum } from './behaviour-detail.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -139,6 +140,7 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
     '',
     `Run \`${m.runId}\`${m.gitSha ? ` · commit \`${m.gitSha.slice(0, 7)}\`` : ''} · ${m.totals?.calls ?? model.records.length} calls (${m.totals?.cached ?? 0} from the cache) · answers cost ${dollars(cost)} · spent this run ${dollars(m.totals?.spentUsd)}`,
     ...scorerHealthLines(m.scorers).map((line, i) => `${i === 0 ? '\n' : ''}- ⚠️ ${mdCell(line)}`),
+    ...(m.behaviour ?? []).map((b, i) => `${i === 0 ? '\n' : ''}- ${mdCell(describeTargetBehaviour(b))}`),
   ].join('\n');
   const gate = model.gate;
   const tables: string[] = [];

@@ -4,6 +4,7 @@
  * interrupted and can be resumed.
  */
 import type { ScorerHealth } from './scorer-health.js';
+import type { TargetBehaviour } from './target-behaviour.js';
 import { readdir, readFile, mkdir } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -34,6 +35,8 @@ export interface RunMeta {
   summaries?: SuiteSummary[];
   /** Per configured scorer: outputs, scored, errors, the first error and whether it was stopped early. */
   scorers?: ScorerHealth[];
+  /** Suites with several targets: the paired "behaviour changed" test of each against the first (reported, not gated). */
+  behaviour?: TargetBehaviour[];
   /** Drift runs: what reproduces the sample on resume (the week's seed, the window's absolute start). */
   drift?: { readonly seed: string; readonly since?: string };
 }
