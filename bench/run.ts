@@ -166,6 +166,20 @@ if (!only || only === 'drift') {
   console.log('drift detector', JSON.stringify(detector, null, 1));
   results.drift = { measuredAt: new Date().toISOString(), sampling, mmdPermutationTest: mmd, detector };
 }
+if (!only || only === 'behaviour') {
+  // The calibration is long (≈ 1 h on 2 cores at 1,000 weeks per cell): two processes, one per core.
+  const part = (args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/behaviour.ts'), ...args], { stdio: 'inherit' });
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench/behaviour.ts ${args.join(' ')} exited with ${code}`))));
+    });
+  const sequence = async (parts: string[]) => {
+    for (const p of parts) await part([p]);
+  };
+  await Promise.all([sequence(['calibration:1000']), sequence(['speed', 'calibration:50', 'calibration:300', 'power'])]);
+  const detail = JSON.parse(readFileSync(path.join(root, 'bench/behaviour.json'), 'utf8')) as Record<string, unknown>;
+  results.behaviour = { measuredAt: new Date().toISOString(), details: 'bench/behaviour.json', speed: detail.speed, calibration: detail.calibration };
+}
 // Read the file now, not at start: another group may have been written meanwhile.
 const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
 const { measuredAt: _old, ...kept } = previous;
