@@ -25,9 +25,9 @@ export function sparseTimesDense(rows: readonly SparseRow[], m: Float64Array | F
   return y;
 }
 
-/** Z (dims × cols) = Rᵀ · Y, where Y is (rows × cols). */
-export function sparseTransposeTimesDense(rows: readonly SparseRow[], dims: number, y: Float64Array, cols: number): Float64Array {
-  const z = new Float64Array(dims * cols);
+/** Z (dims × cols) = Rᵀ · Y, where Y is (rows × cols); written into `out` when given (it is cleared first). */
+export function sparseTransposeTimesDense(rows: readonly SparseRow[], dims: number, y: Float64Array, cols: number, out?: Float64Array): Float64Array {
+  const z = out ? out.fill(0) : new Float64Array(dims * cols);
   for (let i = 0; i < rows.length; i++) {
     const { index, value } = rows[i] as SparseRow;
     const src = i * cols;
@@ -114,4 +114,16 @@ export function symmetricEigen(matrix: Float64Array, size: number): { values: Fl
     for (let k = 0; k < size; k++) vectors[k * size + dst] = v[k * size + src] as number;
   });
   return { values, vectors };
+}
+
+/** The same rows over only the columns they use, renumbered 0…used−1 (a subset of rows uses far fewer). */
+export function compactColumns(rows: readonly SparseRow[], dims: number): { rows: SparseRow[]; dims: number } {
+  const map = new Int32Array(dims).fill(-1);
+  let used = 0;
+  for (const r of rows) for (const c of r.index) if (map[c] === -1) map[c] = used++;
+  if (used === dims) return { rows: [...rows], dims };
+  // Renumber in increasing column order so each row's indices stay sorted.
+  let next = 0;
+  for (let c = 0; c < dims; c++) if (map[c] !== -1) map[c] = next++;
+  return { rows: rows.map((r) => ({ index: r.index.map((c) => map[c] as number), value: r.value })), dims: used };
 }

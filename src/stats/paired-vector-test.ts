@@ -21,7 +21,7 @@
  * iteration) started from a Gaussian matrix in feature space, which keeps it invariant to the
  * signs exactly, not only approximately.
  */
-import { orthonormaliseColumns, sparseTimesDense, sparseTransposeTimesDense, symmetricEigen, type SparseRow } from './linear-algebra.js';
+import { compactColumns, orthonormaliseColumns, sparseTimesDense, sparseTransposeTimesDense, symmetricEigen, type SparseRow } from './linear-algebra.js';
 import type { Random } from './rng.js';
 
 export interface PairedVectorTestOptions {
@@ -66,17 +66,20 @@ function gaussianMatrix(size: number, random: Random): Float32Array {
 }
 
 /** zᵢₖ = dᵢ·vₖ for the top singular directions vₖ of D (n × K, row-major) and K. */
-export function singularScores(rows: readonly SparseRow[], dims: number, components: number, random: Random, powerIterations = 1): { scores: Float64Array; k: number } {
+export function singularScores(allRows: readonly SparseRow[], allDims: number, components: number, random: Random, powerIterations = 1): { scores: Float64Array; k: number } {
+  // Only the columns these rows use: a stratum's rows use a fraction of the week's vocabulary.
+  const { rows, dims } = compactColumns(allRows, allDims);
   const n = rows.length;
   const width = Math.max(1, Math.min(components + 8, n, dims));
   let y = sparseTimesDense(rows, gaussianMatrix(dims * width, random), width);
   orthonormaliseColumns(y, n, width);
+  const z = new Float64Array(dims * width); // reused: dims × width is the largest buffer here
   for (let it = 0; it < powerIterations; it++) {
-    y = sparseTimesDense(rows, sparseTransposeTimesDense(rows, dims, y, width), width);
+    y = sparseTimesDense(rows, sparseTransposeTimesDense(rows, dims, y, width, z), width);
     orthonormaliseColumns(y, n, width);
   }
   // W = D Dᵀ Q, M = Qᵀ W = (DᵀQ)ᵀ(DᵀQ): eigenvectors of M give the singular directions of QᵀD.
-  const w = sparseTimesDense(rows, sparseTransposeTimesDense(rows, dims, y, width), width);
+  const w = sparseTimesDense(rows, sparseTransposeTimesDense(rows, dims, y, width, z), width);
   const m = new Float64Array(width * width);
   for (let r = 0; r < n; r++) {
     for (let i = 0; i < width; i++) {
