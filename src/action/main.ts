@@ -21,7 +21,7 @@ import { REPORT_FORMATS, writeReports } from '../report/write-reports.js';
 import { annotateRegressions } from './annotations.js';
 import { baselinesAtCommit } from './base-baselines.js';
 import { readEvent, type ActionEvent } from './event.js';
-import { GitHubApi, markerFor } from './github-api.js';
+import { describeGitHubFailure, GitHubApi, markerFor, PERMISSION_FOR } from './github-api.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { cacheKeys, restoreResponseCache, saveResponseCache } from './response-cache.js';
 
@@ -54,29 +54,49 @@ async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: Acti
   return result.runDir;
 }
 
+/**
+ * Posting is best effort: whatever GitHub answers (after retries), the verdict, outputs and the
+ * step's result come from the gate alone; a failure is one warning line.
+ */
+async function bestEffort(what: string, permission: string, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    core.warning(scrubSecrets(describeGitHubFailure(what, permission, err)));
+  }
+}
+
 async function publish(inputs: ActionInputs, event: ActionEvent, model: ReportModel, summary: RunSummaryJson): Promise<void> {
   if (!inputs.token) {
     core.info('driftgate: no github-token; nothing is posted to the pull request or issues');
     return;
   }
-  const api = new GitHubApi(inputs.token, event.owner, event.repo);
+  const retryBaseMs = Number(process.env.DRIFTGATE_GITHUB_RETRY_BASE_MS);
+  const api = new GitHubApi(inputs.token, event.owner, event.repo, { log: (line) => core.info(line), ...(retryBaseMs > 0 ? { retryBaseMs } : {}) });
   if (inputs.mode !== 'drift' && inputs.comment && event.pullRequest) {
-    const marker = markerFor('gate', inputs.config);
-    const body = renderMarkdown(model, { prefix: `${marker}\n`, maxChars: COMMENT_CHARS, ...(event.runUrl ? { detailsUrl: event.runUrl } : {}) });
-    const done = await api.upsertComment(event.pullRequest.number, marker, body);
-    core.info(`driftgate: ${done.action} the pull request comment ${done.url}`);
+    const pr = event.pullRequest;
+    await bestEffort('post the pull request comment', PERMISSION_FOR.comment, async () => {
+      const marker = markerFor('gate', inputs.config);
+      const body = renderMarkdown(model, { prefix: `${marker}\n`, maxChars: COMMENT_CHARS, ...(event.runUrl ? { detailsUrl: event.runUrl } : {}) });
+      const done = await api.upsertComment(pr.number, marker, body);
+      core.info(`driftgate: ${done.action} the pull request comment ${done.url}`);
+    });
   }
   if (inputs.mode === 'drift') {
     const marker = markerFor('drift', inputs.config);
     if (summary.verdict === 'drift') {
-      const title = `driftgate: ${summary.driftKind === 'worse' ? 'quality worse' : 'behaviour changed'} (${summary.driftedSignals.join(', ')})`;
-      const body = renderMarkdown(model, { prefix: `${marker}\n`, maxChars: COMMENT_CHARS, ...(event.runUrl ? { detailsUrl: event.runUrl } : {}) });
-      const done = await api.upsertIssue('drift', marker, title, body);
-      core.info(`driftgate: ${done.action} drift issue ${done.url}`);
+      await bestEffort('open or update the drift issue', PERMISSION_FOR.issue, async () => {
+        const title = `driftgate: ${summary.driftKind === 'worse' ? 'quality worse' : 'behaviour changed'} (${summary.driftedSignals.join(', ')})`;
+        const body = renderMarkdown(model, { prefix: `${marker}\n`, maxChars: COMMENT_CHARS, ...(event.runUrl ? { detailsUrl: event.runUrl } : {}) });
+        const done = await api.upsertIssue('drift', marker, title, body);
+        core.info(`driftgate: ${done.action} drift issue ${done.url}`);
+      });
     } else {
-      const open = await api.findOpenIssue('drift', marker);
-      // Never closed silently: a person decides the drift was handled.
-      if (open) core.notice(`driftgate: no drift this week; drift issue #${open.number} stays open until someone closes it (${open.url})`);
+      await bestEffort('look for an open drift issue', PERMISSION_FOR.issue, async () => {
+        const open = await api.findOpenIssue('drift', marker);
+        // Never closed silently: a person decides the drift was handled.
+        if (open) core.notice(`driftgate: no drift this week; drift issue #${open.number} stays open until someone closes it (${open.url})`);
+      });
     }
   }
 }
@@ -130,6 +150,10 @@ export async function runAction(): Promise<void> {
     else core.info(`driftgate: ${summary.verdict} · ${summary.headline}`);
   } catch (err) {
     if (err instanceof DriftgateError) core.setFailed(`driftgate: ${err.message}`);
-    else core.setFailed(`driftgate: internal error: ${scrubSecrets(String((err as Error).message ?? err))}`);
+    else {
+      // A bug in the Action's own code (never a GitHub answer: those are warnings above): exit 4.
+      core.setFailed(`driftgate: internal error: ${scrubSecrets(String((err as Error).message ?? err))}`);
+      process.exitCode = 4;
+    }
   }
 }
