@@ -5,6 +5,7 @@ import { formatRedactions, formatSignalEffect, formatSignalP, scorerHealthLines,
 import { renderTable } from './table.js';
 import { behaviourDetail, formatItemEffect, formatStratum } from '../report/behaviour-detail.js';
 import { driftHeadline } from '../drift/signals.js';
+import { formatDriftForecast, formatStratumCost } from '../drift/cost-by-stratum.js';
 
 const short = (text: string, n = 90) => {
   const one = text.replace(/\s+/g, ' ').trim();
@@ -39,6 +40,11 @@ export function formatDriftReport(r: DriftResult): string {
     });
   }
   if (detail && detail.strata.length > 0) lines.push('', 'where it changed (the same test per stratum, Holm across strata):', ...detail.strata.map((x) => `  ${formatStratum(x, r.decision.alpha)}`));
+  if (r.cost) {
+    lines.push('', 'cost per answer, pinned → current:', ...[...r.cost.strata, ...(r.cost.strata.length > 1 ? [r.cost.overall] : [])].map((c) => `  ${formatStratumCost(c)}`));
+    const forecast = formatDriftForecast(r.cost);
+    if (forecast) lines.push(`  ${forecast}`);
+  }
   const failing = scorerHealthLines(r.scorers);
   if (failing.length) lines.push('', 'scorer errors:', ...failing.map((l) => `  ${l}`));
   const identity = r.decision.signals.find((x) => x.name === 'model identity')?.details as { pinned: string[]; current: string[] } | undefined;

@@ -1,6 +1,6 @@
 /** The terminal verdict table: per suite and target, each metric with its interval and verdict, then flips. */
 import type { GateReport } from '../gate/compare.js';
-import { formatDelta, formatP, formatValue, verdictText as verdictWords } from '../report/format-metric.js';
+import { formatDelta, formatForecast, formatP, formatValue, verdictText as verdictWords } from '../report/format-metric.js';
 import { renderTable } from './table.js';
 
 const SYMBOL: Record<string, string> = { regressed: '✗ regressed', improved: '✓ improved', unchanged: '= unchanged', inconclusive: '? inconclusive' };
@@ -19,6 +19,8 @@ export function formatGateReport(report: GateReport, withoutBaseline: readonly s
       return [m.metric, formatValue(m, m.baseline), formatValue(m, m.current), formatDelta(m), formatP(m.pAdjusted), verdictWords(m, SYMBOL)];
     });
     lines.push(renderTable(['metric', 'baseline', 'now', `change [${coverage}% interval]`, `p (${report.correction === 'bh' ? 'BH' : 'Holm'})`, 'verdict'], rows));
+    const forecast = s.metrics.map(formatForecast).find((x) => x !== undefined);
+    if (forecast) lines.push('', forecast);
     const regressed = s.flips.filter((f) => f.direction === 'regressed');
     const improved = s.flips.filter((f) => f.direction === 'improved');
     if (s.flips.length > 0) {

@@ -71,6 +71,31 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('init')
+    .description('Start a project: driftgate.yaml, a small dataset and prompt, a rubric, baselines/, the two example workflows')
+    .argument('[dir]', 'project directory', '.')
+    .option('--from-logs <file>', 'draft the dataset from a production log (JSONL or CSV; stratified sample, redacted) for people to label')
+    .option('--format <preset>', 'log field mapping for --from-logs: generic, openai-chat, langfuse', 'generic')
+    .option('--size <n>', 'cases to draft with --from-logs (default 50)')
+    .addHelpText('after', '\nNothing is overwritten: when a file it would write exists, init writes nothing and names it.\nExit codes: 0 written · 2 a file exists, or bad input')
+    .action(async (dir: string | undefined, opts: Record<string, unknown>) => {
+      const { initCommand } = await import('./init-command.js');
+      process.exitCode = await initCommand(dir, opts);
+    });
+
+  program
+    .command('import')
+    .description('Convert another tool\'s suite into a driftgate project (promptfoo)')
+    .argument('<tool>', 'the source format: promptfoo')
+    .argument('<config>', 'its config file, e.g. promptfooconfig.yaml')
+    .option('--out <dir>', 'where to write driftgate.yaml and the datasets (default: next to the config)')
+    .addHelpText('after', '\nEvery construct that does not map is listed with its file and line. Nothing is overwritten.\nExit codes: 0 written · 2 bad input, or a file would be overwritten')
+    .action(async (tool: string, config: string, opts: Record<string, unknown>) => {
+      const { importCommand } = await import('./import-command.js');
+      process.exitCode = await importCommand(tool, config, opts);
+    });
+
+  program
     .command('check')
     .description('Probe every judge, embedder and custom scorer once, live, so a broken one is found before a long run')
     .option('-c, --config <path>', 'config file', 'driftgate.yaml')

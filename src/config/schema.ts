@@ -71,6 +71,10 @@ export const suiteSchema = z.strictObject({
   repeats: z.int().min(1).max(100).default(1).describe('Samples per case and target'),
   scorers: z.array(scorerConfigSchema).default([]),
   gate: gateSchema.optional(),
+  forecast: z
+    .strictObject({ monthly_calls: z.int().positive().describe('Calls a month in production: cost changes are shown as dollars a month at this volume') })
+    .optional()
+    .describe('Money in plain terms: the cost change per answer, times a month of calls'),
 });
 
 export const runnerSchema = z.strictObject({
@@ -137,6 +141,10 @@ export const driftSchema = z.strictObject({
     })
     .default({ permutations: 10_000, components: 64, min_stratum: 5 })
     .describe('The paired, judge-free "behaviour changed" test on the answers themselves'),
+  forecast: z
+    .strictObject({ monthly_calls: z.int().positive() })
+    .optional()
+    .describe('Calls a month for the cost forecast (default: the lines of the sampling window, scaled to 30 days, when sample.since is set)'),
   history: z.string().min(1).default('.driftgate/history.jsonl'),
   window: z.int().min(1).max(52).default(4).describe('Trailing runs this week is compared with'),
   max_bad_lines: z.number().min(0).max(1).default(0.05).describe('Share of unusable log lines tolerated'),

@@ -14,6 +14,7 @@ import type { WeeklyMetric } from './history.js';
 import type { ScorerHealth } from '../runner/scorer-health.js';
 import { behaviourChanged, embeddingBehaviourChanged, type BehaviourOptions } from './behaviour-change.js';
 import type { AnswerPair } from './pair-features.js';
+import type { PricedPair } from './cost-by-stratum.js';
 import { describeHealth } from '../runner/scorer-health.js';
 import { categorical, notTested, embeddingDistribution, lengthDistribution, modelIdentity, pairedDifference, pairwisePreference, ruleChecks, semanticAgreement, type Signal } from './signals.js';
 
@@ -30,6 +31,8 @@ export interface ComputedSignals {
   readonly signals: Signal[];
   /** The week's fitted vocabulary of the "behaviour changed" test (term, answers containing it). */
   readonly vocabulary: readonly { term: string; df: number }[];
+  /** Priced pairs: dollars per answer, pinned and current, by stratum. */
+  readonly priced: readonly PricedPair[];
   readonly metrics: Record<string, WeeklyMetric>;
   readonly divergent: DivergentPair[];
   readonly models: { pinned: string[]; current: string[] };
@@ -179,7 +182,8 @@ export async function computeSignals(input: {
       similarity: s,
       scores: Object.fromEntries(scorerNames.map((n) => [n, { pinned: t.p0.scores.find((x) => x.name === n)?.value ?? null, current: t.cur.scores.find((x) => x.name === n)?.value ?? null }])),
     }));
-  return { signals, vocabulary: behaviour.vocabulary, metrics, divergent, models: { pinned: ids(pinnedRecords), current: ids(currentRecords) } };
+  const pricedPairs: PricedPair[] = priced.map((t) => ({ stratum: typeof t.c.case.metadata.stratum === 'string' ? t.c.case.metadata.stratum : '(all)', pinnedUsd: t.p0.costUsd as number, currentUsd: t.cur.costUsd as number }));
+  return { signals, vocabulary: behaviour.vocabulary, priced: pricedPairs, metrics, divergent, models: { pinned: ids(pinnedRecords), current: ids(currentRecords) } };
 }
 
 function twoSidedWilcoxon(diffs: readonly number[]): number {

@@ -24,6 +24,7 @@ import { scoreAfter } from '../runner/scoring.js';
 import { buildRunServices } from '../runner/services.js';
 import { runTotals } from '../runner/summary.js';
 import { computeSignals, type DivergentPair } from './compute-signals.js';
+import { driftCost, monthlyFromWindow, type DriftCost } from './cost-by-stratum.js';
 import { DRIFT_SUITE, driftCases, driftSuiteConfig, driftWorkItems } from './drift-plan.js';
 import { appendHistory, HISTORY_SCHEMA_VERSION, historySignals, readHistory } from './history.js';
 import { PRESETS } from './log-fields.js';
@@ -62,6 +63,8 @@ export interface DriftResult {
   readonly historyFile: string;
   /** How each drift scorer fared (errors, first reason, stopped early). */
   readonly scorers: readonly ScorerHealth[];
+  /** Dollars per answer, pinned vs current, by stratum; a month's change when the volume is known. */
+  readonly cost?: DriftCost;
 }
 
 async function logFiles(rootDir: string, drift: DriftConfig): Promise<string[]> {
@@ -195,6 +198,9 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     });
   }
   const { items: _items, ...sampleInfo } = sample;
+  const windowDays = sinceText && since ? (now.getTime() - since.getTime()) / 86_400_000 : undefined;
+  const monthlyCalls = drift.forecast?.monthly_calls ?? (windowDays ? monthlyFromWindow(sample.lines - sample.outsideWindow - sample.badLines, windowDays) : undefined);
+  const cost = driftCost(computed.priced, monthlyCalls);
   const result: DriftResult = {
     exitCode: incompleteReason ? ExitCode.Incomplete : decision.failed ? ExitCode.GateFailed : ExitCode.Ok,
     runId: meta.runId,
@@ -205,6 +211,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     divergent: computed.divergent,
     historyFile,
     scorers: health,
+    ...(cost ? { cost } : {}),
     ...(incompleteReason ? { incompleteReason } : {}),
   };
   await writeDriftResult(runDir, result, loaded.rootDir);

@@ -24,6 +24,8 @@ export interface GateSettings {
   readonly metrics?: readonly string[];
   /** Holm (default) controls the family-wise error rate; BH the false discovery rate. */
   readonly correction?: 'holm' | 'bh';
+  /** Production calls a month (`forecast.monthly_calls`): the cost change in dollars a month. */
+  readonly monthlyCalls?: number;
 }
 
 export interface SuiteComparisonInput {
@@ -47,6 +49,11 @@ export interface MetricComparison extends Partial<MetricTest> {
    * on both sides for another reason).
    */
   readonly status: 'compared' | 'scorer-changed' | 'new' | 'no-values-now' | 'no-data';
+  /**
+   * Cost only, with `forecast.monthly_calls`: the change in dollars a month, Δ = baseline cost per
+   * answer × relative change × calls, its interval carried through from the relative change's.
+   */
+  readonly forecast?: { readonly monthlyCalls: number; readonly deltaUsd: number; readonly intervalUsd: readonly [number, number] };
   /** Compared cases' current observations left out because a scorer failed on them, of all. */
   readonly scoringErrors?: { readonly errors: number; readonly of: number };
   readonly pAdjusted?: number;
@@ -164,7 +171,11 @@ function compareTarget(input: SuiteComparisonInput, target: string): Pending {
       const failedNow = errors.errors > 0 && values.current.length === 0;
       return { ...base, ...withErrors, status: failedNow ? ('no-values-now' as const) : ('no-data' as const) };
     }
-    return { ...base, ...test, ...withErrors, status: 'compared' as const, test };
+    const forecast =
+      spec.name === 'cost' && gate.monthlyCalls !== undefined && test.baseline !== undefined
+        ? { forecast: monthlyForecast(test.baseline, test.delta, test.deltaInterval, gate.monthlyCalls) }
+        : {};
+    return { ...base, ...test, ...withErrors, ...forecast, status: 'compared' as const, test };
   });
   const flips = findFlips(compared, baseCases as Map<string, BaselineCase[]>, runCases, sharedScorers, changedScorers.length === 0);
   return { input, target, cases, metrics, flips };
@@ -226,6 +237,12 @@ export function compareRun(inputs: readonly SuiteComparisonInput[], runIncomplet
     ...(incomplete.length ? { incomplete } : {}),
     headline: incomplete.length ? `Gate incomplete: ${incomplete.join(' · ')}${failed ? ` · and ${headline(suites)}` : ''}` : headline(suites),
   };
+}
+
+/** Dollars a month: baseline cost per answer × relative change × calls, and its interval alike. */
+export function monthlyForecast(baselinePerCall: number, relativeChange: number, relativeInterval: readonly [number, number], monthlyCalls: number): NonNullable<MetricComparison['forecast']> {
+  const scale = baselinePerCall * monthlyCalls;
+  return { monthlyCalls, deltaUsd: scale * relativeChange, intervalUsd: [scale * relativeInterval[0], scale * relativeInterval[1]] };
 }
 
 export function formatEffect(m: MetricComparison, value: number): string {

@@ -17,13 +17,15 @@ export interface GateOutcome {
 }
 
 export function gateSettingsFor(loaded: LoadedConfig, suite: string): GateSettings {
-  const gate = loaded.config.suites.find((s) => s.name === suite)?.gate;
+  const suiteConfig = loaded.config.suites.find((s) => s.name === suite);
+  const gate = suiteConfig?.gate;
   return {
     alpha: gate?.alpha ?? 0.05,
     minEffect: gate?.min_effect ?? 0.03,
     minRelativeEffect: gate?.min_relative_effect ?? 0.1,
     ...(gate?.metrics ? { metrics: gate.metrics } : {}),
     correction: gate?.correction ?? 'holm',
+    ...(suiteConfig?.forecast ? { monthlyCalls: suiteConfig.forecast.monthly_calls } : {}),
   };
 }
 

@@ -26,6 +26,19 @@ export function formatDelta(m: MetricComparison): string {
   return `${formatEffect(m, m.delta)} [${formatEffect(m, lo)}, ${formatEffect(m, hi)}]`;
 }
 
+const money = (v: number): string => {
+  const abs = Math.abs(v);
+  const digits = abs >= 100 ? 0 : abs >= 1 ? 2 : 4;
+  return `${v < 0 ? '−' : '+'}$${abs.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+};
+
+/** "cost per answer +38% [+31%, +45%] → +$1,240 / month at 200,000 calls [+$1,016, +$1,468]", or undefined. */
+export function formatForecast(m: MetricComparison): string | undefined {
+  const f = m.forecast;
+  if (!f || m.delta === undefined) return undefined;
+  return `cost per answer ${formatDelta(m)} → ${money(f.deltaUsd)} / month at ${f.monthlyCalls.toLocaleString('en-US')} calls [${money(f.intervalUsd[0])}, ${money(f.intervalUsd[1])}]`;
+}
+
 export function formatP(p: number | undefined | null): string {
   if (p === undefined || p === null) return '–';
   return p < 0.001 ? '<0.001' : p.toFixed(3);

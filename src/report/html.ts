@@ -6,11 +6,12 @@
 import { createHash } from 'node:crypto';
 import { formatEffect, type MetricComparison } from '../gate/compare.js';
 import { escapeHtml as esc } from './escape.js';
-import { formatDelta, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, verdictText } from './format-metric.js';
+import { formatDelta, formatForecast, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, verdictText } from './format-metric.js';
 import { caseTableHtml, FILTER_SCRIPT } from './html-cases.js';
 import { driftTargets, type ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
 import { describeTargetBehaviour } from '../runner/target-behaviour.js';
+import { formatDriftForecast, formatStratumCost } from '../drift/cost-by-stratum.js';
 import { behaviourDetail, formatItemEffect, formatStratum } from './behaviour-detail.js';
 import { barsSvg, histogramSvg, intervalsSvg, type IntervalRow } from './svg-charts.js';
 
@@ -62,6 +63,7 @@ function gateSections(model: ReportModel): string {
       return `<section class="suite"><h2>${s.failed ? '✗' : '✓'} ${esc(s.suite)} · ${esc(s.target)}</h2>
 <p class="meta">${s.cases.compared} cases compared with baseline run <code>${esc(s.baselineRunId)}</code> (accepted ${esc(s.acceptedAt.slice(0, 10))}) · ${s.cases.new.length} new · ${s.cases.removed.length} removed · ${s.cases.changed.length} edited</p>
 ${metricTable(s.metrics, gate.report.alpha, gate.report.correction)}
+${cost && formatForecast(cost) ? `<p class="forecast">${esc(formatForecast(cost) as string)}</p>` : ''}
 <div class="charts">${rows.length ? intervalsSvg('Change vs baseline with interval (dashed: minimum effect)', rows) : ''}${costChart}</div>
 <div class="charts">${dists.map((d) => histogramSvg({ title: `${d.scorer}: per-case scores`, a: d.baseline, b: d.current, labels: ['baseline', 'now'] })).join('')}</div>
 </section>`;
@@ -119,6 +121,7 @@ function driftSection(model: ReportModel): string {
 <div class="charts">${rows.length ? barsSvg('Evidence per signal: −log10 adjusted p', rows, { value: -Math.log10(d.decision.alpha), label: `α = ${d.decision.alpha}` }) : ''}
 ${barsSvg('Cost per answer', [t.pinned, t.current].map((x, i) => ({ label: x, value: costOf(x), text: `$${costOf(x).toPrecision(3)}`, reference: i === 0 })))}</div>
 ${behaviourHtml(d.decision.signals, d.decision.alpha)}
+${d.cost ? `<h3>Cost per answer, pinned → current</h3><ul>${[...d.cost.strata, ...(d.cost.strata.length > 1 ? [d.cost.overall] : [])].map((c) => `<li>${esc(formatStratumCost(c))}</li>`).join('')}</ul>${formatDriftForecast(d.cost) ? `<p class="forecast">${esc(formatDriftForecast(d.cost) as string)}</p>` : ''}` : ''}
 <div class="charts">${lengthChart}${scorers.map((s) => histogramSvg({ title: `${s}: pinned vs current`, a: byTarget(t.pinned, s), b: byTarget(t.current, s), labels: ['pinned', 'current'] })).join('')}</div>
 </section>`;
 }

@@ -6,10 +6,11 @@
  */
 import type { MetricComparison, SuiteComparison } from '../gate/compare.js';
 import { fenced, mdCell } from './escape.js';
-import { formatDelta, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, signalState, verdictText } from './format-metric.js';
+import { formatDelta, formatForecast, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, signalState, verdictText } from './format-metric.js';
 import type { ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
 import { describeTargetBehaviour } from '../runner/target-behaviour.js';
+import { formatDriftForecast, formatStratumCost } from '../drift/cost-by-stratum.js';
 import { behaviourDetail, formatItemEffect, formatStratum } from './behaviour-detail.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -54,6 +55,7 @@ function suiteTable(s: SuiteComparison, alpha: number, correction: string): stri
     '|---|---:|---:|---|---:|---|',
     ...s.metrics.map(metricRow),
     ...(cost?.delta !== undefined ? ['', `Cost per answer: ${formatValue(cost, cost.baseline)} → ${formatValue(cost, cost.current)} (${formatDelta(cost)}).`] : []),
+    ...(cost && formatForecast(cost) ? ['', `💰 ${formatForecast(cost)}`] : []),
   ].join('\n');
 }
 
@@ -88,6 +90,11 @@ function behaviourMarkdown(model: ReportModel): string[] {
     out.push('', '<sub>effect: standardised paired difference of the feature, current − pinned (presence for words and openings, log(1 + count) for style).</sub>');
   }
   if (detail.strata.length > 0) out.push('', '#### Where it changed', '', ...detail.strata.map((x) => `- ${mdCell(formatStratum(x, d.decision.alpha))}`));
+  if (d.cost) {
+    out.push('', '#### Cost per answer, pinned → current', '', ...[...d.cost.strata, ...(d.cost.strata.length > 1 ? [d.cost.overall] : [])].map((c) => `- ${mdCell(formatStratumCost(c))}`));
+    const forecast = formatDriftForecast(d.cost);
+    if (forecast) out.push('', `💰 ${mdCell(forecast)}`);
+  }
   return out;
 }
 

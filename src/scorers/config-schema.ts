@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { containsAllSchema, containsAnySchema, containsSchema, icontainsSchema, notContainsSchema } from './contains.js';
 import { equalsSchema, regexSchema, startsWithSchema } from './match.js';
-import { isJsonSchema, jsonSchemaSchema } from './json.js';
+import { containsJsonSchema, isJsonSchema, jsonSchemaSchema } from './json.js';
 import { lengthSchema } from './length.js';
 import { refusalSchema } from './refusal.js';
 import { maxCostSchema, maxLatencySchema } from './thresholds.js';
@@ -24,6 +24,7 @@ export const scorerConfigSchema = z.discriminatedUnion('type', [
   regexSchema,
   startsWithSchema,
   isJsonSchema,
+  containsJsonSchema,
   jsonSchemaSchema,
   lengthSchema,
   refusalSchema,

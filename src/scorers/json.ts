@@ -2,6 +2,8 @@
  * JSON checks (binary). Models often wrap JSON in a Markdown code fence; a fence around the whole
  * output is accepted and removed before parsing.
  * - `is-json`: the output parses as JSON.
+ * - `contains-json`: some part of the output is a JSON object or array (the first that parses
+ *   counts), e.g. an answer with a sentence before its JSON.
  * - `json-schema`: it parses and validates against `schema` (JSON Schema draft 2020-12, via ajv;
  *   `schema` may be inline or a path to a .json file).
  */
@@ -17,6 +19,7 @@ import type { Scorer, ScorerBuildContext } from './types.js';
 const name = z.string().min(1).optional();
 
 export const isJsonSchema = z.strictObject({ type: z.literal('is-json'), name });
+export const containsJsonSchema = z.strictObject({ type: z.literal('contains-json'), name });
 export const jsonSchemaSchema = z.strictObject({
   type: z.literal('json-schema'),
   name,
@@ -43,6 +46,55 @@ export function createIsJson(config: z.infer<typeof isJsonSchema>, ctx: ScorerBu
     score({ output }) {
       const parsed = parseJsonOutput(output);
       return binaryScore(meta, parsed.ok, parsed.ok ? undefined : `not valid JSON (${parsed.error})`);
+    },
+  };
+}
+
+/** The end index (exclusive) of the bracketed span starting at `start`, skipping strings; -1 when unbalanced. */
+function spanEnd(text: string, start: number): number {
+  const stack: string[] = [];
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') stack.push(ch === '{' ? '}' : ']');
+    else if (ch === '}' || ch === ']') {
+      if (stack.pop() !== ch) return -1;
+      if (stack.length === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+/** The first JSON object or array inside `text`, if any (at most 100 starting points are tried). */
+export function findJson(text: string): { found: true; value: unknown } | { found: false } {
+  let tries = 0;
+  for (let i = 0; i < text.length && tries < 100; i++) {
+    if (text[i] !== '{' && text[i] !== '[') continue;
+    tries++;
+    const end = spanEnd(text, i);
+    if (end < 0) continue;
+    try {
+      return { found: true, value: JSON.parse(text.slice(i, end)) };
+    } catch {
+      // not JSON here; try the next bracket
+    }
+  }
+  return { found: false };
+}
+
+export function createContainsJson(config: z.infer<typeof containsJsonSchema>, ctx: ScorerBuildContext): Scorer {
+  const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
+  return {
+    ...meta,
+    score({ output }) {
+      const found = findJson(output).found;
+      return binaryScore(meta, found, found ? undefined : 'no JSON object or array in the output');
     },
   };
 }

@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.js';
 import type { ScorerConfig } from './config-schema.js';
 import { createContains } from './contains.js';
 import { createEquals, createRegex, createStartsWith } from './match.js';
-import { createIsJson, createJsonSchema } from './json.js';
+import { createContainsJson, createIsJson, createJsonSchema } from './json.js';
 import { createLength } from './length.js';
 import { createRefusal } from './refusal.js';
 import { createMaxCost, createMaxLatency } from './thresholds.js';
@@ -32,6 +32,8 @@ function create(config: ScorerConfig, ctx: ScorerBuildContext): Scorer | Promise
       return createStartsWith(config, ctx);
     case 'is-json':
       return createIsJson(config, ctx);
+    case 'contains-json':
+      return createContainsJson(config, ctx);
     case 'json-schema':
       return createJsonSchema(config, ctx);
     case 'length':

@@ -1,0 +1,28 @@
+/** `driftgate init [dir]`: scaffold a project; refuses (exit 2) when a file it would write exists. */
+import { init } from '../init/scaffold.js';
+import { positiveInt } from './parse-flags.js';
+import { UsageError } from '../errors.js';
+
+export async function initCommand(dir: string | undefined, opts: Record<string, unknown>): Promise<number> {
+  const size = positiveInt('--size', opts.size);
+  const format = opts.format === undefined ? undefined : String(opts.format);
+  if (format !== undefined && !['generic', 'openai-chat', 'langfuse'].includes(format)) throw new UsageError(`--format: expected generic, openai-chat or langfuse, got "${format}"`);
+  const result = await init({
+    dir: dir ?? '.',
+    ...(opts.fromLogs ? { fromLogs: { file: String(opts.fromLogs), ...(size !== undefined ? { size } : {}), ...(format ? { format: format as 'generic' } : {}) } } : {}),
+  });
+  const lines = [
+    'driftgate init: wrote',
+    ...result.written.map((f) => `  ${f}`),
+    `  .gitignore (${result.gitignore})`,
+    ...(result.drafted !== undefined ? ['', `datasets/golden.jsonl: ${result.drafted} cases drafted from the log (redacted); fill in each "expected" before relying on it.`] : []),
+    '',
+    'next:',
+    '  npx driftgate eval --dry-run      # what a run would send and cost; sends nothing',
+    '  npx driftgate check               # probes judges and embedders (when you add them)',
+    '  npx driftgate eval                # needs OPENAI_API_KEY',
+    '  npx driftgate baseline update     # accept the run; commit baselines/',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,45 @@
+/**
+ * `driftgate init --from-logs FILE`: a golden dataset drafted from a production log for people to
+ * label — a stratified sample (the drift job's bottom-k sampler, by the `feature` field when the log
+ * has one), redacted before it is written, one case per distinct input with an empty `expected`
+ * and, as a hint, the answer the log recorded.
+ */
+import path from 'node:path';
+import { PRESETS } from '../drift/log-fields.js';
+import { redact } from '../drift/redact.js';
+import { sampleLogs } from '../drift/sample-logs.js';
+
+export interface DraftOptions {
+  /** Cases to draft (default 50). */
+  readonly size?: number;
+  readonly format?: 'generic' | 'openai-chat' | 'langfuse';
+}
+
+const REDACT = ['email', 'phone', 'card', 'ip', 'secret'];
+
+export async function draftFromLogs(file: string, options: DraftOptions = {}): Promise<{ jsonl: string; cases: number }> {
+  const sample = await sampleLogs([path.resolve(file)], {
+    mapping: PRESETS[options.format ?? 'generic'] as (typeof PRESETS)['generic'],
+    size: options.size ?? 50,
+    stratify: 'feature',
+    minPerStratum: 2,
+    seed: 'driftgate-init',
+    maxBadFraction: 0.05,
+  });
+  const lines = sample.items.map((item) => {
+    const lastUser = [...item.input].reverse().find((m) => m.role !== 'assistant' && m.role !== 'system') ?? item.input.at(-1);
+    const earlier = item.input.filter((m) => m !== lastUser).map((m) => `${m.role}: ${redact(m.content, REDACT).text}`);
+    return JSON.stringify({
+      id: `log-${item.inputKey.slice(0, 12)}`,
+      input: redact(lastUser?.content ?? '', REDACT).text,
+      expected: '',
+      metadata: {
+        stratum: item.stratum,
+        source: `${path.basename(item.file)}:${item.line}`,
+        ...(item.output !== undefined ? { logged_answer: redact(item.output, REDACT).text } : {}),
+        ...(earlier.length ? { earlier_messages: earlier } : {}),
+      },
+    });
+  });
+  return { jsonl: `${lines.join('\n')}\n`, cases: lines.length };
+}
