@@ -54,6 +54,9 @@ export async function init(options: InitOptions): Promise<InitResult> {
   // Drafted before anything is written, so a bad log leaves the directory untouched.
   const drafted = options.fromLogs ? await draftFromLogs(options.fromLogs.file, options.fromLogs) : undefined;
   if (drafted) {
+    const config = files['driftgate.yaml'] as () => Promise<string>;
+    files['driftgate.yaml'] = async () =>
+      (await config()).replace('      - { type: similarity, reference: "{{expected}}", pass: 0.3 }', '      # - { type: similarity, reference: "{{expected}}", pass: 0.3 }  # once the drafted cases have expected answers');
     files['datasets/golden.jsonl'] = async () => drafted.jsonl;
     files['prompts/assistant.md'] = async () => 'You are the assistant of our product. Answer the user.\n\n{{input}}\n';
   }
