@@ -17,20 +17,23 @@ import { JournalWriter } from '../runner/journal.js';
 import { openForResume, pendingItems, recordsInPlan, reopen, withoutFailedScores } from '../runner/resume.js';
 import type { PreparedSuite } from '../runner/plan.js';
 import { guardSuites } from '../runner/scorer-guard.js';
-import { scorerFailureReason, scorerHealth, type ScorerHealth } from '../runner/scorer-health.js';
+import { scorerFailureReason, scorerHealth } from '../runner/scorer-health.js';
 import { silentProgress, type Progress } from '../runner/progress.js';
 import { createRunDir, gitSha, JOURNAL_FILE, newRunId, RUN_SCHEMA_VERSION, writeRunMeta, type RunMeta } from '../runner/run-dir.js';
 import { scoreAfter } from '../runner/scoring.js';
 import { buildRunServices } from '../runner/services.js';
 import { runTotals } from '../runner/summary.js';
-import { computeSignals, type DivergentPair } from './compute-signals.js';
-import { driftCost, monthlyFromWindow, type DriftCost } from './cost-by-stratum.js';
+import { computeSignals } from './compute-signals.js';
+import { driftCost, monthlyFromWindow } from './cost-by-stratum.js';
 import { DRIFT_SUITE, driftCases, driftSuiteConfig, driftWorkItems } from './drift-plan.js';
 import { appendHistory, HISTORY_SCHEMA_VERSION, historySignals, readHistory } from './history.js';
 import { PRESETS } from './log-fields.js';
-import { isoWeekSeed, parseSince, sampleLogs, type LogSample } from './sample-logs.js';
-import { decideDrift, type DriftDecision } from './signals.js';
+import { isoWeekSeed, parseSince, sampleLogs } from './sample-logs.js';
+import { decideDrift } from './signals.js';
 import { writeDriftResult } from '../report/results-files.js';
+import type { DriftResult } from './drift-result.js';
+
+export type { DriftResult } from './drift-result.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 export const VOCABULARY_FILE = 'vocabulary.tsv';
@@ -51,21 +54,6 @@ export interface DriftOptions {
   readonly resume?: string | true;
 }
 
-export interface DriftResult {
-  readonly exitCode: ExitCode;
-  readonly runId: string;
-  readonly runDir: string;
-  readonly sample: Omit<LogSample, 'items'> & { readonly size: number };
-  readonly redactions: Readonly<Record<string, number>>;
-  readonly decision: DriftDecision;
-  readonly divergent: readonly DivergentPair[];
-  readonly incompleteReason?: string;
-  readonly historyFile: string;
-  /** How each drift scorer fared (errors, first reason, stopped early). */
-  readonly scorers: readonly ScorerHealth[];
-  /** Dollars per answer, pinned vs current, by stratum; a month's change when the volume is known. */
-  readonly cost?: DriftCost;
-}
 
 async function logFiles(rootDir: string, drift: DriftConfig): Promise<string[]> {
   const patterns = Array.isArray(drift.logs) ? drift.logs : [drift.logs];

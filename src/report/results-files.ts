@@ -9,7 +9,7 @@
 import { readTextIfExists } from '../util/read-text.js';
 import path from 'node:path';
 import { RunStateError } from '../errors.js';
-import type { DriftResult } from '../drift/run-drift.js';
+import type { DriftResult } from '../drift/drift-result.js';
 import type { GateReport } from '../gate/compare.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { Baseline } from '../baselines/baseline-file.js';

@@ -1,0 +1,27 @@
+/**
+ * What `driftgate drift` returns and writes (as drift.json): the sample, redactions, the decision,
+ * divergent pairs, scorer health and cost. Its own module so the writers of drift.json need not
+ * import the job that produces it.
+ */
+import type { ExitCode } from '../errors.js';
+import type { ScorerHealth } from '../runner/scorer-health.js';
+import type { DivergentPair } from './compute-signals.js';
+import type { DriftCost } from './cost-by-stratum.js';
+import type { LogSample } from './sample-logs.js';
+import type { DriftDecision } from './signals.js';
+
+export interface DriftResult {
+  readonly exitCode: ExitCode;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly sample: Omit<LogSample, 'items'> & { readonly size: number };
+  readonly redactions: Readonly<Record<string, number>>;
+  readonly decision: DriftDecision;
+  readonly divergent: readonly DivergentPair[];
+  readonly incompleteReason?: string;
+  readonly historyFile: string;
+  /** How each drift scorer fared (errors, first reason, stopped early). */
+  readonly scorers: readonly ScorerHealth[];
+  /** Dollars per answer, pinned vs current, by stratum; a month's change when the volume is known. */
+  readonly cost?: DriftCost;
+}
