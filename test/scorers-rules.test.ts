@@ -55,7 +55,7 @@ describe('string checks', () => {
 
   it('an invalid regex is a config error naming the scorer', async () => {
     await expect(scoreWith({ type: 'regex', pattern: '(unclosed' }, 'x')).rejects.toThrow(ConfigError);
-    await expect(scoreWith({ type: 'regex', pattern: '(unclosed' }, 'x')).rejects.toThrow(/test\.scorers\[0\]\.pattern: not a valid regular expression/);
+    await expect(scoreWith({ type: 'regex', pattern: '(unclosed' }, 'x')).rejects.toThrow(/test\.scorers\[0\]\.pattern: "\(unclosed" is not a valid regular expression/);
   });
 
   it('a missing case variable is an error for that score, not a crash', async () => {

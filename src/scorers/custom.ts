@@ -5,7 +5,9 @@
  *
  * The export is a function `({ case, output, record, options }) => result` (may be async), where
  * result is a boolean (pass/fail), a number in [0, 1], or `{ value, pass?, reason?, details? }`.
- * `.ts` modules are loaded through tsx (`npm i -D tsx`); `.js` / `.mjs` need nothing.
+ * `.ts` modules are loaded through tsx (`npm i -D tsx`); `.js` / `.mjs` need nothing. A scoring that
+ * has not settled within `timeout_ms` (default 30 s) becomes an error score. (A function that never
+ * returns control — a synchronous endless loop — cannot be stopped from the same thread.)
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +27,7 @@ export const customSchema = z.strictObject({
   export: z.string().min(1).default('default'),
   kind: z.enum(['binary', 'continuous']).default('continuous'),
   options: z.record(z.string(), z.unknown()).optional(),
+  timeout_ms: z.int().positive().default(30_000).describe('A scoring that has not settled by then becomes an error score, and the run goes on'),
 });
 
 export type CustomScorerFunction = (input: { case: Case; output: string; record: CallRecord; options: Record<string, unknown> }) => unknown;
@@ -63,12 +66,23 @@ export async function createCustom(config: z.infer<typeof customSchema>, ctx: Sc
   const fn = typeof mod[config.export] === 'function' ? mod[config.export] : interop[config.export];
   if (typeof fn !== 'function') throw new ConfigError(`${ctx.where}.export: ${config.module} has no function export "${config.export}"`);
   // The module's source is part of the id: editing the scorer invalidates scores made with the old one.
-  const meta = { name: ctx.name, type: config.type, kind: config.kind, phase: 'inline' as const, id: scorerId({ config, source }) };
+  // The time limit is not part of the id: it does not change what a score means.
+  const { timeout_ms: timeoutMs, ...decisive } = config;
+  const meta = { name: ctx.name, type: config.type, kind: config.kind, phase: 'inline' as const, id: scorerId({ config: decisive, source }) };
   return {
     ...meta,
     async score({ case: c, output, record }) {
-      const result = await (fn as CustomScorerFunction)({ case: c, output, record, options: config.options ?? {} });
-      return normalise(meta, result);
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      try {
+        const result = await Promise.race([Promise.resolve((fn as CustomScorerFunction)({ case: c, output, record, options: config.options ?? {} })), expired]);
+        if (result === 'timeout') return errorScore(meta, `custom scorer did not settle within timeout_ms (${timeoutMs} ms)`);
+        return normalise(meta, result);
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

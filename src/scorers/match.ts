@@ -3,9 +3,12 @@
  * substituted value is matched literally.
  * - `equals`: the output equals `value` (trimmed unless `trim: false`; `ignore_case` optional).
  * - `starts-with`: the output, leading whitespace removed, starts with `value`.
- * - `regex`: the output matches `pattern` (JavaScript syntax, `flags` such as "i", "s", "u").
+ * - `regex`: the output matches `pattern` anywhere (RE2 syntax, which JavaScript patterns without
+ *   lookaround or backreferences already are; `flags` such as "i", "s", "m"), on a linear-time
+ *   engine, so no output can make a check run for ever.
  */
 import { z } from 'zod';
+import { RE2JS } from 're2js';
 import { ConfigError } from '../errors.js';
 import { binaryScore } from './score.js';
 import { fold, renderForCase } from './case-template.js';
@@ -43,24 +46,46 @@ export function createStartsWith(config: z.infer<typeof startsWithSchema>, ctx: 
   };
 }
 
-const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** JavaScript flags → RE2 flags; `g` and `d` change nothing for a yes/no match, `y` (sticky) has no RE2 form. */
+function re2Flags(flags: string, where: string): number {
+  let out = 0;
+  for (const f of flags) {
+    if (f === 'i') out |= RE2JS.CASE_INSENSITIVE;
+    else if (f === 's') out |= RE2JS.DOTALL;
+    else if (f === 'm') out |= RE2JS.MULTILINE;
+    else if (f === 'y') throw new ConfigError(`${where}.flags: "y" (sticky) has no meaning for a match anywhere in the output; remove it`);
+  }
+  return out;
+}
+
+/**
+ * Compiles for RE2JS (a linear-time engine: no catastrophic backtracking on hostile output). A
+ * pattern that needs backtracking (lookaround, backreferences) is refused when the config loads.
+ */
+function compile(pattern: string, flags: number, where: string): RE2JS {
+  try {
+    return RE2JS.compile(RE2JS.translateRegExp(pattern), flags);
+  } catch (err) {
+    const message = (err as Error).message.replace(/^error parsing regexp: /, '');
+    const backtracking = /Perl syntax|escape sequence: `\\\d/.test(message);
+    throw new ConfigError(
+      `${where}.pattern: ${JSON.stringify(pattern)} ${backtracking ? 'needs a backtracking feature (lookaround or a backreference) that could stall a run on hostile output; driftgate runs patterns on a linear-time engine (RE2 syntax)' : 'is not a valid regular expression'} (${message})`,
+    );
+  }
+}
 
 export function createRegex(config: z.infer<typeof regexSchema>, ctx: ScorerBuildContext): Scorer {
-  const flags = config.flags.replace('g', ''); // a global regex is stateful across test() calls
-  const literalVars = (pattern: string, c: Parameters<Scorer['score']>[0]['case']) =>
-    pattern.replace(/\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g, (m) => escapeRegex(renderForCase(m, c)));
-  try {
-    new RegExp(config.pattern.replace(/\{\{[^}]*\}\}/g, 'x'), flags);
-  } catch (err) {
-    throw new ConfigError(`${ctx.where}.pattern: not a valid regular expression (${(err as Error).message})`);
-  }
+  const flags = re2Flags(config.flags, ctx.where);
+  const literalVars = (pattern: string, c: Parameters<Scorer['score']>[0]['case']) => pattern.replace(/\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g, (m) => RE2JS.quote(renderForCase(m, c)));
+  const fixed = config.pattern.includes('{{') ? undefined : compile(config.pattern, flags, ctx.where);
+  if (!fixed) compile(config.pattern.replace(/\{\{[^}]*\}\}/g, 'x'), flags, ctx.where);
   const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
   return {
     ...meta,
     score({ case: c, output }) {
-      const re = new RegExp(literalVars(config.pattern, c), flags);
+      const re = fixed ?? compile(literalVars(config.pattern, c), flags, ctx.where);
       const match = re.exec(output);
-      return binaryScore(meta, match !== null, match ? undefined : `does not match /${config.pattern}/${flags}`, match ? { match: match[0] } : undefined);
+      return binaryScore(meta, match !== null, match ? undefined : `does not match /${config.pattern}/${config.flags}`, match ? { match: match[0] } : undefined);
     },
   };
 }

@@ -8,6 +8,8 @@ import type { ChatMessage } from '../../providers/types.js';
 import type { ScoringServices } from '../types.js';
 
 export const RETRY_SAMPLE_OFFSET = 1000;
+/** A verdict is a reasoning and a score: a reply longer than this is not one (and is not parsed). */
+export const MAX_VERDICT_CHARS = 20_000;
 
 export interface VerdictCallCost {
   calls: number;
@@ -47,6 +49,11 @@ export async function askVerdict<T>(
     cost.inputTokens += outcome.response.inputTokens ?? 0;
     cost.outputTokens += outcome.response.outputTokens ?? 0;
     const text = outcome.response.text;
+    if (text.length > MAX_VERDICT_CHARS) {
+      lastProblem = `reply of ${text.length.toLocaleString('en-US')} characters, over the ${MAX_VERDICT_CHARS.toLocaleString('en-US')} a verdict may take`;
+      services.discard(outcome.key);
+      continue;
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);
