@@ -8,32 +8,9 @@
  */
 import { z } from 'zod';
 import { scorerConfigSchema } from '../scorers/config-schema.js';
+import { modelSchema, priceSchema } from './model-schema.js';
 
-/** Dollars per million tokens. */
-export const priceSchema = z.strictObject({
-  input: z.number().nonnegative().describe('US dollars per 1M input tokens'),
-  output: z.number().nonnegative().describe('US dollars per 1M output tokens'),
-});
-
-export const modelSchema = z
-  .strictObject({
-    provider: z.enum(['openai', 'anthropic', 'local']).describe(
-      'openai also covers any OpenAI-compatible server (Ollama, vLLM, LiteLLM, Azure) through baseURL; local is the built-in offline embedder',
-    ),
-    model: z.string().min(1).optional().describe('Model name or dated version, e.g. gpt-4o-2024-08-06'),
-    params: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe('Request parameters passed to the API as given (temperature, max_tokens, seed, ...)'),
-    baseURL: z.url().optional().describe('API base URL; overrides OPENAI_BASE_URL / ANTHROPIC_BASE_URL'),
-    api_key_env: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
-      .optional()
-      .describe('Name of the environment variable holding the API key (default OPENAI_API_KEY / ANTHROPIC_API_KEY)'),
-    price: priceSchema.optional().describe('Overrides the built-in pricing table for this target'),
-  })
-  .describe('A named model configuration that cases are replayed through');
+export { modelSchema, priceSchema, type ModelConfig, type PriceConfig } from './model-schema.js';
 
 export const messageSchema = z.strictObject({
   role: z.enum(['system', 'user', 'assistant']),
@@ -160,8 +137,6 @@ export const configSchema = z.strictObject({
   drift: driftSchema.optional(),
 });
 
-export type PriceConfig = z.infer<typeof priceSchema>;
-export type ModelConfig = z.infer<typeof modelSchema>;
 export type MessageConfig = z.infer<typeof messageSchema>;
 export type SuiteConfig = z.infer<typeof suiteSchema>;
 export type RunnerConfig = z.infer<typeof runnerSchema>;

@@ -8,7 +8,7 @@
  * five answers have been seen; before that `max_tokens` when set (a true upper bound), else 256.
  * Set `max_tokens` for budgets that must hold from the first call.
  */
-import type { PriceConfig } from '../config/schema.js';
+import type { PriceConfig } from '../config/model-schema.js';
 import type { ChatMessage } from '../providers/types.js';
 
 /** Output tokens assumed per call before any answer is seen, when max_tokens is not set. */

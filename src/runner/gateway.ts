@@ -4,7 +4,7 @@
  * shared retry policy and per-endpoint 429 cooldown; then the cache. Nothing is paid for twice and
  * every call counts against `--max-cost`.
  */
-import type { ModelConfig, PriceConfig } from '../config/schema.js';
+import type { ModelConfig, PriceConfig } from '../config/model-schema.js';
 import { createProvider, resolveCredentials } from '../providers/registry.js';
 import type { EmbeddingProvider } from '../providers/openai-embeddings.js';
 import { ProviderCallError, toProviderCallError, type ChatProvider, type ChatRequest, type ChatResponse } from '../providers/types.js';

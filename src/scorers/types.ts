@@ -8,7 +8,7 @@ import type { Case } from '../datasets/case.js';
 import type { CallRecord, Score } from '../runner/call-record.js';
 import type { CallOutcome } from '../runner/gateway.js';
 import type { ChatMessage, ChatRequest } from '../providers/types.js';
-import type { ModelConfig } from '../config/schema.js';
+import type { ModelConfig } from '../config/model-schema.js';
 
 export type ScoreKind = Score['kind'];
 
