@@ -46,7 +46,10 @@ async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: Acti
   const result = await runEval({ ...common, ...(inputs.suites.length ? { suites: inputs.suites } : {}) });
   if (!result.runDir || !result.meta) throw new DriftgateError(result.incompleteReason ?? 'the run did not start', result.exitCode);
   const baselinesDir = inputs.mode === 'gate' ? await gateBaselinesDir(loaded, event, result.meta.suites) : undefined;
-  const gate = await runGate(loaded, result.meta.suites, result.records, baselinesDir, result.incompleteReason);
+  const gate = await runGate(loaded, result.meta.suites, result.records, baselinesDir, result.incompleteReason, {
+    env: process.env,
+    ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}),
+  });
   if (gate) {
     await saveGateOutcome(result.runDir, result.meta.runId, gate, result.records);
     await annotateRegressions(loaded, gate.report);

@@ -5,6 +5,11 @@ import { loadConfig } from '../config/load.js';
 import { baselineFromRun } from '../baselines/from-run.js';
 import { baselinePath, readBaseline, writeBaseline } from '../baselines/baseline-file.js';
 import { loadRun, resolveRunDir } from '../gate/load-run.js';
+import { changedScorers, rescoreBaseline } from '../gate/rescore.js';
+import { prepareSuites } from '../runner/plan.js';
+import { buildRunServices } from '../runner/services.js';
+import { ResponseCache } from '../runner/cache.js';
+import { nonNegativeNumber } from './parse-flags.js';
 
 export async function baselineUpdateCommand(opts: Record<string, unknown>): Promise<number> {
   const loaded = await loadConfig(opts.config as string);
@@ -24,4 +29,44 @@ export async function baselineUpdateCommand(opts: Record<string, unknown>): Prom
     process.stdout.write(`wrote ${path.relative(process.cwd(), file)}: ${baseline.cases.length} results of run ${run.meta.runId}\n`);
   }
   return ExitCode.Ok;
+}
+
+/** `driftgate baseline rescore`: the committed baselines re-scored where a scorer changed, written back. */
+export async function baselineRescoreCommand(opts: Record<string, unknown>): Promise<number> {
+  const loaded = await loadConfig(opts.config as string);
+  const maxCostUsd = nonNegativeNumber('--max-cost', opts.maxCost);
+  const wanted = (opts.suite as string[] | undefined) ?? loaded.config.suites.map((s) => s.name);
+  const { services } = buildRunServices(loaded.config, new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache')), {
+    offline: Boolean(opts.offline),
+    useCache: true,
+    env: process.env,
+    ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
+  });
+  let failed = false;
+  for (const name of wanted) {
+    const config = loaded.config.suites.find((s) => s.name === name);
+    if (!config) throw new RunStateError(`--suite ${name}: no such suite in ${path.basename(loaded.file)}`);
+    const file = baselinePath(loaded.rootDir, name);
+    const baseline = await readBaseline(file);
+    if (!baseline) {
+      process.stdout.write(`${name}: no baseline yet (nothing to re-score)\n`);
+      continue;
+    }
+    const [prepared] = await prepareSuites(loaded, [config]);
+    const changed = prepared ? changedScorers(baseline, prepared.scorers) : [];
+    if (!prepared || changed.length === 0) {
+      process.stdout.write(`${name}: every scorer is as the baseline has it; nothing to re-score\n`);
+      continue;
+    }
+    const result = await rescoreBaseline(baseline, prepared, changed, services);
+    for (const r of result.rescored) process.stdout.write(`${name} · ${r.metric}: ${r.outputs} outputs re-scored, ${r.calls} judge calls (${r.cached} cached), ${r.errors} errors\n`);
+    if (result.rescored.some((r) => r.errors > 0)) {
+      failed = true;
+      process.stdout.write(`${name}: not written (some re-scorings failed; fix the scorer and run again)\n`);
+      continue;
+    }
+    await writeBaseline(file, result.baseline);
+    process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
+  }
+  return failed ? ExitCode.Incomplete : ExitCode.Ok;
 }

@@ -11,7 +11,10 @@ export async function compareCommand(opts: Record<string, unknown>): Promise<num
   const loaded = await loadConfig(opts.config as string);
   const runsDir = path.resolve(opts.out ? String(opts.out) : path.join(loaded.rootDir, '.driftgate', 'runs'));
   const run = await loadRun(await resolveRunDir(runsDir, opts.run as string | undefined, false));
-  const outcome = await runGate(loaded, run.meta.suites, run.records, undefined, run.meta.status === 'complete' ? undefined : (run.meta.incompleteReason ?? 'the run did not finish'));
+  const outcome = await runGate(loaded, run.meta.suites, run.records, undefined, run.meta.status === 'complete' ? undefined : (run.meta.incompleteReason ?? 'the run did not finish'), {
+    env: process.env,
+    offline: Boolean(opts.offline),
+  });
   if (!outcome) throw new UsageError(`no baselines for ${run.meta.suites.join(', ')} under ${path.join(loaded.rootDir, 'baselines')}; accept a run first with: driftgate baseline update`);
   await saveGateOutcome(run.dir, run.meta.runId, outcome, run.records);
   const { baselines: _baselines, ...shown } = outcome;

@@ -34,7 +34,11 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
   // With baselines present, the run is compared at once, as `driftgate compare` would.
   const { loadConfig } = await import('../config/load.js');
   const { runGate } = await import('../gate/run-gate.js');
-  const gate = await runGate(await loadConfig(opts.config as string), result.meta.suites, result.records, undefined, result.incompleteReason);
+  const gate = await runGate(await loadConfig(opts.config as string), result.meta.suites, result.records, undefined, result.incompleteReason, {
+    env: process.env,
+    offline: Boolean(opts.offline),
+    ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
+  });
   if (gate) {
     const { saveGateOutcome } = await import('../report/results-files.js');
     await saveGateOutcome(result.runDir, result.meta.runId, gate, result.records);

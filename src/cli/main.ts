@@ -113,6 +113,7 @@ export function buildProgram(): Command {
     .option('-c, --config <path>', 'config file', 'driftgate.yaml')
     .option('--run <dir>', 'run directory (default: the newest run)')
     .option('--out <dir>', 'directory holding run directories (default .driftgate/runs)')
+    .option('--offline', 'replay the judge verdicts of a baseline re-scoring from the cache only')
     .option('--json', 'print the comparison as JSON')
     .addHelpText('after', '\nExit codes: 0 gate passed · 1 gate failed · 2 bad input (no baseline, corrupt or newer baseline file) · 3 gate incomplete (the run did not finish, or a gated metric has no values now)')
     .action(async (opts: Record<string, unknown>) => {
@@ -120,9 +121,20 @@ export function buildProgram(): Command {
       process.exitCode = await compareCommand(opts);
     });
 
-  program
-    .command('baseline')
-    .description('Manage baselines')
+  const baseline = program.command('baseline').description('Manage baselines');
+  baseline
+    .command('rescore')
+    .description("Score the committed baselines' stored outputs again with today's scorers where a scorer changed (rubric, judge model, options), and write them")
+    .option('-c, --config <path>', 'config file', 'driftgate.yaml')
+    .option('-s, --suite <name...>', 'only these suites')
+    .option('--offline', 'replay judge verdicts from the cache only')
+    .option('--max-cost <usd>', 'stop once this many dollars of judge calls would be exceeded')
+    .addHelpText('after', '\nThe gate does this by itself when gate.rescore is auto (the default); this command makes it permanent.\nExit codes: 0 written (or nothing to do) · 2 bad input · 3 some re-scorings failed (nothing written for that suite)')
+    .action(async (opts: Record<string, unknown>) => {
+      const { baselineRescoreCommand } = await import('./baseline-command.js');
+      process.exitCode = await baselineRescoreCommand(opts);
+    });
+  baseline
     .command('update')
     .description("Accept a complete run's results as the new baselines/<suite>.json")
     .option('-c, --config <path>', 'config file', 'driftgate.yaml')

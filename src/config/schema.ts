@@ -34,6 +34,10 @@ export const gateSchema = z.strictObject({
     .enum(['holm', 'bh'])
     .default('holm')
     .describe('Multiplicity correction across the gated metrics of a run: holm (family-wise error) or bh (false discovery rate, for exploring)'),
+  rescore: z
+    .enum(['auto', 'never'])
+    .default('auto')
+    .describe('When a scorer changed since the baseline (rubric, judge model, options): auto scores the baseline outputs again with it, so the metric is still compared; never reports it "not compared"'),
 });
 
 const suiteNameSchema = z

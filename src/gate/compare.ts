@@ -14,6 +14,7 @@ import { findFlips, type Flip } from './flips.js';
 import { pairValues, scoringErrors, type MetricShape, type MetricSpec } from './metric-values.js';
 import { testMetric, type MetricTest } from './test-metric.js';
 import { decideVerdict, type Verdict } from './verdict.js';
+import type { Rescored } from './rescore.js';
 
 export const GATE_REPORT_SCHEMA_VERSION = 1;
 
@@ -34,6 +35,8 @@ export interface SuiteComparisonInput {
   /** The run's records of this suite (latest per item). */
   readonly records: readonly CallRecord[];
   readonly gate: GateSettings;
+  /** Scorers whose baseline scores were recomputed with today's scorer (rescore.ts). */
+  readonly rescored?: readonly Rescored[];
 }
 
 export interface MetricComparison extends Partial<MetricTest> {
@@ -54,6 +57,8 @@ export interface MetricComparison extends Partial<MetricTest> {
    * answer × relative change × calls, its interval carried through from the relative change's.
    */
   readonly forecast?: { readonly monthlyCalls: number; readonly deltaUsd: number; readonly intervalUsd: readonly [number, number] };
+  /** The baseline's outputs were scored again with today's scorer: how many, and the judge calls it took. */
+  readonly rescored?: Rescored;
   /** Compared cases' current observations left out because a scorer failed on them, of all. */
   readonly scoringErrors?: { readonly errors: number; readonly of: number };
   readonly pAdjusted?: number;
@@ -162,6 +167,8 @@ function compareTarget(input: SuiteComparisonInput, target: string): Pending {
     if ((isScorer && baseScorerIds.get(spec.name) !== scorerId) || (spec.name === 'pass_rate' && changedScorers.length > 0)) {
       return { ...base, status: 'scorer-changed' as const };
     }
+    const rescored = input.rescored?.find((r) => r.metric === spec.name);
+    if (rescored) Object.assign(base, { rescored });
     const scorerSpec = isScorer || spec.name === 'pass_rate';
     const errors = scorerSpec ? scoringErrors(spec, compared, runCases, passScorers) : { errors: 0, of: 0 };
     const withErrors = errors.errors > 0 ? { scoringErrors: errors } : {};

@@ -7,6 +7,11 @@ import type { LoadedConfig } from '../config/load.js';
 import { baselinePath, readBaseline, type Baseline } from '../baselines/baseline-file.js';
 import type { CallRecord } from '../runner/call-record.js';
 import { compareRun, type GateReport, type GateSettings, type SuiteComparisonInput } from './compare.js';
+import { changedScorers, rescoreBaseline, type Rescored } from './rescore.js';
+import { prepareSuites } from '../runner/plan.js';
+import { buildRunServices } from '../runner/services.js';
+import { ResponseCache } from '../runner/cache.js';
+import type { ScoringServices } from '../scorers/types.js';
 
 export interface GateOutcome {
   readonly report: GateReport;
@@ -34,14 +39,23 @@ export function gateSettingsFor(loaded: LoadedConfig, suite: string): GateSettin
  * `baselinesDir` (default `<project>/baselines`) lets the Action compare with the baselines of a
  * pull request's base branch rather than the ones the pull request may have edited.
  */
+export interface RescoreOptions {
+  readonly env: NodeJS.ProcessEnv;
+  /** Replay verdicts from the cache only. */
+  readonly offline?: boolean;
+  readonly maxCostUsd?: number;
+}
+
 export async function runGate(
   loaded: LoadedConfig,
   suites: readonly string[],
   records: readonly CallRecord[],
   baselinesDir?: string,
   runIncomplete?: string,
+  rescore?: RescoreOptions,
 ): Promise<GateOutcome | undefined> {
   const inputs: SuiteComparisonInput[] = [];
+  let services: ScoringServices | undefined;
   const withoutBaseline: string[] = [];
   const baselines = new Map<string, Baseline>();
   for (const suite of suites) {
@@ -50,8 +64,24 @@ export async function runGate(
       withoutBaseline.push(suite);
       continue;
     }
-    baselines.set(suite, baseline);
-    inputs.push({ suite, baseline, records: records.filter((r) => r.suite === suite), gate: gateSettingsFor(loaded, suite) });
+    const config = loaded.config.suites.find((s) => s.name === suite);
+    let compared = baseline;
+    let rescored: Rescored[] = [];
+    if (rescore && config && (config.gate?.rescore ?? 'auto') === 'auto') {
+      const [prepared] = await prepareSuites(loaded, [config]);
+      const changed = prepared ? changedScorers(baseline, prepared.scorers) : [];
+      if (prepared && changed.length > 0) {
+        services ??= buildRunServices(loaded.config, new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache')), {
+          offline: rescore.offline ?? false,
+          useCache: true,
+          env: rescore.env,
+          ...(rescore.maxCostUsd !== undefined ? { maxCostUsd: rescore.maxCostUsd } : {}),
+        }).services;
+        ({ baseline: compared, rescored } = await rescoreBaseline(baseline, prepared, changed, services));
+      }
+    }
+    baselines.set(suite, compared);
+    inputs.push({ suite, baseline: compared, records: records.filter((r) => r.suite === suite), gate: gateSettingsFor(loaded, suite), ...(rescored.length ? { rescored } : {}) });
   }
   if (inputs.length === 0) return undefined;
   return { report: compareRun(inputs, runIncomplete), withoutBaseline, baselines };

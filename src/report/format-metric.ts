@@ -57,6 +57,7 @@ export function verdictText(m: MetricComparison, symbols: Readonly<Record<string
   if (m.verdict === 'inconclusive' && m.mde !== undefined) {
     text += ` (detects ${formatEffect(m, m.mde).replace(/^\+/, '')}; ~${m.casesNeeded?.toLocaleString('en-US')} cases would decide ${formatEffect(m, m.minEffect).replace(/^\+/, '')}${m.underpowered ? '; underpowered' : ''})`;
   }
+  if (m.rescored) text += ` · baseline re-scored with today's scorer (${m.rescored.outputs} outputs, ${m.rescored.calls} judge calls, ${m.rescored.cached} cached)`;
   if (!m.gated) text += ' · not gated';
   return text;
 }
