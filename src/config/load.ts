@@ -37,6 +37,12 @@ export async function loadConfig(configPath = DEFAULT_CONFIG_FILE): Promise<Load
     );
   }
   const config = parseConfigText(configPath, text);
+  // Derived metrics need mathjs, which takes a second to load: only when a suite has some.
+  if (config.suites.some((s) => s.derived && Object.keys(s.derived).length > 0)) {
+    const { checkDerivedMetrics } = await import('./derived-check.js');
+    const problems = checkDerivedMetrics(config);
+    if (problems.length > 0) throw configProblems(parseYamlSource(configPath, text) as YamlSource, problems);
+  }
   return { file, rootDir: path.dirname(file), config, hash: canonicalHash(config) };
 }
 

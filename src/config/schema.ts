@@ -52,6 +52,10 @@ export const suiteSchema = z.strictObject({
   repeats: z.int().min(1).max(100).default(1).describe('Samples per case and target'),
   scorers: z.array(scorerConfigSchema).default([]),
   gate: gateSchema.optional(),
+  derived: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a name of letters, digits and "_"'), z.string().min(1))
+    .optional()
+    .describe('Metrics computed per case from this suite\'s scores, e.g. { quality: "0.6 * judge + 0.4 * similarity" }; gated like any score'),
   forecast: z
     .strictObject({ monthly_calls: z.int().positive().describe('Calls a month in production: cost changes are shown as dollars a month at this volume') })
     .optional()

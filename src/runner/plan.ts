@@ -65,6 +65,9 @@ export async function prepareSuites(loaded: LoadedConfig, suites: readonly Suite
       where: `${path.basename(loaded.file)} suites[${index >= 0 ? index : i}].scorers`,
       targets: suite.targets,
     });
+    // Derived metrics last: they read the scores of the scorers before them.
+    const derived = suite.derived && Object.keys(suite.derived).length > 0 ? (await import('../scorers/derived.js')).createDerived : undefined;
+    if (derived) for (const [name, expression] of Object.entries(suite.derived ?? {})) scorers.push(derived(name, expression, scorers));
     prepared.push({ config: suite, cases: rendered, caseById: new Map(rendered.map((r) => [r.case.id, r])), scorers });
   }
   return prepared;

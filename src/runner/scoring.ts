@@ -86,7 +86,8 @@ export async function scoreAfter(
           for (const scorer of suite.scorers) {
             if (!appliesTo(scorer, record)) continue;
             const kept = record.scores.find((x) => x.name === scorer.name && x.scorerId === scorer.id);
-            scores.push(kept ?? (await safeScore(scorer, inputOf(record, scorer), services)));
+            const input = scorer.readsScores ? inputOf({ ...record, scores: [...scores] }, scorer) : inputOf(record, scorer);
+            scores.push(kept ?? (await safeScore(scorer, input, services)));
           }
           const updated: CallRecord = { ...record, scores, finishedAt: new Date().toISOString() };
           await journal.append(updated);

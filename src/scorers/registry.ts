@@ -4,6 +4,7 @@
  */
 import type { ModelConfig } from '../config/model-schema.js';
 import { ConfigError } from '../errors.js';
+import { scorerNames } from './names.js';
 import type { ScorerConfig } from './config-schema.js';
 import { createContains } from './contains.js';
 import { createEquals, createRegex, createStartsWith } from './match.js';
@@ -51,20 +52,6 @@ function create(config: ScorerConfig, ctx: ScorerBuildContext): Scorer | Promise
     case 'similarity':
       return createSimilarity(config, ctx);
   }
-}
-
-/**
- * Names: an explicit `name`, else the type — numbered from the second of a type on (`contains`,
- * `contains-2`), so names stay stable while the list is only appended to.
- */
-export function scorerNames(configs: readonly ScorerConfig[]): string[] {
-  const seen = new Map<string, number>();
-  return configs.map((c) => {
-    if (c.name) return c.name;
-    const n = (seen.get(c.type) ?? 0) + 1;
-    seen.set(c.type, n);
-    return n === 1 ? c.type : `${c.type}-${n}`;
-  });
 }
 
 export async function buildScorers(

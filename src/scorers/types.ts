@@ -51,6 +51,8 @@ export interface Scorer {
    * batch their work over the suite (`prefetch`) — and supersede the line with the full scores.
    */
   readonly phase: 'inline' | 'after';
+  /** Reads the scores the other scorers gave the same output (derived metrics): scored after them, with them in `record.scores`. */
+  readonly readsScores?: boolean;
   prefetch?(inputs: readonly ScoringInput[], services: ScoringServices): Promise<void>;
   score(input: ScoringInput, services: ScoringServices): Score | Promise<Score>;
 }
