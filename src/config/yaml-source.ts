@@ -24,9 +24,16 @@ export function parseYamlSource(file: string, text: string): YamlSource | YamlSy
     const line = first.linePos?.[0].line ?? lineCounter.linePos(first.pos[0]).line;
     return { line, message: first.message.split('\n')[0] ?? 'invalid YAML' };
   }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // An alias to no anchor, or too many aliases: found while building values, not while parsing.
+    return { line: 1, message: (err as Error).message.split('\n')[0] ?? 'invalid YAML' };
+  }
   return {
     file,
-    value: doc.toJS({ maxAliasCount: 100 }),
+    value,
     lineOf: (path) => lineOfPath(doc, lineCounter, path),
   };
 }

@@ -5,8 +5,9 @@
  * are reported with their line numbers; the run stops only when bad lines pass `maxBadFraction`.
  */
 import { createReadStream } from 'node:fs';
-import { parse as parseCsv } from 'csv-parse';
-import { DatasetError } from '../errors.js';
+import { parse as parseCsv, CsvError } from 'csv-parse';
+import path from 'node:path';
+import { DatasetError, locate } from '../errors.js';
 import { canonicalHash } from '../util/hash.js';
 import { allocate, BottomK, priorityOf } from './bottom-k.js';
 import { getPath, inputMessages, outputText, type FieldMapping, type LogMessage } from './log-fields.js';
@@ -74,11 +75,17 @@ type LogRecord = { line: number; record?: unknown; error?: string };
 async function* records(file: string): AsyncGenerator<LogRecord[]> {
   if (/\.csv$/i.test(file)) {
     const parser = createReadStream(file).pipe(parseCsv({ columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: true }));
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      // JSON-looking cells (a message list) are parsed, so mappings work alike for CSV and JSONL.
-      const parsed: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(record)) parsed[k] = /^\s*[[{]/.test(v) ? safeJson(v) ?? v : v;
-      yield [{ line: info.lines, record: parsed }];
+    try {
+      for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+        // JSON-looking cells (a message list) are parsed, so mappings work alike for CSV and JSONL.
+        const parsed: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(record)) parsed[k] = /^\s*[[{]/.test(v) ? safeJson(v) ?? v : v;
+        yield [{ line: info.lines, record: parsed }];
+      }
+    } catch (err) {
+      // A quoting error ends the CSV parse: the file cannot be read past it.
+      if (err instanceof CsvError) throw new DatasetError(locate(path.basename(file), (err as CsvError & { lines?: number }).lines, undefined, `not valid CSV (${err.message})`));
+      throw err;
     }
     return;
   }
