@@ -50,6 +50,31 @@ export class RunStateError extends DriftgateError {
   }
 }
 
+/**
+ * The disk refused a write (full, read-only, no permission): the run stops as incomplete (exit 3);
+ * what was written before stays readable and the run can be resumed once the disk allows it.
+ */
+export class StorageError extends DriftgateError {
+  constructor(message: string) {
+    super(message, ExitCode.Incomplete);
+  }
+}
+
+const STORAGE_CODES: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+};
+
+/** A StorageError for a failed write of `file`, or undefined when `err` is not a storage failure. */
+export function storageError(err: unknown, file: string): StorageError | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const why = code ? STORAGE_CODES[code] : undefined;
+  return why ? new StorageError(`cannot write ${file}: ${why} (${code})`) : undefined;
+}
+
 /** Formats `file:line: field: message`, leaving out the parts that are unknown. */
 export function locate(file: string, line: number | undefined, field: string | undefined, message: string): string {
   const where = line === undefined ? file : `${file}:${line}`;

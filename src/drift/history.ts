@@ -1,7 +1,7 @@
 /**
  * The drift history: one JSON line per drift run (`.driftgate/history.jsonl` by default), so a
  * slow slide shows even when pinned and current agree week by week. Rows are appended atomically
- * (the file is rewritten through a temp file and a rename).
+ * (appended with O_APPEND, so concurrent runs both keep their row).
  *
  * This week against the trailing `window` runs: with 8 or more runs in the history, an EWMA control
  * chart (λ = 0.2, ±3σ, σ² = between-week variance + this week's SE²); with fewer, a z-test of this
@@ -9,8 +9,9 @@
  */
 import { readTextIfExists } from '../util/read-text.js';
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import { RunStateError } from '../errors.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { appendFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { RunStateError, storageError } from '../errors.js';
 import { ewmaCheck } from '../stats/ewma.js';
 import type { Signal } from './signals.js';
 
@@ -38,8 +39,16 @@ export interface HistoryRow {
 export async function readHistory(file: string): Promise<HistoryRow[]> {
   const text = await readTextIfExists(file);
   if (text === undefined) return [];
-  return text
-    .split('\n')
+  const lines = text.split('\n');
+  // A process killed mid-append leaves a torn last line without its newline: that week is not history.
+  if (!text.endsWith('\n') && lines.length > 0) {
+    try {
+      JSON.parse(lines.at(-1) as string);
+    } catch {
+      lines.pop();
+    }
+  }
+  return lines
     .filter((l) => l.trim())
     .map((l, i) => {
       try {
@@ -54,9 +63,16 @@ export async function readHistory(file: string): Promise<HistoryRow[]> {
 }
 
 export async function appendHistory(file: string, row: HistoryRow): Promise<void> {
+  // O_APPEND: two drift runs finishing at once (two CI jobs in one workspace) both keep their row;
+  // a rewrite through a temp file would let the later rename drop the other's.
+  await mkdir(path.dirname(file), { recursive: true });
   const existing = (await readTextIfExists(file)) ?? '';
-  const prefix = existing && !existing.endsWith('\n') ? `${existing}\n` : existing;
-  await writeFileAtomic(file, `${prefix}${JSON.stringify(row)}\n`);
+  const separator = existing && !existing.endsWith('\n') ? '\n' : '';
+  try {
+    await appendFile(file, `${separator}${JSON.stringify(row)}\n`);
+  } catch (err) {
+    throw storageError(err, file) ?? err;
+  }
 }
 
 export function historySignals(rows: readonly HistoryRow[], now: Readonly<Record<string, WeeklyMetric>>, window: number): Signal[] {

@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import { glob } from 'tinyglobby';
-import { ConfigError, ExitCode } from '../errors.js';
+import { ConfigError, ExitCode, StorageError } from '../errors.js';
+import { stoppedByStorage } from '../runner/eval-run.js';
 import { loadConfig } from '../config/load.js';
 import type { DriftConfig } from '../config/schema.js';
 import { buildScorers } from '../scorers/registry.js';
@@ -139,6 +140,9 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     skipped = outcome.skippedForBudget;
     misses = outcome.records.filter((r) => r.error?.kind === 'cache_miss').length;
     records = await scoreAfter([prepared], recordsInPlan(items, previous, outcome.records), services, journal, options.concurrency ?? config.runner.concurrency);
+  } catch (err) {
+    if (err instanceof StorageError) throw await stoppedByStorage(runDir, meta, err, `driftgate drift --resume ${meta.runId}`);
+    throw err;
   } finally {
     await journal.close();
   }

@@ -12,6 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { storageError } from '../errors.js';
 import path from 'node:path';
 import { canonicalHash } from '../util/hash.js';
 import type { ChatMessage, ChatRequest, ChatResponse } from '../providers/types.js';
@@ -93,14 +94,15 @@ export class ResponseCache {
   putRaw(key: string, entry: { schemaVersion: number; key: string }): void {
     const file = this.fileOf(key);
     const shard = path.dirname(file);
-    if (!this.shards.has(shard)) {
-      mkdirSync(shard, { recursive: true });
-      this.shards.add(shard);
-    }
     try {
+      if (!this.shards.has(shard)) {
+        mkdirSync(shard, { recursive: true });
+        this.shards.add(shard);
+      }
       writeFileSync(file, `${JSON.stringify(entry)}\n`, { flag: 'wx' });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
+      throw storageError(err, file) ?? err;
     }
   }
 

@@ -3,7 +3,7 @@
  * run.json. The CLI only parses flags and prints; everything here is testable without a process.
  */
 import path from 'node:path';
-import { UsageError, ExitCode } from '../errors.js';
+import { UsageError, ExitCode, StorageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import type { RunnerConfig } from '../config/schema.js';
 import { PriceTable, priceFor } from '../providers/pricing.js';
@@ -141,6 +141,9 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
       progress: options.progress ?? silentProgress,
     });
     scored = await scoreAfter(prepared, recordsInPlan(items, previous, outcome.records), services, journal, concurrency);
+  } catch (err) {
+    if (err instanceof StorageError) throw await stoppedByStorage(runDir, meta, err, `driftgate eval --resume ${meta.runId}`);
+    throw err;
   } finally {
     await journal.close();
   }
@@ -196,4 +199,21 @@ function precheck(items: readonly WorkItem[], cache: ResponseCache | undefined, 
       throw new UsageError(`--max-cost needs a price for model "${item.request.model}" (target ${item.target}): add it under pricing: in driftgate.yaml, as { input: <$ per 1M tokens>, output: <$ per 1M tokens> }`);
     }
   }
+}
+
+/**
+ * The disk refused a write: the run is marked incomplete (when run.json can still be written) and
+ * the error says how to go on. Every line the journal took before is kept.
+ */
+export async function stoppedByStorage(runDir: string, meta: RunMeta, err: StorageError, resume: string): Promise<StorageError> {
+  const reason = `${err.message}; every call journaled before is kept: free space (or make the directory writable), then ${resume}`;
+  meta.status = 'incomplete';
+  meta.incompleteReason = reason;
+  meta.finishedAt = new Date().toISOString();
+  try {
+    await writeRunMeta(runDir, meta);
+  } catch {
+    // run.json cannot be written either: it still says "running", which --resume also picks up.
+  }
+  return new StorageError(reason);
 }

@@ -7,6 +7,7 @@
 import pLimit from 'p-limit';
 import type { ScoringServices } from '../scorers/types.js';
 import { scrubSecrets } from '../util/secrets.js';
+import { StorageError } from '../errors.js';
 import { JOURNAL_SCHEMA_VERSION, type CallRecord } from './call-record.js';
 import type { CallGateway, CallOutcome } from './gateway.js';
 import type { JournalWriter } from './journal.js';
@@ -35,8 +36,20 @@ export async function executeItems(items: readonly WorkItem[], options: ExecuteO
   const records: CallRecord[] = [];
   let skippedForBudget = 0;
   let firstCacheMiss: WorkItem | undefined;
+  // Once the disk refuses a write, nothing more is started: every further call would be paid for and lost.
+  let storageFailure = false;
 
   const runOne = async (item: WorkItem): Promise<void> => {
+    if (storageFailure) return;
+    try {
+      await attempt(item);
+    } catch (err) {
+      if (err instanceof StorageError) storageFailure = true;
+      throw err;
+    }
+  };
+
+  const attempt = async (item: WorkItem): Promise<void> => {
     if (options.gateway.options.budget.exhausted) {
       skippedForBudget++;
       return;

@@ -7,7 +7,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { readTextIfExists } from '../util/read-text.js';
-import { RunStateError } from '../errors.js';
+import { RunStateError, storageError } from '../errors.js';
 import { JOURNAL_SCHEMA_VERSION, type CallRecord } from './call-record.js';
 
 export class JournalWriter {
@@ -15,10 +15,17 @@ export class JournalWriter {
   private flushed: Promise<void> | undefined;
   private writing: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly handle: FileHandle) {}
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly file: string,
+  ) {}
 
   static async open(file: string): Promise<JournalWriter> {
-    return new JournalWriter(await open(file, 'a'));
+    try {
+      return new JournalWriter(await open(file, 'a'), file);
+    } catch (err) {
+      throw storageError(err, file) ?? err;
+    }
   }
 
   /** Resolves once the line is in the file (in the kernel: it survives a kill -9 of this process). */
@@ -29,7 +36,12 @@ export class JournalWriter {
       const batch = this.pending.join('');
       this.pending = [];
       this.flushed = undefined;
-      await this.handle.write(batch);
+      try {
+        await this.handle.write(batch);
+      } catch (err) {
+        // A partial write leaves a torn last line, which readers drop: that call is redone on resume.
+        throw storageError(err, this.file) ?? err;
+      }
     });
     this.writing = this.flushed.catch(() => undefined);
     return this.flushed;

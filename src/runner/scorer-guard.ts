@@ -14,6 +14,7 @@ import { errorScore } from '../scorers/score.js';
 import type { Scorer, ScoringInput, ScoringServices } from '../scorers/types.js';
 import { scrubSecrets } from '../util/secrets.js';
 import { allowedErrorCount } from './allowance.js';
+import { StorageError } from '../errors.js';
 
 /** Scorings that must all fail, with no success yet, before a scorer is stopped. */
 export const PROBE_FAILURES = 5;
@@ -89,6 +90,7 @@ export class ScorerGuard {
     try {
       score = await scorer.score(input, services);
     } catch (err) {
+      if (err instanceof StorageError) throw err; // the disk, not the scorer: the run stops
       score = errorScore(scorer, scrubSecrets(err instanceof Error ? err.message : String(err)));
     }
     if (score.error === undefined) {

@@ -11,6 +11,7 @@ import type { ChatMessage } from '../providers/types.js';
 import { errorScore } from '../scorers/score.js';
 import type { Scorer, ScoringInput, ScoringServices } from '../scorers/types.js';
 import { scrubSecrets } from '../util/secrets.js';
+import { StorageError } from '../errors.js';
 import type { CallRecord, Score } from './call-record.js';
 import type { JournalWriter } from './journal.js';
 import type { PreparedSuite } from './plan.js';
@@ -22,6 +23,7 @@ export async function safeScore(scorer: Scorer, input: ScoringInput, services: S
   try {
     return await scorer.score(input, services);
   } catch (err) {
+    if (err instanceof StorageError) throw err;
     return errorScore(scorer, scrubSecrets(err instanceof Error ? err.message : String(err)));
   }
 }
