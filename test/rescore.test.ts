@@ -70,7 +70,7 @@ describe('re-scoring a baseline when a scorer changed', () => {
     expect(judge.rescored).toEqual({ metric: 'judge', outputs: 10, calls: 10, cached: 0, costUsd: expect.any(Number), errors: 0 });
     expect(judgeCalls()).toBe(10);
     expect(gate!.report.suites[0]!.metrics.find((m) => m.metric === 'pass_rate')?.status).toBe('compared');
-    expect(formatGateReport(gate!.report)).toContain("baseline re-scored with today's scorer (10 outputs, 10 judge calls, 0 cached)");
+    expect(formatGateReport(gate!.report)).toMatch(/baseline re-scored with today's scorer \(10 outputs, 10 judge calls, 0 cached, worth (\$[\d.e-]+|unpriced)\)/);
 
     server.resetCounters();
     const again = await runGate(await loadConfig(config), ['faq'], run.records, undefined, undefined, { env });

@@ -57,7 +57,11 @@ export function verdictText(m: MetricComparison, symbols: Readonly<Record<string
   if (m.verdict === 'inconclusive' && m.mde !== undefined) {
     text += ` (detects ${formatEffect(m, m.mde).replace(/^\+/, '')}; ~${m.casesNeeded?.toLocaleString('en-US')} cases would decide ${formatEffect(m, m.minEffect).replace(/^\+/, '')}${m.underpowered ? '; underpowered' : ''})`;
   }
-  if (m.rescored) text += ` · baseline re-scored with today's scorer (${m.rescored.outputs} outputs, ${m.rescored.calls} judge calls, ${m.rescored.cached} cached)`;
+  if (m.rescored) {
+    const r = m.rescored;
+    const cost = r.costUsd === null ? 'unpriced' : `$${r.costUsd < 0.01 ? r.costUsd.toPrecision(2) : r.costUsd.toFixed(2)}`;
+    text += ` · baseline re-scored with today's scorer (${r.outputs} outputs, ${r.calls} judge calls, ${r.cached} cached, worth ${cost})`;
+  }
   if (!m.gated) text += ' · not gated';
   return text;
 }
