@@ -1,6 +1,6 @@
 /** The terminal verdict table: per suite and target, each metric with its interval and verdict, then flips. */
 import type { GateReport } from '../gate/compare.js';
-import { formatDelta, formatForecast, formatP, formatValue, verdictText as verdictWords } from '../report/format-metric.js';
+import { describeQuarantine, formatDelta, formatForecast, formatP, formatValue, verdictText as verdictWords } from '../report/format-metric.js';
 import { renderTable } from './table.js';
 
 const SYMBOL: Record<string, string> = { regressed: '✗ regressed', improved: '✓ improved', unchanged: '= unchanged', inconclusive: '? inconclusive' };
@@ -30,6 +30,7 @@ export function formatGateReport(report: GateReport, withoutBaseline: readonly s
       }
       if (regressed.length > 10) lines.push(`  … and ${regressed.length - 10} more regressed cases (--json lists all, with both outputs)`);
     }
+    if (s.quarantined?.length) lines.push(describeQuarantine(s.quarantined));
     if (c.changed.length > 0) lines.push(`edited since the baseline (not compared): ${c.changed.slice(0, 10).join(', ')}${c.changed.length > 10 ? ' …' : ''}`);
     lines.push('');
   }

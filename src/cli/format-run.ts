@@ -5,6 +5,8 @@ import type { DryRunEstimate } from '../runner/dry-run.js';
 import { formatScoreValue, scorerErrorCount, scorerHealthLines } from '../report/format-metric.js';
 import { renderTable } from './table.js';
 import { describeTargetBehaviour } from '../runner/target-behaviour.js';
+import { describeReliability } from '../runner/reliability.js';
+import { describeQuarantine } from '../report/format-metric.js';
 
 const int = (n: number): string => n.toLocaleString('en-US');
 
@@ -66,6 +68,8 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
       : '',
     ...scorerHealthLines(meta.scorers),
     ...(meta.behaviour ?? []).map((b) => describeTargetBehaviour(b)),
+    ...(meta.summaries ?? []).flatMap((s) => s.targets.flatMap((t) => (t.reliability ? [`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`] : []))),
+    ...(meta.summaries ?? []).flatMap((s) => (s.quarantined?.length ? [`${s.suite}: ${describeQuarantine(s.quarantined)}`] : [])),
     `results: ${path.relative(process.cwd(), runDir) || '.'}`,
   ];
   if (meta.incompleteReason) lines.push('', `incomplete: ${meta.incompleteReason}`);

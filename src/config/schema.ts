@@ -52,6 +52,10 @@ export const suiteSchema = z.strictObject({
   repeats: z.int().min(1).max(100).default(1).describe('Samples per case and target'),
   scorers: z.array(scorerConfigSchema).default([]),
   gate: gateSchema.optional(),
+  quarantine: z
+    .union([z.array(z.string().min(1)), z.string().min(1)])
+    .optional()
+    .describe('Case ids (or a file with one id per line) that keep running and are reported, but are left out of the gated metrics'),
   derived: z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a name of letters, digits and "_"'), z.string().min(1))
     .optional()

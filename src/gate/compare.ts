@@ -27,6 +27,8 @@ export interface GateSettings {
   readonly correction?: 'holm' | 'bh';
   /** Production calls a month (`forecast.monthly_calls`): the cost change in dollars a month. */
   readonly monthlyCalls?: number;
+  /** Case ids that run and are reported but are left out of every gated comparison. */
+  readonly quarantine?: readonly string[];
 }
 
 export interface SuiteComparisonInput {
@@ -84,6 +86,8 @@ export interface SuiteComparison {
   readonly metrics: readonly MetricComparison[];
   readonly flips: readonly Flip[];
   readonly failed: boolean;
+  /** Quarantined cases of this run: reported, never compared. */
+  readonly quarantined?: readonly string[];
   /** Why this comparison cannot pass (gated metrics without values now); empty when it can. */
   readonly incomplete?: readonly string[];
 }
@@ -124,6 +128,7 @@ interface Pending {
   readonly cases: CaseStatus;
   readonly metrics: (MetricComparison & { test?: MetricTest })[];
   readonly flips: readonly Flip[];
+  readonly quarantined: readonly string[];
 }
 
 function compareTarget(input: SuiteComparisonInput, target: string): Pending {
@@ -133,9 +138,11 @@ function compareTarget(input: SuiteComparisonInput, target: string): Pending {
   const runCases = group(runRecords);
   const compared: string[] = [];
   const changed: string[] = [];
+  const quarantine = new Set(gate.quarantine ?? []);
+  const quarantined = [...runCases.keys()].filter((id) => quarantine.has(id)).sort();
   for (const [id, recs] of runCases) {
     const base = baseCases.get(id);
-    if (!base) continue;
+    if (!base || quarantine.has(id)) continue;
     if (base.some((b) => b.inputHash !== recs[0]?.inputHash)) changed.push(id);
     else compared.push(id);
   }
@@ -185,7 +192,7 @@ function compareTarget(input: SuiteComparisonInput, target: string): Pending {
     return { ...base, ...test, ...withErrors, ...forecast, status: 'compared' as const, test };
   });
   const flips = findFlips(compared, baseCases as Map<string, BaselineCase[]>, runCases, sharedScorers, changedScorers.length === 0);
-  return { input, target, cases, metrics, flips };
+  return { input, target, cases, metrics, flips, quarantined };
 }
 
 /** `runIncomplete`: the run's own incomplete reason (unfinished calls, failing scorers), if any. */
@@ -230,6 +237,7 @@ export function compareRun(inputs: readonly SuiteComparisonInput[], runIncomplet
       metrics,
       flips: p.flips,
       failed,
+      ...(p.quarantined.length ? { quarantined: p.quarantined } : {}),
       ...(incomplete.length ? { incomplete } : {}),
     };
   });

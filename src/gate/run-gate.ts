@@ -8,6 +8,7 @@ import { baselinePath, readBaseline, type Baseline } from '../baselines/baseline
 import type { CallRecord } from '../runner/call-record.js';
 import { compareRun, type GateReport, type GateSettings, type SuiteComparisonInput } from './compare.js';
 import { changedScorers, rescoreBaseline, type Rescored } from './rescore.js';
+import { quarantineOf } from '../config/quarantine.js';
 import { prepareSuites } from '../runner/plan.js';
 import { buildRunServices } from '../runner/services.js';
 import { ResponseCache } from '../runner/cache.js';
@@ -31,6 +32,7 @@ export function gateSettingsFor(loaded: LoadedConfig, suite: string): GateSettin
     ...(gate?.metrics ? { metrics: gate.metrics } : {}),
     correction: gate?.correction ?? 'holm',
     ...(suiteConfig?.forecast ? { monthlyCalls: suiteConfig.forecast.monthly_calls } : {}),
+    ...(suiteConfig?.quarantine ? { quarantine: quarantineOf(loaded.rootDir, suiteConfig) } : {}),
   };
 }
 

@@ -39,6 +39,11 @@ export function formatForecast(m: MetricComparison): string | undefined {
   return `cost per answer ${formatDelta(m)} → ${money(f.deltaUsd)} / month at ${f.monthlyCalls.toLocaleString('en-US')} calls [${money(f.intervalUsd[0])}, ${money(f.intervalUsd[1])}]`;
 }
 
+/** "2 quarantined cases, run and reported but not gated: q3, q9" */
+export function describeQuarantine(ids: readonly string[]): string {
+  return `${ids.length} quarantined case${ids.length === 1 ? '' : 's'}, run and reported but not gated: ${ids.join(', ')}`;
+}
+
 export function formatP(p: number | undefined | null): string {
   if (p === undefined || p === null) return '–';
   return p < 0.001 ? '<0.001' : p.toFixed(3);

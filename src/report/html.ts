@@ -6,11 +6,12 @@
 import { createHash } from 'node:crypto';
 import { formatEffect, type MetricComparison } from '../gate/compare.js';
 import { escapeHtml as esc } from './escape.js';
-import { formatDelta, formatForecast, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, verdictText } from './format-metric.js';
+import { describeQuarantine, formatDelta, formatForecast, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, verdictText } from './format-metric.js';
 import { caseTableHtml, FILTER_SCRIPT } from './html-cases.js';
 import { driftTargets, type ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
 import { describeTargetBehaviour } from '../runner/target-behaviour.js';
+import { describeReliability } from '../runner/reliability.js';
 import { formatDriftForecast, formatStratumCost } from '../drift/cost-by-stratum.js';
 import { behaviourDetail, formatItemEffect, formatStratum } from './behaviour-detail.js';
 import { barsSvg, histogramSvg, intervalsSvg, type IntervalRow } from './svg-charts.js';
@@ -64,6 +65,7 @@ function gateSections(model: ReportModel): string {
 <p class="meta">${s.cases.compared} cases compared with baseline run <code>${esc(s.baselineRunId)}</code> (accepted ${esc(s.acceptedAt.slice(0, 10))}) · ${s.cases.new.length} new · ${s.cases.removed.length} removed · ${s.cases.changed.length} edited</p>
 ${metricTable(s.metrics, gate.report.alpha, gate.report.correction)}
 ${cost && formatForecast(cost) ? `<p class="forecast">${esc(formatForecast(cost) as string)}</p>` : ''}
+${s.quarantined?.length ? `<p class="quarantine">${esc(describeQuarantine(s.quarantined))}</p>` : ''}
 <div class="charts">${rows.length ? intervalsSvg('Change vs baseline with interval (dashed: minimum effect)', rows) : ''}${costChart}</div>
 <div class="charts">${dists.map((d) => histogramSvg({ title: `${d.scorer}: per-case scores`, a: d.baseline, b: d.current, labels: ['baseline', 'now'] })).join('')}</div>
 </section>`;
@@ -138,6 +140,11 @@ function scorerHealthSection(health: ReportModel['meta']['scorers']): string {
   return lines.length ? `<section id="scorer-errors"><h2>Scorer errors</h2><ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>` : '';
 }
 
+function reliabilitySection(summaries: ReportModel['meta']['summaries']): string {
+  const lines = (summaries ?? []).flatMap((s) => s.targets.flatMap((t) => (t.reliability ? [`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`] : [])));
+  return lines.length ? `<section id="reliability"><h2>Reliability across repeats</h2><ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>` : '';
+}
+
 function targetBehaviourSection(behaviour: ReportModel['meta']['behaviour']): string {
   return behaviour?.length ? `<section id="target-behaviour"><h2>Targets compared (reported, not gated)</h2><ul>${behaviour.map((b) => `<li>${esc(describeTargetBehaviour(b))}</li>`).join('')}</ul></section>` : '';
 }
@@ -160,6 +167,7 @@ export function renderHtml(model: ReportModel): string {
 <p class="meta">${esc(m.startedAt)}${m.gitSha ? ` · commit <code>${esc(m.gitSha.slice(0, 12))}</code>` : ''} · ${m.totals?.calls ?? model.records.length} calls (${m.totals?.cached ?? 0} from the cache) · answers cost ${m.totals?.costUsd === null || m.totals?.costUsd === undefined ? '–' : `$${m.totals.costUsd.toFixed(4)}`} · spent this run $${(m.totals?.spentUsd ?? 0).toFixed(4)}</p>
 ${scorerHealthSection(m.scorers)}
 ${targetBehaviourSection(m.behaviour)}
+${reliabilitySection(m.summaries)}
 ${gateSections(model)}
 ${driftSection(model)}
 ${model.gate || model.drift ? '' : runSection(model)}

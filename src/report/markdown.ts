@@ -6,10 +6,11 @@
  */
 import type { MetricComparison, SuiteComparison } from '../gate/compare.js';
 import { fenced, mdCell } from './escape.js';
-import { formatDelta, formatForecast, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, signalState, verdictText } from './format-metric.js';
+import { describeQuarantine, formatDelta, formatForecast, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, signalState, verdictText } from './format-metric.js';
 import type { ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
 import { describeTargetBehaviour } from '../runner/target-behaviour.js';
+import { describeReliability } from '../runner/reliability.js';
 import { formatDriftForecast, formatStratumCost } from '../drift/cost-by-stratum.js';
 import { behaviourDetail, formatItemEffect, formatStratum } from './behaviour-detail.js';
 
@@ -56,6 +57,7 @@ function suiteTable(s: SuiteComparison, alpha: number, correction: string): stri
     ...s.metrics.map(metricRow),
     ...(cost?.delta !== undefined ? ['', `Cost per answer: ${formatValue(cost, cost.baseline)} → ${formatValue(cost, cost.current)} (${formatDelta(cost)}).`] : []),
     ...(cost && formatForecast(cost) ? ['', `💰 ${formatForecast(cost)}`] : []),
+    ...(s.quarantined?.length ? ['', `🧪 ${mdCell(describeQuarantine(s.quarantined))}`] : []),
   ].join('\n');
 }
 
@@ -148,6 +150,7 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
     `Run \`${m.runId}\`${m.gitSha ? ` · commit \`${m.gitSha.slice(0, 7)}\`` : ''} · ${m.totals?.calls ?? model.records.length} calls (${m.totals?.cached ?? 0} from the cache) · answers cost ${dollars(cost)} · spent this run ${dollars(m.totals?.spentUsd)}`,
     ...scorerHealthLines(m.scorers).map((line, i) => `${i === 0 ? '\n' : ''}- ⚠️ ${mdCell(line)}`),
     ...(m.behaviour ?? []).map((b, i) => `${i === 0 ? '\n' : ''}- ${mdCell(describeTargetBehaviour(b))}`),
+    ...(m.summaries ?? []).flatMap((s) => s.targets.flatMap((t) => (t.reliability ? [`\n- ${mdCell(`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`)}`] : []))),
   ].join('\n');
   const gate = model.gate;
   const tables: string[] = [];

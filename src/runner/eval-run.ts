@@ -19,6 +19,7 @@ import { openForResume, pendingItems, recordsInPlan, reopen, withoutFailedScores
 import { guardSuites } from './scorer-guard.js';
 import { scorerFailureReason, scorerHealth } from './scorer-health.js';
 import { targetBehaviour } from './target-behaviour.js';
+import { quarantineOf } from '../config/quarantine.js';
 import { allowedErrorCount } from './allowance.js';
 import { planCalls, prepareSuites, selectSuites, type WorkItem } from './plan.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -174,6 +175,11 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   meta.totals = { ...runTotals(records), spentUsd: spentBefore + gateway.options.budget.spentUsd };
   meta.summaries = summariseSuites(records, meta.suites, new Map(prepared.map((p) => [p.config.name, new Map(p.cases.map((c) => [c.case.id, c.case]))])), new Map(prepared.map((p) => [p.config.name, p.scorers])));
   meta.scorers = health;
+  meta.summaries = meta.summaries.map((s) => {
+    const config = prepared.find((p) => p.config.name === s.suite)?.config;
+    const quarantined = config ? quarantineOf(loaded.rootDir, config) : [];
+    return quarantined.length ? { ...s, quarantined } : s;
+  });
   const behaviour = targetBehaviour(records, prepared.map((p) => ({ name: p.config.name, targets: p.config.targets })));
   if (behaviour.length > 0) meta.behaviour = behaviour;
   await writeRunMeta(runDir, meta);

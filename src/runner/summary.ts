@@ -9,6 +9,7 @@ import type { CallRecord } from './call-record.js';
 import type { Case } from '../datasets/case.js';
 import { scoreMetrics, scoringCostUsd, type ScoreMetric, type ScorerDeclaration } from './score-summary.js';
 import { calibrate, type Calibration } from './calibration.js';
+import { reliability, type Reliability } from './reliability.js';
 
 export interface MetricSummary {
   /** e.g. `cost_per_call`, `latency_ms`. */
@@ -41,10 +42,14 @@ export interface TargetSummary {
   readonly scores: readonly ScoreMetric[];
   /** Judge-vs-human agreement on labelled cases. */
   readonly calibration: readonly Calibration[];
+  /** With repeats: pass^k, pass@k and the flaky cases (reliability.ts). */
+  readonly reliability?: Reliability;
 }
 
 export interface SuiteSummary {
   readonly suite: string;
+  /** Quarantined case ids (run and reported, left out of the gate). */
+  readonly quarantined?: readonly string[];
   readonly targets: readonly TargetSummary[];
 }
 
@@ -81,6 +86,7 @@ function summariseTarget(target: string, records: readonly CallRecord[], cases: 
   const ok = records.filter((r) => r.status === 'ok');
   const latencies = ok.map((r) => r.latencyMs).filter((v): v is number => v !== null);
   const priced = ok.every((r) => r.costUsd !== null);
+  const reliabilityOf = reliability(records);
   return {
     target,
     model: records[0]?.model ?? '',
@@ -102,6 +108,7 @@ function summariseTarget(target: string, records: readonly CallRecord[], cases: 
       perCaseMetric('output_tokens', ok, (r) => r.outputTokens),
     ].filter((m) => m.n > 0),
     scores: scoreMetrics(records, declared),
+    ...(reliabilityOf ? { reliability: reliabilityOf } : {}),
     calibration: calibrate(ok, cases),
   };
 }

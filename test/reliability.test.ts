@@ -1,0 +1,88 @@
+/**
+ * Flaky evals measured (issue 17, items 1 and 3): per-case reliability across repeats (pass^k,
+ * pass@k, flaky cases most flaky first) and quarantined cases kept out of the gate but listed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { reliability, describeReliability } from '../src/runner/reliability.js';
+import { compareRun } from '../src/gate/compare.js';
+import { formatGateReport } from '../src/cli/format-gate.js';
+import { renderMarkdown } from '../src/report/markdown.js';
+import { renderHtml } from '../src/report/html.js';
+import { formatRunSummary } from '../src/cli/format-run.js';
+import { runEval } from '../src/runner/eval-run.js';
+import type { RunMeta } from '../src/runner/run-dir.js';
+import { baselineOf, cases, recordsOf } from './support/gate-fixtures.js';
+import { testRecord } from './support/scoring.js';
+import { FakeLlmServer } from './support/fake-llm-server.js';
+import { makeProject } from './support/project.js';
+
+const call = (caseId: string, repeat: number, pass: boolean) =>
+  testRecord({ itemId: `s/${caseId}/current/${repeat}`, caseId, repeat, scores: [{ name: 'check', kind: 'binary', scorerId: 'c', value: pass ? 1 : 0, pass }] });
+
+describe('per-case reliability', () => {
+  it('pass^k, pass@k and the flaky cases, most flaky first (hand-counted)', () => {
+    // a: 3/3 · b: 2/3 · c: 1/3 · d: 0/3 · e: 1/2 (one repeat's scoring failed)
+    const pattern: Record<string, boolean[]> = { a: [true, true, true], b: [true, false, true], c: [false, false, true], d: [false, false, false], e: [true, false] };
+    const records = Object.entries(pattern).flatMap(([id, ps]) => ps.map((p, i) => call(id, i, p)));
+    records.push(testRecord({ itemId: 's/e/current/2', caseId: 'e', repeat: 2, scores: [{ name: 'check', kind: 'binary', scorerId: 'c', value: null, error: 'boom' }] }));
+    const r = reliability(records)!;
+    expect(r).toMatchObject({ k: 3, cases: 5, passAll: 1 / 5, passAny: 4 / 5 });
+    expect(r.flaky).toEqual([
+      { caseId: 'e', passes: 1, of: 2 },
+      { caseId: 'b', passes: 2, of: 3 },
+      { caseId: 'c', passes: 1, of: 3 },
+    ]);
+    expect(describeReliability(r)).toBe('reliability over 3 repeats: pass^3 20.0% · pass@3 80.0% · 3 flaky cases: e (1/2), b (2/3), c (1/3)');
+    expect(reliability(Object.keys(pattern).map((id) => call(id, 0, true)))).toBeUndefined();
+  });
+
+  let server: FakeLlmServer;
+  let n = 0;
+  beforeAll(async () => {
+    // Every third answer misses the keyword: repeats disagree on some cases.
+    server = await FakeLlmServer.start({ respond: () => (++n % 3 === 0 ? 'Sorry.' : 'The KEYWORD answer.') });
+  });
+  afterAll(() => server.close());
+
+  it('an eval with repeats: 3 shows pass^3 beside the pass rate and lists the flaky cases; repeats are separate calls', async () => {
+    const dir = await makeProject({
+      'driftgate.yaml': `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, baseURL: ${server.openaiBaseURL} }\nrunner: { concurrency: 1 }\nsuites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, repeats: 3, scorers: [{ type: contains, value: KEYWORD }] }\n`,
+      'd.jsonl': Array.from({ length: 6 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Q${i}` })).join('\n'),
+      'p.md': '{{question}}',
+    });
+    const r = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env: { OPENAI_API_KEY: 'sk-test-rel-0000' } });
+    expect(server.requestCount).toBe(18); // 6 cases × 3 repeats, each its own request and cache entry
+    const rel = r.meta?.summaries?.[0]?.targets[0]?.reliability;
+    expect(rel?.k).toBe(3);
+    expect(rel?.flaky.length).toBe(6); // one miss in every three calls, in order: every case has one
+    expect(rel?.passAll).toBe(0);
+    expect(formatRunSummary(r.meta as RunMeta, r.runDir as string)).toContain('s · current reliability over 3 repeats: pass^3 0.0% · pass@3 100.0% · 6 flaky cases');
+  });
+});
+
+describe('quarantine', () => {
+  it('quarantined cases are left out of the gate and listed in the report', () => {
+    // c0000–c0009 fail now (passed before); quarantining them leaves nothing regressed.
+    const before = cases(60, () => false);
+    const after = cases(60, (i) => i < 10);
+    const gate = { alpha: 0.05, minEffect: 0.03, minRelativeEffect: 0.1 };
+    const plain = compareRun([{ suite: 's', baseline: baselineOf(before), records: recordsOf(after), gate }]);
+    expect(plain.failed).toBe(true);
+    const ids = Array.from({ length: 10 }, (_, i) => `c${String(i).padStart(4, '0')}`);
+    const report = compareRun([{ suite: 's', baseline: baselineOf(before), records: recordsOf(after), gate: { ...gate, quarantine: ids } }]);
+    expect(report.failed).toBe(false);
+    expect(report.suites[0]?.cases.compared).toBe(50);
+    expect(report.suites[0]?.quarantined).toEqual(ids);
+    expect(report.suites[0]?.flips).toEqual([]);
+    const line = `10 quarantined cases, run and reported but not gated: ${ids.join(', ')}`;
+    expect(formatGateReport(report)).toContain(line);
+    const model = {
+      meta: { schemaVersion: 1, runId: 'r', status: 'complete', command: 'eval', configFile: 'c', configHash: 'h', gitSha: null, suites: ['s'], models: {}, startedAt: 'now', resumedAt: [] },
+      records: recordsOf(after),
+      gate: { schemaVersion: 1, runId: 'r', report, withoutBaseline: [], distributions: [], baselineOutputs: {} },
+    } as never;
+    expect(renderMarkdown(model)).toContain(line);
+    expect(renderHtml(model)).toContain(line);
+  });
+});
