@@ -86,3 +86,49 @@ describe('quarantine', () => {
     expect(renderHtml(model)).toContain(line);
   });
 });
+
+describe('judge calibration as a precondition of gating', () => {
+  let server: FakeLlmServer;
+  beforeAll(async () => {
+    // The judge's verdict on question i is 1 + (i mod 5).
+    server = await FakeLlmServer.start({
+      respond: (c) => ('response_format' in c.body ? JSON.stringify({ reasoning: 'r', score: 1 + (Number(/Answer to Q(\d+)/.exec(JSON.stringify(c.body.messages))?.[1]) % 5) }) : `Answer to ${c.messages.at(-1)?.content}`),
+    });
+  });
+  afterAll(() => server.close());
+
+  async function gateWith(labels: string) {
+    const { cpSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const { runGate } = await import('../src/gate/run-gate.js');
+    const { loadConfig } = await import('../src/config/load.js');
+    const { baselineFromRun } = await import('../src/baselines/from-run.js');
+    const { baselinePath, writeBaseline } = await import('../src/baselines/baseline-file.js');
+    const dir = await makeProject({
+      'driftgate.yaml': `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, baseURL: ${server.openaiBaseURL} }\n  judge: { provider: openai, model: gpt-4o-judge, baseURL: ${server.openaiBaseURL} }\nsuites:\n  - name: s\n    dataset: d.jsonl\n    prompt: p.md\n    scorers: [{ type: judge, rubric: rubrics/helpfulness.md }]\n    gate: { require_calibration: { labels: labels.jsonl, min_kappa: 0.6 } }\n`,
+      'd.jsonl': Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Q${i}` })).join('\n'),
+      'p.md': '{{question}}',
+      'labels.jsonl': labels,
+    });
+    cpSync(fileURLToPath(new URL('../rubrics', import.meta.url)), path.join(dir, 'rubrics'), { recursive: true });
+    const config = path.join(dir, 'driftgate.yaml');
+    const run = await runEval({ configPath: config, env: { OPENAI_API_KEY: 'sk-test-cal-0000' } });
+    await writeBaseline(baselinePath(dir, 's'), baselineFromRun(run.meta as RunMeta, 's', run.records));
+    return (await runGate(await loadConfig(config), ['s'], run.records))!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')!;
+  }
+
+  it('a judge below min_kappa is reported, not gated: "judge κ 0.00 < 0.6"', async () => {
+    // The humans say 3 to everything: a constant rater agrees no better than chance, κ = 0.
+    const judge = await gateWith(Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `q${i}`, human_score: 3 })).join('\n'));
+    expect(judge.gated).toBe(false);
+    expect(judge.notGatedReason).toBe('judge κ 0.00 < 0.6');
+    const { verdictText } = await import('../src/report/format-metric.js');
+    expect(verdictText(judge, {})).toContain('not gated (judge κ 0.00 < 0.6)');
+  }, 60_000);
+
+  it('a judge that agrees with the humans gates', async () => {
+    const judge = await gateWith(Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `q${i}`, human_score: 1 + (i % 5) })).join('\n'));
+    expect(judge.gated).toBe(true);
+    expect(judge.notGatedReason).toBeUndefined();
+  }, 60_000);
+});

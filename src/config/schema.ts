@@ -34,6 +34,13 @@ export const gateSchema = z.strictObject({
     .enum(['holm', 'bh'])
     .default('holm')
     .describe('Multiplicity correction across the gated metrics of a run: holm (family-wise error) or bh (false discovery rate, for exploring)'),
+  require_calibration: z
+    .strictObject({
+      labels: z.string().min(1).optional().describe('JSONL of {id, human_score?, human_pass?}; default: the labels in the dataset'),
+      min_kappa: z.number().min(-1).max(1).default(0.6).describe('Agreement with the humans (weighted κ on scores, else κ on pass/fail) a judge needs to gate'),
+    })
+    .optional()
+    .describe("A judge's metric gates only when the judge agrees well enough with human labels; otherwise it is reported, not gated, and the report says why"),
   rescore: z
     .enum(['auto', 'never'])
     .default('auto')

@@ -29,6 +29,8 @@ export interface GateSettings {
   readonly monthlyCalls?: number;
   /** Case ids that run and are reported but are left out of every gated comparison. */
   readonly quarantine?: readonly string[];
+  /** Metrics that may not gate this run, with why (a judge below gate.require_calibration). */
+  readonly ungated?: ReadonlyMap<string, string>;
 }
 
 export interface SuiteComparisonInput {
@@ -46,6 +48,8 @@ export interface MetricComparison extends Partial<MetricTest> {
   readonly shape: MetricShape;
   readonly higherIsBetter: boolean;
   readonly gated: boolean;
+  /** Why a metric that would gate does not (judge κ below the required calibration). */
+  readonly notGatedReason?: string;
   readonly minEffect: number;
   /**
    * `compared`; or why not: `scorer-changed` (another scorer id than the baseline's), `new` (a
@@ -165,7 +169,8 @@ function compareTarget(input: SuiteComparisonInput, target: string): Pending {
       metric: spec.name,
       shape: spec.shape,
       higherIsBetter: spec.higherIsBetter,
-      gated: gatedNames.includes(spec.name),
+      gated: gatedNames.includes(spec.name) && !gate.ungated?.has(spec.name),
+      ...(gatedNames.includes(spec.name) && gate.ungated?.has(spec.name) ? { notGatedReason: gate.ungated.get(spec.name) as string } : {}),
       minEffect: spec.shape.startsWith('relative') ? gate.minRelativeEffect : gate.minEffect,
     };
     const scorerId = runScorerIds.get(spec.name);

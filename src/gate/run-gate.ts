@@ -9,6 +9,7 @@ import type { CallRecord } from '../runner/call-record.js';
 import { compareRun, type GateReport, type GateSettings, type SuiteComparisonInput } from './compare.js';
 import { changedScorers, rescoreBaseline, type Rescored } from './rescore.js';
 import { quarantineOf } from '../config/quarantine.js';
+import { uncalibratedJudges } from './calibration-gate.js';
 import { prepareSuites } from '../runner/plan.js';
 import { buildRunServices } from '../runner/services.js';
 import { ResponseCache } from '../runner/cache.js';
@@ -82,8 +83,15 @@ export async function runGate(
         ({ baseline: compared, rescored } = await rescoreBaseline(baseline, prepared, changed, services));
       }
     }
+    const suiteRecords = records.filter((r) => r.suite === suite);
+    let gate = gateSettingsFor(loaded, suite);
+    const required = config?.gate?.require_calibration;
+    if (config && required) {
+      const [prepared] = await prepareSuites(loaded, [config]);
+      if (prepared) gate = { ...gate, ungated: uncalibratedJudges(loaded.rootDir, prepared, suiteRecords, required) };
+    }
     baselines.set(suite, compared);
-    inputs.push({ suite, baseline: compared, records: records.filter((r) => r.suite === suite), gate: gateSettingsFor(loaded, suite), ...(rescored.length ? { rescored } : {}) });
+    inputs.push({ suite, baseline: compared, records: suiteRecords, gate, ...(rescored.length ? { rescored } : {}) });
   }
   if (inputs.length === 0) return undefined;
   return { report: compareRun(inputs, runIncomplete), withoutBaseline, baselines };

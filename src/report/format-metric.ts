@@ -67,7 +67,7 @@ export function verdictText(m: MetricComparison, symbols: Readonly<Record<string
     const cost = r.costUsd === null ? 'unpriced' : `$${r.costUsd < 0.01 ? r.costUsd.toPrecision(2) : r.costUsd.toFixed(2)}`;
     text += ` · baseline re-scored with today's scorer (${r.outputs} outputs, ${r.calls} judge calls, ${r.cached} cached, worth ${cost})`;
   }
-  if (!m.gated) text += ' · not gated';
+  if (!m.gated) text += m.notGatedReason ? ` · not gated (${m.notGatedReason})` : ' · not gated';
   return text;
 }
 
