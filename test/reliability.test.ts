@@ -132,3 +132,52 @@ describe('judge calibration as a precondition of gating', () => {
     expect(judge.notGatedReason).toBeUndefined();
   }, 60_000);
 });
+
+describe('judge variance apart from generator variance (--judge-repeats)', () => {
+  let server: FakeLlmServer;
+  beforeAll(async () => {
+    // Planted: output i has quality 2 (even i) or 4 (odd i): between-output variance 1. The judge
+    // adds −1, 0, +1 with probabilities ¼, ½, ¼: judge variance ½. Its share: ½ / (1 + ½) = ⅓.
+    const random = (await import('../src/stats/rng.js')).mulberry32(99);
+    server = await FakeLlmServer.start({
+      respond: (c) => {
+        if (!('response_format' in c.body)) return `Answer to ${c.messages.at(-1)?.content}`;
+        const i = Number(/Answer to Q(\d+)/.exec(JSON.stringify(c.body.messages))?.[1]);
+        const u = random();
+        return JSON.stringify({ reasoning: 'r', score: (i % 2 ? 4 : 2) + (u < 0.25 ? -1 : u < 0.75 ? 0 : 1) });
+      },
+    });
+  });
+  afterAll(() => server.close());
+
+  it('the one-way decomposition on a hand-computed example: [[1,3],[5,7]] gives 2/9', async () => {
+    // MSW = (1+1+1+1)/2 = 2; MSB = 2·((2−4)² + (6−4)²)/1 = 16; σ²_outputs = (16 − 2)/2 = 7; share = 2/(2+7).
+    const { judgeShare } = await import('../src/runner/judge-variance.js');
+    expect(judgeShare([[1, 3], [5, 7]])).toBeCloseTo(2 / 9, 12);
+    expect(judgeShare([[2, 2], [4, 4]])).toBe(0);
+  });
+
+  it("reports the judge's share of the score variance, matching the planted ⅓ within its interval, and judge-flaky outputs", async () => {
+    const { cpSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const dir = await makeProject({
+      'driftgate.yaml': `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, baseURL: ${server.openaiBaseURL} }\n  judge: { provider: openai, model: gpt-4o-judge, baseURL: ${server.openaiBaseURL} }\nsuites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, scorers: [{ type: judge, rubric: rubrics/helpfulness.md }] }\n`,
+      'd.jsonl': Array.from({ length: 200 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Q${i}` })).join('\n'),
+      'p.md': '{{question}}',
+    });
+    cpSync(fileURLToPath(new URL('../rubrics', import.meta.url)), path.join(dir, 'rubrics'), { recursive: true });
+    server.resetCounters();
+    const r = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env: { OPENAI_API_KEY: 'sk-test-jv-0000' }, judgeRepeats: 5 });
+    expect(r.exitCode).toBe(0);
+    expect(server.requestCount).toBe(200 + 200 * 6); // answers, then 1 + 5 verdicts per output
+    const v = r.meta?.judgeVariance?.[0];
+    expect(v).toMatchObject({ suite: 's', scorer: 'judge', verdicts: 6, outputs: 200 });
+    expect(v!.interval![0]).toBeLessThanOrEqual(1 / 3);
+    expect(v!.interval![1]).toBeGreaterThanOrEqual(1 / 3);
+    expect(Math.abs(v!.judgeShare - 1 / 3)).toBeLessThan(0.1);
+    // Pass at 4 on the rubric: odd outputs (4 ± 1) cross it under re-grading; even ones (2 ± 1) never do.
+    expect(v!.judgeFlaky.length).toBeGreaterThan(50);
+    expect(v!.judgeFlaky.every((id) => Number(id.slice(1)) % 2 === 1)).toBe(true);
+    expect(formatRunSummary(r.meta as RunMeta, r.runDir as string)).toMatch(/judge variance · s · judge: \d+% of the score variance is the judge's \[\d+%, \d+%\] \(6 verdicts on each of 200 outputs\)/);
+  }, 60_000);
+});

@@ -12,6 +12,7 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
   const concurrency = positiveInt('--concurrency', opts.concurrency);
   const timeoutMs = positiveInt('--timeout', opts.timeout);
   const maxErrors = countOrPercent('--max-errors', opts.maxErrors);
+  const judgeRepeats = positiveInt('--judge-repeats', opts.judgeRepeats);
   const result = await runEval({
     configPath: opts.config as string,
     ...(opts.suite ? { suites: opts.suite as string[] } : {}),
@@ -19,6 +20,7 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
     ...(maxErrors !== undefined ? { maxErrors } : {}),
+    ...(judgeRepeats !== undefined ? { judgeRepeats } : {}),
     ...(opts.out ? { outDir: opts.out as string } : {}),
     ...(opts.resume !== undefined ? { resume: opts.resume as string | true } : {}),
     offline: Boolean(opts.offline),

@@ -6,6 +6,7 @@ import { formatScoreValue, scorerErrorCount, scorerHealthLines } from '../report
 import { renderTable } from './table.js';
 import { describeTargetBehaviour } from '../runner/target-behaviour.js';
 import { describeReliability } from '../runner/reliability.js';
+import { describeJudgeVariance } from '../runner/judge-variance.js';
 import { describeQuarantine } from '../report/format-metric.js';
 
 const int = (n: number): string => n.toLocaleString('en-US');
@@ -69,6 +70,7 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
     ...scorerHealthLines(meta.scorers),
     ...(meta.behaviour ?? []).map((b) => describeTargetBehaviour(b)),
     ...(meta.summaries ?? []).flatMap((s) => s.targets.flatMap((t) => (t.reliability ? [`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`] : []))),
+    ...(meta.judgeVariance ?? []).map((v) => `judge variance · ${describeJudgeVariance(v)}`),
     ...(meta.summaries ?? []).flatMap((s) => (s.quarantined?.length ? [`${s.suite}: ${describeQuarantine(s.quarantined)}`] : [])),
     `results: ${path.relative(process.cwd(), runDir) || '.'}`,
   ];

@@ -37,6 +37,7 @@ export function buildProgram(): Command {
     .option('--max-errors <n|pct>', 'error records tolerated before the run is incomplete (e.g. 3 or 5%)')
     .option('--timeout <ms>', 'per-request timeout in milliseconds')
     .option('--dry-run', 'estimate calls, tokens and dollars; send nothing')
+    .option('--judge-repeats <k>', "grade every judged output k more times: the judge's share of the score variance, and judge-flaky outputs")
     .option('--out <dir>', 'directory for run directories (default .driftgate/runs next to the config)')
     .addOption(new Option('--resume [runId]', 'resume an interrupted run (default: the newest incomplete one)'))
     .option('--json', 'print the run summary as JSON on stdout')

@@ -12,6 +12,7 @@ import { driftTargets, type ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
 import { describeTargetBehaviour } from '../runner/target-behaviour.js';
 import { describeReliability } from '../runner/reliability.js';
+import { describeJudgeVariance } from '../runner/judge-variance.js';
 import { formatDriftForecast, formatStratumCost } from '../drift/cost-by-stratum.js';
 import { behaviourDetail, formatItemEffect, formatStratum } from './behaviour-detail.js';
 import { barsSvg, histogramSvg, intervalsSvg, type IntervalRow } from './svg-charts.js';
@@ -140,8 +141,11 @@ function scorerHealthSection(health: ReportModel['meta']['scorers']): string {
   return lines.length ? `<section id="scorer-errors"><h2>Scorer errors</h2><ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>` : '';
 }
 
-function reliabilitySection(summaries: ReportModel['meta']['summaries']): string {
-  const lines = (summaries ?? []).flatMap((s) => s.targets.flatMap((t) => (t.reliability ? [`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`] : [])));
+function reliabilitySection(summaries: ReportModel['meta']['summaries'], judge: ReportModel['meta']['judgeVariance']): string {
+  const lines = [
+    ...(summaries ?? []).flatMap((s) => s.targets.flatMap((t) => (t.reliability ? [`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`] : []))),
+    ...(judge ?? []).map((v) => `judge variance · ${describeJudgeVariance(v)}`),
+  ];
   return lines.length ? `<section id="reliability"><h2>Reliability across repeats</h2><ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>` : '';
 }
 
@@ -167,7 +171,7 @@ export function renderHtml(model: ReportModel): string {
 <p class="meta">${esc(m.startedAt)}${m.gitSha ? ` · commit <code>${esc(m.gitSha.slice(0, 12))}</code>` : ''} · ${m.totals?.calls ?? model.records.length} calls (${m.totals?.cached ?? 0} from the cache) · answers cost ${m.totals?.costUsd === null || m.totals?.costUsd === undefined ? '–' : `$${m.totals.costUsd.toFixed(4)}`} · spent this run $${(m.totals?.spentUsd ?? 0).toFixed(4)}</p>
 ${scorerHealthSection(m.scorers)}
 ${targetBehaviourSection(m.behaviour)}
-${reliabilitySection(m.summaries)}
+${reliabilitySection(m.summaries, m.judgeVariance)}
 ${gateSections(model)}
 ${driftSection(model)}
 ${model.gate || model.drift ? '' : runSection(model)}

@@ -11,6 +11,7 @@ import type { ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
 import { describeTargetBehaviour } from '../runner/target-behaviour.js';
 import { describeReliability } from '../runner/reliability.js';
+import { describeJudgeVariance } from '../runner/judge-variance.js';
 import { formatDriftForecast, formatStratumCost } from '../drift/cost-by-stratum.js';
 import { behaviourDetail, formatItemEffect, formatStratum } from './behaviour-detail.js';
 
@@ -150,6 +151,7 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
     `Run \`${m.runId}\`${m.gitSha ? ` · commit \`${m.gitSha.slice(0, 7)}\`` : ''} · ${m.totals?.calls ?? model.records.length} calls (${m.totals?.cached ?? 0} from the cache) · answers cost ${dollars(cost)} · spent this run ${dollars(m.totals?.spentUsd)}`,
     ...scorerHealthLines(m.scorers).map((line, i) => `${i === 0 ? '\n' : ''}- ⚠️ ${mdCell(line)}`),
     ...(m.behaviour ?? []).map((b, i) => `${i === 0 ? '\n' : ''}- ${mdCell(describeTargetBehaviour(b))}`),
+    ...(m.judgeVariance ?? []).map((v) => `\n- ${mdCell(`judge variance · ${describeJudgeVariance(v)}`)}`),
     ...(m.summaries ?? []).flatMap((s) => s.targets.flatMap((t) => (t.reliability ? [`\n- ${mdCell(`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`)}`] : []))),
   ].join('\n');
   const gate = model.gate;

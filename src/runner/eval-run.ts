@@ -20,6 +20,7 @@ import { guardSuites } from './scorer-guard.js';
 import { scorerFailureReason, scorerHealth } from './scorer-health.js';
 import { targetBehaviour } from './target-behaviour.js';
 import { quarantineOf } from '../config/quarantine.js';
+import { judgeVariance, type JudgeVariance } from './judge-variance.js';
 import { allowedErrorCount } from './allowance.js';
 import { planCalls, prepareSuites, selectSuites, type WorkItem } from './plan.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -42,6 +43,8 @@ export interface EvalOptions {
   readonly useCache?: boolean;
   readonly maxCostUsd?: number;
   readonly maxErrors?: number | string;
+  /** Grade every judged output this many more times, to measure the judge's own variance. */
+  readonly judgeRepeats?: number;
   readonly timeoutMs?: number;
   readonly dryRun?: boolean;
   /** Directory that holds run directories (default `<config dir>/.driftgate/runs`). */
@@ -132,6 +135,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   });
   let outcome;
   let scored: CallRecord[];
+  let judgeVariances: JudgeVariance[] = [];
   try {
     outcome = await executeItems(pending, {
       concurrency,
@@ -142,6 +146,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
       progress: options.progress ?? silentProgress,
     });
     scored = await scoreAfter(prepared, recordsInPlan(items, previous, outcome.records), services, journal, concurrency);
+    if (options.judgeRepeats) judgeVariances = await judgeVariance(prepared, scored, services, options.judgeRepeats);
   } catch (err) {
     if (err instanceof StorageError) throw await stoppedByStorage(runDir, meta, err, `driftgate eval --resume ${meta.runId}`);
     throw err;
@@ -180,6 +185,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
     const quarantined = config ? quarantineOf(loaded.rootDir, config) : [];
     return quarantined.length ? { ...s, quarantined } : s;
   });
+  if (judgeVariances.length > 0) meta.judgeVariance = judgeVariances;
   const behaviour = targetBehaviour(records, prepared.map((p) => ({ name: p.config.name, targets: p.config.targets })));
   if (behaviour.length > 0) meta.behaviour = behaviour;
   await writeRunMeta(runDir, meta);

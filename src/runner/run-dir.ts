@@ -5,6 +5,7 @@
  */
 import type { ScorerHealth } from './scorer-health.js';
 import type { TargetBehaviour } from './target-behaviour.js';
+import type { JudgeVariance } from './judge-variance.js';
 import { readdir, readFile, mkdir } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -37,6 +38,8 @@ export interface RunMeta {
   scorers?: ScorerHealth[];
   /** Suites with several targets: the paired "behaviour changed" test of each against the first (reported, not gated). */
   behaviour?: TargetBehaviour[];
+  /** With --judge-repeats: the judge's share of each judge score's variance, and judge-flaky outputs. */
+  judgeVariance?: JudgeVariance[];
   /** Drift runs: what reproduces the sample on resume (the week's seed, the window's absolute start). */
   drift?: { readonly seed: string; readonly since?: string };
 }

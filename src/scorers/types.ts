@@ -22,6 +22,11 @@ export interface ScoringInput {
   readonly record: CallRecord;
   /** For scorers with `against: <target>`: that target's output for the same case and repeat. */
   readonly other?: { readonly target: string; readonly output: string };
+  /**
+   * Added to a judge's sample index (its cache key): re-grading the same output asks for new
+   * verdicts rather than replaying the stored ones (`--judge-repeats`).
+   */
+  readonly sampleOffset?: number;
 }
 
 export interface ScoringServices {

@@ -18,3 +18,18 @@ export function bootstrapMeanInterval(values: readonly number[], random: Random,
   const tail = (1 - coverage) / 2;
   return [quantile(means, tail), quantile(means, 1 - tail)];
 }
+
+/** Percentile bootstrap interval of any statistic of a sample of units (resampled whole). */
+export function bootstrapStatistic<T>(units: readonly T[], statistic: (sample: readonly T[]) => number, random: Random, coverage = 0.95, resamples = 1000): [number, number] | null {
+  const n = units.length;
+  if (n < 2) return null;
+  const values: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const sample = Array.from({ length: n }, () => units[Math.floor(random() * n)] as T);
+    const v = statistic(sample);
+    if (Number.isFinite(v)) values.push(v);
+  }
+  if (values.length < 2) return null;
+  const tail = (1 - coverage) / 2;
+  return [quantile(values, tail), quantile(values, 1 - tail)];
+}

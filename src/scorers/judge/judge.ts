@@ -75,7 +75,7 @@ export function createJudge(config: JudgeConfig, ctx: ScorerBuildContext): Score
     const scores: number[] = [];
     let reasoning = '';
     for (let s = 0; s < config.samples; s++) {
-      const result = await askVerdict(services, judge, messages, { name: 'verdict', description: `Verdict on the ${rubric.name} rubric`, schema: gradingVerdictSchema(rubric) }, gradeVerdict(rubric), s, cost);
+      const result = await askVerdict(services, judge, messages, { name: 'verdict', description: `Verdict on the ${rubric.name} rubric`, schema: gradingVerdictSchema(rubric) }, gradeVerdict(rubric), s + (input.sampleOffset ?? 0), cost);
       if (!result.ok) return errorScore(meta, result.error, { judge: cost });
       scores.push(result.verdict.score);
       reasoning ||= result.verdict.reasoning;
