@@ -1,7 +1,19 @@
 /** Turns a run's records for one suite into a baseline (what `driftgate baseline update` accepts). */
-import type { CallRecord } from '../runner/call-record.js';
+import type { CallRecord, Score } from '../runner/call-record.js';
 import type { RunMeta } from '../runner/run-dir.js';
-import { BASELINE_SCHEMA_VERSION, type Baseline, type BaselineCase } from './baseline-file.js';
+import { BASELINE_SCHEMA_VERSION, type Baseline, type BaselineCase, type BaselineScore } from './baseline-file.js';
+
+/** What a baseline keeps of a score: no reasons or details, which can be long and are in the run. */
+export function toBaselineScore(s: Pick<Score, 'name' | 'kind' | 'scorerId' | 'value' | 'pass' | 'error'>): BaselineScore {
+  return {
+    name: s.name,
+    kind: s.kind,
+    scorerId: s.scorerId,
+    value: s.value,
+    ...(s.pass !== undefined ? { pass: s.pass } : {}),
+    ...(s.error !== undefined ? { error: s.error } : {}),
+  };
+}
 
 export function baselineFromRun(meta: RunMeta, suite: string, records: readonly CallRecord[], now = new Date()): Baseline {
   const ok = records.filter((r) => r.suite === suite && r.status === 'ok' && r.output !== null);
@@ -16,14 +28,7 @@ export function baselineFromRun(meta: RunMeta, suite: string, records: readonly 
     costUsd: r.costUsd,
     latencyMs: r.latencyMs,
     outputTokens: r.outputTokens,
-    scores: r.scores.map((s) => ({
-      name: s.name,
-      kind: s.kind,
-      scorerId: s.scorerId,
-      value: s.value,
-      ...(s.pass !== undefined ? { pass: s.pass } : {}),
-      ...(s.error !== undefined ? { error: s.error } : {}),
-    })),
+    scores: r.scores.map(toBaselineScore),
   }));
   return {
     schemaVersion: BASELINE_SCHEMA_VERSION,

@@ -6,6 +6,7 @@
  * scorer on both sides instead of losing the metric. A scorer the baseline never had stays "new".
  */
 import type { Baseline, BaselineCase, BaselineScore } from '../baselines/baseline-file.js';
+import { toBaselineScore } from '../baselines/from-run.js';
 import type { PreparedSuite } from '../runner/plan.js';
 import type { CallRecord } from '../runner/call-record.js';
 import { JOURNAL_SCHEMA_VERSION } from '../runner/call-record.js';
@@ -56,15 +57,6 @@ function recordOf(baseline: Baseline, c: BaselineCase): CallRecord {
   };
 }
 
-const asBaselineScore = (s: { name: string; kind: 'binary' | 'continuous'; scorerId: string; value: number | null; pass?: boolean; error?: string }): BaselineScore => ({
-  name: s.name,
-  kind: s.kind,
-  scorerId: s.scorerId,
-  value: s.value,
-  ...(s.pass !== undefined ? { pass: s.pass } : {}),
-  ...(s.error !== undefined ? { error: s.error } : {}),
-});
-
 /**
  * The baseline with `scorers` applied again to its stored outputs (cases whose input is no longer
  * in the suite are left as they were), and what each re-scoring took.
@@ -102,7 +94,7 @@ export async function rescoreBaseline(baseline: Baseline, suite: PreparedSuite, 
         t.cached += judge.cached ?? 0;
         t.costUsd = t.costUsd === null || judge.costUsd === null || judge.costUsd === undefined ? null : t.costUsd + judge.costUsd;
       }
-      fresh.push(asBaselineScore(score));
+      fresh.push(toBaselineScore(score));
     }
     const names = new Set(fresh.map((s) => s.name));
     cases.push({ ...c, scores: [...c.scores.filter((s) => !names.has(s.name)), ...fresh] });
