@@ -31,7 +31,8 @@ export interface VocabularyOptions {
  */
 export class TermInterner {
   private readonly ids = new Map<string, number>();
-  private readonly pairIds = new Map<number, number>();
+  /** first word id → second word id → pair id: small integer keys, which Maps hash fastest. */
+  private readonly pairIds = new Map<number, Map<number, number>>();
   private readonly first: number[] = [];
   private readonly second: number[] = [];
   private readonly text: (string | undefined)[] = [];
@@ -50,11 +51,15 @@ export class TermInterner {
     return id;
   }
   pair(a: number, b: number): number {
-    const key = a * 4294967296 + b;
-    let id = this.pairIds.get(key);
+    let inner = this.pairIds.get(a);
+    if (!inner) {
+      inner = new Map();
+      this.pairIds.set(a, inner);
+    }
+    let id = inner.get(b);
     if (id === undefined) {
       id = this.text.length;
-      this.pairIds.set(key, id);
+      inner.set(b, id);
       this.text.push(undefined);
       this.first.push(a);
       this.second.push(b);
@@ -97,10 +102,11 @@ export function fitVocabulary(documents: readonly ReadonlyMap<number, number>[],
   for (const doc of documents) for (const id of doc.keys()) df[id] = (df[id] as number) + 1;
   const kept: number[] = [];
   for (let id = 0; id < df.length; id++) if ((df[id] as number) >= minDf) kept.push(id);
-  const names = new Map(kept.map((id) => [id, interner.term(id)]));
-  const termOf = (id: number) => names.get(id) as string;
-  kept.sort((a, b) => (df[b] as number) - (df[a] as number) || (termOf(a) < termOf(b) ? -1 : 1));
-  const top = kept.slice(0, maxTerms).sort((a, b) => (termOf(a) < termOf(b) ? -1 : termOf(a) > termOf(b) ? 1 : 0));
+  // Ties in df fall back to the interned id: first seen, first kept — deterministic for a given
+  // sample, and no term text has to be built for the many terms that are not kept.
+  kept.sort((a, b) => (df[b] as number) - (df[a] as number) || a - b);
+  const top = kept.slice(0, maxTerms).sort((a, b) => a - b);
+  const termOf = (id: number) => interner.term(id);
   const column = new Int32Array(interner.size).fill(-1);
   top.forEach((id, i) => (column[id] = i));
   const n = documents.length;

@@ -172,7 +172,11 @@ function styleItems(pairs: readonly AnswerPair[], features: PairFeatures): WhatC
 /** The `top` features that moved most, largest standardised change first. */
 export function whatChanged(pairs: readonly AnswerPair[], features: PairFeatures, top = 10): WhatChangedItem[] {
   if (pairs.length < 2) return [];
-  const items = [...termItems(pairs, features), ...styleItems(pairs, features)].sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect)).slice(0, top);
+  // Ties (a word and the same word as the opening) go to the more specific opening, then by name.
+  const rank = { opening: 0, term: 1, style: 2 } as const;
+  const items = [...termItems(pairs, features), ...styleItems(pairs, features)]
+    .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect) || rank[a.kind] - rank[b.kind] || (a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0))
+    .slice(0, top);
   // Examples only for what is shown: inputs where the term is on the side it moved to and not the other.
   return items.map((item) => {
     if (item.kind === 'style') return item;
