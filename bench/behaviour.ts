@@ -20,9 +20,11 @@
  *   1/2,001); the speed figure uses the default 10,000.
  * - power: the swap null with a planted change in a share f of current answers ("Certainly! "
  *   prefixed; lists turned into prose), and real version pairs subsampled, at α = 0.01.
- * - speed: the signal on n = 1,000 real pairs with 10,000 flips, from the compiled lib/ (features,
- *   randomized SVD, flips), with the process's peak RSS.
+ * - speed: the signal on n = 1,000 real pairs with 10,000 flips, from the compiled lib/ in a plain
+ *   node child (features, randomized SVD, flips, what changed): the first (cold) run and the median
+ *   of three, with the child's peak RSS.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,19 +155,12 @@ function power() {
 }
 
 async function speed() {
-  const lib = (await import(path.join(root, 'lib/drift/behaviour-change.js'))) as typeof import('../src/drift/behaviour-change.js');
-  const pairs: AnswerPair[] = Array.from({ length: 1000 }, (_, k) => {
-    const r = (files[k % 3] as Row[])[k % instructions] as Row;
-    return { caseId: `${r.id}#${k}`, input: r.instruction, pinned: r.output_a, current: r.output_b };
-  });
-  const rssBefore = process.memoryUsage().rss;
-  const runs: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const started = performance.now();
-    lib.behaviourChanged(pairs, `speed-${i}`, { permutations: 10_000 });
-    runs.push((performance.now() - started) / 1000);
-  }
-  return { n: 1000, flips: 10_000, secondsFirst: Number((runs[0] as number).toFixed(3)), secondsMedianOf3: Number([...runs].sort((a, b) => a - b)[1]?.toFixed(3)), target: '< 2 s', rssBeforeMb: Math.round(rssBefore / 2 ** 20), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  // A plain node child on the compiled lib/: what the drift job runs, with no TypeScript loader in the figures.
+  const child = spawnSync(process.execPath, [path.join(root, 'bench/behaviour-speed-child.mjs')], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`speed child failed (run npm run build first): ${child.stderr}`);
+  const m = JSON.parse(child.stdout.trim()) as { seconds: number[]; rssBeforeMb: number; peakRssMb: number };
+  const round = (x: number) => Number(x.toFixed(3));
+  return { n: 1000, flips: 10_000, secondsFirst: round(m.seconds[0] as number), secondsMedianOf3: round([...m.seconds].sort((a, b) => a - b)[1] as number), target: '< 2 s', rssBeforeMb: m.rssBeforeMb, peakRssMb: m.peakRssMb };
 }
 
 function merge(part: Record<string, unknown>): void {

@@ -31,8 +31,11 @@ export interface VocabularyOptions {
  */
 export class TermInterner {
   private readonly ids = new Map<string, number>();
-  /** first word id → second word id → pair id: small integer keys, which Maps hash fastest. */
-  private readonly pairIds = new Map<number, Map<number, number>>();
+  /** Open-addressing table of word-id pairs → pair id (−1 = empty): no Map entry, no boxed key per pair. */
+  private pairKeysA = new Int32Array(1 << 16).fill(-1);
+  private pairKeysB = new Int32Array(1 << 16);
+  private pairValues = new Int32Array(1 << 16);
+  private pairCount = 0;
   private readonly first: number[] = [];
   private readonly second: number[] = [];
   private readonly text: (string | undefined)[] = [];
@@ -51,21 +54,44 @@ export class TermInterner {
     return id;
   }
   pair(a: number, b: number): number {
-    let inner = this.pairIds.get(a);
-    if (!inner) {
-      inner = new Map();
-      this.pairIds.set(a, inner);
+    const mask = this.pairKeysA.length - 1;
+    let slot = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & mask;
+    for (;;) {
+      const ka = this.pairKeysA[slot] as number;
+      if (ka === -1) break;
+      if (ka === a && this.pairKeysB[slot] === b) return this.pairValues[slot] as number;
+      slot = (slot + 1) & mask;
     }
-    let id = inner.get(b);
-    if (id === undefined) {
-      id = this.text.length;
-      inner.set(b, id);
-      this.text.push(undefined);
-      this.first.push(a);
-      this.second.push(b);
-    }
+    const id = this.text.length;
+    this.text.push(undefined);
+    this.first.push(a);
+    this.second.push(b);
+    this.pairKeysA[slot] = a;
+    this.pairKeysB[slot] = b;
+    this.pairValues[slot] = id;
+    if (++this.pairCount * 2 > this.pairKeysA.length) this.growPairs();
     return id;
   }
+
+  private growPairs(): void {
+    const [keysA, keysB, values] = [this.pairKeysA, this.pairKeysB, this.pairValues];
+    const size = keysA.length * 2;
+    this.pairKeysA = new Int32Array(size).fill(-1);
+    this.pairKeysB = new Int32Array(size);
+    this.pairValues = new Int32Array(size);
+    const mask = size - 1;
+    for (let i = 0; i < keysA.length; i++) {
+      const a = keysA[i] as number;
+      if (a === -1) continue;
+      const b = keysB[i] as number;
+      let slot = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & mask;
+      while (this.pairKeysA[slot] !== -1) slot = (slot + 1) & mask;
+      this.pairKeysA[slot] = a;
+      this.pairKeysB[slot] = b;
+      this.pairValues[slot] = values[i] as number;
+    }
+  }
+
   term(id: number): string {
     const t = this.text[id];
     return t ?? `${this.term(this.first[id] as number)} ${this.term(this.second[id] as number)}`;

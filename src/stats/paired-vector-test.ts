@@ -114,11 +114,12 @@ function blockTables(scores: Float64Array, n: number, k: number): Float32Array {
   // float32 halves the memory each flip reads (the table outgrows the caches at n = 1,000); a
   // pattern and its complement stay exact negatives, and the observed T is read from the same table.
   const table = new Float32Array(blocks * 256 * k);
+  const sums = new Float64Array(k);
   for (let b = 0; b < blocks; b++) {
     const base = b * 256 * k;
     for (let pattern = 0; pattern < 256; pattern++) {
       const out = base + pattern * k;
-      const sums = new Float64Array(k);
+      sums.fill(0);
       for (let j = 0; j < 8; j++) {
         const i = b * 8 + j;
         if (i >= n) break;
@@ -142,6 +143,42 @@ function statistic(table: Float32Array, blocks: number, k: number, acc: Float64A
   let t = 0;
   for (let c = 0; c < k; c++) t += (acc[c] as number) ** 2;
   return t;
+}
+
+const CHUNK = 256;
+
+/**
+ * How many of `permutations` random sign vectors give T ≥ threshold. Flips are evaluated a chunk
+ * at a time, block by block: one block's table (256 × K floats) stays in cache while every flip of
+ * the chunk reads it, instead of every flip reading the whole table from memory. Each flip still
+ * sums its blocks in order, so T is the same to the last bit as one flip at a time.
+ */
+function countAtLeast(table: Float32Array, blocks: number, k: number, permutations: number, wordsPerFlip: number, random: Random, threshold: number): number {
+  const words = new Uint32Array(CHUNK * wordsPerFlip);
+  const acc = new Float64Array(CHUNK * k);
+  let atLeast = 0;
+  for (let start = 0; start < permutations; start += CHUNK) {
+    const size = Math.min(CHUNK, permutations - start);
+    for (let i = 0; i < size * wordsPerFlip; i++) words[i] = (random() * 4294967296) >>> 0;
+    acc.fill(0);
+    for (let b = 0; b < blocks; b++) {
+      const shift = (b & 3) * 8;
+      const word = b >>> 2;
+      const blockBase = b * 256 * k;
+      for (let p = 0; p < size; p++) {
+        const pattern = ((words[p * wordsPerFlip + word] as number) >>> shift) & 255;
+        const from = blockBase + pattern * k;
+        const to = p * k;
+        for (let c = 0; c < k; c++) acc[to + c] = (acc[to + c] as number) + (table[from + c] as number);
+      }
+    }
+    for (let p = 0; p < size; p++) {
+      let t = 0;
+      for (let c = 0; c < k; c++) t += (acc[p * k + c] as number) ** 2;
+      if (t >= threshold) atLeast++;
+    }
+  }
+  return atLeast;
 }
 
 export function pairedVectorTest(rows: readonly SparseRow[], dims: number, random: Random, options: PairedVectorTestOptions = {}): PairedVectorTestResult {
@@ -172,10 +209,7 @@ export function pairedVectorTest(rows: readonly SparseRow[], dims: number, rando
       if (statistic(table, blocks, k, acc, words) >= threshold) atLeast++;
     }
   } else {
-    for (let b = 0; b < permutations; b++) {
-      for (let w = 0; w < words.length; w++) words[w] = (random() * 4294967296) >>> 0;
-      if (statistic(table, blocks, k, acc, words) >= threshold) atLeast++;
-    }
+    atLeast = countAtLeast(table, blocks, k, permutations, words.length, random, threshold);
     total = permutations;
   }
   const exact = n <= EXACT_LIMIT;
