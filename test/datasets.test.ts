@@ -50,7 +50,7 @@ describe('JSONL datasets', () => {
     expect(await errorOf('d.jsonl', '["a"]\n')).toBe('d.jsonl:1: expected an object per case, got a list');
     expect(await errorOf('d.jsonl', '{"question":"Q","tags":{"a":1}}\n')).toBe('d.jsonl:1: tags: expected a list of strings or a comma-separated string');
     expect(await errorOf('d.jsonl', '{"messages":[{"role":"robot","content":"x"}]}\n')).toBe(
-      'd.jsonl:1: messages[0].role: expected "system", "user" or "assistant", got "robot"',
+      'd.jsonl:1: messages[0].role: expected "system", "user", "assistant" or "tool", got "robot"',
     );
   });
 

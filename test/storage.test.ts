@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ResponseCache, cacheKey } from '../src/runner/cache.js';
 import { JournalWriter, readJournal } from '../src/runner/journal.js';
-import { JOURNAL_SCHEMA_VERSION, type CallRecord } from '../src/runner/call-record.js';
+import { JOURNAL_SCHEMA_VERSION, type CallRecord } from '../src/records/call-record.js';
 import { RunStateError } from '../src/errors.js';
 import { makeProject } from './support/project.js';
 

@@ -12,15 +12,15 @@ import { allowedErrorCount } from '../src/runner/allowance.js';
 describe('pricing', () => {
   const table = new PriceTable({ 'my-llama': { input: 0.1, output: 0.2 } });
   it('prices dated snapshots as their family, without confusing gpt-4o with gpt-4o-mini', () => {
-    expect(table.lookup('gpt-4o-2024-08-06')).toEqual({ input: 2.5, output: 10 });
-    expect(table.lookup('gpt-4o-mini-2024-07-18')).toEqual({ input: 0.15, output: 0.6 });
-    expect(table.lookup('claude-haiku-4-5-20251001')).toEqual({ input: 1, output: 5 });
+    expect(table.lookup('gpt-4o-2024-08-06')).toEqual({ input: 2.5, output: 10, cached_input: 1.25 });
+    expect(table.lookup('gpt-4o-mini-2024-07-18')).toEqual({ input: 0.15, output: 0.6, cached_input: 0.075 });
+    expect(table.lookup('claude-haiku-4-5-20251001')).toEqual({ input: 1, output: 5, cached_input: 0.1, cache_write: 1.25 });
     expect(table.lookup('my-llama')).toEqual({ input: 0.1, output: 0.2 });
     expect(table.lookup('unknown-model')).toBeUndefined();
   });
   it('computes dollars from tokens: 1M in + 1M out of gpt-4o = $12.50', () => {
-    expect(costUsd(table.lookup('gpt-4o'), 1_000_000, 1_000_000)).toBe(12.5);
-    expect(costUsd(undefined, 10, 10)).toBeNull();
+    expect(costUsd(table.lookup('gpt-4o'), { inputTokens: 1_000_000, outputTokens: 1_000_000 })).toBe(12.5);
+    expect(costUsd(undefined, { inputTokens: 10, outputTokens: 10 })).toBeNull();
   });
 });
 

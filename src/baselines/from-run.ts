@@ -1,5 +1,5 @@
 /** Turns a run's records for one suite into a baseline (what `driftgate baseline update` accepts). */
-import type { CallRecord, Score } from '../runner/call-record.js';
+import type { CallRecord, Score } from '../records/call-record.js';
 import type { RunMeta } from '../runner/run-dir.js';
 import { BASELINE_SCHEMA_VERSION, type Baseline, type BaselineCase, type BaselineScore } from './baseline-file.js';
 

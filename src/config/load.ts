@@ -43,6 +43,12 @@ export async function loadConfig(configPath = DEFAULT_CONFIG_FILE): Promise<Load
     const problems = checkDerivedMetrics(config);
     if (problems.length > 0) throw configProblems(parseYamlSource(configPath, text) as YamlSource, problems);
   }
+  // Tools and response formats need ajv: only when a suite has some inline.
+  if (config.suites.some((s) => Array.isArray(s.tools) || s.tool_choice !== undefined || s.response_format !== undefined)) {
+    const { checkRequestOptions } = await import('./request-options-check.js');
+    const problems = await checkRequestOptions(config);
+    if (problems.length > 0) throw configProblems(parseYamlSource(configPath, text) as YamlSource, problems);
+  }
   return { file, rootDir: path.dirname(file), config, hash: canonicalHash(config) };
 }
 

@@ -9,6 +9,8 @@ import { z } from 'zod';
 export const priceSchema = z.strictObject({
   input: z.number().nonnegative().describe('US dollars per 1M input tokens'),
   output: z.number().nonnegative().describe('US dollars per 1M output tokens'),
+  cached_input: z.number().nonnegative().optional().describe('US dollars per 1M input tokens read from the prompt cache (default: the input price)'),
+  cache_write: z.number().nonnegative().optional().describe("US dollars per 1M input tokens written to Anthropic's prompt cache (default: the input price)"),
 });
 
 export const modelSchema = z

@@ -56,6 +56,18 @@ export const suiteSchema = z.strictObject({
   dataset: z.string().min(1).describe('Path of a .jsonl, .json or .csv file, relative to driftgate.yaml'),
   prompt: promptSchema.optional().describe('Omit when every case carries its own messages'),
   targets: z.array(z.string().min(1)).min(1).default(['current']),
+  tools: z
+    .union([z.string().min(1), z.array(z.record(z.string(), z.unknown()))])
+    .optional()
+    .describe('Functions the model may call: a list of {name, description, parameters (JSON Schema)}, or a path to a .json/.yaml file holding one; a case\'s own `tools` replace them'),
+  tool_choice: z
+    .union([z.string().min(1), z.record(z.string(), z.unknown())])
+    .optional()
+    .describe('auto, none, required, or {name: <tool>}'),
+  response_format: z
+    .union([z.string().min(1), z.record(z.string(), z.unknown())])
+    .optional()
+    .describe('text, json_object, or {type: json_schema, name, schema, strict}'),
   repeats: z.int().min(1).max(100).default(1).describe('Samples per case and target'),
   scorers: z.array(scorerConfigSchema).default([]),
   gate: gateSchema.optional(),

@@ -7,7 +7,8 @@
  */
 import { DatasetError, locate } from '../errors.js';
 import { canonicalHash } from '../util/hash.js';
-import type { ChatMessage } from '../providers/types.js';
+import { parseMessages } from '../conversation/parse.js';
+import type { ChatMessage } from '../conversation/types.js';
 
 export interface Case {
   /** Stable identity: the record's `id`, else `h-` + 12 hex of the input hash. */
@@ -23,10 +24,15 @@ export interface Case {
   readonly inputHash: string;
   /** Human labels for judge calibration (`human_score`, `human_pass`); not part of the input. */
   readonly labels: { readonly humanScore?: number; readonly humanPass?: boolean };
+  /**
+   * The case's own `tools`, `tool_choice` and `response_format` as written; read and checked with
+   * the suite's (which they override) when the suite is prepared, where ajv is at hand.
+   */
+  readonly requestOptions?: Readonly<Record<string, unknown>>;
 }
 
-const RESERVED = new Set(['id', 'expected', 'tags', 'metadata', 'messages', 'vars', 'human_score', 'human_pass']);
-const ROLES = new Set(['system', 'user', 'assistant']);
+const RESERVED = new Set(['id', 'expected', 'tags', 'metadata', 'messages', 'vars', 'human_score', 'human_pass', 'tools', 'tool_choice', 'response_format']);
+const OPTION_FIELDS = ['tools', 'tool_choice', 'response_format'] as const;
 
 export function toCase(record: unknown, file: string, line: number): Case {
   const fail = (field: string | undefined, message: string): never => {
@@ -45,17 +51,9 @@ export function toCase(record: unknown, file: string, line: number): Case {
     vars = Object.fromEntries(Object.entries(r).filter(([k]) => !RESERVED.has(k)));
   }
 
-  let messages: ChatMessage[] | undefined;
-  if (r.messages !== undefined) {
-    if (!Array.isArray(r.messages) || r.messages.length === 0) return fail('messages', 'expected a non-empty list of {role, content}');
-    messages = r.messages.map((m, i) => {
-      const msg = m as Record<string, unknown> | null;
-      if (!msg || typeof msg !== 'object') return fail(`messages[${i}]`, 'expected {role, content}');
-      if (typeof msg.role !== 'string' || !ROLES.has(msg.role)) return fail(`messages[${i}].role`, `expected "system", "user" or "assistant", got ${JSON.stringify(msg.role)}`);
-      if (typeof msg.content !== 'string') return fail(`messages[${i}].content`, 'expected a string');
-      return { role: msg.role as ChatMessage['role'], content: msg.content };
-    });
-  }
+  const messages: ChatMessage[] | undefined = r.messages !== undefined ? parseMessages(r.messages, 'messages', fail) : undefined;
+  const options = OPTION_FIELDS.filter((k) => r[k] !== undefined && r[k] !== null);
+  const requestOptions = options.length > 0 ? Object.fromEntries(options.map((k) => [k, r[k]])) : undefined;
 
   let tags: string[] = [];
   if (typeof r.tags === 'string') tags = r.tags.split(/[,;|]/).map((t) => t.trim()).filter(Boolean);
@@ -81,7 +79,7 @@ export function toCase(record: unknown, file: string, line: number): Case {
     else return fail('human_pass', `expected true or false, got ${JSON.stringify(r.human_pass)}`);
   }
 
-  const inputHash = canonicalHash({ vars, messages });
+  const inputHash = canonicalHash({ vars, messages, requestOptions });
   let id: string;
   if (r.id === undefined || r.id === null || r.id === '') id = `h-${inputHash.slice(0, 12)}`;
   else if (typeof r.id === 'string' || typeof r.id === 'number') id = String(r.id);
@@ -98,5 +96,6 @@ export function toCase(record: unknown, file: string, line: number): Case {
     metadata,
     inputHash,
     labels,
+    ...(requestOptions ? { requestOptions } : {}),
   };
 }

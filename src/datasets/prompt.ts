@@ -10,7 +10,8 @@ import path from 'node:path';
 import { DatasetError, locate } from '../errors.js';
 import { parseYamlSource } from '../config/yaml-source.js';
 import type { SuiteConfig } from '../config/schema.js';
-import type { ChatMessage } from '../providers/types.js';
+import { checkToolResults, parseMessages } from '../conversation/parse.js';
+import type { ChatMessage, ContentPart } from '../conversation/types.js';
 import type { Case } from './case.js';
 import { MissingVariableError, renderTemplate } from './template.js';
 
@@ -22,7 +23,12 @@ export interface PromptTemplate {
 
 export async function loadPrompt(prompt: SuiteConfig['prompt'], rootDir: string, inlineName: string): Promise<PromptTemplate | undefined> {
   if (prompt === undefined) return undefined;
-  if (typeof prompt !== 'string') return { source: inlineName, messages: prompt.messages };
+  if (typeof prompt !== 'string') {
+    const messages = parseMessages(prompt.messages, 'messages', (field, message) => {
+      throw new DatasetError(`${inlineName}.${field}: ${message}`);
+    });
+    return { source: inlineName, messages };
+  }
   const file = path.resolve(rootDir, prompt);
   let text: string;
   try {
@@ -36,11 +42,9 @@ export async function loadPrompt(prompt: SuiteConfig['prompt'], rootDir: string,
   if (!('value' in parsed)) throw new DatasetError(locate(prompt, parsed.line, undefined, parsed.message));
   const list = parsed.value;
   if (!Array.isArray(list) || list.length === 0) throw new DatasetError(`${prompt}: expected a list of {role, content} messages`);
-  const messages = list.map((m: unknown, i) => {
-    const msg = m as { role?: unknown; content?: unknown } | null;
-    const ok = msg && (msg.role === 'system' || msg.role === 'user' || msg.role === 'assistant') && typeof msg.content === 'string';
-    if (!ok) throw new DatasetError(locate(prompt, parsed.lineOf([i]), `[${i}]`, 'expected {role: system|user|assistant, content: string}'));
-    return { role: msg.role, content: msg.content } as ChatMessage;
+  const messages = parseMessages(list, '', (field, message) => {
+    const index = Number(/^\[(\d+)\]/.exec(field)?.[1] ?? 0);
+    throw new DatasetError(locate(prompt, parsed.lineOf([index]), field, message));
   });
   return { source: prompt, messages };
 }
@@ -50,20 +54,31 @@ export function renderCaseMessages(prompt: PromptTemplate | undefined, c: Case):
   const context = { ...c.vars, ...(c.expected !== undefined ? { expected: c.expected } : {}) };
   const rendered: ChatMessage[] = [];
   if (prompt) {
-    for (const m of prompt.messages) {
-      try {
-        rendered.push({ role: m.role, content: renderTemplate(m.content, context) });
-      } catch (err) {
-        if (err instanceof MissingVariableError) {
-          throw new DatasetError(locate(c.file, c.line, err.variable, `missing variable used by the prompt ${prompt.source} (case "${c.id}")`));
-        }
-        throw err;
+    try {
+      for (const m of prompt.messages) rendered.push(renderMessage(m, context));
+    } catch (err) {
+      if (err instanceof MissingVariableError) {
+        throw new DatasetError(locate(c.file, c.line, err.variable, `missing variable used by the prompt ${prompt.source} (case "${c.id}")`));
       }
+      throw err;
     }
   }
+  const fromPrompt = rendered.length;
   if (c.messages) rendered.push(...c.messages);
+  checkToolResults(rendered, (index, message) => {
+    const field = index >= fromPrompt ? `messages[${index - fromPrompt}]` : `prompt ${prompt?.source ?? ''} [${index}]`;
+    throw new DatasetError(locate(c.file, c.line, field, message));
+  });
   if (rendered.length === 0) {
     throw new DatasetError(locate(c.file, c.line, 'messages', `case "${c.id}" has no messages and its suite has no prompt`));
   }
   return rendered;
+}
+
+/** Placeholders are filled in text: message strings and text parts (not image URLs or tool calls). */
+function renderMessage(m: ChatMessage, context: Record<string, unknown>): ChatMessage {
+  if (m.role === 'user' && typeof m.content !== 'string') {
+    return { role: 'user', content: m.content.map((p): ContentPart => (p.type === 'text' ? { type: 'text', text: renderTemplate(p.text, context) } : p)) };
+  }
+  return { ...m, content: renderTemplate(m.content as string, context) } as ChatMessage;
 }

@@ -3,7 +3,7 @@
  * divergent example pairs. Pinned sample 0 is the pinned answer compared with current; pinned
  * sample 1, when present, is the floor of the semantic-agreement signal.
  */
-import type { CallRecord } from '../runner/call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import type { PreparedCase } from '../runner/plan.js';
 import { detectRefusal } from '../scorers/refusal.js';
 import { cosine } from '../scorers/similarity/vector.js';
@@ -16,6 +16,7 @@ import { behaviourChanged, embeddingBehaviourChanged, type BehaviourOptions } fr
 import type { AnswerPair } from './pair-features.js';
 import type { PricedPair } from './cost-by-stratum.js';
 import { describeHealth } from '../runner/scorer-health.js';
+import { lastMessageText } from '../conversation/types.js';
 import { categorical, notTested, embeddingDistribution, lengthDistribution, modelIdentity, pairedDifference, pairwisePreference, ruleChecks, semanticAgreement, type Signal } from './signals.js';
 
 export interface DivergentPair {
@@ -91,7 +92,7 @@ export async function computeSignals(input: {
     const stratum = t.c.case.metadata.stratum;
     return {
       caseId: t.c.case.id,
-      input: t.c.messages.at(-1)?.content ?? '',
+      input: lastMessageText(t.c.messages),
       pinned: t.p0.output as string,
       current: t.cur.output as string,
       ...(typeof stratum === 'string' && stratum !== '' ? { stratum } : {}),
@@ -176,7 +177,7 @@ export async function computeSignals(input: {
     .slice(0, 5)
     .map(({ t, s }) => ({
       caseId: t.c.case.id,
-      input: t.c.messages.at(-1)?.content ?? '',
+      input: lastMessageText(t.c.messages),
       pinned: t.p0.output as string,
       current: t.cur.output as string,
       similarity: s,

@@ -1,8 +1,13 @@
 /**
  * Where the fields of a production log line live. A mapping names a dotted path per field
  * (`request.messages`, `metadata.feature`); presets cover common export shapes. `input` may be a
- * string or a chat message list; `output` a string, or an OpenAI / Anthropic response object.
+ * string, a chat message list (OpenAI or Anthropic spelling: tool calls, tool results and image
+ * parts are kept), or an object `{messages, tools, tool_choice, response_format}` as Langfuse
+ * stores a generation's input; `output` a string, or an OpenAI / Anthropic response object.
  */
+import { parseMessages } from '../conversation/parse.js';
+import type { ChatMessage } from '../conversation/types.js';
+
 export interface FieldMapping {
   readonly input: string;
   readonly output?: string;
@@ -10,13 +15,27 @@ export interface FieldMapping {
   readonly time?: string;
   readonly model?: string;
   readonly user?: string;
+  /** Where the request's tools, tool_choice and response_format live (siblings of the messages when unset). */
+  readonly tools?: string;
+  readonly toolChoice?: string;
+  readonly responseFormat?: string;
 }
 
 export const PRESETS: Readonly<Record<string, FieldMapping>> = {
   /** `{ input, output, feature, timestamp, model, user }` at the top level. */
   generic: { input: 'input', output: 'output', feature: 'feature', time: 'timestamp', model: 'model', user: 'user' },
   /** Raw OpenAI chat request/response pairs, as many gateways log them. */
-  'openai-chat': { input: 'request.messages', output: 'response.choices.0.message.content', feature: 'metadata.feature', time: 'created_at', model: 'response.model', user: 'request.user' },
+  'openai-chat': {
+    input: 'request.messages',
+    output: 'response.choices.0.message.content',
+    feature: 'metadata.feature',
+    time: 'created_at',
+    model: 'response.model',
+    user: 'request.user',
+    tools: 'request.tools',
+    toolChoice: 'request.tool_choice',
+    responseFormat: 'request.response_format',
+  },
   /** A Langfuse generations export. */
   langfuse: { input: 'input', output: 'output', feature: 'metadata.feature', time: 'startTime', model: 'model', user: 'userId' },
 };
@@ -32,25 +51,39 @@ export function getPath(record: unknown, dotted: string): unknown {
   return current;
 }
 
-export interface LogMessage {
-  readonly role: string;
-  readonly content: string;
-}
+class Unusable extends Error {}
 
 /** A chat input as messages; a plain string becomes one user message. Undefined when unusable. */
-export function inputMessages(value: unknown): LogMessage[] | undefined {
+export function inputMessages(value: unknown): ChatMessage[] | undefined {
   if (typeof value === 'string') return value.trim() ? [{ role: 'user', content: value }] : undefined;
-  if (!Array.isArray(value) || value.length === 0) return undefined;
-  const out: LogMessage[] = [];
-  for (const m of value) {
-    if (!m || typeof m !== 'object') return undefined;
-    const { role, content } = m as { role?: unknown; content?: unknown };
-    if (typeof role !== 'string') return undefined;
-    const text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : '')).join('') : undefined;
-    if (text === undefined) return undefined;
-    out.push({ role, content: text });
+  const list = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { messages?: unknown }).messages : value;
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  try {
+    return parseMessages(list, 'messages', () => {
+      throw new Unusable();
+    });
+  } catch (err) {
+    if (err instanceof Unusable) return undefined;
+    throw err;
   }
-  return out;
+}
+
+/**
+ * The request's tools, tool choice and response format, as logged (checked later, with the case).
+ * Looked up at the mapping's paths, else beside the messages when the input is an object.
+ */
+export function requestOptionsOf(record: unknown, mapping: FieldMapping): Record<string, unknown> | undefined {
+  const input = getPath(record, mapping.input);
+  const beside = input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  const pick = (path: string | undefined, key: string): unknown => (path ? getPath(record, path) : undefined) ?? beside[key];
+  const out: Record<string, unknown> = {};
+  const tools = pick(mapping.tools, 'tools');
+  const toolChoice = pick(mapping.toolChoice, 'tool_choice');
+  const format = pick(mapping.responseFormat, 'response_format');
+  if (Array.isArray(tools) && tools.length > 0) out.tools = tools;
+  if (toolChoice !== undefined && toolChoice !== null) out.tool_choice = toolChoice;
+  if (format !== undefined && format !== null) out.response_format = format;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** Output text from a string, an OpenAI completion, or an Anthropic message. */

@@ -12,7 +12,7 @@ import { loadConfig } from '../config/load.js';
 import type { DriftConfig } from '../config/schema.js';
 import { buildScorers } from '../scorers/registry.js';
 import { ResponseCache } from '../runner/cache.js';
-import type { CallRecord } from '../runner/call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import { executeItems } from '../runner/execute.js';
 import { JournalWriter } from '../runner/journal.js';
 import { openForResume, pendingItems, recordsInPlan, reopen, withoutFailedScores } from '../runner/resume.js';
@@ -86,7 +86,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     seed,
     maxBadFraction: drift.max_bad_lines,
   });
-  const { cases, redactions } = driftCases(sample.items, drift.redact);
+  const { cases, redactions } = await driftCases(sample.items, drift.redact);
   const suite = driftSuiteConfig(drift);
   const scorers = await buildScorers(drift.scorers, { rootDir: loaded.rootDir, models: config.models, where: `${path.basename(loaded.file)} drift.scorers`, targets: suite.targets });
   const items = driftWorkItems(cases, drift, config.models);

@@ -10,12 +10,15 @@ import path from 'node:path';
 import { DatasetError, locate } from '../errors.js';
 import { canonicalHash } from '../util/hash.js';
 import { allocate, BottomK, priorityOf } from './bottom-k.js';
-import { getPath, inputMessages, outputText, type FieldMapping, type LogMessage } from './log-fields.js';
+import type { ChatMessage } from '../conversation/types.js';
+import { getPath, inputMessages, outputText, requestOptionsOf, type FieldMapping } from './log-fields.js';
 
 export interface SampledLog {
   readonly file: string;
   readonly line: number;
-  readonly input: readonly LogMessage[];
+  readonly input: readonly ChatMessage[];
+  /** The logged request's tools, tool_choice and response_format, as written. */
+  readonly options?: Readonly<Record<string, unknown>>;
   readonly output?: string;
   readonly stratum: string;
   readonly time?: string;
@@ -173,7 +176,9 @@ export async function sampleLogs(files: readonly string[], options: SampleOption
       let set = strata.get(stratum);
       if (!set) strata.set(stratum, (set = new BottomK<SampledLog>(options.size)));
       linesPerStratum.set(stratum, (linesPerStratum.get(stratum) ?? 0) + 1);
-      const inputKey = canonicalHash(input);
+      const requestOptions = requestOptionsOf(record, mapping);
+      // Options join the key only when present: plain text inputs keep their keys (and samples).
+      const inputKey = canonicalHash(requestOptions ? { input, requestOptions } : input);
       set.offer({
         priority: priorityOf(options.seed, inputKey),
         key: inputKey,
@@ -181,6 +186,7 @@ export async function sampleLogs(files: readonly string[], options: SampleOption
           file,
           line,
           input,
+          ...(requestOptions ? { options: requestOptions } : {}),
           stratum,
           inputKey,
           ...(output !== undefined ? { output } : {}),

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DatasetError, locate } from '../errors.js';
 import type { Case } from '../datasets/case.js';
 import type { PreparedSuite } from '../runner/plan.js';
-import type { CallRecord } from '../runner/call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import { calibrate } from '../runner/calibration.js';
 
 /** The suite's cases with their labels replaced by those of a labels file (JSONL: id, human_score, human_pass). */

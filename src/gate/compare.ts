@@ -5,7 +5,7 @@
  * gated metric of every suite in the run; the gate fails when any gated metric is `regressed`.
  */
 import type { Baseline, BaselineCase } from '../baselines/baseline-file.js';
-import type { CallRecord } from '../runner/call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import { benjaminiHochberg, holm } from '../stats/multiplicity.js';
 import { groupBy } from '../util/group-by.js';
 import { casesNeeded, minimumDetectableEffect } from '../stats/power.js';

@@ -4,7 +4,7 @@
  * continuous scores). With repeats, a case "passes" when most of its calls pass.
  */
 import type { BaselineCase } from '../baselines/baseline-file.js';
-import type { CallRecord } from '../runner/call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 
 export interface Flip {
   readonly caseId: string;

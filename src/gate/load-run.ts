@@ -2,7 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { RunStateError } from '../errors.js';
-import type { CallRecord } from '../runner/call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import { latestByItem, readJournal } from '../runner/journal.js';
 import { JOURNAL_FILE, readRunMeta, type RunMeta } from '../runner/run-dir.js';
 

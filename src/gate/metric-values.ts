@@ -8,7 +8,7 @@
  * values would come from two different judges.
  */
 import type { BaselineCase, BaselineScore } from '../baselines/baseline-file.js';
-import type { CallRecord, Score } from '../runner/call-record.js';
+import type { CallRecord, Score } from '../records/call-record.js';
 
 export type MetricShape = 'rate' | 'mean' | 'relative-mean' | 'relative-p95';
 

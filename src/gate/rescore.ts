@@ -8,8 +8,8 @@
 import type { Baseline, BaselineCase, BaselineScore } from '../baselines/baseline-file.js';
 import { toBaselineScore } from '../baselines/from-run.js';
 import type { PreparedSuite } from '../runner/plan.js';
-import type { CallRecord } from '../runner/call-record.js';
-import { JOURNAL_SCHEMA_VERSION } from '../runner/call-record.js';
+import type { CallRecord } from '../records/call-record.js';
+import { JOURNAL_SCHEMA_VERSION } from '../records/call-record.js';
 import type { Scorer, ScoringInput, ScoringServices } from '../scorers/types.js';
 import { scrubSecrets } from '../util/secrets.js';
 

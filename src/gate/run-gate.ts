@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { baselinePath, readBaseline, type Baseline } from '../baselines/baseline-file.js';
-import type { CallRecord } from '../runner/call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import { compareRun, type GateReport, type GateSettings, type SuiteComparisonInput } from './compare.js';
 import { changedScorers, rescoreBaseline, type Rescored } from './rescore.js';
 import { quarantineOf } from '../config/quarantine.js';

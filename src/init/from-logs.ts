@@ -4,6 +4,8 @@
  * has one), redacted before it is written, one case per distinct input with an empty `expected`
  * and, as a hint, the answer the log recorded.
  */
+import { messageText } from '../conversation/types.js';
+import { redactMessage } from '../drift/drift-plan.js';
 import path from 'node:path';
 import { PRESETS } from '../drift/log-fields.js';
 import { redact } from '../drift/redact.js';
@@ -27,11 +29,21 @@ export async function draftFromLogs(file: string, options: DraftOptions = {}): P
     maxBadFraction: 0.05,
   });
   const lines = sample.items.map((item) => {
+    // A conversation with tools, tool results or images is kept whole, as the case's messages.
+    if (item.options || item.input.some((m) => m.role === 'tool' || (m.role === 'assistant' && m.toolCalls?.length) || typeof m.content !== 'string')) {
+      return JSON.stringify({
+        id: `log-${item.inputKey.slice(0, 12)}`,
+        messages: item.input.map((m) => redactMessage(m, (text) => redact(text, REDACT).text)),
+        ...(item.options ?? {}),
+        expected: '',
+        metadata: { stratum: item.stratum, source: `${path.basename(item.file)}:${item.line}` },
+      });
+    }
     const lastUser = [...item.input].reverse().find((m) => m.role !== 'assistant' && m.role !== 'system') ?? item.input.at(-1);
-    const earlier = item.input.filter((m) => m !== lastUser).map((m) => `${m.role}: ${redact(m.content, REDACT).text}`);
+    const earlier = item.input.filter((m) => m !== lastUser).map((m) => `${m.role}: ${redact(messageText(m), REDACT).text}`);
     return JSON.stringify({
       id: `log-${item.inputKey.slice(0, 12)}`,
-      input: redact(lastUser?.content ?? '', REDACT).text,
+      input: redact(lastUser ? messageText(lastUser) : '', REDACT).text,
       expected: '',
       metadata: {
         stratum: item.stratum,

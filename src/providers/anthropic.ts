@@ -5,7 +5,10 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { classifySdkError } from './classify-error.js';
-import { ProviderCallError, type ChatProvider, type ChatRequest, type ChatResponse } from './types.js';
+import { fromAnthropicMessage, toAnthropicParams } from './anthropic-wire.js';
+import type { ChatProvider, ChatRequest, ChatResponse } from './types.js';
+
+export { ANTHROPIC_DEFAULT_MAX_TOKENS } from './anthropic-wire.js';
 
 export interface AnthropicProviderOptions {
   apiKey: string;
@@ -13,7 +16,6 @@ export interface AnthropicProviderOptions {
   timeoutMs: number;
 }
 
-export const ANTHROPIC_DEFAULT_MAX_TOKENS = 1024;
 
 export async function createAnthropicProvider(options: AnthropicProviderOptions): Promise<ChatProvider> {
   const sdk = await import('@anthropic-ai/sdk');
@@ -26,48 +28,13 @@ export async function createAnthropicProvider(options: AnthropicProviderOptions)
   return {
     name: 'anthropic',
     async complete(request: ChatRequest): Promise<ChatResponse> {
-      const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
-      const turns = request.messages
-        .filter((m) => m.role !== 'system')
-        .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
       let message: Anthropic.Message;
       try {
-        message = (await client.messages.create({
-          max_tokens: ANTHROPIC_DEFAULT_MAX_TOKENS,
-          ...(request.params as object),
-          model: request.model,
-          ...(system ? { system } : {}),
-          messages: turns,
-          ...(request.structured
-            ? {
-                tools: [{ name: request.structured.name, description: request.structured.description, input_schema: request.structured.schema as Anthropic.Tool.InputSchema }],
-                tool_choice: { type: 'tool' as const, name: request.structured.name },
-              }
-            : {}),
-          stream: false,
-        })) as Anthropic.Message;
+        message = await client.messages.create(toAnthropicParams(request));
       } catch (err) {
         throw classifySdkError(err, sdk);
       }
-      if (!message || !Array.isArray(message.content)) throw new ProviderCallError('malformed', 'response has no content list');
-      const toolUse = request.structured
-        ? message.content.find((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use' && block.name === request.structured?.name)
-        : undefined;
-      // With a forced tool, the structured answer is the tool's input; without one (a refusal), the text.
-      const text = toolUse
-        ? JSON.stringify(toolUse.input)
-        : message.content
-            .filter((block): block is Anthropic.TextBlock => block.type === 'text')
-            .map((block) => block.text)
-            .join('');
-      return {
-        text,
-        finishReason: message.stop_reason ?? null,
-        inputTokens: message.usage?.input_tokens ?? null,
-        outputTokens: message.usage?.output_tokens ?? null,
-        providerModel: message.model ?? null,
-        systemFingerprint: null,
-      };
+      return fromAnthropicMessage(message, request);
     },
   };
 }

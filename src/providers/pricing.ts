@@ -8,30 +8,32 @@ import type { ModelConfig, PriceConfig } from '../config/model-schema.js';
 
 /** Published list prices, checked 2026-11. Dated snapshots inherit their family's price. */
 export const BUILTIN_PRICES: Readonly<Record<string, PriceConfig>> = {
-  'gpt-5': { input: 1.25, output: 10 },
-  'gpt-5-mini': { input: 0.25, output: 2 },
-  'gpt-5-nano': { input: 0.05, output: 0.4 },
-  'gpt-4.1': { input: 2, output: 8 },
-  'gpt-4.1-mini': { input: 0.4, output: 1.6 },
-  'gpt-4.1-nano': { input: 0.1, output: 0.4 },
-  'gpt-4o': { input: 2.5, output: 10 },
-  'gpt-4o-mini': { input: 0.15, output: 0.6 },
+  // OpenAI: cached input as listed per model (a tenth of input for gpt-5, a quarter for gpt-4.1 and o-series, half for gpt-4o).
+  'gpt-5': { input: 1.25, output: 10, cached_input: 0.125 },
+  'gpt-5-mini': { input: 0.25, output: 2, cached_input: 0.025 },
+  'gpt-5-nano': { input: 0.05, output: 0.4, cached_input: 0.005 },
+  'gpt-4.1': { input: 2, output: 8, cached_input: 0.5 },
+  'gpt-4.1-mini': { input: 0.4, output: 1.6, cached_input: 0.1 },
+  'gpt-4.1-nano': { input: 0.1, output: 0.4, cached_input: 0.025 },
+  'gpt-4o': { input: 2.5, output: 10, cached_input: 1.25 },
+  'gpt-4o-mini': { input: 0.15, output: 0.6, cached_input: 0.075 },
   'gpt-4-turbo': { input: 10, output: 30 },
   'gpt-3.5-turbo': { input: 0.5, output: 1.5 },
-  'o3': { input: 2, output: 8 },
-  'o3-mini': { input: 1.1, output: 4.4 },
-  'o4-mini': { input: 1.1, output: 4.4 },
+  'o3': { input: 2, output: 8, cached_input: 0.5 },
+  'o3-mini': { input: 1.1, output: 4.4, cached_input: 0.55 },
+  'o4-mini': { input: 1.1, output: 4.4, cached_input: 0.275 },
   'text-embedding-3-small': { input: 0.02, output: 0 },
   'text-embedding-3-large': { input: 0.13, output: 0 },
-  'claude-opus-4-1': { input: 15, output: 75 },
-  'claude-opus-4': { input: 15, output: 75 },
-  'claude-sonnet-4-5': { input: 3, output: 15 },
-  'claude-sonnet-4': { input: 3, output: 15 },
-  'claude-haiku-4-5': { input: 1, output: 5 },
-  'claude-3-7-sonnet': { input: 3, output: 15 },
-  'claude-3-5-sonnet': { input: 3, output: 15 },
-  'claude-3-5-haiku': { input: 0.8, output: 4 },
-  'claude-3-haiku': { input: 0.25, output: 1.25 },
+  // Anthropic: cache reads at 0.1 × input, 5-minute cache writes at 1.25 × input.
+  'claude-opus-4-1': { input: 15, output: 75, cached_input: 1.5, cache_write: 18.75 },
+  'claude-opus-4': { input: 15, output: 75, cached_input: 1.5, cache_write: 18.75 },
+  'claude-sonnet-4-5': { input: 3, output: 15, cached_input: 0.3, cache_write: 3.75 },
+  'claude-sonnet-4': { input: 3, output: 15, cached_input: 0.3, cache_write: 3.75 },
+  'claude-haiku-4-5': { input: 1, output: 5, cached_input: 0.1, cache_write: 1.25 },
+  'claude-3-7-sonnet': { input: 3, output: 15, cached_input: 0.3, cache_write: 3.75 },
+  'claude-3-5-sonnet': { input: 3, output: 15, cached_input: 0.3, cache_write: 3.75 },
+  'claude-3-5-haiku': { input: 0.8, output: 4, cached_input: 0.08, cache_write: 1 },
+  'claude-3-haiku': { input: 0.25, output: 1.25, cached_input: 0.03, cache_write: 0.3 },
 };
 
 export class PriceTable {
@@ -57,10 +59,26 @@ export class PriceTable {
   }
 }
 
-/** Dollars for one call, or null when the price or the usage is unknown. */
-export function costUsd(price: PriceConfig | undefined, inputTokens: number | null, outputTokens: number | null): number | null {
+export interface TokenUsage {
+  /** All input tokens, cached reads and cache writes included. */
+  readonly inputTokens: number | null;
+  readonly outputTokens: number | null;
+  readonly cachedInputTokens?: number;
+  readonly cacheWriteTokens?: number;
+}
+
+/**
+ * Dollars for one call, or null when the price or the usage is unknown. Cached input is priced at
+ * `cached_input` and cache writes at `cache_write`; a price without them charges those tokens as
+ * plain input (the dearer reading, so a forgotten price never makes a change look cheaper).
+ */
+export function costUsd(price: PriceConfig | undefined, usage: TokenUsage): number | null {
+  const { inputTokens, outputTokens } = usage;
   if (!price || inputTokens === null || outputTokens === null) return null;
-  return (inputTokens * price.input + outputTokens * price.output) / 1_000_000;
+  const cached = Math.min(usage.cachedInputTokens ?? 0, inputTokens);
+  const written = Math.min(usage.cacheWriteTokens ?? 0, inputTokens - cached);
+  const plain = inputTokens - cached - written;
+  return (plain * price.input + cached * (price.cached_input ?? price.input) + written * (price.cache_write ?? price.input) + outputTokens * price.output) / 1_000_000;
 }
 
 /** A target's price: its own `price:` override, else the table's entry for the model name. */

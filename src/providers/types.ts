@@ -1,11 +1,11 @@
 /** What the runner asks of a model provider, independent of the SDK behind it. */
 
-export interface ChatMessage {
-  readonly role: 'system' | 'user' | 'assistant';
-  readonly content: string;
-}
+import type { ChatMessage, RequestOptions, ToolCall } from '../conversation/types.js';
 
-export interface ChatRequest {
+export type { ChatMessage, RequestOptions, ToolCall } from '../conversation/types.js';
+
+/** `tools`, `toolChoice` and `responseFormat` come from the suite or the case (RequestOptions). */
+export interface ChatRequest extends RequestOptions {
   readonly model: string;
   readonly messages: readonly ChatMessage[];
   /** Passed to the API as given (temperature, max_tokens, seed, ...). */
@@ -19,10 +19,21 @@ export interface ChatRequest {
 
 export interface ChatResponse {
   readonly text: string;
+  /** The functions the model called, in its order (absent when it called none). */
+  readonly toolCalls?: readonly ToolCall[];
+  /** OpenAI's refusal field, when the model declined (the text then holds the refusal too). */
+  readonly refusal?: string;
   /** As the provider says it: `stop`, `length`, `end_turn`, `max_tokens`, `tool_calls`, ... */
   readonly finishReason: string | null;
+  /** All input tokens, cached ones included (Anthropic's cache reads and writes are added in). */
   readonly inputTokens: number | null;
   readonly outputTokens: number | null;
+  /** Input tokens read from the provider's prompt cache (OpenAI cached_tokens, Anthropic cache reads). */
+  readonly cachedInputTokens?: number;
+  /** Input tokens written to Anthropic's prompt cache (priced above plain input). */
+  readonly cacheWriteTokens?: number;
+  /** Reasoning tokens, part of `outputTokens` (OpenAI reasoning models). */
+  readonly reasoningTokens?: number;
   /** The model id the provider reports having used; differs from the request for aliases. */
   readonly providerModel: string | null;
   /** OpenAI's backend configuration id; a change reveals a silent model update. */

@@ -3,7 +3,7 @@
  * each case's mean over its repeats (the unit the gate tests), per scorer and target.
  */
 import type { Baseline } from '../baselines/baseline-file.js';
-import type { CallRecord } from '../runner/call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 
 export interface ScoreDistribution {
   readonly suite: string;

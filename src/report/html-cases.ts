@@ -3,7 +3,7 @@
  * baseline's (eval with a baseline) or beside the pinned model's (drift), scores, status. Rows
  * carry data attributes the page's filter reads; every cell is escaped text.
  */
-import type { CallRecord } from '../runner/call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import { escapeHtml as esc } from './escape.js';
 import { driftTargets, type ReportModel } from './report-model.js';
 

@@ -4,7 +4,7 @@
  * a failing check is a failure. A gated metric that regressed is a failing testcase of its own;
  * a call that errored is an error. Drift runs have one testcase per signal, drifted = failure.
  */
-import type { CallRecord } from '../runner/call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import { groupBy } from '../util/group-by.js';
 import { escapeXml } from './escape.js';
 import { formatDelta } from './format-metric.js';

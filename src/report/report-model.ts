@@ -3,7 +3,7 @@
  * results written beside them. Reporters are pure functions of this model.
  */
 import path from 'node:path';
-import type { CallRecord } from '../runner/call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import type { RunMeta } from '../runner/run-dir.js';
 import { loadRun } from '../gate/load-run.js';
 import { DRIFT_FILE, GATE_FILE, readResultFile, type DriftResultFile, type GateResultFile } from './results-files.js';

@@ -14,7 +14,7 @@ import type { GateReport } from '../gate/compare.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { Baseline } from '../baselines/baseline-file.js';
 import type { GateOutcome } from '../gate/run-gate.js';
-import type { CallRecord } from '../runner/call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import { baselineOutputs, scoreDistributions, type ScoreDistribution } from './distributions.js';
 
 export const GATE_FILE = 'gate.json';

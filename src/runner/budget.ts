@@ -7,17 +7,32 @@
  * with OpenAI and Anthropic tokenizers); output tokens = the mean seen so far for the target once
  * five answers have been seen; before that `max_tokens` when set (a true upper bound), else 256.
  * Set `max_tokens` for budgets that must hold from the first call.
+ *
+ * Tools, tool calls and images count too: a tool definition as its JSON text, an image as
+ * IMAGE_TOKENS (a high-detail 1024 px image is ~765 OpenAI tokens and ~1,400 Anthropic tokens). A
+ * reasoning model thinks before it answers: with `reasoning_effort` or Anthropic `thinking` and no
+ * cap, the first estimate adds REASONING_TOKENS for the effort (or the thinking budget).
  */
 import type { PriceConfig } from '../config/model-schema.js';
-import type { ChatMessage } from '../providers/types.js';
+import type { ChatMessage, ChatRequest } from '../providers/types.js';
 
 /** Output tokens assumed per call before any answer is seen, when max_tokens is not set. */
 export const DEFAULT_OUTPUT_TOKENS = 256;
 
-export function estimateInputTokens(messages: readonly ChatMessage[]): number {
+export const IMAGE_TOKENS = 1_000;
+export const REASONING_TOKENS: Readonly<Record<string, number>> = { minimal: 256, low: 1_024, medium: 4_096, high: 16_384 };
+
+export function estimateInputTokens(messages: readonly ChatMessage[], options: Pick<ChatRequest, 'tools' | 'responseFormat'> = {}): number {
   let chars = 0;
-  for (const m of messages) chars += m.content.length;
-  return Math.ceil(chars / 4) + 4 * messages.length;
+  let images = 0;
+  for (const m of messages) {
+    if (typeof m.content === 'string') chars += m.content.length;
+    else for (const part of m.content) part.type === 'text' ? (chars += part.text.length) : images++;
+    if (m.role === 'assistant') for (const call of m.toolCalls ?? []) chars += call.name.length + call.arguments.length;
+  }
+  if (options.tools) chars += JSON.stringify(options.tools).length;
+  if (options.responseFormat?.type === 'json_schema') chars += JSON.stringify(options.responseFormat.schema).length;
+  return Math.ceil(chars / 4) + 4 * messages.length + images * IMAGE_TOKENS;
 }
 
 export class OutputTokenEstimator {
@@ -35,7 +50,12 @@ export class OutputTokenEstimator {
     const s = this.seen.get(target);
     if (s && s.n >= 5) return s.sum / s.n;
     const cap = Number(params.max_tokens ?? params.max_completion_tokens);
-    return Number.isFinite(cap) && cap > 0 ? cap : DEFAULT_OUTPUT_TOKENS;
+    if (Number.isFinite(cap) && cap > 0) return cap;
+    const thinking = params.thinking as { budget_tokens?: unknown } | undefined;
+    const budget = Number(thinking?.budget_tokens);
+    if (Number.isFinite(budget) && budget > 0) return DEFAULT_OUTPUT_TOKENS + budget;
+    const effort = typeof params.reasoning_effort === 'string' ? REASONING_TOKENS[params.reasoning_effort] : undefined;
+    return DEFAULT_OUTPUT_TOKENS + (effort ?? 0);
   }
 }
 

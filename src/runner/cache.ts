@@ -1,6 +1,6 @@
 /**
  * The content-addressed response cache (`.driftgate/cache/`). Key = sha256 of the canonical JSON of
- * provider, model, params, messages and the sample index; the sample index keeps `repeats: 3` from
+ * provider, model, params, messages, tools, tool choice, response format and the sample index; the sample index keeps `repeats: 3` from
  * replaying one answer three times. One file per entry, sharded by the key's first two hex digits.
  *
  * Entries are written with exclusive create (`wx`) instead of temp-file-and-rename: the name is the
@@ -25,6 +25,9 @@ export interface CacheKeyInput {
   readonly params: Readonly<Record<string, unknown>>;
   readonly messages: readonly ChatMessage[];
   readonly structured?: ChatRequest['structured'];
+  readonly tools?: ChatRequest['tools'];
+  readonly toolChoice?: ChatRequest['toolChoice'];
+  readonly responseFormat?: ChatRequest['responseFormat'];
   /** 0-based repeat index (for a judge: the verdict sample, plus 1000 × the retry number). */
   readonly sample: number;
 }

@@ -5,7 +5,7 @@
  */
 import { spearman, weightedKappa } from '../stats/agreement.js';
 import type { Case } from '../datasets/case.js';
-import type { CallRecord } from './call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 
 export interface Calibration {
   readonly scorer: string;

@@ -30,7 +30,7 @@ export function estimateDryRun(items: readonly WorkItem[], cache: ResponseCache 
       cached++;
       continue;
     }
-    const inTok = estimateInputTokens(item.request.messages);
+    const inTok = estimateInputTokens(item.request.messages, item.request);
     const outTok = outputs.estimate(item.target, item.request.params);
     inputTokens += inTok;
     outputTokens += outTok;

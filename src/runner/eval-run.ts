@@ -9,7 +9,7 @@ import type { RunnerConfig } from '../config/schema.js';
 import { PriceTable, priceFor } from '../providers/pricing.js';
 import { resolveCredentials } from '../providers/registry.js';
 import { ResponseCache } from './cache.js';
-import type { CallRecord } from './call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import { estimateDryRun, type DryRunEstimate } from './dry-run.js';
 import { executeItems } from './execute.js';
 import { buildRunServices } from './services.js';

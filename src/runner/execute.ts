@@ -4,11 +4,12 @@
  * error record, never a crash of the run. Scheduling is p-limit at `concurrency`; a call's judge
  * calls happen inside its slot, so `concurrency` bounds everything in flight.
  */
+import { recordToolCall } from '../conversation/types.js';
 import pLimit from 'p-limit';
 import type { ScoringServices } from '../scorers/types.js';
 import { scrubSecrets } from '../util/secrets.js';
 import { StorageError } from '../errors.js';
-import { JOURNAL_SCHEMA_VERSION, type CallRecord } from './call-record.js';
+import { JOURNAL_SCHEMA_VERSION, type CallRecord } from '../records/call-record.js';
 import type { CallGateway, CallOutcome } from './gateway.js';
 import type { JournalWriter } from './journal.js';
 import type { Progress } from './progress.js';
@@ -97,9 +98,14 @@ function toRecord(item: WorkItem, outcome: Exclude<CallOutcome, { status: 'skipp
       ...base,
       status: 'ok',
       output: r.text,
+      ...(r.toolCalls?.length ? { toolCalls: r.toolCalls.map(recordToolCall) } : {}),
+      ...(r.refusal ? { refusal: r.refusal } : {}),
       finishReason: r.finishReason,
       inputTokens: r.inputTokens,
       outputTokens: r.outputTokens,
+      ...(r.cachedInputTokens ? { cachedInputTokens: r.cachedInputTokens } : {}),
+      ...(r.cacheWriteTokens ? { cacheWriteTokens: r.cacheWriteTokens } : {}),
+      ...(r.reasoningTokens ? { reasoningTokens: r.reasoningTokens } : {}),
       costUsd: outcome.costUsd,
       latencyMs: Math.round(outcome.latencyMs),
       providerModel: r.providerModel,

@@ -9,7 +9,7 @@ import { createProvider, resolveCredentials } from '../providers/registry.js';
 import type { EmbeddingProvider } from '../providers/openai-embeddings.js';
 import { ProviderCallError, toProviderCallError, type ChatProvider, type ChatRequest, type ChatResponse } from '../providers/types.js';
 import { costUsd, priceFor, type PriceTable } from '../providers/pricing.js';
-import type { CallFailureKind } from './call-record.js';
+import type { CallFailureKind } from '../records/call-record.js';
 import { cacheKey, type CacheKeyInput, type ResponseCache } from './cache.js';
 import { Cooldown } from './cooldown.js';
 import { Budget, estimateCost, estimateInputTokens, OutputTokenEstimator } from './budget.js';
@@ -104,19 +104,19 @@ export class CallGateway {
     if (options.useCache) {
       const hit = await options.cache.get(key);
       if (hit) {
-        return { status: 'ok', key, response: hit.response, latencyMs: hit.latencyMs, cached: true, attempts: 0, costUsd: costUsd(price, hit.response.inputTokens, hit.response.outputTokens) };
+        return { status: 'ok', key, response: hit.response, latencyMs: hit.latencyMs, cached: true, attempts: 0, costUsd: costUsd(price, hit.response) };
       }
     }
     if (options.offline) {
       return { status: 'error', key, kind: 'cache_miss', error: new ProviderCallError('other', `--offline: no cached response (key ${key})`), attempts: 0 };
     }
-    const estimate = price ? estimateCost(price, estimateInputTokens(request.messages), this.outputEstimates.estimate(target, request.params)) : 0;
+    const estimate = price ? estimateCost(price, estimateInputTokens(request.messages, request), this.outputEstimates.estimate(target, request.params)) : 0;
     if (!options.budget.tryReserve(estimate)) return { status: 'skipped', key };
     let actual: number | null = null;
     try {
       const provider = await this.providerFor(target, model);
       const outcome = await withRetry(() => provider.complete(request), toProviderCallError, options.retry, this.cooldownFor(model));
-      actual = costUsd(price, outcome.value.inputTokens, outcome.value.outputTokens);
+      actual = costUsd(price, outcome.value);
       this.outputEstimates.observe(target, outcome.value.outputTokens);
       if (options.useCache) await options.cache.put(keyInput, outcome.value, outcome.latencyMs);
       return { status: 'ok', key, response: outcome.value, latencyMs: outcome.latencyMs, cached: false, attempts: outcome.attempts, costUsd: actual };
@@ -144,7 +144,7 @@ export class CallGateway {
       const embedder = await this.embedderFor(target, model);
       const dims = typeof model.params?.dimensions === 'number' ? model.params.dimensions : undefined;
       const outcome = await withRetry(() => embedder.embed(model.model as string, texts, dims), toProviderCallError, options.retry, this.cooldownFor(model));
-      actual = costUsd(price, outcome.value.inputTokens, 0);
+      actual = costUsd(price, { inputTokens: outcome.value.inputTokens, outputTokens: 0 });
       return { status: 'ok', vectors: outcome.value.vectors, costUsd: actual, inputTokens: outcome.value.inputTokens };
     } catch (err) {
       if (err instanceof RetriesExhausted) return { status: 'error', kind: err.last.kind, error: err.last };

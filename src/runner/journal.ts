@@ -8,7 +8,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { readTextIfExists } from '../util/read-text.js';
 import { RunStateError, storageError } from '../errors.js';
-import { JOURNAL_SCHEMA_VERSION, type CallRecord } from './call-record.js';
+import { JOURNAL_SCHEMA_VERSION, type CallRecord } from '../records/call-record.js';
 
 export class JournalWriter {
   private pending: string[] = [];

@@ -9,7 +9,7 @@
 import { bootstrapStatistic } from '../stats/bootstrap.js';
 import { mulberry32, seedFrom } from '../stats/rng.js';
 import type { ScoringServices } from '../scorers/types.js';
-import type { CallRecord } from './call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import type { PreparedSuite } from './plan.js';
 
 /** Sample offset of re-grade j (1-based): far from the retry offset, so keys never collide. */

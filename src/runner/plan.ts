@@ -10,7 +10,8 @@ import type { ModelConfig, SuiteConfig } from '../config/schema.js';
 import { loadDataset } from '../datasets/load.js';
 import { loadPrompt, renderCaseMessages } from '../datasets/prompt.js';
 import type { Case } from '../datasets/case.js';
-import type { ChatMessage, ChatRequest } from '../providers/types.js';
+import type { ChatMessage, ChatRequest, RequestOptions } from '../providers/types.js';
+import { caseRequestOptions, schemaCheckerFor, suiteRequestOptions } from '../datasets/request-options.js';
 import { cacheKey, type CacheKeyInput } from './cache.js';
 import { buildScorers } from '../scorers/registry.js';
 import type { Scorer } from '../scorers/types.js';
@@ -19,6 +20,8 @@ import type { Scorer } from '../scorers/types.js';
 export interface PreparedCase {
   readonly case: Case;
   readonly messages: readonly ChatMessage[];
+  /** Tools, tool choice and response format: the suite's, with the case's own in their place. */
+  readonly options: RequestOptions;
 }
 
 export interface PreparedSuite {
@@ -57,8 +60,11 @@ export async function prepareSuites(loaded: LoadedConfig, suites: readonly Suite
     const cases = await loadDataset(path.resolve(loaded.rootDir, suite.dataset), suite.dataset);
     const index = loaded.config.suites.indexOf(suite);
     const prompt = await loadPrompt(suite.prompt, loaded.rootDir, `${path.basename(loaded.file)} suites[${index >= 0 ? index : i}].prompt`);
+    const where = `${path.basename(loaded.file)} suites[${index >= 0 ? index : i}]`;
+    const check = await schemaCheckerFor(suite, cases);
+    const suiteOptions = await suiteRequestOptions(suite, loaded.rootDir, where, check);
     // Render now: errors surface before any call, and the rendered messages are what is sent.
-    const rendered = cases.map((c) => ({ case: c, messages: renderCaseMessages(prompt, c) }));
+    const rendered = cases.map((c) => ({ case: c, messages: renderCaseMessages(prompt, c), options: caseRequestOptions(c, suiteOptions, check) }));
     const scorers = await buildScorers(suite.scorers, {
       rootDir: loaded.rootDir,
       models: loaded.config.models,
@@ -76,12 +82,13 @@ export async function prepareSuites(loaded: LoadedConfig, suites: readonly Suite
 export function planCalls(prepared: readonly PreparedSuite[], models: Readonly<Record<string, ModelConfig>>): WorkItem[] {
   const items: WorkItem[] = [];
   for (const { config: suite, cases } of prepared) {
-    for (const { case: c, messages } of cases) {
+    for (const { case: c, messages, options } of cases) {
       for (const target of suite.targets) {
         const model = models[target] as ModelConfig;
         for (let repeat = 0; repeat < suite.repeats; repeat++) {
-          const request: ChatRequest = { model: model.model as string, messages, params: model.params ?? {} };
-          const keyInput: CacheKeyInput = { provider: model.provider, model: request.model, params: request.params, messages, sample: repeat };
+          const request: ChatRequest = { model: model.model as string, messages, params: model.params ?? {}, ...options };
+          // Options join the key only when set, so keys of plain text cases stay as they were.
+          const keyInput: CacheKeyInput = { provider: model.provider, model: request.model, params: request.params, messages, ...options, sample: repeat };
           items.push({
             itemId: `${suite.name}/${c.id}/${target}/${repeat}`,
             suite: suite.name,

@@ -12,7 +12,7 @@ import { buildScorers } from '../scorers/registry.js';
 import type { Scorer, ScoringInput } from '../scorers/types.js';
 import { scrubSecrets } from '../util/secrets.js';
 import { ResponseCache } from './cache.js';
-import { JOURNAL_SCHEMA_VERSION, type CallRecord } from './call-record.js';
+import { JOURNAL_SCHEMA_VERSION, type CallRecord } from '../records/call-record.js';
 import { prepareSuites, type PreparedCase } from './plan.js';
 import { errorHint } from './scorer-health.js';
 import { buildRunServices } from './services.js';
@@ -78,7 +78,7 @@ export async function probeScorers(options: { configPath?: string; env?: NodeJS.
   const drift = config.drift;
   if (drift) {
     const messages = [{ role: 'user' as const, content: 'How do I reset my password?' }];
-    const first = { case: toCase({ id: 'probe', messages }, 'driftgate check', 0), messages };
+    const first = { case: toCase({ id: 'probe', messages }, 'driftgate check', 0), messages, options: {} };
     const scorers = await buildScorers(drift.scorers, { rootDir: loaded.rootDir, models: config.models, where: `${path.basename(loaded.file)} drift.scorers`, targets: drift.targets });
     targets.push({ suite: DRIFT_SUITE, scorers, first });
   }

@@ -3,7 +3,7 @@
  * no more than one per 2 s, at least one per 10 s while work goes on, and a final one — so logs
  * stay readable. `NO_COLOR` turns colour off.
  */
-import type { CallRecord } from './call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 
 export interface Progress {
   start(total: number): void;

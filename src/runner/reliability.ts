@@ -4,7 +4,7 @@
  * (at least one did) over the suite; flaky cases — that both passed and failed — most flaky first
  * (closest to half passing). Calls whose scoring failed are left out.
  */
-import type { CallRecord } from './call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 
 export interface FlakyCase {
   readonly caseId: string;

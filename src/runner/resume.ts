@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { RunStateError } from '../errors.js';
-import type { CallRecord } from './call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import { latestByItem, readJournal } from './journal.js';
 import { findLatestIncompleteRun, JOURNAL_FILE, readRunMeta, writeRunMeta, type RunMeta } from './run-dir.js';
 

@@ -11,7 +11,7 @@ import { clusterMeans, meanInterval } from '../stats/mean-interval.js';
 import { wilson } from '../stats/wilson.js';
 import { bootstrapMeanInterval } from '../stats/bootstrap.js';
 import { mulberry32, seedFrom } from '../stats/rng.js';
-import type { CallRecord } from './call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import { groupBy } from '../util/group-by.js';
 
 export interface ScoreMetric {

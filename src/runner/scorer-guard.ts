@@ -9,7 +9,7 @@
  *   only be paid for): later scorings return an error score at once, saying why, and what is in
  *   flight finishes.
  */
-import type { Score } from './call-record.js';
+import type { Score } from '../records/call-record.js';
 import { errorScore } from '../scorers/score.js';
 import type { Scorer, ScoringInput, ScoringServices } from '../scorers/types.js';
 import { scrubSecrets } from '../util/secrets.js';

@@ -4,7 +4,7 @@
  * A pure function of the records, so every report shows the same figures — also for a scorer that
  * produced no value at all.
  */
-import type { CallRecord } from './call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import { allowedErrorCount } from './allowance.js';
 import { NOT_SCORED } from './scorer-guard.js';
 

@@ -12,7 +12,7 @@ import { errorScore } from '../scorers/score.js';
 import type { Scorer, ScoringInput, ScoringServices } from '../scorers/types.js';
 import { scrubSecrets } from '../util/secrets.js';
 import { StorageError } from '../errors.js';
-import type { CallRecord, Score } from './call-record.js';
+import type { CallRecord, Score } from '../records/call-record.js';
 import type { JournalWriter } from './journal.js';
 import type { PreparedSuite } from './plan.js';
 

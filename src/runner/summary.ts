@@ -5,7 +5,7 @@
  */
 import { clusterMeans, meanInterval } from '../stats/mean-interval.js';
 import { quantile } from '../stats/quantile.js';
-import type { CallRecord } from './call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 import type { Case } from '../datasets/case.js';
 import { scoreMetrics, scoringCostUsd, type ScoreMetric, type ScorerDeclaration } from './score-summary.js';
 import { calibrate, type Calibration } from './calibration.js';

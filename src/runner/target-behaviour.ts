@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { behaviourChanged } from '../drift/behaviour-change.js';
 import type { AnswerPair } from '../drift/pair-features.js';
 import type { WhatChangedItem } from '../drift/what-changed.js';
-import type { CallRecord } from './call-record.js';
+import type { CallRecord } from '../records/call-record.js';
 
 /** Pairs tested at most per comparison. */
 export const MAX_PAIRS = 2_000;

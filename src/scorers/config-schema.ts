@@ -13,6 +13,7 @@ import { maxCostSchema, maxLatencySchema } from './thresholds.js';
 import { customSchema } from './custom.js';
 import { judgeSchema } from './judge/judge.js';
 import { similaritySchema } from './similarity/similarity.js';
+import { noToolCallSchema, toolCallSchema, toolCallsF1Schema } from './tool-calls.js';
 
 export const scorerConfigSchema = z.discriminatedUnion('type', [
   equalsSchema,
@@ -33,6 +34,9 @@ export const scorerConfigSchema = z.discriminatedUnion('type', [
   customSchema,
   judgeSchema,
   similaritySchema,
+  toolCallSchema,
+  toolCallsF1Schema,
+  noToolCallSchema,
 ]);
 
 export type ScorerConfig = z.infer<typeof scorerConfigSchema>;

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import type { Case } from '../datasets/case.js';
-import type { CallRecord, Score } from '../runner/call-record.js';
+import type { CallRecord, Score } from '../records/call-record.js';
 import { binaryScore, continuousScore, errorScore } from './score.js';
 import { scorerId } from './scorer-id.js';
 import type { Scorer, ScorerBuildContext } from './types.js';

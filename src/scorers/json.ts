@@ -6,25 +6,41 @@
  *   counts), e.g. an answer with a sentence before its JSON.
  * - `json-schema`: it parses and validates against `schema` (JSON Schema draft 2020-12, via ajv;
  *   `schema` may be inline or a path to a .json file).
+ * With `of: tool_arguments`, `is-json` and `json-schema` check the arguments of every tool call
+ * the model made instead of its text (no call at all fails).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { ConfigError } from '../errors.js';
+import type { RecordedToolCall } from '../conversation/types.js';
 import { binaryScore } from './score.js';
 import { scorerId } from './scorer-id.js';
 import type { Scorer, ScorerBuildContext } from './types.js';
 
 const name = z.string().min(1).optional();
 
-export const isJsonSchema = z.strictObject({ type: z.literal('is-json'), name });
+// No default: a default would change the id (the config hash) of every existing is-json scorer.
+const of = z.enum(['output', 'tool_arguments']).optional().describe('What is checked: the output text (default) or the arguments of each tool call');
+
+export const isJsonSchema = z.strictObject({ type: z.literal('is-json'), name, of });
 export const containsJsonSchema = z.strictObject({ type: z.literal('contains-json'), name });
 export const jsonSchemaSchema = z.strictObject({
   type: z.literal('json-schema'),
   name,
   schema: z.union([z.record(z.string(), z.unknown()), z.string().min(1)]).describe('A JSON Schema, inline or as a path to a .json file'),
+  of,
 });
+
+/** The JSON values a scorer with `of: tool_arguments` checks: each call's arguments, or why there are none. */
+function toolArguments(record: { toolCalls?: readonly RecordedToolCall[] }): { ok: true; values: { name: string; value: unknown }[] } | { ok: false; error: string } {
+  const calls = record.toolCalls ?? [];
+  if (calls.length === 0) return { ok: false, error: 'no tool call to check' };
+  const bad = calls.find((c) => c.rawArguments !== undefined);
+  if (bad) return { ok: false, error: `${bad.name}: arguments are not valid JSON (${JSON.stringify((bad.rawArguments as string).slice(0, 80))})` };
+  return { ok: true, values: calls.map((c) => ({ name: c.name, value: c.arguments })) };
+}
 
 const FENCE = /^\s*```[A-Za-z0-9_-]*\s*\n([\s\S]*?)\n?```\s*$/;
 
@@ -43,7 +59,11 @@ export function createIsJson(config: z.infer<typeof isJsonSchema>, ctx: ScorerBu
   const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
   return {
     ...meta,
-    score({ output }) {
+    score({ output, record }) {
+      if (config.of === 'tool_arguments') {
+        const args = toolArguments(record);
+        return binaryScore(meta, args.ok, args.ok ? undefined : args.error);
+      }
       const parsed = parseJsonOutput(output);
       return binaryScore(meta, parsed.ok, parsed.ok ? undefined : `not valid JSON (${parsed.error})`);
     },
@@ -119,7 +139,17 @@ export async function createJsonSchema(config: z.infer<typeof jsonSchemaSchema>,
   const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId({ ...config, schema }) };
   return {
     ...meta,
-    score({ output }) {
+    score({ output, record }) {
+      if (config.of === 'tool_arguments') {
+        const args = toolArguments(record);
+        if (!args.ok) return binaryScore(meta, false, args.error);
+        for (const { name: tool, value } of args.values) {
+          if (validate(value)) continue;
+          const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
+          return binaryScore(meta, false, `${tool}: ${errors.slice(0, 3).join('; ')}`, { errors });
+        }
+        return binaryScore(meta, true);
+      }
       const parsed = parseJsonOutput(output);
       if (!parsed.ok) return binaryScore(meta, false, `not valid JSON (${parsed.error})`);
       if (validate(parsed.value)) return binaryScore(meta, true);

@@ -15,6 +15,7 @@ import { createMaxCost, createMaxLatency } from './thresholds.js';
 import { createCustom } from './custom.js';
 import { createJudge } from './judge/judge.js';
 import { createSimilarity } from './similarity/similarity.js';
+import { createNoToolCall, createToolCall, createToolCallsF1 } from './tool-calls.js';
 import type { Scorer, ScorerBuildContext } from './types.js';
 
 function create(config: ScorerConfig, ctx: ScorerBuildContext): Scorer | Promise<Scorer> {
@@ -51,6 +52,12 @@ function create(config: ScorerConfig, ctx: ScorerBuildContext): Scorer | Promise
       return createJudge(config, ctx);
     case 'similarity':
       return createSimilarity(config, ctx);
+    case 'tool-call':
+      return createToolCall(config, ctx);
+    case 'tool-calls-f1':
+      return createToolCallsF1(config, ctx);
+    case 'no-tool-call':
+      return createNoToolCall(config, ctx);
   }
 }
 

@@ -1,5 +1,5 @@
 /** Helpers that build Score objects, so every scorer reports the same shape. */
-import type { Score } from '../runner/call-record.js';
+import type { Score } from '../records/call-record.js';
 import type { Scorer } from './types.js';
 
 type Meta = Pick<Scorer, 'name' | 'kind' | 'id'>;

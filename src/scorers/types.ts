@@ -5,7 +5,7 @@
  * through `ScoringServices`, which route every call through the runner's cache, retries and budget.
  */
 import type { Case } from '../datasets/case.js';
-import type { CallRecord, Score } from '../runner/call-record.js';
+import type { CallRecord, Score } from '../records/call-record.js';
 import type { CallOutcome } from '../runner/gateway.js';
 import type { ChatMessage, ChatRequest } from '../providers/types.js';
 import type { ModelConfig } from '../config/model-schema.js';

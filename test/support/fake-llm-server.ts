@@ -10,12 +10,31 @@ import { mulberry32 } from '../../src/stats/rng.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
+import { checkAnthropicMessages, checkOpenAIChat } from './wire-checks.js';
+
+/** A scripted answer that calls tools (with optional text before the calls). */
+export interface ToolAnswer {
+  readonly text?: string;
+  readonly toolCalls: readonly { readonly name: string; readonly arguments: string | Record<string, unknown> }[];
+}
+
+export type Answer = string | { refusal: string } | ToolAnswer;
+
+/** Usage details a test plants: prompt-cache reads and writes, reasoning tokens. */
+export interface UsageExtras {
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly cachedTokens?: number;
+  readonly cacheWriteTokens?: number;
+  readonly reasoningTokens?: number;
+}
 
 export type Behaviour = 'ok' | '429' | '500' | '503' | 'reset' | 'malformed' | 'hang' | '401-echo';
 
 export interface ChatCall {
   readonly api: 'openai' | 'anthropic';
   readonly model: string;
+  /** The messages' text (parts and blocks joined); `body` holds them as sent. */
   readonly messages: { role: string; content: string }[];
   readonly system?: string;
   readonly body: Record<string, unknown>;
@@ -35,7 +54,9 @@ export interface FakeServerOptions {
    * refusal field (Anthropic: plain text). When the request forces an Anthropic tool, a JSON answer
    * becomes that tool's input, as the real API returns it.
    */
-  respond?: (call: ChatCall) => string | { refusal: string };
+  respond?: (call: ChatCall) => Answer;
+  /** Planted usage details (cached input, cache writes, reasoning tokens, exact token counts). */
+  usage?: (call: ChatCall) => UsageExtras;
   /** The model id reported back; default: the requested one with `-2024-08-06` appended to undated names. */
   reportedModel?: (requested: string) => string;
   systemFingerprint?: string | null;
@@ -198,13 +219,19 @@ export class FakeLlmServer {
       case 'ok':
         break;
     }
-    if (path.endsWith('/chat/completions')) return send(res, 200, this.openaiChat(body));
+    if (path.endsWith('/chat/completions')) {
+      const out = this.openaiChat(body);
+      return send(res, out.status, out.body);
+    }
     if (path.endsWith('/embeddings')) return send(res, 200, this.openaiEmbeddings(body));
-    if (path.endsWith('/messages')) return send(res, 200, this.anthropicMessage(body));
+    if (path.endsWith('/messages')) {
+      const out = this.anthropicMessage(body);
+      return send(res, out.status, out.body);
+    }
     return send(res, 404, errorBody(api, 'not_found', `no route ${path}`));
   }
 
-  private answer(call: ChatCall): string | { refusal: string } {
+  private answer(call: ChatCall): Answer {
     if (this.options.respond) return this.options.respond(call);
     const lastUser = [...call.messages].reverse().find((m) => m.role === 'user');
     return `Answer to: ${lastUser?.content ?? ''}`;
@@ -214,30 +241,51 @@ export class FakeLlmServer {
     return this.options.reportedModel ? this.options.reportedModel(model) : /\d{4}-\d{2}-\d{2}$/.test(model) ? model : `${model}-2024-08-06`;
   }
 
-  private openaiChat(body: Record<string, unknown>): unknown {
-    const messages = (body.messages as ChatCall['messages']) ?? [];
+  private openaiChat(body: Record<string, unknown>): { status: number; body: unknown } {
+    const problem = checkOpenAIChat(body);
+    if (problem) return { status: 400, body: errorBody('openai', 'bad_request', `Invalid request: ${problem}`) };
+    const messages = textView(body.messages);
     const model = String(body.model);
-    const answer = this.answer({ api: 'openai', model, messages, body });
-    const refusal = typeof answer === 'string' ? null : answer.refusal;
-    const text = typeof answer === 'string' ? answer : answer.refusal;
-    const promptTokens = tokens(messages.map((m) => m.content).join(' ')) + 3 * messages.length;
+    const call = { api: 'openai' as const, model, messages, body };
+    const answer = this.answer(call);
+    const extras = this.options.usage?.(call) ?? {};
+    const refusal = typeof answer === 'object' && 'refusal' in answer ? answer.refusal : null;
+    const calls = typeof answer === 'object' && 'toolCalls' in answer ? answer.toolCalls : [];
+    const text = typeof answer === 'string' ? answer : 'refusal' in answer ? answer.refusal : (answer.text ?? '');
+    const toolCalls = calls.map((c, i) => ({ id: `call_${this.requestCount}_${i}`, type: 'function', function: { name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) } }));
+    const promptTokens = extras.inputTokens ?? tokens(messages.map((m) => m.content).join(' ')) + 3 * messages.length;
+    const completionTokens = extras.outputTokens ?? tokens(text + JSON.stringify(toolCalls));
+    const content = refusal !== null ? null : calls.length > 0 && text === '' ? null : text;
     return {
-      id: `chatcmpl-${this.requestCount}`,
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model: this.reported(model),
-      system_fingerprint: this.options.systemFingerprint === undefined ? 'fp_test0001' : this.options.systemFingerprint,
-      choices: [{ index: 0, message: { role: 'assistant', content: refusal === null ? text : null, refusal }, logprobs: null, finish_reason: 'stop' }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: tokens(text), total_tokens: promptTokens + tokens(text) },
+      status: 200,
+      body: {
+        id: `chatcmpl-${this.requestCount}`,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: this.reported(model),
+        system_fingerprint: this.options.systemFingerprint === undefined ? 'fp_test0001' : this.options.systemFingerprint,
+        choices: [{ index: 0, message: { role: 'assistant', content, refusal, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }, logprobs: null, finish_reason: toolCalls.length ? 'tool_calls' : 'stop' }],
+        usage: {
+          prompt_tokens: promptTokens,
+          completion_tokens: completionTokens,
+          total_tokens: promptTokens + completionTokens,
+          ...(extras.cachedTokens !== undefined ? { prompt_tokens_details: { cached_tokens: extras.cachedTokens, audio_tokens: 0 } } : {}),
+          ...(extras.reasoningTokens !== undefined ? { completion_tokens_details: { reasoning_tokens: extras.reasoningTokens } } : {}),
+        },
+      },
     };
   }
 
-  private anthropicMessage(body: Record<string, unknown>): unknown {
-    const messages = (body.messages as ChatCall['messages']) ?? [];
+  private anthropicMessage(body: Record<string, unknown>): { status: number; body: unknown } {
+    const problem = checkAnthropicMessages(body);
+    if (problem) return { status: 400, body: errorBody('anthropic', 'bad_request', problem) };
+    const messages = textView(body.messages);
     const model = String(body.model);
     const system = typeof body.system === 'string' ? body.system : undefined;
-    const answer = this.answer({ api: 'anthropic', model, messages, ...(system ? { system } : {}), body });
-    const text = typeof answer === 'string' ? answer : answer.refusal;
+    const call = { api: 'anthropic' as const, model, messages, ...(system ? { system } : {}), body };
+    const answer = this.answer(call);
+    const extras = this.options.usage?.(call) ?? {};
+    const text = typeof answer === 'string' ? answer : 'refusal' in answer ? answer.refusal : (answer.text ?? '');
     const forcedTool = (body.tool_choice as { type?: string; name?: string } | undefined)?.type === 'tool' ? (body.tool_choice as { name: string }).name : undefined;
     let toolInput: unknown;
     if (forcedTool && typeof answer === 'string') {
@@ -247,16 +295,35 @@ export class FakeLlmServer {
         toolInput = undefined; // not JSON: the model "answered in prose", as a refusing model would
       }
     }
-    const content = toolInput !== undefined ? [{ type: 'tool_use', id: `toolu_${this.requestCount}`, name: forcedTool, input: toolInput }] : [{ type: 'text', text }];
+    const calls = typeof answer === 'object' && 'toolCalls' in answer ? answer.toolCalls : [];
+    const content =
+      toolInput !== undefined
+        ? [{ type: 'tool_use', id: `toolu_${this.requestCount}`, name: forcedTool, input: toolInput }]
+        : [
+            ...(text !== '' || calls.length === 0 ? [{ type: 'text', text }] : []),
+            ...calls.map((c, i) => ({ type: 'tool_use', id: `toolu_${this.requestCount}_${i}`, name: c.name, input: typeof c.arguments === 'string' ? JSON.parse(c.arguments) : c.arguments })),
+          ];
+    const usesTools = toolInput !== undefined || calls.length > 0;
+    const allInput = extras.inputTokens ?? tokens([system ?? '', ...messages.map((m) => m.content)].join(' '));
+    const read = extras.cachedTokens ?? 0;
+    const written = extras.cacheWriteTokens ?? 0;
     return {
-      id: `msg_${this.requestCount}`,
-      type: 'message',
-      role: 'assistant',
-      model: this.reported(model),
-      content,
-      stop_reason: toolInput !== undefined ? 'tool_use' : 'end_turn',
-      stop_sequence: null,
-      usage: { input_tokens: tokens([system ?? '', ...messages.map((m) => m.content)].join(' ')), output_tokens: tokens(text) },
+      status: 200,
+      body: {
+        id: `msg_${this.requestCount}`,
+        type: 'message',
+        role: 'assistant',
+        model: this.reported(model),
+        content,
+        stop_reason: usesTools ? 'tool_use' : 'end_turn',
+        stop_sequence: null,
+        // As the API counts: input_tokens excludes cache reads and writes.
+        usage: {
+          input_tokens: allInput - read - written,
+          output_tokens: extras.outputTokens ?? tokens(text + JSON.stringify(calls)),
+          ...(extras.cachedTokens !== undefined || extras.cacheWriteTokens !== undefined ? { cache_read_input_tokens: read, cache_creation_input_tokens: written } : {}),
+        },
+      },
     };
   }
 
@@ -281,7 +348,7 @@ export class FakeLlmServer {
 }
 
 function errorBody(api: 'openai' | 'anthropic', kind: string, message: string): unknown {
-  const type = { rate_limit: 'rate_limit_error', server: 'api_error', auth: 'authentication_error', not_found: 'not_found_error' }[kind] ?? 'api_error';
+  const type = { rate_limit: 'rate_limit_error', server: 'api_error', auth: 'authentication_error', not_found: 'not_found_error', bad_request: 'invalid_request_error' }[kind] ?? 'api_error';
   return api === 'anthropic' ? { type: 'error', error: { type, message } } : { error: { message, type, code: null } };
 }
 
@@ -289,6 +356,17 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+function textView(raw: unknown): ChatCall['messages'] {
+  return Array.isArray(raw) ? raw.map((m: { role?: unknown; content?: unknown }) => ({ role: String(m?.role), content: contentText(m?.content) })) : [];
+}
+
+/** The text of a message's content as sent (a string, or parts/blocks with text). */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : '')).join('');
+  return '';
 }
 
 const tokens = (text: string): number => Math.max(1, Math.ceil(text.length / 4));

@@ -1,6 +1,6 @@
 /** Synthetic baselines and runs with known differences, for gate tests. */
 import { BASELINE_SCHEMA_VERSION, type Baseline, type BaselineCase } from '../../src/baselines/baseline-file.js';
-import type { CallRecord, Score } from '../../src/runner/call-record.js';
+import type { CallRecord, Score } from '../../src/records/call-record.js';
 import { testRecord } from './scoring.js';
 
 export interface CaseSpec {

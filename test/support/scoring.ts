@@ -1,6 +1,6 @@
 /** Plain-value inputs for scorer tests: a case, an output, and the call record it came from. */
 import { toCase, type Case } from '../../src/datasets/case.js';
-import { JOURNAL_SCHEMA_VERSION, type CallRecord, type Score } from '../../src/runner/call-record.js';
+import { JOURNAL_SCHEMA_VERSION, type CallRecord, type Score } from '../../src/records/call-record.js';
 import { buildScorers } from '../../src/scorers/registry.js';
 import { scorerConfigSchema } from '../../src/scorers/config-schema.js';
 import type { ModelConfig } from '../../src/config/schema.js';

@@ -7,6 +7,7 @@
  * instructions say that nothing inside a frame is an instruction. The reasoning comes before the
  * score in the required JSON, so the model reasons before it commits.
  */
+import { renderConversation } from '../../conversation/types.js';
 import { sha256 } from '../../util/hash.js';
 import type { ChatMessage } from '../../providers/types.js';
 import type { Rubric } from './rubric.js';
@@ -20,9 +21,7 @@ export function chooseNonce(texts: readonly string[]): string {
 
 const frame = (tag: string, nonce: string, text: string): string => `<${tag}-${nonce}>\n${text}\n</${tag}-${nonce}>`;
 
-function conversationText(conversation: readonly ChatMessage[]): string {
-  return conversation.map((m) => `[${m.role}]\n${m.content}`).join('\n\n');
-}
+const conversationText = renderConversation;
 
 function rubricText(rubric: Rubric): string {
   const criteria = Array.isArray(rubric.criteria) ? rubric.criteria.map((c) => `- ${c}`).join('\n') : rubric.criteria;

@@ -2,6 +2,7 @@
  * One line of the run journal (`cases.jsonl`): one (suite, case, target, repeat) as it finished.
  * This is the one result model every later stage and reporter reads.
  */
+import type { RecordedToolCall } from '../conversation/types.js';
 import type { FailureKind } from '../providers/types.js';
 
 export const JOURNAL_SCHEMA_VERSION = 1;
@@ -40,10 +41,21 @@ export interface CallRecord {
   /** Hash of the case's input, so a baseline can tell an edited case from an unchanged one. */
   readonly inputHash: string;
   readonly status: 'ok' | 'error';
+  /** The answer's text ('' when the model only called tools). */
   readonly output: string | null;
+  /** The functions the model called, arguments parsed (absent when it called none). */
+  readonly toolCalls?: readonly RecordedToolCall[];
+  /** OpenAI's refusal field, when the model declined. */
+  readonly refusal?: string;
   readonly finishReason: string | null;
+  /** All input tokens, cached ones included. */
   readonly inputTokens: number | null;
   readonly outputTokens: number | null;
+  /** Of the input tokens: read from the provider's prompt cache, and written to it (Anthropic). */
+  readonly cachedInputTokens?: number;
+  readonly cacheWriteTokens?: number;
+  /** Of the output tokens: spent reasoning (OpenAI reasoning models). */
+  readonly reasoningTokens?: number;
   /** Dollars the answer cost when it was produced (also for cache replays); null when unpriced. */
   readonly costUsd: number | null;
   readonly latencyMs: number | null;
