@@ -16,7 +16,8 @@ import { behaviourChanged, embeddingBehaviourChanged, type BehaviourOptions } fr
 import type { AnswerPair } from './pair-features.js';
 import type { PricedPair } from './cost-by-stratum.js';
 import { describeHealth } from '../runner/scorer-health.js';
-import { lastMessageText } from '../conversation/types.js';
+import { lastMessageText, renderAnswer, type RecordedToolCall, type ToolDefinition } from '../conversation/types.js';
+import { argumentValiditySignal, toolUseSignals, type ToolPair } from './tool-use.js';
 import { categorical, notTested, embeddingDistribution, lengthDistribution, modelIdentity, pairedDifference, pairwisePreference, ruleChecks, semanticAgreement, type Signal } from './signals.js';
 
 export interface DivergentPair {
@@ -93,13 +94,15 @@ export async function computeSignals(input: {
     return {
       caseId: t.c.case.id,
       input: lastMessageText(t.c.messages),
-      pinned: t.p0.output as string,
-      current: t.cur.output as string,
+      // Tool calls are part of the answer: a model that stops calling a tool has changed behaviour.
+      pinned: renderAnswer(t.p0.output as string, t.p0.toolCalls),
+      current: renderAnswer(t.cur.output as string, t.cur.toolCalls),
       ...(typeof stratum === 'string' && stratum !== '' ? { stratum } : {}),
     };
   });
   const behaviour = behaviourChanged(answerPairs, input.seed, input.behaviour);
   signals.push(behaviour.signal);
+  signals.push(...(await toolSignals(triples.map((t) => ({ pinned: t.p0.toolCalls ?? [], current: t.cur.toolCalls ?? [], tools: t.c.options.tools ?? [] })))));
   if (input.semanticEmbedder && triples.length > 0) {
     signals.push(embeddingBehaviourChanged(triples.map((t) => vec.get(t.p0.output as string) as Float32Array), triples.map((t) => vec.get(t.cur.output as string) as Float32Array), input.seed, input.behaviour));
   }
@@ -189,4 +192,40 @@ export async function computeSignals(input: {
 
 function twoSidedWilcoxon(diffs: readonly number[]): number {
   return Math.min(1, 2 * Math.min(wilcoxonSignedRank(diffs, 'greater').p, wilcoxonSignedRank(diffs, 'less').p));
+}
+
+/**
+ * Tool-use signals, when any answer called a tool. Arguments are checked against the schema of the
+ * tool as the request defined it (ajv, loaded only here); a call to a tool the request did not
+ * define, or with arguments that are not JSON, is invalid. Without definitions, parsing is the check.
+ */
+async function toolSignals(pairs: readonly (ToolPair & { tools: readonly ToolDefinition[] })[]): Promise<Signal[]> {
+  if (!pairs.some((p) => p.pinned.length + p.current.length > 0)) return [];
+  const { Ajv2020 } = await import('ajv/dist/2020.js');
+  const ajv = new Ajv2020({ strict: false });
+  const compiled = new Map<Readonly<Record<string, unknown>>, (value: unknown) => boolean>();
+  const validatorOf = (schema: Readonly<Record<string, unknown>>) => {
+    let v = compiled.get(schema);
+    if (!v) {
+      const fn = ajv.compile(schema as object);
+      v = (value: unknown) => fn(value) as boolean;
+      compiled.set(schema, v);
+    }
+    return v;
+  };
+  const signals = toolUseSignals(pairs);
+  const validity = argumentValiditySignal(
+    pairs.map((p) => ({
+      pinned: p.pinned.map((c) => ({ ...c, tools: p.tools })),
+      current: p.current.map((c) => ({ ...c, tools: p.tools })),
+    })),
+    (call: RecordedToolCall & { tools?: readonly ToolDefinition[] }) => {
+      if (call.rawArguments !== undefined) return false;
+      if (!call.tools?.length) return true; // the log kept no tool definitions: parsing is all we can check
+      const tool = call.tools.find((t) => t.name === call.name);
+      return tool ? validatorOf(tool.parameters)(call.arguments) : false;
+    },
+  );
+  if (validity) signals.splice(1, 0, validity);
+  return signals;
 }

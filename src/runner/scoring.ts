@@ -69,7 +69,7 @@ export async function scoreAfter(
         messages: prepared.messages,
         output: record.output as string,
         record,
-        ...(other?.output != null ? { other: { target: other.target, output: other.output } } : {}),
+        ...(other?.output != null ? { other: { target: other.target, output: other.output, ...(other.toolCalls ? { toolCalls: other.toolCalls } : {}) } } : {}),
       };
     };
     for (const scorer of suite.scorers) {

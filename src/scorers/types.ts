@@ -8,6 +8,7 @@ import type { Case } from '../datasets/case.js';
 import type { CallRecord, Score } from '../records/call-record.js';
 import type { CallOutcome } from '../runner/gateway.js';
 import type { ChatMessage, ChatRequest } from '../providers/types.js';
+import type { RecordedToolCall } from '../conversation/types.js';
 import type { ModelConfig } from '../config/model-schema.js';
 
 export type ScoreKind = Score['kind'];
@@ -21,7 +22,7 @@ export interface ScoringInput {
   /** Its call: usage, latency, cost, finish reason. */
   readonly record: CallRecord;
   /** For scorers with `against: <target>`: that target's output for the same case and repeat. */
-  readonly other?: { readonly target: string; readonly output: string };
+  readonly other?: { readonly target: string; readonly output: string; readonly toolCalls?: readonly RecordedToolCall[] };
   /**
    * Added to a judge's sample index (its cache key): re-grading the same output asks for new
    * verdicts rather than replaying the stored ones (`--judge-repeats`).

@@ -11,6 +11,7 @@
  * The judge is its own target (`model: judge` by default, through either SDK), and every verdict
  * is a cached, budgeted call like any other.
  */
+import { renderAnswer } from '../../conversation/types.js';
 import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import { continuousScore, errorScore } from '../score.js';
@@ -70,7 +71,7 @@ export function createJudge(config: JudgeConfig, ctx: ScorerBuildContext): Score
 
   async function grade(input: ScoringInput, services: ScoringServices) {
     const reference = referenceOf(input);
-    const messages = gradingMessages({ rubric, conversation: input.messages, output: input.output, ...(reference !== undefined ? { reference } : {}) });
+    const messages = gradingMessages({ rubric, conversation: input.messages, output: renderAnswer(input.output, input.record.toolCalls), ...(reference !== undefined ? { reference } : {}) });
     const cost = emptyCost();
     const scores: number[] = [];
     let reasoning = '';
@@ -99,9 +100,11 @@ export function createJudge(config: JudgeConfig, ctx: ScorerBuildContext): Score
         0,
         cost,
       );
-    const thisFirst = await ask(input.output, input.other.output);
+    const mine = renderAnswer(input.output, input.record.toolCalls);
+    const theirs = renderAnswer(input.other.output, input.other.toolCalls);
+    const thisFirst = await ask(mine, theirs);
     if (!thisFirst.ok) return errorScore(meta, thisFirst.error, { judge: cost });
-    const otherFirst = await ask(input.other.output, input.output);
+    const otherFirst = await ask(theirs, mine);
     if (!otherFirst.ok) return errorScore(meta, otherFirst.error, { judge: cost });
     // Map both verdicts to this output's point of view.
     const a = thisFirst.verdict.winner === 'A' ? 'win' : thisFirst.verdict.winner === 'B' ? 'loss' : 'tie';
