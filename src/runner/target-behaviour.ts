@@ -3,6 +3,7 @@
  * differently from the first on the same cases? The drift job's paired "behaviour changed" test,
  * reported beside the run's summary, never gated.
  */
+import { renderAnswer } from '../conversation/types.js';
 import { createHash } from 'node:crypto';
 import { behaviourChanged } from '../drift/behaviour-change.js';
 import type { AnswerPair } from '../drift/pair-features.js';
@@ -39,7 +40,7 @@ export function targetBehaviour(records: readonly CallRecord[], suites: readonly
         .filter((r) => r.target === other)
         .flatMap((r) => {
           const b = byKey.get(`${r.caseId}\u0000${r.repeat}`);
-          return b ? [{ caseId: r.repeat > 0 ? `${r.caseId}#${r.repeat}` : r.caseId, input: '', pinned: b.output as string, current: r.output as string }] : [];
+          return b ? [{ caseId: r.repeat > 0 ? `${r.caseId}#${r.repeat}` : r.caseId, input: '', pinned: renderAnswer(b.output as string, b.toolCalls), current: renderAnswer(r.output as string, r.toolCalls) }] : [];
         });
       // A large suite is tested on a fixed pseudo-random subset: the test's power is ample by then, and its cost grows with n.
       const tested =
@@ -65,6 +66,11 @@ export function describeTargetBehaviour(b: TargetBehaviour, alpha = 0.05): strin
   if (b.p === null) return `${head} not tested (${b.notTested ?? 'no pairs'})`;
   const p = b.p < 0.001 ? 'p < 0.001' : `p ${b.p.toFixed(3)}`;
   if (b.notTested) return `${head} no behaviour difference (${b.notTested})`;
-  if (b.p < alpha) return `${head} behaviour differs (${p}, ${b.n} pairs${b.topChanges[0] ? `; ${b.topChanges[0].text}` : ''}) · reported, not gated`;
+  if (b.p < alpha) return `${head} behaviour differs (${p}, ${b.n} pairs${b.topChanges[0] ? `; ${renameSides(b.topChanges[0].text, b.base, b.other)}` : ''}) · reported, not gated`;
   return `${head} no behaviour difference found (${p}, ${b.n} pairs) · reported, not gated`;
+}
+
+/** The drift wording names the sides pinned and current; here they are the suite's two targets. */
+function renameSides(text: string, base: string, other: string): string {
+  return text.replace(/\bcurrent\b/g, '\u0000').replace(/\bpinned\b/g, base).replace(/\u0000/g, other);
 }
