@@ -9,7 +9,7 @@ import { createProvider, resolveCredentials } from '../providers/registry.js';
 import type { EmbeddingProvider } from '../providers/openai-embeddings.js';
 import { ProviderCallError, toProviderCallError, type ChatProvider, type ChatRequest, type ChatResponse } from '../providers/types.js';
 import { costUsd, priceFor, type PriceTable } from '../providers/pricing.js';
-import type { CallFailureKind } from '../records/call-record.js';
+import type { CallOutcome, EmbedOutcome } from '../records/call-outcome.js';
 import { cacheKey, type CacheKeyInput, type ResponseCache } from './cache.js';
 import { Cooldown } from './cooldown.js';
 import { Budget, estimateCost, estimateInputTokens, OutputTokenEstimator } from './budget.js';
@@ -26,24 +26,7 @@ export interface GatewayOptions {
   readonly cache: ResponseCache;
 }
 
-export type CallOutcome =
-  | {
-      readonly status: 'ok';
-      readonly key: string;
-      readonly response: ChatResponse;
-      readonly latencyMs: number;
-      readonly cached: boolean;
-      readonly attempts: number;
-      readonly costUsd: number | null;
-    }
-  | { readonly status: 'error'; readonly key: string; readonly kind: CallFailureKind; readonly error: ProviderCallError; readonly attempts: number }
-  /** Not started: the budget would have been exceeded. */
-  | { readonly status: 'skipped'; readonly key: string };
-
-export type EmbedOutcome =
-  | { readonly status: 'ok'; readonly vectors: Float32Array[]; readonly costUsd: number | null; readonly inputTokens: number | null }
-  | { readonly status: 'error'; readonly kind: CallFailureKind; readonly error: ProviderCallError }
-  | { readonly status: 'skipped' };
+export type { CallOutcome, EmbedOutcome } from '../records/call-outcome.js';
 
 export class CallGateway {
   private readonly providers = new Map<string, Promise<ChatProvider>>();

@@ -6,7 +6,7 @@
  */
 import type { Case } from '../datasets/case.js';
 import type { CallRecord, Score } from '../records/call-record.js';
-import type { CallOutcome } from '../runner/gateway.js';
+import type { CallOutcome } from '../records/call-outcome.js';
 import type { ChatMessage, ChatRequest } from '../providers/types.js';
 import type { RecordedToolCall } from '../conversation/types.js';
 import type { ModelConfig } from '../config/model-schema.js';

@@ -7,8 +7,7 @@
  */
 import type { ModelConfig } from '../../config/model-schema.js';
 import { canonicalHash } from '../../util/hash.js';
-import type { ResponseCache } from '../../runner/cache.js';
-import type { CallGateway } from '../../runner/gateway.js';
+import type { EmbedBatcher, RawEntryCache } from '../../records/call-outcome.js';
 import { ScoringError } from '../types.js';
 import { localEmbedding } from './local-embedder.js';
 
@@ -38,8 +37,8 @@ export class EmbeddingService {
 
   constructor(
     private readonly models: Readonly<Record<string, ModelConfig>>,
-    private readonly gateway: CallGateway | undefined,
-    private readonly cache: ResponseCache | undefined,
+    private readonly gateway: EmbedBatcher | undefined,
+    private readonly cache: RawEntryCache | undefined,
     private readonly batchSize = DEFAULT_EMBEDDING_BATCH,
   ) {}
 

@@ -1,0 +1,37 @@
+/**
+ * What one model call through the gateway came to, and the narrow views of the cache and the
+ * gateway that scorers use: scorers depend on these shapes, not on `runner/`.
+ */
+import type { ModelConfig } from '../config/model-schema.js';
+import type { ChatResponse, ProviderCallError } from '../providers/types.js';
+import type { CallFailureKind } from './call-record.js';
+
+export type CallOutcome =
+  | {
+      readonly status: 'ok';
+      readonly key: string;
+      readonly response: ChatResponse;
+      readonly latencyMs: number;
+      readonly cached: boolean;
+      readonly attempts: number;
+      readonly costUsd: number | null;
+    }
+  | { readonly status: 'error'; readonly key: string; readonly kind: CallFailureKind; readonly error: ProviderCallError; readonly attempts: number }
+  /** Not started: the budget would have been exceeded. */
+  | { readonly status: 'skipped'; readonly key: string };
+
+export type EmbedOutcome =
+  | { readonly status: 'ok'; readonly vectors: Float32Array[]; readonly costUsd: number | null; readonly inputTokens: number | null }
+  | { readonly status: 'error'; readonly kind: CallFailureKind; readonly error: ProviderCallError }
+  | { readonly status: 'skipped' };
+
+/** The cache as the embedding service uses it: raw entries by key. */
+export interface RawEntryCache {
+  getRaw<T extends { schemaVersion: number; key: string }>(key: string): Promise<T | undefined>;
+  putRaw(key: string, entry: { schemaVersion: number; key: string }): void;
+}
+
+/** The gateway as the embedding service uses it: one uncached, budgeted embeddings request. */
+export interface EmbedBatcher {
+  embedBatch(target: string, model: ModelConfig, texts: readonly string[]): Promise<EmbedOutcome>;
+}
