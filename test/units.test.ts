@@ -67,6 +67,20 @@ describe('budget', () => {
     for (const n of [10, 20, 30, 40, 50]) e.observe('t', n);
     expect(e.estimate('t', { max_tokens: 64 })).toBe(30);
   });
+  it('counts images, tool calls and tool definitions in the input, and reasoning in the first output estimates', () => {
+    // 8 characters of text, a call f({"a":"bc"}) of 1 + 10 characters, one image (1,000), two messages.
+    const withImage = estimateInputTokens([
+      { role: 'user', content: [{ type: 'text', text: 'x'.repeat(8) }, { type: 'image', url: 'https://example.com/a.png' }] },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'c', name: 'f', arguments: '{"a":"bc"}' }] },
+    ]);
+    expect(withImage).toBe(Math.ceil((8 + 1 + 10) / 4) + 2 * 4 + 1_000);
+    const tools = [{ name: 'f', parameters: { type: 'object' } }];
+    expect(estimateInputTokens([{ role: 'user', content: 'hi' }], { tools })).toBe(Math.ceil((2 + JSON.stringify(tools).length) / 4) + 4);
+    const e = new OutputTokenEstimator();
+    expect(e.estimate('t', { reasoning_effort: 'high' })).toBe(256 + 16_384);
+    expect(e.estimate('t', { thinking: { type: 'enabled', budget_tokens: 2_000 } })).toBe(256 + 2_000);
+    expect(e.estimate('t', { reasoning_effort: 'high', max_completion_tokens: 5_000 })).toBe(5_000);
+  });
   it('parses --max-errors as a count or a percentage of calls', () => {
     expect(allowedErrorCount(3, 100)).toBe(3);
     expect(allowedErrorCount('5%', 300)).toBe(15);
@@ -81,6 +95,13 @@ describe('cache keys', () => {
     expect(cacheKey(base)).not.toBe(cacheKey({ ...base, model: 'gpt-4o-2024-08-06' }));
     expect(cacheKey(base)).not.toBe(cacheKey({ ...base, messages: [{ role: 'user', content: 'hi ' }] }));
     expect(canonicalJson({ b: 1, a: { d: 2, c: undefined } })).toBe('{"a":{"d":2},"b":1}');
+  });
+  it('cover tools, tool choice and response format, and are unchanged for a request without them', () => {
+    const tools = [{ name: 'search_orders', parameters: { type: 'object' } }];
+    expect(cacheKey({ ...base, tools: undefined })).toBe(cacheKey(base));
+    expect(cacheKey({ ...base, tools })).not.toBe(cacheKey(base));
+    expect(cacheKey({ ...base, tools, toolChoice: 'required' })).not.toBe(cacheKey({ ...base, tools }));
+    expect(cacheKey({ ...base, responseFormat: { type: 'json_object' } })).not.toBe(cacheKey(base));
   });
 });
 
