@@ -4,7 +4,7 @@
  * baselines, no key and no server.
  */
 import { describe, expect, it } from 'vitest';
-import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeProject } from './support/project.js';
@@ -30,5 +30,18 @@ describe('examples/order-agent', () => {
     expect(parallel?.toolCalls?.map((c) => c.arguments)).toEqual([{ order_id: 'A-7001' }, { order_id: 'A-7002' }]);
     const photo = records.find((x) => x.caseId === 'refund-photo' && x.target === 'current');
     expect(photo?.toolCalls?.[0]).toMatchObject({ name: 'refund_order', arguments: { order_id: 'A-8123', reason: 'damaged' } });
+  });
+
+  it('a changed tool scorer re-scores the baseline with the tool calls it stored (same outputs: unchanged, not "improved")', async () => {
+    const dir = await makeProject({});
+    cpSync(example, dir, { recursive: true });
+    const config = path.join(dir, 'driftgate.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('{ type: tool-call, match: subset }', '{ type: tool-call, match: exact }'));
+    const r = await runCli(['eval', '--config', 'driftgate.yaml', '--offline'], {}, dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('baseline re-scored with today\'s scorer');
+    // current's tool-call rate is the same on both sides (the baseline's stored calls were re-scored), so no row improved.
+    expect(r.stdout).toMatch(/tool-call +96\.2% +96\.2% +\+0\.0 pts/);
+    expect(r.stdout).not.toContain('improved ·');
   });
 });

@@ -4,6 +4,7 @@
  * sorted by case, target and repeat, with keys in a stable order — a baseline update shows in a
  * pull request as the lines of the cases that changed.
  */
+import type { RecordedToolCall } from '../conversation/types.js';
 import { readTextIfExists } from '../util/read-text.js';
 import path from 'node:path';
 import { RunStateError } from '../errors.js';
@@ -28,6 +29,8 @@ export interface BaselineCase {
   readonly repeat: number;
   readonly inputHash: string;
   readonly output: string;
+  /** The tool calls the answer made (absent when none), so a re-scored tool scorer sees them. */
+  readonly toolCalls?: readonly RecordedToolCall[];
   readonly costUsd: number | null;
   readonly latencyMs: number | null;
   readonly outputTokens: number | null;

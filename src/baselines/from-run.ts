@@ -25,6 +25,7 @@ export function baselineFromRun(meta: RunMeta, suite: string, records: readonly 
     repeat: r.repeat,
     inputHash: r.inputHash,
     output: r.output as string,
+    ...(r.toolCalls?.length ? { toolCalls: r.toolCalls } : {}),
     costUsd: r.costUsd,
     latencyMs: r.latencyMs,
     outputTokens: r.outputTokens,

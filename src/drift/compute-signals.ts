@@ -181,8 +181,8 @@ export async function computeSignals(input: {
     .map(({ t, s }) => ({
       caseId: t.c.case.id,
       input: lastMessageText(t.c.messages),
-      pinned: t.p0.output as string,
-      current: t.cur.output as string,
+      pinned: renderAnswer(t.p0.output as string, t.p0.toolCalls),
+      current: renderAnswer(t.cur.output as string, t.cur.toolCalls),
       similarity: s,
       scores: Object.fromEntries(scorerNames.map((n) => [n, { pinned: t.p0.scores.find((x) => x.name === n)?.value ?? null, current: t.cur.scores.find((x) => x.name === n)?.value ?? null }])),
     }));

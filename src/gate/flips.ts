@@ -3,6 +3,7 @@
  * checks that flipped and both outputs, worst first (most checks flipped, then the largest drop in
  * continuous scores). With repeats, a case "passes" when most of its calls pass.
  */
+import { renderAnswer } from '../conversation/types.js';
 import type { BaselineCase } from '../baselines/baseline-file.js';
 import type { CallRecord } from '../records/call-record.js';
 
@@ -55,7 +56,7 @@ export function findFlips(
       const vc = meanValue(c, name);
       if (vb !== undefined && vc !== undefined) drop += vb - vc;
     }
-    const outputs = { baselineOutput: b[0]?.output ?? '', currentOutput: c[0]?.output ?? '' };
+    const outputs = { baselineOutput: renderAnswer(b[0]?.output ?? '', b[0]?.toolCalls), currentOutput: renderAnswer(c[0]?.output ?? '', c[0]?.toolCalls) };
     if (regressed.length > 0) flips.push({ caseId: id, direction: 'regressed', checks: regressed, scoreDrop: drop, ...outputs });
     else if (improved.length > 0) flips.push({ caseId: id, direction: 'improved', checks: improved, scoreDrop: drop, ...outputs });
   }

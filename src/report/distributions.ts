@@ -2,6 +2,7 @@
  * Per-case score values on both sides of a comparison, for the report's distribution charts:
  * each case's mean over its repeats (the unit the gate tests), per scorer and target.
  */
+import { renderAnswer } from '../conversation/types.js';
 import type { Baseline } from '../baselines/baseline-file.js';
 import type { CallRecord } from '../records/call-record.js';
 
@@ -42,7 +43,7 @@ export function baselineOutputs(baseline: Baseline): Record<string, string> {
   const out: Record<string, string> = {};
   for (const c of [...baseline.cases].sort((a, b) => a.repeat - b.repeat)) {
     const key = `${c.target}/${c.caseId}`;
-    if (!(key in out)) out[key] = c.output;
+    if (!(key in out)) out[key] = renderAnswer(c.output, c.toolCalls);
   }
   return out;
 }

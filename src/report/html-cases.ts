@@ -3,6 +3,7 @@
  * baseline's (eval with a baseline) or beside the pinned model's (drift), scores, status. Rows
  * carry data attributes the page's filter reads; every cell is escaped text.
  */
+import { renderAnswer } from '../conversation/types.js';
 import type { CallRecord } from '../records/call-record.js';
 import { escapeHtml as esc } from './escape.js';
 import { driftTargets, type ReportModel } from './report-model.js';
@@ -35,8 +36,8 @@ function rowsOf(model: ReportModel): Row[] {
           caseId: r.caseId,
           status: r.status === 'error' ? 'error' : r.scores.some((s) => s.pass === false) ? 'failing' : 'ok',
           scores: `${scoreText(r)}${p ? ` (pinned: ${scoreText(p)})` : ''}`,
-          left: { label: `pinned (${targets.pinned})`, text: p?.output ?? p?.error?.message ?? '' },
-          right: r.output ?? r.error?.message ?? '',
+          left: { label: `pinned (${targets.pinned})`, text: p?.output != null ? renderAnswer(p.output, p.toolCalls) : (p?.error?.message ?? '') },
+          right: r.output != null ? renderAnswer(r.output, r.toolCalls) : (r.error?.message ?? ''),
         };
       });
   }
@@ -51,7 +52,7 @@ function rowsOf(model: ReportModel): Row[] {
       status: r.status === 'error' ? 'error' : (flip ?? (r.scores.some((s) => s.pass === false) ? 'failing' : 'ok')),
       scores: scoreText(r),
       left: base === undefined ? undefined : { label: 'baseline', text: base },
-      right: r.output ?? `${r.error?.kind ?? 'error'}: ${r.error?.message ?? ''}`,
+      right: r.output != null ? renderAnswer(r.output, r.toolCalls) : `${r.error?.kind ?? 'error'}: ${r.error?.message ?? ''}`,
     };
   });
 }

@@ -4,6 +4,7 @@
  * a failing check is a failure. A gated metric that regressed is a failing testcase of its own;
  * a call that errored is an error. Drift runs have one testcase per signal, drifted = failure.
  */
+import { renderAnswer } from '../conversation/types.js';
 import type { CallRecord } from '../records/call-record.js';
 import { groupBy } from '../util/group-by.js';
 import { escapeXml } from './escape.js';
@@ -60,7 +61,7 @@ function caseTests(model: ReportModel, suite: string, target: string, records: r
       const regressed = comparison ? Boolean(flip?.checks.includes(s.name)) : s.pass === false;
       if (regressed) {
         const message = comparison ? `${s.name} passed in the baseline and fails now` : `${s.name} fails`;
-        const body = `${shown}\n\n${flip ? `baseline output:\n${flip.baselineOutput}\n\n` : ''}output now:\n${r.output ?? ''}`;
+        const body = `${shown}\n\n${flip ? `baseline output:\n${flip.baselineOutput}\n\n` : ''}output now:\n${renderAnswer(r.output ?? '', r.toolCalls)}`;
         out.push({ name, classname, time, failure: { message, body } });
       } else {
         out.push({ name, classname, time, out: `${shown}${s.pass === false ? ' — fails, as it did in the baseline' : ''}` });
