@@ -87,7 +87,9 @@ export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number
     };
   }
 
-  const stat = spec.shape === 'relative-p95' ? (xs: readonly number[]) => quantile(xs, 0.95) : (xs: readonly number[]) => mean(xs);
+  // One scratch buffer for every quantile of the resampling loops: no allocation per permutation.
+  const scratch = new Float64Array(b.length);
+  const stat = spec.shape === 'relative-p95' ? (xs: readonly number[]) => quantile(xs, 0.95, scratch) : (xs: readonly number[]) => mean(xs);
   const baseStat = stat(b);
   const curStat = stat(c);
   const relative = (bb: readonly number[], cc: readonly number[]) => stat(cc) / stat(bb) - 1;
