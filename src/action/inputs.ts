@@ -1,6 +1,7 @@
 /** The Action's inputs (action.yml), read and checked once; a bad value is a clear error. */
 import * as core from '@actions/core';
 import { UsageError } from '../errors.js';
+import { parseShard, type Shard } from '../runner/shard.js';
 
 export type ActionMode = 'gate' | 'drift' | 'eval';
 export type FailOn = 'regression' | 'drift' | 'never';
@@ -14,6 +15,10 @@ export interface ActionInputs {
   readonly maxCostUsd?: number;
   readonly cache: boolean;
   readonly token: string;
+  /** Matrix shard jobs: run only this shard (`i/n`), no gate; the gate job merges. */
+  readonly shard?: Shard;
+  /** The gate job of a matrix: a directory holding the shard runs to merge and gate, instead of running. */
+  readonly merge?: string;
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
@@ -38,6 +43,12 @@ export function readInputs(): ActionInputs {
   if (maxCostUsd !== undefined && !(Number.isFinite(maxCostUsd) && maxCostUsd >= 0)) throw new UsageError(`input max-cost: expected dollars (a number ≥ 0), got "${maxCost}"`);
   const token = core.getInput('github-token');
   if (token) core.setSecret(token);
+  const shardText = core.getInput('shard').trim();
+  const shard = shardText ? parseShard(shardText) : undefined;
+  const merge = core.getInput('merge').trim();
+  if (shard && mode !== 'eval') throw new UsageError(`input shard: shard jobs run with mode: eval (got mode: ${mode}); the gate job merges them (input merge)`);
+  if (merge && mode === 'drift') throw new UsageError('input merge: shard runs are merged in gate or eval mode, not drift');
+  if (shard && merge) throw new UsageError('inputs shard and merge: a job either runs one shard or merges them all');
   return {
     mode,
     config: core.getInput('config').trim() || 'driftgate.yaml',
@@ -47,5 +58,7 @@ export function readInputs(): ActionInputs {
     ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
     cache: bool('cache', true),
     token,
+    ...(shard ? { shard } : {}),
+    ...(merge ? { merge } : {}),
   };
 }

@@ -6,7 +6,7 @@
  */
 import * as core from '@actions/core';
 import path from 'node:path';
-import { DriftgateError } from '../errors.js';
+import { DriftgateError, ExitCode } from '../errors.js';
 import { scrubSecrets } from '../util/secrets.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { runDrift } from '../drift/run-drift.js';
@@ -23,6 +23,10 @@ import { baselinesAtCommit } from './base-baselines.js';
 import { readEvent, type ActionEvent } from './event.js';
 import { describeGitHubFailure, GitHubApi, markerFor, PERMISSION_FOR } from './github-api.js';
 import { readInputs, type ActionInputs } from './inputs.js';
+import { readdir } from 'node:fs/promises';
+import { mergeShardRuns } from '../runner/merge-runs.js';
+import { RUN_FILE, type RunMeta } from '../runner/run-dir.js';
+import type { CallRecord } from '../records/call-record.js';
 import { cacheKeys, restoreResponseCache, saveResponseCache } from './response-cache.js';
 
 /** Leaves room below GitHub's 65,536-character limit for the marker and a safety margin. */
@@ -43,8 +47,12 @@ async function gateBaselinesDir(loaded: LoadedConfig, event: ActionEvent, suites
 async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: ActionEvent): Promise<string> {
   const common = { configPath: loaded.file, progress: createProgress(), ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}) };
   if (inputs.mode === 'drift') return (await runDrift(common)).runDir;
-  const result = await runEval({ ...common, ...(inputs.suites.length ? { suites: inputs.suites } : {}) });
+  const result = inputs.merge
+    ? await mergedRun(loaded, inputs.merge)
+    : await runEval({ ...common, ...(inputs.suites.length ? { suites: inputs.suites } : {}), ...(inputs.shard ? { shard: inputs.shard } : {}) });
   if (!result.runDir || !result.meta) throw new DriftgateError(result.incompleteReason ?? 'the run did not start', result.exitCode);
+  // A shard holds part of the cases: the gate job compares the merged run.
+  if (inputs.shard) return result.runDir;
   const baselinesDir = inputs.mode === 'gate' ? await gateBaselinesDir(loaded, event, result.meta.suites) : undefined;
   const gate = await runGate(loaded, result.meta.suites, result.records, baselinesDir, result.incompleteReason, {
     env: process.env,
@@ -55,6 +63,14 @@ async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: Acti
     await annotateRegressions(loaded, gate.report);
   }
   return result.runDir;
+}
+
+/** The gate job of a matrix: every run directory under `dir` (the downloaded shard artifacts), merged. */
+async function mergedRun(loaded: LoadedConfig, dir: string): Promise<{ runDir: string; meta: RunMeta; records: readonly CallRecord[]; exitCode: ExitCode; incompleteReason?: string }> {
+  const root = path.resolve(loaded.rootDir, dir);
+  const found = (await readdir(root, { recursive: true })).filter((f) => path.basename(f) === RUN_FILE).map((f) => path.dirname(path.join(root, f)));
+  core.info(`driftgate: merging ${found.length} shard runs from ${dir}`);
+  return { ...(await mergeShardRuns(loaded, found.sort(), path.join(loaded.rootDir, '.driftgate', 'runs'))), exitCode: ExitCode.Ok };
 }
 
 /**
@@ -76,7 +92,8 @@ async function publish(inputs: ActionInputs, event: ActionEvent, model: ReportMo
   }
   const retryBaseMs = Number(process.env.DRIFTGATE_GITHUB_RETRY_BASE_MS);
   const api = new GitHubApi(inputs.token, event.owner, event.repo, { log: (line) => core.info(line), ...(retryBaseMs > 0 ? { retryBaseMs } : {}) });
-  if (inputs.mode !== 'drift' && inputs.comment && event.pullRequest) {
+  // Shard jobs stay silent: the gate job comments once, on the merged run.
+  if (inputs.mode !== 'drift' && inputs.comment && event.pullRequest && !inputs.shard) {
     const pr = event.pullRequest;
     await bestEffort('post the pull request comment', PERMISSION_FOR.comment, async () => {
       const marker = markerFor('gate', inputs.config);
@@ -138,7 +155,7 @@ export async function runAction(): Promise<void> {
     // Relative to the workspace: the cache entry's version hashes its paths, and the workspace's
     // absolute path differs between runner images and self-hosted machines.
     const cacheDir = path.relative(process.cwd(), path.join(loaded.rootDir, '.driftgate', 'cache')) || '.';
-    const keys = cacheKeys(loaded.hash);
+    const keys = cacheKeys(loaded.hash, process.env, inputs.shard);
     if (inputs.cache) await restoreResponseCache(cacheDir, keys);
     const runDir = await runSuites(inputs, loaded, event);
     const model = await loadReportModel(runDir);

@@ -12,9 +12,14 @@ export interface CacheKeys {
   readonly restore: readonly string[];
 }
 
-export function cacheKeys(configHash: string, env: NodeJS.ProcessEnv = process.env): CacheKeys {
+export function cacheKeys(configHash: string, env: NodeJS.ProcessEnv = process.env, shard?: { index: number; count: number }): CacheKeys {
   const prefix = `driftgate-cache-${configHash.slice(0, 12)}-`;
-  return { primary: `${prefix}${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`, restore: [prefix, 'driftgate-cache-'] };
+  const run = `${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
+  if (!shard) return { primary: `${prefix}${run}`, restore: [prefix, 'driftgate-cache-'] };
+  // Matrix shard jobs of one workflow run save side by side (a key is written once), and each
+  // restores its own shard's last cache first: a case stays in its shard from run to run.
+  const own = `${prefix}shard${shard.index}of${shard.count}-`;
+  return { primary: `${own}${run}`, restore: [own, prefix, 'driftgate-cache-'] };
 }
 
 export async function restoreResponseCache(dir: string, keys: CacheKeys): Promise<string | undefined> {

@@ -5,6 +5,7 @@ import { formatDryRun, formatRunSummary } from './format-run.js';
 import { formatGateReport } from './format-gate.js';
 import { ExitCode } from '../errors.js';
 import { countOrPercent, nonNegativeNumber, positiveInt } from './parse-flags.js';
+import { parseShard } from '../runner/shard.js';
 
 export async function evalCommand(opts: Record<string, unknown>): Promise<number> {
   const json = Boolean(opts.json);
@@ -13,6 +14,7 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
   const timeoutMs = positiveInt('--timeout', opts.timeout);
   const maxErrors = countOrPercent('--max-errors', opts.maxErrors);
   const judgeRepeats = positiveInt('--judge-repeats', opts.judgeRepeats);
+  const shard = opts.shard !== undefined ? parseShard(String(opts.shard)) : undefined;
   const result = await runEval({
     configPath: opts.config as string,
     ...(opts.suite ? { suites: opts.suite as string[] } : {}),
@@ -21,6 +23,7 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
     ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
     ...(maxErrors !== undefined ? { maxErrors } : {}),
     ...(judgeRepeats !== undefined ? { judgeRepeats } : {}),
+    ...(shard ? { shard } : {}),
     ...(opts.out ? { outDir: opts.out as string } : {}),
     ...(opts.resume !== undefined ? { resume: opts.resume as string | true } : {}),
     offline: Boolean(opts.offline),
@@ -33,6 +36,13 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
     return result.exitCode;
   }
   if (!result.meta || !result.runDir) return result.exitCode;
+  if (result.meta.shard) {
+    // A shard holds part of the cases: the gate runs once, on the merged run.
+    const { index, count } = result.meta.shard;
+    if (json) process.stdout.write(`${JSON.stringify({ runDir: result.runDir, ...result.meta }, null, 2)}\n`);
+    else process.stdout.write(`${formatRunSummary(result.meta, result.runDir)}\n\nshard ${index}/${count}: not compared with the baselines; join the shards with driftgate merge <dirs...>, then driftgate compare\n`);
+    return result.exitCode;
+  }
   // With baselines present, the run is compared at once, as `driftgate compare` would.
   const { loadConfig } = await import('../config/load.js');
   const { runGate } = await import('../gate/run-gate.js');

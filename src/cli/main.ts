@@ -38,6 +38,7 @@ export function buildProgram(): Command {
     .option('--timeout <ms>', 'per-request timeout in milliseconds')
     .option('--dry-run', 'estimate calls, tokens and dollars; send nothing')
     .option('--judge-repeats <k>', "grade every judged output k more times: the judge's share of the score variance, and judge-flaky outputs")
+    .option('--shard <i/n>', 'run only the cases whose id hashes to shard i of n (CI matrix jobs); join them with driftgate merge')
     .option('--out <dir>', 'directory for run directories (default .driftgate/runs next to the config)')
     .addOption(new Option('--resume [runId]', 'resume an interrupted run (default: the newest incomplete one)'))
     .option('--json', 'print the run summary as JSON on stdout')
@@ -106,6 +107,19 @@ export function buildProgram(): Command {
     .action(async (opts: Record<string, unknown>) => {
       const { checkCommand } = await import('./check-command.js');
       process.exitCode = await checkCommand(opts);
+    });
+
+  program
+    .command('merge')
+    .description('Join the runs of eval --shard i/n into one run, which compare, report and baseline update treat like an unsharded run')
+    .argument('<dirs...>', 'the shard run directories (one per shard)')
+    .option('-c, --config <path>', 'config file (the one the shards ran)', 'driftgate.yaml')
+    .option('--out <dir>', 'directory for the merged run (default .driftgate/runs next to the config)')
+    .option('--json', 'print the merged run summary as JSON')
+    .addHelpText('after', '\nExit codes: 0 merged · 2 refused (a shard missing or given twice, shards of different configs or shard counts, an incomplete shard)')
+    .action(async (dirs: string[], opts: Record<string, unknown>) => {
+      const { mergeCommand } = await import('./merge-command.js');
+      process.exitCode = await mergeCommand(dirs, opts);
     });
 
   program

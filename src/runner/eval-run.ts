@@ -17,13 +17,13 @@ import { scoreAfter } from './scoring.js';
 import { JournalWriter } from './journal.js';
 import { openForResume, pendingItems, recordsInPlan, reopen, withoutFailedScores } from './resume.js';
 import { guardSuites } from './scorer-guard.js';
-import { scorerFailureReason, scorerHealth } from './scorer-health.js';
-import { targetBehaviour } from './target-behaviour.js';
-import { quarantineOf } from '../config/quarantine.js';
+import { scorerFailureReason } from './scorer-health.js';
+import { describeRun } from './run-description.js';
 import { judgeVariance, type JudgeVariance } from './judge-variance.js';
 import { allowedErrorCount } from './allowance.js';
 import { planCalls, prepareSuites, selectSuites, type WorkItem } from './plan.js';
 import { silentProgress, type Progress } from './progress.js';
+import { selectShard, type Shard } from './shard.js';
 import {
   JOURNAL_FILE,
   RUN_SCHEMA_VERSION,
@@ -33,7 +33,7 @@ import {
   writeRunMeta,
   type RunMeta,
 } from './run-dir.js';
-import { runTotals, summariseSuites } from './summary.js';
+import { runTotals } from './summary.js';
 
 export interface EvalOptions {
   readonly configPath?: string;
@@ -51,6 +51,8 @@ export interface EvalOptions {
   readonly outDir?: string;
   /** A run id to resume, or true for the newest incomplete run. */
   readonly resume?: string | true;
+  /** Run only this shard of every suite's cases (`--shard i/n`); `driftgate merge` joins the shards. */
+  readonly shard?: Shard;
   /** Overrides for the retry policy (tests use short delays). */
   readonly retry?: Partial<Pick<RunnerConfig, 'max_retries' | 'retry_base_ms' | 'max_rate_limit_wait_ms'>>;
   readonly env?: NodeJS.ProcessEnv;
@@ -86,7 +88,9 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
 
   if (config.suites.length === 0) throw new UsageError(`${path.basename(loaded.file)} defines no suites${config.drift ? ' (it has a drift section: run driftgate drift)' : ''}`);
   const suites = selectSuites(loaded, resumed ? resumed.meta.suites : options.suites);
-  const built = await prepareSuites(loaded, suites);
+  const shard = resumed?.meta.shard ?? options.shard;
+  const all = await prepareSuites(loaded, suites);
+  const built = shard ? selectShard(all, shard) : all;
   const items = planCalls(built, config.models);
   const prepared = guardSuites(built, items, runner.max_scorer_errors);
 
@@ -119,6 +123,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
       ),
       startedAt: now,
       resumedAt: [],
+      ...(shard ? { shard } : {}),
     };
     runDir = await createRunDir(runsDir, meta);
   }
@@ -168,8 +173,8 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   } else if (errors > allowedErrors) {
     incompleteReason = `${errors} of ${items.length} calls failed (allowed: ${allowedErrors}; see error records in ${JOURNAL_FILE}, raise runner.max_errors, or resume with --resume ${meta.runId})`;
   }
-  const health = scorerHealth(records, prepared.map((p) => ({ suite: p.config.name, scorers: p.scorers })), runner.max_scorer_errors);
-  const scorerReason = scorerFailureReason(health);
+  const described = describeRun(records, meta.suites, prepared, loaded);
+  const scorerReason = scorerFailureReason(described.scorers);
   if (scorerReason) incompleteReason = [incompleteReason, `${scorerReason} (fix the scorer, then resume with --resume ${meta.runId}: failed scorings are retried)`].filter(Boolean).join('; ');
 
   meta.status = incompleteReason ? 'incomplete' : 'complete';
@@ -178,16 +183,10 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   // Spent = every call paid for (answers, verdicts, embeddings), across all sessions of this run.
   const spentBefore = meta.totals?.spentUsd ?? 0;
   meta.totals = { ...runTotals(records), spentUsd: spentBefore + gateway.options.budget.spentUsd };
-  meta.summaries = summariseSuites(records, meta.suites, new Map(prepared.map((p) => [p.config.name, new Map(p.cases.map((c) => [c.case.id, c.case]))])), new Map(prepared.map((p) => [p.config.name, p.scorers])));
-  meta.scorers = health;
-  meta.summaries = meta.summaries.map((s) => {
-    const config = prepared.find((p) => p.config.name === s.suite)?.config;
-    const quarantined = config ? quarantineOf(loaded.rootDir, config) : [];
-    return quarantined.length ? { ...s, quarantined } : s;
-  });
+  meta.summaries = described.summaries;
+  meta.scorers = described.scorers;
   if (judgeVariances.length > 0) meta.judgeVariance = judgeVariances;
-  const behaviour = targetBehaviour(records, prepared.map((p) => ({ name: p.config.name, targets: p.config.targets })));
-  if (behaviour.length > 0) meta.behaviour = behaviour;
+  if (described.behaviour) meta.behaviour = described.behaviour;
   await writeRunMeta(runDir, meta);
 
   return {

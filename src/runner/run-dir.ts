@@ -40,6 +40,10 @@ export interface RunMeta {
   behaviour?: TargetBehaviour[];
   /** With --judge-repeats: the judge's share of each judge score's variance, and judge-flaky outputs. */
   judgeVariance?: JudgeVariance[];
+  /** `eval --shard i/n`: which part of the cases this run holds (1-based index). */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** A run made by `driftgate merge`: the shard runs it joins, in shard order. */
+  readonly mergedFrom?: readonly string[];
   /** Drift runs: what reproduces the sample on resume (the week's seed, the window's absolute start). */
   drift?: { readonly seed: string; readonly since?: string };
 }

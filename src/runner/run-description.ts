@@ -1,0 +1,29 @@
+/**
+ * What a finished eval run says about its records — per-suite summaries, each scorer's health, and
+ * the paired behaviour test between targets — computed from the records alone, so a run made by
+ * `driftgate merge` describes itself exactly as one unsharded run would.
+ */
+import type { LoadedConfig } from '../config/load.js';
+import { quarantineOf } from '../config/quarantine.js';
+import type { CallRecord } from '../records/call-record.js';
+import type { PreparedSuite } from './plan.js';
+import type { RunMeta } from './run-dir.js';
+import { scorerHealth } from './scorer-health.js';
+import { summariseSuites } from './summary.js';
+import { targetBehaviour } from './target-behaviour.js';
+
+export function describeRun(
+  records: readonly CallRecord[],
+  suites: readonly string[],
+  prepared: readonly PreparedSuite[],
+  loaded: LoadedConfig,
+): Required<Pick<RunMeta, 'summaries' | 'scorers'>> & Pick<RunMeta, 'behaviour'> {
+  const health = scorerHealth(records, prepared.map((p) => ({ suite: p.config.name, scorers: p.scorers })), loaded.config.runner.max_scorer_errors);
+  const summaries = summariseSuites(records, suites, new Map(prepared.map((p) => [p.config.name, new Map(p.cases.map((c) => [c.case.id, c.case]))])), new Map(prepared.map((p) => [p.config.name, p.scorers]))).map((s) => {
+    const config = prepared.find((p) => p.config.name === s.suite)?.config;
+    const quarantined = config ? quarantineOf(loaded.rootDir, config) : [];
+    return quarantined.length ? { ...s, quarantined } : s;
+  });
+  const behaviour = targetBehaviour(records, prepared.map((p) => ({ name: p.config.name, targets: p.config.targets })));
+  return { summaries, scorers: health, ...(behaviour.length > 0 ? { behaviour } : {}) };
+}
