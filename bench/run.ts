@@ -166,6 +166,11 @@ if (!only || only === 'drift') {
   console.log('drift detector', JSON.stringify(detector, null, 1));
   results.drift = { measuredAt: new Date().toISOString(), sampling, mmdPermutationTest: mmd, detector };
 }
+if (only === 'scale') {
+  // Minutes long at 100,000 cases: run on its own (`npm run bench -- scale`), not in the default set.
+  const { scaleBench } = await import('./scale.js');
+  results.scale = { measuredAt: new Date().toISOString(), ...(await scaleBench(startServer)) };
+}
 if (!only || only === 'behaviour') {
   // The calibration is long (≈ 1 h on 2 cores at 1,000 weeks per cell): two processes, one per core.
   const part = (args: string[]) =>
