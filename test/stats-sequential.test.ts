@@ -81,3 +81,60 @@ describe('quantile by selection', () => {
     expect(quantile([10, 3, 1, 4, 2], 0.95)).toBeCloseTo(8.8, 12);
   });
 });
+
+describe('bootstrap of means', () => {
+  it('gives exactly the interval of the general paired bootstrap (same draws, same sums)', () => {
+    const rng = mulberry32(21);
+    const b = Array.from({ length: 500 }, () => Math.exp(normal(rng)));
+    const c = b.map((x) => x * (1 + 0.1 * normal(rng)));
+    const general = paired.pairedBootstrap(b, c, (bb, cc) => paired.mean(cc) / paired.mean(bb) - 1, mulberry32(4), 0.9, 500);
+    const fast = paired.pairedBootstrapOfMeans(b, c, (mb, mc) => mc / mb - 1, mulberry32(4), 0.9, 500);
+    expect(fast).toEqual(general);
+    const diff = paired.pairedBootstrap(b, c, (bb, cc) => paired.mean(cc) - paired.mean(bb), mulberry32(8), 0.9, 500);
+    expect(paired.pairedBootstrapOfMeans(b, c, (mb, mc) => mc - mb, mulberry32(8), 0.9, 500)).toEqual(diff);
+  });
+});
+
+describe('large-n intervals of the gate (beyond 5,000 cases): coverage by simulation', async () => {
+  const { testMetric, LARGE_N } = await import('../src/gate/test-metric.js');
+  const simulate = (shape: 'mean' | 'relative-mean' | 'relative-p95', sims: number, truth: number, draw: (rng: () => number) => [number, number]) => {
+    const rng = mulberry32(77);
+    const n = LARGE_N + 1000;
+    let covered = 0;
+    for (let s = 0; s < sims; s++) {
+      const baseline: number[] = [];
+      const current: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const [b, c] = draw(rng);
+        baseline.push(b);
+        current.push(c);
+      }
+      const t = testMetric({ name: 'm', shape, higherIsBetter: false }, { caseIds: baseline.map((_, i) => `c${i}`), baseline, current, binarySingle: false }, 0.05, s + 1);
+      if (t && t.deltaInterval[0] <= truth && truth <= t.deltaInterval[1]) covered++;
+    }
+    return covered / sims;
+  };
+  // The gate's intervals are two-sided 90% (1 − 2α at α = 0.05). 300 simulations: sd ≈ 0.017.
+  it('mean difference: true difference 0', () => {
+    const coverage = simulate('mean', 300, 0, (rng) => {
+      const b = rng();
+      return [b, b + 0.2 * normal(rng)];
+    });
+    expect(coverage).toBeGreaterThan(0.85);
+    expect(coverage).toBeLessThan(0.95);
+  });
+  it('ratio of means (cost, latency): true relative change 0', () => {
+    const coverage = simulate('relative-mean', 300, 0, (rng) => {
+      const b = Math.exp(normal(rng));
+      return [b, b * Math.exp(0.3 * normal(rng) - 0.045)]; // E[exp(0.3 Z − 0.045)] = 1
+    });
+    expect(coverage).toBeGreaterThan(0.85);
+    expect(coverage).toBeLessThan(0.95);
+  });
+  it('ratio of 95th percentiles: true relative change 0 (same distribution on both sides)', () => {
+    const coverage = simulate('relative-p95', 120, 0, (rng) => [Math.exp(normal(rng)), Math.exp(normal(rng))]);
+    // 120 simulations: sd ≈ 0.027.
+    expect(coverage).toBeGreaterThan(0.82);
+    expect(coverage).toBeLessThan(0.97);
+  });
+});

@@ -150,6 +150,9 @@ function compareTarget(input: SuiteComparisonInput, target: string): Pending {
     if (base.some((b) => b.inputHash !== recs[0]?.inputHash)) changed.push(id);
     else compared.push(id);
   }
+  // Case order feeds the resampling tests: sorted, the verdict does not depend on the order calls
+  // finished in (a merged sharded run and an unsharded one give the same numbers).
+  compared.sort();
   const cases: CaseStatus = {
     compared: compared.length,
     new: [...runCases.keys()].filter((id) => !baseCases.has(id)).sort(),

@@ -8,10 +8,17 @@
  * - cost, latency → relative change of the mean (current / baseline − 1), tested on the per-case
  *   differences; latency_p95 → relative change of the 95th percentile, swap-permutation test.
  * Effects are reported in "improvement" units (negative = worse) and in natural units for display.
+ *
+ * Intervals beyond LARGE_N cases: the percentile bootstrap costs B·n, and at that size the mean's
+ * sampling distribution is normal to within the bootstrap's own Monte Carlo error, so a mean
+ * difference gets estimate ± z·se (paired se), a ratio of means the delta-method interval
+ * (se of cᵢ − r·bᵢ over √n·mean(b)), and the p95 ratio a normal interval with the standard error from
+ * SE_RESAMPLES bootstrap resamples (Efron & Tibshirani 1993, §6.4: 25–200 suffice for a standard
+ * error). Coverage is checked by simulation in test/stats-sequential.test.ts.
  */
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { mcnemarRegression } from '../stats/mcnemar.js';
-import { mean, pairedBootstrap, pairedStandardError, signFlipPValue, swapPermutationPValue } from '../stats/paired.js';
+import { mean, pairedBootstrap, pairedBootstrapOfMeans, pairedStandardError, signFlipPValue, swapPermutationPValue } from '../stats/paired.js';
 import { quantile } from '../stats/quantile.js';
 import { wilcoxonSignedRank } from '../stats/wilcoxon.js';
 import { mulberry32 } from '../stats/rng.js';
@@ -38,6 +45,21 @@ export interface MetricTest {
 
 const BOOTSTRAP = 2000;
 const PERMUTATIONS = 9999;
+export const LARGE_N = 5_000;
+const SE_RESAMPLES = 200;
+
+/** estimate ± z·se at the two-sided coverage. */
+function normalInterval(estimate: number, se: number, coverage: number): [number, number] {
+  const zc = normalQuantile(1 - (1 - coverage) / 2, 0, 1);
+  return [estimate - zc * se, estimate + zc * se];
+}
+
+/** Delta-method standard error of mean(c) / mean(b) − 1 on paired values. */
+function ratioStandardError(b: readonly number[], c: readonly number[]): number {
+  const mb = mean(b);
+  const r = mean(c) / mb;
+  return pairedStandardError(c.map((x, i) => x - r * (b[i] as number))) / mb;
+}
 
 export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number, seed: number): MetricTest | undefined {
   const n = values.caseIds.length;
@@ -71,7 +93,7 @@ export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number
 
   if (spec.shape === 'rate' || spec.shape === 'mean') {
     const delta = mean(d);
-    const interval = pairedBootstrap(b, c, (bb, cc) => mean(cc) - mean(bb), rng, coverage, BOOTSTRAP);
+    const interval = n > LARGE_N ? normalInterval(delta, pairedStandardError(d), coverage) : pairedBootstrapOfMeans(b, c, (mb, mc) => mc - mb, rng, coverage, BOOTSTRAP);
     const effectInterval = orient(interval, sign);
     return {
       n,
@@ -94,7 +116,12 @@ export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number
   const curStat = stat(c);
   const relative = (bb: readonly number[], cc: readonly number[]) => stat(cc) / stat(bb) - 1;
   const delta = baseStat > 0 ? curStat / baseStat - 1 : Number.NaN;
-  const interval = pairedBootstrap(b, c, relative, rng, coverage, BOOTSTRAP);
+  const interval =
+    n <= LARGE_N
+      ? spec.shape === 'relative-p95'
+        ? pairedBootstrap(b, c, relative, rng, coverage, BOOTSTRAP)
+        : pairedBootstrapOfMeans(b, c, (mb, mc) => mc / mb - 1, rng, coverage, BOOTSTRAP)
+      : normalInterval(delta, spec.shape === 'relative-p95' ? bootstrapStandardError(b, c, relative, rng) : ratioStandardError(b, c), coverage);
   const pWorse =
     spec.shape === 'relative-p95'
       ? swapPermutationPValue(b, c, (bb, cc) => stat(cc) - stat(bb), worse, rng, 1999)
@@ -105,4 +132,22 @@ export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number
 
 function orient(interval: readonly [number, number], sign: number): [number, number] {
   return sign > 0 ? [interval[0], interval[1]] : [-interval[1], -interval[0]];
+}
+
+/** Standard error of a paired statistic from SE_RESAMPLES bootstrap resamples. */
+function bootstrapStandardError(b: readonly number[], c: readonly number[], statistic: (b: readonly number[], c: readonly number[]) => number, rng: () => number): number {
+  const n = b.length;
+  const bb = new Array<number>(n);
+  const cc = new Array<number>(n);
+  const values: number[] = [];
+  for (let r = 0; r < SE_RESAMPLES; r++) {
+    for (let i = 0; i < n; i++) {
+      const j = Math.floor(rng() * n);
+      bb[i] = b[j] as number;
+      cc[i] = c[j] as number;
+    }
+    values.push(statistic(bb, cc));
+  }
+  const m = mean(values);
+  return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (SE_RESAMPLES - 1));
 }
