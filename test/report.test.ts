@@ -57,6 +57,32 @@ describe('JUnit XML', () => {
   });
 });
 
+describe('bounded reports for large runs', () => {
+  it('HTML: the worst rows first, at most 2,000, with a note of what was left out; long outputs clipped', async () => {
+    const { caseTableHtml } = await import('../src/report/html-cases.js');
+    const html = caseTableHtml(regressionModel({ cases: 3000, failing: 20, outputChars: 5000 }));
+    const statuses = [...html.matchAll(/class="case-row" data-status="(\w+)"/g)].map((m) => m[1]);
+    expect(statuses).toHaveLength(2000);
+    expect(statuses.slice(0, 20).every((s) => s === 'regressed')).toBe(true);
+    expect(statuses.slice(20).every((s) => s === 'ok')).toBe(true);
+    expect(html).toContain('1,000 more rows (ok) left out: the table shows the 2,000 worst; every case is in cases.jsonl.');
+    expect(html).toContain('more characters in cases.jsonl)');
+  });
+
+  it('JUnit: failures kept, passing testcases cut to the cap, a testcase saying so, still well-formed', () => {
+    const xml = renderJunit(regressionModel({ cases: 3000, failing: 20 }), 500);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false }).parse(xml) as { testsuites: { testsuite: { testcase: Record<string, unknown>[] } } };
+    const cases = doc.testsuites.testsuite.testcase;
+    expect(cases.length).toBe(501);
+    const failed = cases.filter((t) => t.failure !== undefined).map((t) => t['@_name'] as string);
+    for (let i = 0; i < 20; i++) expect(failed).toContain(`c${String(i).padStart(4, '0')} › check`);
+    // 20 of 3,000 failing is below the minimum effect: the metric testcase is kept, and passes.
+    expect(cases.map((t) => t['@_name'])).toContain('metric › check');
+    expect(cases.at(-1)?.['system-out']).toMatch(/^5,5\d\d testcases left out \(cap 500, failures and errors first\)/);
+  });
+});
+
 describe('summary.json', () => {
   it('gives the verdict, the regressions and the cost for machines', () => {
     const s = buildSummaryJson(regressionModel());

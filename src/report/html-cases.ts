@@ -57,22 +57,38 @@ function rowsOf(model: ReportModel): Row[] {
   });
 }
 
-export function caseTableHtml(model: ReportModel): string {
-  const rows = rowsOf(model);
+/** Rows shown at most: a 100,000-case run still makes a page a browser opens. */
+export const MAX_CASE_ROWS = 2_000;
+/** Characters of one output shown in a cell; the rest is in cases.jsonl. */
+export const MAX_CELL_CHARS = 4_000;
+const SEVERITY: Readonly<Record<Row['status'], number>> = { regressed: 0, error: 1, failing: 2, improved: 3, ok: 4 };
+
+const clip = (text: string): string => (text.length > MAX_CELL_CHARS ? `${text.slice(0, MAX_CELL_CHARS)}… (${(text.length - MAX_CELL_CHARS).toLocaleString('en-US')} more characters in cases.jsonl)` : text);
+
+export function caseTableHtml(model: ReportModel, maxRows = MAX_CASE_ROWS): string {
+  const all = rowsOf(model);
+  // Worst first (stable within a status), then cut: what is left out is only ever the calmer rows.
+  const rows = all
+    .map((r, i) => [r, i] as const)
+    .sort((a, b) => SEVERITY[a[0].status] - SEVERITY[b[0].status] || a[1] - b[1])
+    .slice(0, maxRows)
+    .map(([r]) => r);
+  const leftOut = all.length - rows.length;
+  const leftOutNote = leftOut > 0 ? `<p class="note">${leftOut.toLocaleString('en-US')} more rows (${[...new Set(all.slice().sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status]).slice(maxRows).map((r) => r.status))].join(', ')}) left out: the table shows the ${maxRows.toLocaleString('en-US')} worst; every case is in cases.jsonl.</p>\n` : '';
   const leftLabel = rows.find((r) => r.left)?.left?.label;
   const statuses = ['regressed', 'failing', 'error', 'improved', 'ok'].filter((s) => rows.some((r) => r.status === s));
   const head = `<tr><th>case</th><th>suite · target</th><th>status</th><th>scores</th>${leftLabel ? `<th>${esc(leftLabel)} output</th>` : ''}<th>${model.drift ? `current (${driftTargets(model).current})` : 'output now'}</th></tr>`;
   const body = rows
     .map(
       (r) =>
-        `<tr class="case-row" data-status="${r.status}"><td><code>${esc(r.caseId)}</code></td><td>${esc(r.suite)} · ${esc(r.target)}</td><td class="status ${r.status}">${r.status}</td><td>${esc(r.scores)}</td>${leftLabel ? `<td><pre>${esc(r.left?.text ?? '')}</pre></td>` : ''}<td><pre>${esc(r.right)}</pre></td></tr>`,
+        `<tr class="case-row" data-status="${r.status}"><td><code>${esc(r.caseId)}</code></td><td>${esc(r.suite)} · ${esc(r.target)}</td><td class="status ${r.status}">${r.status}</td><td>${esc(r.scores)}</td>${leftLabel ? `<td><pre>${esc(clip(r.left?.text ?? ''))}</pre></td>` : ''}<td><pre>${esc(clip(r.right))}</pre></td></tr>`,
     )
     .join('\n');
   return `<section id="cases"><h2>Cases</h2>
 <div class="filters"><label>Filter <input id="case-filter" type="search" placeholder="case id, text in outputs or scores"></label>
 <label>Status <select id="status-filter"><option value="">all</option>${statuses.map((s) => `<option value="${s}">${s}</option>`).join('')}</select></label>
 <span id="case-count">${rows.length} of ${rows.length} rows</span></div>
-<table class="cases"><thead>${head}</thead><tbody>
+${leftOutNote}<table class="cases"><thead>${head}</thead><tbody>
 ${body}
 </tbody></table></section>`;
 }

@@ -61,7 +61,8 @@ function caseTests(model: ReportModel, suite: string, target: string, records: r
       const regressed = comparison ? Boolean(flip?.checks.includes(s.name)) : s.pass === false;
       if (regressed) {
         const message = comparison ? `${s.name} passed in the baseline and fails now` : `${s.name} fails`;
-        const body = `${shown}\n\n${flip ? `baseline output:\n${flip.baselineOutput}\n\n` : ''}output now:\n${renderAnswer(r.output ?? '', r.toolCalls)}`;
+        const full = `${shown}\n\n${flip ? `baseline output:\n${flip.baselineOutput}\n\n` : ''}output now:\n${renderAnswer(r.output ?? '', r.toolCalls)}`;
+        const body = full.length > MAX_BODY_CHARS ? `${full.slice(0, MAX_BODY_CHARS)}… (the rest is in cases.jsonl)` : full;
         out.push({ name, classname, time, failure: { message, body } });
       } else {
         out.push({ name, classname, time, out: `${shown}${s.pass === false ? ' — fails, as it did in the baseline' : ''}` });
@@ -76,7 +77,25 @@ function caseTests(model: ReportModel, suite: string, target: string, records: r
   return out;
 }
 
-export function renderJunit(model: ReportModel): string {
+/** Testcases written at most (failures and errors first): CI test views choke on 300,000. */
+export const MAX_TESTCASES = 10_000;
+/** Characters of a failure body (two outputs and a score); the rest is in cases.jsonl. */
+const MAX_BODY_CHARS = 8_000;
+
+/**
+ * The gated metrics' testcases, failures and errors first, then passing testcases, up to `max`; a
+ * note testcase says what was left out.
+ */
+function bounded(cases: readonly TestCase[], max: number, classname: string): TestCase[] {
+  if (cases.length <= max) return [...cases];
+  const first = (c: TestCase) => Boolean(c.failure || c.error || c.name.startsWith('metric › '));
+  const bad = cases.filter(first);
+  const kept = [...bad.slice(0, max), ...cases.filter((c) => !first(c)).slice(0, Math.max(0, max - bad.length))];
+  const out = `${(cases.length - kept.length).toLocaleString('en-US')} testcases left out (cap ${max.toLocaleString('en-US')}, failures and errors first); every result is in cases.jsonl`;
+  return [...kept, { name: 'left out', classname, time: 0, out }];
+}
+
+export function renderJunit(model: ReportModel, maxTestcases = MAX_TESTCASES): string {
   const suites: { name: string; cases: TestCase[] }[] = [];
   if (model.drift) {
     const tests: TestCase[] = model.drift.decision.signals.map((s) => ({
@@ -91,6 +110,9 @@ export function renderJunit(model: ReportModel): string {
       const [suite = '', target = ''] = key.split('\u0000');
       suites.push({ name: `${suite} · ${target}`, cases: caseTests(model, suite, target, records) });
     }
+    // The cap is shared across suites in proportion to their size.
+    const total = suites.reduce((n, s) => n + s.cases.length, 0);
+    if (total > maxTestcases) for (const s of suites) s.cases = bounded(s.cases, Math.max(1, Math.floor((maxTestcases * s.cases.length) / total)), s.name.replace(' · ', '.'));
   }
   const all = suites.flatMap((s) => s.cases);
   return [

@@ -10,11 +10,12 @@ export const SCRIPT_PAYLOAD = '<script>window.__pwned = "script"</script>';
 export const IMG_PAYLOAD = '<img src=x onerror="window.__pwned = \'img\'">';
 
 /** 60 cases; cases 0–19 pass in the baseline and fail now (a regression); outputs carry markup. */
-export function regressionModel(options: { outputChars?: number; failing?: number } = {}): ReportModel {
+export function regressionModel(options: { outputChars?: number; failing?: number; cases?: number } = {}): ReportModel {
   const failing = options.failing ?? 20;
+  const n = options.cases ?? 60;
   const long = (i: number) => (options.outputChars ? `${'x'.repeat(options.outputChars)} ${i}` : '');
-  const base = cases(60, () => false, (i) => ({ judge: 0.9, output: `Baseline answer ${i} ${long(i)}` }));
-  const now = cases(60, (i) => i < failing, (i) => ({ judge: i < failing ? 0.3 : 0.9, output: i === 0 ? `${SCRIPT_PAYLOAD} and ${IMG_PAYLOAD} \`\`\` fence` : `Answer now ${i} ${long(i)}` }));
+  const base = cases(n, () => false, (i) => ({ judge: 0.9, output: `Baseline answer ${i} ${long(i)}` }));
+  const now = cases(n, (i) => i < failing, (i) => ({ judge: i < failing ? 0.3 : 0.9, output: i === 0 ? `${SCRIPT_PAYLOAD} and ${IMG_PAYLOAD} \`\`\` fence` : `Answer now ${i} ${long(i)}` }));
   const baseline = baselineOf(base);
   const records = recordsOf(now);
   const report = compareRun([{ suite: 's', baseline, records, gate: { alpha: 0.05, minEffect: 0.03, minRelativeEffect: 0.1 } }]);
