@@ -4,7 +4,6 @@
  * The verdict, outputs and exit code must be those of a healthy API; the log says what happened.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { FakeLlmServer } from './support/fake-llm-server.js';
 import { FakeGitHubServer } from './support/fake-github-server.js';
 import { makeProject } from './support/project.js';
+import { git } from './support/git.js';
 import { runCli } from './support/cli.js';
 import { pullRequestPayload, runAction, schedulePayload, type ActionRun } from './support/action-runner.js';
 
@@ -33,7 +33,6 @@ afterAll(async () => {
   await gh.close();
 });
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } }).trim();
 const verdictOf = (run: ActionRun) => ({ code: run.code, verdict: run.outputs.verdict, regressions: run.outputs.regressions, drifted: run.outputs['drifted-signals'], cost: run.outputs['cost-usd'] });
 const warnings = (run: ActionRun) => run.stdout.split('\n').filter((l) => l.startsWith('::warning::'));
 // Short backoff after a 5xx in tests; GitHub's retry-after (1 s here) is honoured as given.

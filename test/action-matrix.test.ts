@@ -4,12 +4,12 @@
  * one unsharded gate.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FakeLlmServer } from './support/fake-llm-server.js';
 import { FakeGitHubServer } from './support/fake-github-server.js';
 import { makeProject } from './support/project.js';
+import { git } from './support/git.js';
 import { runCli } from './support/cli.js';
 import { pullRequestPayload, runAction } from './support/action-runner.js';
 
@@ -30,7 +30,6 @@ afterAll(async () => {
   await gh.close();
 });
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } }).trim();
 
 describe('a sharded gate', () => {
   it('3 silent shard jobs, then one gate job that merges, finds the regression and comments once', async () => {

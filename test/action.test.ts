@@ -8,6 +8,7 @@ import { FakeLlmServer } from './support/fake-llm-server.js';
 import { FakeGitHubServer } from './support/fake-github-server.js';
 import { FakeCacheServer } from './support/fake-cache-server.js';
 import { makeProject } from './support/project.js';
+import { git } from './support/git.js';
 import { runCli } from './support/cli.js';
 import { ACTION_ENTRY, pullRequestPayload, runAction, schedulePayload } from './support/action-runner.js';
 
@@ -32,7 +33,6 @@ afterAll(async () => {
   await gh.close();
 });
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } }).trim();
 
 describe('the bundled Action', () => {
   it('dist/index.js is up to date with src/ (rebuild: node scripts/build-action.mjs)', () => {
