@@ -78,4 +78,20 @@ describe('log presets with tools', () => {
       { role: 'tool', toolCallId: 'toolu_01', content: '{"status":"in transit"}' },
     ]);
   });
+
+  it('a logged conversation no provider would accept is a counted bad line, not a stop of the weekly job', async () => {
+    const dir = await makeProject({});
+    const file = path.join(dir, 'logs.jsonl');
+    const orphan = { ...OPENAI_CHAT_LINE, request: { ...OPENAI_CHAT_LINE.request, messages: [{ role: 'user', content: 'hi' }, { role: 'tool', tool_call_id: 'call_x', content: '[]' }] } };
+    const badSchema = { ...OPENAI_CHAT_LINE, request: { ...OPENAI_CHAT_LINE.request, tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', required: 'email' } } }] } };
+    writeFileSync(file, [OPENAI_CHAT_LINE, orphan, badSchema].map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const sample = await sampleLogs([file], { mapping: PRESETS['openai-chat'] as (typeof PRESETS)['generic'], size: 10, minPerStratum: 1, seed: 's', maxBadFraction: 1 });
+    expect(sample.items).toHaveLength(1);
+    expect(sample.badLines).toBe(2);
+    expect(sample.firstBad.map((b) => [b.line, b.reason.split(':')[0]])).toEqual([
+      [2, 'messages[1]'],
+      [3, 'tools[0].function.parameters'],
+    ]);
+    expect(sample.firstBad[0]?.reason).toContain('no earlier assistant message calls a tool with that id');
+  });
 });

@@ -11,6 +11,8 @@ import { DatasetError, locate } from '../errors.js';
 import { canonicalHash } from '../util/hash.js';
 import { allocate, BottomK, priorityOf } from './bottom-k.js';
 import type { ChatMessage } from '../conversation/types.js';
+import { checkToolResults } from '../conversation/parse.js';
+import { loadSchemaChecker, parseRequestOptions, type SchemaChecker } from '../conversation/request-options.js';
 import { getPath, inputMessages, outputText, requestOptionsOf, type FieldMapping } from './log-fields.js';
 
 export interface SampledLog {
@@ -123,6 +125,23 @@ async function* records(file: string): AsyncGenerator<LogRecord[]> {
   }
 }
 
+class LineProblem extends Error {}
+
+const reject = (field: string, message: string): never => {
+  throw new LineProblem(`${field}: ${message}`);
+};
+
+/** The problem a check throws as a LineProblem, as text; undefined when the check passes. */
+function problemOf(check: () => unknown): string | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (err) {
+    if (err instanceof LineProblem) return err.message;
+    throw err;
+  }
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -136,6 +155,7 @@ export async function sampleLogs(files: readonly string[], options: SampleOption
   const strata = new Map<string, BottomK<SampledLog>>();
   const linesPerStratum = new Map<string, number>();
   const firstBad: { file: string; line: number; reason: string }[] = [];
+  let checkSchema: SchemaChecker | undefined;
   let lines = 0;
   let bad = 0;
   let outsideWindow = 0;
@@ -157,6 +177,21 @@ export async function sampleLogs(files: readonly string[], options: SampleOption
         fail(`no usable input at "${mapping.input}"`);
         continue;
       }
+      // A conversation no provider would accept is a bad line, counted like any other, not a stop.
+      const unsendable = problemOf(() => checkToolResults(input, (index, message) => reject(`messages[${index}]`, message)));
+      if (unsendable) {
+        fail(unsendable);
+        continue;
+      }
+      const loggedOptions = requestOptionsOf(record, mapping);
+      if (loggedOptions) {
+        checkSchema ??= await loadSchemaChecker();
+        const badOptions = problemOf(() => parseRequestOptions(loggedOptions, '', reject, checkSchema as SchemaChecker));
+        if (badOptions) {
+          fail(badOptions);
+          continue;
+        }
+      }
       const timeValue = mapping.time ? getPath(record, mapping.time) : undefined;
       if (since !== undefined) {
         const t = typeof timeValue === 'number' ? (timeValue < 1e12 ? timeValue * 1000 : timeValue) : Date.parse(String(timeValue ?? ''));
@@ -176,7 +211,7 @@ export async function sampleLogs(files: readonly string[], options: SampleOption
       let set = strata.get(stratum);
       if (!set) strata.set(stratum, (set = new BottomK<SampledLog>(options.size)));
       linesPerStratum.set(stratum, (linesPerStratum.get(stratum) ?? 0) + 1);
-      const requestOptions = requestOptionsOf(record, mapping);
+      const requestOptions = loggedOptions;
       // Options join the key only when present: plain text inputs keep their keys (and samples).
       const inputKey = canonicalHash(requestOptions ? { input, requestOptions } : input);
       set.offer({
