@@ -79,7 +79,7 @@ describe('driftgate.yaml validation', () => {
 
   it('refuses unknown scorer types instead of ignoring them', () => {
     const text = valid.replace('    gate:', '    scorers:\n      - { type: vibes }\n    gate:');
-    expect(errorOf(text)).toMatch(/^driftgate\.yaml:12: suites\[0\]\.scorers\[0\]\.type: expected one of "equals", "contains", .*"judge", "similarity", .*"no-tool-call", got "vibes"$/);
+    expect(errorOf(text)).toMatch(/^driftgate\.yaml:12: suites\[0\]\.scorers\[0\]\.type: expected one of "equals", "contains", .*"judge", "similarity", .*"tool-args-valid", got "vibes"$/);
   });
 
   it('says plainly when the file does not exist', async () => {

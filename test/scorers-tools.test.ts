@@ -91,3 +91,24 @@ describe('no-tool-call, and JSON checks on tool arguments', () => {
     expect((await scoreWith({ type: 'json-schema', of: 'tool_arguments', schema }, '', {}, withCalls(call('s', '{}')))).reason).toBe("s: (root) must have required property 'email'");
   });
 });
+
+describe('tool-args-valid', () => {
+  const tools = [
+    { name: 'refund_order', parameters: { type: 'object', properties: { order_id: { type: 'string', pattern: '^A-\\d+$' }, amount: { type: 'number' } }, required: ['order_id'], additionalProperties: false } },
+    { name: 'search_orders', parameters: { type: 'object', properties: { email: { type: 'string' } }, required: ['email'] } },
+  ];
+  const score = (record: object, config: Record<string, unknown> = {}) => scoreWith({ type: 'tool-args-valid', ...config }, '', {}, record, { tools });
+
+  it("passes when every call fits its own tool's schema, and names the first that does not", async () => {
+    expect((await score(withCalls(call('refund_order', '{"order_id":"A-1","amount":5}'), call('search_orders', '{"email":"a@b.c"}')))).pass).toBe(true);
+    expect(await score(withCalls(call('refund_order', '{"order_id":"B7"}')))).toMatchObject({ pass: false, reason: 'refund_order: arguments /order_id must match pattern "^A-\\d+$"' });
+    expect(await score(withCalls(call('refund_order', '{"order_id":"A-1","note":"x"}')))).toMatchObject({ pass: false, reason: 'refund_order: arguments (root) must NOT have additional properties' });
+    expect(await score(withCalls(call('cancel_order', '{}')))).toMatchObject({ pass: false, reason: 'called cancel_order, which the request does not define (refund_order, search_orders)' });
+    expect(await score(withCalls(call('search_orders', '{"email":')))).toMatchObject({ pass: false, reason: 'search_orders: arguments are not JSON ("{\\"email\\":")' });
+  });
+
+  it('an answer without calls passes unless require_call', async () => {
+    expect((await score({})).pass).toBe(true);
+    expect(await score({}, { require_call: true })).toMatchObject({ pass: false, reason: 'no tool call' });
+  });
+});

@@ -79,7 +79,7 @@ export async function rescoreBaseline(baseline: Baseline, suite: PreparedSuite, 
       const other = scorer.against ? byKey.get(`${c.caseId}\u0000${scorer.against}\u0000${c.repeat}`) : undefined;
       // Scorers that read other scores (derived metrics) see the baseline's, updated as far as re-scored.
       const known = [...c.scores.filter((s) => !fresh.some((f) => f.name === s.name)), ...fresh] as unknown as CallRecord['scores'];
-      const input: ScoringInput = { case: prepared.case, messages: prepared.messages, output: c.output, record: { ...recordOf(baseline, c), scores: known }, ...(other ? { other: { target: other.target, output: other.output, ...(other.toolCalls ? { toolCalls: other.toolCalls } : {}) } } : {}) };
+      const input: ScoringInput = { case: prepared.case, messages: prepared.messages, ...(prepared.options.tools ? { tools: prepared.options.tools } : {}), output: c.output, record: { ...recordOf(baseline, c), scores: known }, ...(other ? { other: { target: other.target, output: other.output, ...(other.toolCalls ? { toolCalls: other.toolCalls } : {}) } } : {}) };
       let score;
       try {
         score = await scorer.score(input, services);

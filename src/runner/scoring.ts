@@ -6,15 +6,13 @@
  * line per re-scored record. A scorer that fails yields an error score, never a crash of the run.
  */
 import pLimit from 'p-limit';
-import type { Case } from '../datasets/case.js';
-import type { ChatMessage } from '../providers/types.js';
 import { errorScore } from '../scorers/score.js';
 import type { Scorer, ScoringInput, ScoringServices } from '../scorers/types.js';
 import { scrubSecrets } from '../util/secrets.js';
 import { StorageError } from '../errors.js';
 import type { CallRecord, Score } from '../records/call-record.js';
 import type { JournalWriter } from './journal.js';
-import type { PreparedSuite } from './plan.js';
+import type { PreparedCase, PreparedSuite } from './plan.js';
 
 /** A scorer comparing with target X says nothing about X's own outputs. */
 export const appliesTo = (scorer: Scorer, record: CallRecord): boolean => scorer.against !== record.target;
@@ -33,7 +31,7 @@ export async function scoreInline(suite: PreparedSuite, record: CallRecord, serv
   if (record.status !== 'ok' || record.output === null) return [];
   const prepared = suite.caseById.get(record.caseId);
   if (!prepared) return [];
-  const input: ScoringInput = { case: prepared.case, messages: prepared.messages, output: record.output, record };
+  const input: ScoringInput = { case: prepared.case, messages: prepared.messages, output: record.output, record, ...(prepared.options.tools ? { tools: prepared.options.tools } : {}) };
   const scores: Score[] = [];
   for (const scorer of suite.scorers) if (scorer.phase === 'inline' && appliesTo(scorer, record)) scores.push(await safeScore(scorer, input, services));
   return scores;
@@ -62,13 +60,14 @@ export async function scoreAfter(
     if (todo.length === 0) continue;
     const byItem = new Map(suiteRecords.map((r) => [`${r.caseId}\u0000${r.target}\u0000${r.repeat}`, r]));
     const inputOf = (record: CallRecord, scorer?: Scorer): ScoringInput => {
-      const prepared = suite.caseById.get(record.caseId) as { case: Case; messages: readonly ChatMessage[] };
+      const prepared = suite.caseById.get(record.caseId) as PreparedCase;
       const other = scorer?.against ? byItem.get(`${record.caseId}\u0000${scorer.against}\u0000${record.repeat}`) : undefined;
       return {
         case: prepared.case,
         messages: prepared.messages,
         output: record.output as string,
         record,
+        ...(prepared.options.tools ? { tools: prepared.options.tools } : {}),
         ...(other?.output != null ? { other: { target: other.target, output: other.output, ...(other.toolCalls ? { toolCalls: other.toolCalls } : {}) } } : {}),
       };
     };

@@ -13,7 +13,7 @@ import { maxCostSchema, maxLatencySchema } from './thresholds.js';
 import { customSchema } from './custom.js';
 import { judgeSchema } from './judge/judge.js';
 import { similaritySchema } from './similarity/similarity.js';
-import { noToolCallSchema, toolCallSchema, toolCallsF1Schema } from './tool-calls.js';
+import { noToolCallSchema, toolArgsValidSchema, toolCallSchema, toolCallsF1Schema } from './tool-calls.js';
 
 export const scorerConfigSchema = z.discriminatedUnion('type', [
   equalsSchema,
@@ -37,6 +37,7 @@ export const scorerConfigSchema = z.discriminatedUnion('type', [
   toolCallSchema,
   toolCallsF1Schema,
   noToolCallSchema,
+  toolArgsValidSchema,
 ]);
 
 export type ScorerConfig = z.infer<typeof scorerConfigSchema>;

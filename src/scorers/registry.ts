@@ -15,7 +15,7 @@ import { createMaxCost, createMaxLatency } from './thresholds.js';
 import { createCustom } from './custom.js';
 import { createJudge } from './judge/judge.js';
 import { createSimilarity } from './similarity/similarity.js';
-import { createNoToolCall, createToolCall, createToolCallsF1 } from './tool-calls.js';
+import { createNoToolCall, createToolArgsValid, createToolCall, createToolCallsF1 } from './tool-calls.js';
 import type { Scorer, ScorerBuildContext } from './types.js';
 
 function create(config: ScorerConfig, ctx: ScorerBuildContext): Scorer | Promise<Scorer> {
@@ -58,6 +58,8 @@ function create(config: ScorerConfig, ctx: ScorerBuildContext): Scorer | Promise
       return createToolCallsF1(config, ctx);
     case 'no-tool-call':
       return createNoToolCall(config, ctx);
+    case 'tool-args-valid':
+      return createToolArgsValid(config, ctx);
   }
 }
 

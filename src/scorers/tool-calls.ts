@@ -7,6 +7,9 @@
  *   `schema` (JSON Schema) must also validate the matched call's arguments.
  * - `tool-calls-f1` (continuous): set F1 of expected vs actual calls (1 when both are empty).
  * - `no-tool-call` (binary): the model answered without calling a tool.
+ * - `tool-args-valid` (binary): every call names a tool the request offered and its arguments
+ *   satisfy that tool's own `parameters` schema (promptfoo's `is-valid-openai-tools-call`);
+ *   `require_call: true` also fails an answer that called nothing.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -45,6 +48,11 @@ export const toolCallsF1Schema = z.strictObject({
   arguments: z.boolean().default(true).describe('Count a call as right only when its arguments match too (false: by name)'),
 });
 export const noToolCallSchema = z.strictObject({ type: z.literal('no-tool-call'), name });
+export const toolArgsValidSchema = z.strictObject({
+  type: z.literal('tool-args-valid'),
+  name,
+  require_call: z.boolean().default(false).describe('Fail an answer that called no tool (default: nothing called, nothing invalid)'),
+});
 
 function renderValue(value: unknown, c: Case): unknown {
   if (typeof value === 'string') return renderForCase(value, c);
@@ -139,6 +147,38 @@ export function createNoToolCall(config: z.infer<typeof noToolCallSchema>, ctx: 
     score({ record }) {
       const calls = callsOf(record);
       return binaryScore(meta, calls.length === 0, calls.length ? `called ${calls.map((a) => a.name).join(', ')}` : undefined);
+    },
+  };
+}
+
+export async function createToolArgsValid(config: z.infer<typeof toolArgsValidSchema>, ctx: ScorerBuildContext): Promise<Scorer> {
+  const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
+  const { Ajv2020 } = await import('ajv/dist/2020.js');
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  // One compiled validator per tool definition (the same object for every case of a suite).
+  const compiled = new WeakMap<object, ValidateFunction>();
+  const validatorOf = (schema: Readonly<Record<string, unknown>>): ValidateFunction => {
+    let v = compiled.get(schema);
+    if (!v) compiled.set(schema, (v = ajv.compile(schema as object)));
+    return v;
+  };
+  return {
+    ...meta,
+    score({ record, tools }) {
+      const calls = callsOf(record);
+      if (calls.length === 0) return binaryScore(meta, !config.require_call, config.require_call ? 'no tool call' : undefined);
+      if (!tools?.length) throw new ScoringError('the request offered no tools to check the calls against (set `tools` on the suite or the case)');
+      for (const call of calls) {
+        const tool = tools.find((t) => t.name === call.name);
+        if (!tool) return binaryScore(meta, false, `called ${call.name}, which the request does not define (${tools.map((t) => t.name).join(', ')})`);
+        if (call.rawArguments !== undefined) return binaryScore(meta, false, `${call.name}: arguments are not JSON (${JSON.stringify(call.rawArguments.slice(0, 80))})`);
+        const validate = validatorOf(tool.parameters);
+        if (!validate(call.arguments)) {
+          const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
+          return binaryScore(meta, false, `${call.name}: arguments ${errors.slice(0, 3).join('; ')}`, { errors });
+        }
+      }
+      return binaryScore(meta, true);
     },
   };
 }

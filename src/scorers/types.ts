@@ -8,7 +8,7 @@ import type { Case } from '../datasets/case.js';
 import type { CallRecord, Score } from '../records/call-record.js';
 import type { CallOutcome } from '../records/call-outcome.js';
 import type { ChatMessage, ChatRequest } from '../providers/types.js';
-import type { RecordedToolCall } from '../conversation/types.js';
+import type { RecordedToolCall, ToolDefinition } from '../conversation/types.js';
 import type { ModelConfig } from '../config/model-schema.js';
 
 export type ScoreKind = Score['kind'];
@@ -19,6 +19,8 @@ export interface ScoringInput {
   readonly messages: readonly ChatMessage[];
   /** The output under judgment. */
   readonly output: string;
+  /** The tools the request offered (for checking tool calls against their own schemas). */
+  readonly tools?: readonly ToolDefinition[];
   /** Its call: usage, latency, cost, finish reason. */
   readonly record: CallRecord;
   /** For scorers with `against: <target>`: that target's output for the same case and repeat. */

@@ -33,7 +33,7 @@ export async function scoreWith(
   output: string,
   fields: Record<string, unknown> = {},
   record: Partial<CallRecord> = {},
-  options: { rootDir?: string; models?: Record<string, ModelConfig>; services?: ScoringServices; other?: ScoringInput['other'] } = {},
+  options: { rootDir?: string; models?: Record<string, ModelConfig>; services?: ScoringServices; other?: ScoringInput['other']; tools?: ScoringInput['tools'] } = {},
 ): Promise<Score> {
   const parsed = scorerConfigSchema.parse(config);
   const [scorer] = await buildScorers([parsed], { rootDir: options.rootDir ?? '.', models: options.models ?? {}, where: 'test.scorers', targets: ['current', 'pinned'] });
@@ -44,6 +44,7 @@ export async function scoreWith(
     output,
     record: testRecord({ output, ...record }),
     ...(options.other ? { other: options.other } : {}),
+    ...(options.tools ? { tools: options.tools } : {}),
   };
   const local = new EmbeddingService(options.models ?? {}, undefined, undefined);
   const services = options.services ?? { ...noServices, embed: (t: string, texts: readonly string[]) => local.embed(t, texts) };
