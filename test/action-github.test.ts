@@ -12,6 +12,7 @@ import { FakeLlmServer } from './support/fake-llm-server.js';
 import { FakeGitHubServer } from './support/fake-github-server.js';
 import { makeProject } from './support/project.js';
 import { git } from './support/git.js';
+import { thingAnswer } from './support/thing-answers.js';
 import { runCli } from './support/cli.js';
 import { pullRequestPayload, runAction, schedulePayload, type ActionRun } from './support/action-runner.js';
 
@@ -21,10 +22,7 @@ let gh: FakeGitHubServer;
 
 beforeAll(async () => {
   llm = await FakeLlmServer.start({
-    respond: (call) => {
-      const i = Number(/thing (\d+)/.exec(call.messages.at(-1)?.content ?? '')?.[1] ?? 0);
-      return i % 2 === 0 ? 'Sorry, please contact support.' : `Open Settings and choose thing ${i}.`;
-    },
+    respond: (call) => thingAnswer(call, true),
   });
   gh = await FakeGitHubServer.start();
 });
@@ -65,7 +63,7 @@ suites:
       '.gitignore': '.driftgate/\n',
     });
     // A baseline where every answer passed, so the pull request's answers regress.
-    llm.configure({ respond: (call) => `Open Settings and choose thing ${/thing (\d+)/.exec(call.messages.at(-1)?.content ?? '')?.[1]}.` });
+    llm.configure({ respond: (call) => thingAnswer(call, false) });
     expect((await runCli(['eval', '--config', 'driftgate.yaml'], env(), dir)).code).toBe(0);
     expect((await runCli(['baseline', 'update', '--config', 'driftgate.yaml'], env(), dir)).code).toBe(0);
     llm.configure({ respond: (call) => (Number(/thing (\d+)/.exec(call.messages.at(-1)?.content ?? '')?.[1]) % 2 === 0 ? 'Sorry, please contact support.' : 'Open Settings.') });

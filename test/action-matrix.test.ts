@@ -10,6 +10,7 @@ import { FakeLlmServer } from './support/fake-llm-server.js';
 import { FakeGitHubServer } from './support/fake-github-server.js';
 import { makeProject } from './support/project.js';
 import { git } from './support/git.js';
+import { thingAnswer } from './support/thing-answers.js';
 import { runCli } from './support/cli.js';
 import { pullRequestPayload, runAction } from './support/action-runner.js';
 
@@ -18,10 +19,7 @@ let gh: FakeGitHubServer;
 let answers: 'good' | 'bad' = 'good';
 beforeAll(async () => {
   llm = await FakeLlmServer.start({
-    respond: (call) => {
-      const i = Number(/thing (\d+)/.exec(call.messages.at(-1)?.content ?? '')?.[1] ?? 0);
-      return answers === 'bad' && i % 2 === 0 ? 'Sorry, please contact support.' : `Open Settings and choose thing ${i}.`;
-    },
+    respond: (call) => thingAnswer(call, answers === 'bad'),
   });
   gh = await FakeGitHubServer.start();
 });

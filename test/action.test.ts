@@ -9,6 +9,7 @@ import { FakeGitHubServer } from './support/fake-github-server.js';
 import { FakeCacheServer } from './support/fake-cache-server.js';
 import { makeProject } from './support/project.js';
 import { git } from './support/git.js';
+import { thingAnswer } from './support/thing-answers.js';
 import { runCli } from './support/cli.js';
 import { ACTION_ENTRY, pullRequestPayload, runAction, schedulePayload } from './support/action-runner.js';
 
@@ -19,12 +20,8 @@ let answers: 'good' | 'bad' = 'good';
 
 beforeAll(async () => {
   llm = await FakeLlmServer.start({
-    respond: (call) => {
-      const q = call.messages.at(-1)?.content ?? '';
-      const i = Number(/thing (\d+)/.exec(q)?.[1] ?? 0);
-      // "bad": half the answers lose the keyword the suite checks for.
-      return answers === 'bad' && i % 2 === 0 ? 'Sorry, please contact support.' : `Open Settings and choose thing ${i}.`;
-    },
+    // "bad": half the answers lose the keyword the suite checks for.
+    respond: (call) => thingAnswer(call, answers === 'bad'),
   });
   gh = await FakeGitHubServer.start();
 });

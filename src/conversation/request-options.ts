@@ -10,19 +10,29 @@ import type { RequestOptions, ResponseFormat, ToolChoice, ToolDefinition } from 
 /** Returns why `schema` is not a valid JSON Schema, or undefined when it is. */
 export type SchemaChecker = (schema: unknown) => string | undefined;
 
-/** ajv is loaded only when a suite or case has tools or a JSON Schema response format. */
+/**
+ * ajv is loaded only when a suite or case has tools or a JSON Schema response format. Verdicts are
+ * remembered by the schema's text: every case and every log line of an app repeats the same few
+ * tool definitions, and compiling a schema costs far more than reading it.
+ */
 export async function loadSchemaChecker(): Promise<SchemaChecker> {
   const { Ajv2020 } = await import('ajv/dist/2020.js');
-  const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: true });
-  return (schema) => {
-    if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return 'expected a JSON Schema object';
-    if (!ajv.validateSchema(schema as object)) return ajv.errorsText(ajv.errors, { dataVar: 'schema' });
+  const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: true, addUsedSchema: false });
+  const verdicts = new Map<string, string | undefined>();
+  const check = (schema: object): string | undefined => {
+    if (!ajv.validateSchema(schema)) return ajv.errorsText(ajv.errors, { dataVar: 'schema' });
     try {
-      ajv.compile(schema as object);
+      ajv.compile(schema);
     } catch (err) {
       return (err as Error).message;
     }
     return undefined;
+  };
+  return (schema) => {
+    if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return 'expected a JSON Schema object';
+    const key = JSON.stringify(schema);
+    if (!verdicts.has(key)) verdicts.set(key, check(schema));
+    return verdicts.get(key);
   };
 }
 

@@ -11,9 +11,11 @@ import { pairedVectorTest, systematicShare, type PairedVectorTestResult } from '
 import { mulberry32, seedFrom } from '../stats/rng.js';
 import { pairFeatures, type AnswerPair } from './pair-features.js';
 import { notTested, type Signal } from './signals.js';
-import { whatChanged } from './what-changed.js';
+import { whatChanged, type Sides } from './what-changed.js';
 
 export interface BehaviourOptions {
+  /** Names of the two sides in "what changed" (default pinned and current). */
+  readonly sides?: Sides;
   /** Sign flips per test (default 10,000; resolution 1/(B + 1)). */
   readonly permutations?: number;
   /** Singular directions kept (default 64). */
@@ -89,7 +91,7 @@ export function behaviourChanged(pairs: readonly AnswerPair[], seed: string, opt
       vocabularySize: features.vocabulary.terms.length,
       weights: features.weights,
       ...(r.degenerate ? { degenerate: r.degenerate } : {}),
-      whatChanged: r.degenerate ? [] : whatChanged(pairs, features),
+      whatChanged: r.degenerate ? [] : whatChanged(pairs, features, undefined, options.sides),
       strata: strataResults(pairs, features.rows, features.dims, seed, options),
     },
   };

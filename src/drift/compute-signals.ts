@@ -16,7 +16,8 @@ import { behaviourChanged, embeddingBehaviourChanged, type BehaviourOptions } fr
 import type { AnswerPair } from './pair-features.js';
 import type { PricedPair } from './cost-by-stratum.js';
 import { describeHealth } from '../runner/scorer-health.js';
-import { lastMessageText, renderAnswer, type RecordedToolCall, type ToolDefinition } from '../conversation/types.js';
+import { lastMessageText, renderAnswer } from '../conversation/types.js';
+import { loadValidators, toolCallProblem } from '../conversation/tool-arguments.js';
 import { argumentValiditySignal, toolUseSignals, type ToolPair } from './tool-use.js';
 import { categorical, notTested, embeddingDistribution, lengthDistribution, modelIdentity, pairedDifference, pairwisePreference, ruleChecks, semanticAgreement, type Signal } from './signals.js';
 
@@ -199,32 +200,12 @@ function twoSidedWilcoxon(diffs: readonly number[]): number {
  * tool as the request defined it (ajv, loaded only here); a call to a tool the request did not
  * define, or with arguments that are not JSON, is invalid. Without definitions, parsing is the check.
  */
-async function toolSignals(pairs: readonly (ToolPair & { tools: readonly ToolDefinition[] })[]): Promise<Signal[]> {
+async function toolSignals(pairs: readonly ToolPair[]): Promise<Signal[]> {
   if (!pairs.some((p) => p.pinned.length + p.current.length > 0)) return [];
-  const { Ajv2020 } = await import('ajv/dist/2020.js');
-  const ajv = new Ajv2020({ strict: false });
-  const compiled = new Map<Readonly<Record<string, unknown>>, (value: unknown) => boolean>();
-  const validatorOf = (schema: Readonly<Record<string, unknown>>) => {
-    let v = compiled.get(schema);
-    if (!v) {
-      const fn = ajv.compile(schema as object);
-      v = (value: unknown) => fn(value) as boolean;
-      compiled.set(schema, v);
-    }
-    return v;
-  };
+  const validatorOf = await loadValidators();
   const signals = toolUseSignals(pairs);
-  const validity = argumentValiditySignal(
-    pairs.map((p) => ({
-      pinned: p.pinned.map((c) => ({ ...c, tools: p.tools })),
-      current: p.current.map((c) => ({ ...c, tools: p.tools })),
-    })),
-    (call: RecordedToolCall & { tools?: readonly ToolDefinition[] }) => {
-      if (call.rawArguments !== undefined) return false;
-      if (!call.tools?.length) return true; // the log kept no tool definitions: parsing is all we can check
-      const tool = call.tools.find((t) => t.name === call.name);
-      return tool ? validatorOf(tool.parameters)(call.arguments) : false;
-    },
+  const validity = argumentValiditySignal(pairs, (call, tools) =>
+    tools.length === 0 ? call.rawArguments === undefined : toolCallProblem(call, tools, validatorOf) === undefined,
   );
   if (validity) signals.splice(1, 0, validity);
   return signals;

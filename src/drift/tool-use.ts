@@ -8,13 +8,15 @@
  *   satisfy the tool's JSON Schema; McNemar mid-p, two-sided, like the rule checks.
  * - `tool choice` explains: the distribution of which tools an answer calls (χ²/Fisher, unpaired).
  */
-import type { RecordedToolCall } from '../conversation/types.js';
+import type { RecordedToolCall, ToolDefinition } from '../conversation/types.js';
 import { mcnemarRegression } from '../stats/mcnemar.js';
 import { categorical, ruleChecks, type Signal } from './signals.js';
 
 export interface ToolPair {
   readonly pinned: readonly RecordedToolCall[];
   readonly current: readonly RecordedToolCall[];
+  /** The tools the input's request offered (empty when the log kept none). */
+  readonly tools?: readonly ToolDefinition[];
 }
 
 const NO_TOOL = '(no tool)';
@@ -79,18 +81,18 @@ export function toolUseSignals(pairs: readonly ToolPair[]): Signal[] {
 }
 
 /**
- * Argument validity per input: `valid(call)` says whether one call's arguments parse and fit its
- * tool's schema. An answer without calls has no invalid arguments. Only when some call was made.
+ * Argument validity per input: `valid(call, tools)` says whether one call's arguments parse and fit
+ * its tool's schema. An answer without calls has no invalid arguments. Only when some call was made.
  */
-export function argumentValiditySignal(pairs: readonly ToolPair[], valid: (call: RecordedToolCall) => boolean): Signal | undefined {
+export function argumentValiditySignal(pairs: readonly ToolPair[], valid: (call: RecordedToolCall, tools: readonly ToolDefinition[]) => boolean): Signal | undefined {
   if (!pairs.some((p) => p.pinned.length + p.current.length > 0)) return undefined;
   let onlyPinned = 0;
   let onlyCurrent = 0;
   let validPinned = 0;
   let validCurrent = 0;
   for (const p of pairs) {
-    const a = p.pinned.every(valid);
-    const b = p.current.every(valid);
+    const a = p.pinned.every((call) => valid(call, p.tools ?? []));
+    const b = p.current.every((call) => valid(call, p.tools ?? []));
     if (a) validPinned++;
     if (b) validCurrent++;
     if (a && !b) onlyPinned++;

@@ -80,7 +80,7 @@ function example(pairs: readonly AnswerPair[], candidates: readonly number[], te
   return { caseId: p.caseId, input: excerpt(p.input, undefined, 80), pinned: excerpt(p.pinned, term), current: excerpt(p.current, term) };
 }
 
-function termItems(pairs: readonly AnswerPair[], features: PairFeatures): WhatChangedItem[] {
+function termItems(pairs: readonly AnswerPair[], features: PairFeatures, sides: Sides): WhatChangedItem[] {
   const n = pairs.length;
   const v = features.vocabulary.terms.length;
   const inPinned = new Int32Array(v);
@@ -125,7 +125,7 @@ function termItems(pairs: readonly AnswerPair[], features: PairFeatures): WhatCh
     out.push({
       feature: term,
       kind: opening ? 'opening' : 'term',
-      text: `current ${verb} ${shown} in ${pct(currentShare)} of answers (pinned ${pct(pinnedShare)})`,
+      text: `${sides.current} ${verb} ${shown} in ${pct(currentShare)} of answers (${sides.pinned} ${pct(pinnedShare)})`,
       pinnedShare,
       currentShare,
       effect: mean / scale,
@@ -135,7 +135,7 @@ function termItems(pairs: readonly AnswerPair[], features: PairFeatures): WhatCh
   return out;
 }
 
-function styleItems(pairs: readonly AnswerPair[], features: PairFeatures): WhatChangedItem[] {
+function styleItems(pairs: readonly AnswerPair[], features: PairFeatures, sides: Sides): WhatChangedItem[] {
   const n = pairs.length;
   const out: WhatChangedItem[] = [];
   STYLE_FEATURES.forEach((f, k) => {
@@ -157,10 +157,10 @@ function styleItems(pairs: readonly AnswerPair[], features: PairFeatures): WhatC
       const change = currentMean / pinnedMean - 1;
       text = `answers ${Math.abs(Math.round(change * 100))}% ${change >= 0 ? 'longer' : 'shorter'} (mean ${Math.round(currentMean).toLocaleString('en-US')} vs ${Math.round(pinnedMean).toLocaleString('en-US')} characters)`;
     } else if (f.id === 'refusals') {
-      text = `current refuses in ${pct(currentShare)} of answers (pinned ${pct(pinnedShare)})`;
+      text = `${sides.current} refuses in ${pct(currentShare)} of answers (${sides.pinned} ${pct(pinnedShare)})`;
     } else {
       const ratio = pinnedMean > 0 && currentMean > 0 ? `${(currentMean / pinnedMean).toFixed(1)}× as many per answer (${currentMean.toFixed(1)} vs ${pinnedMean.toFixed(1)}); ` : '';
-      text = `${f.label}: ${ratio}in ${pct(currentShare)} of answers (pinned ${pct(pinnedShare)})`;
+      text = `${f.label}: ${ratio}in ${pct(currentShare)} of answers (${sides.pinned} ${pct(pinnedShare)})`;
     }
     const direction = Math.sign(s.effect);
     const rows = diffs.map((d, i) => [d, i] as const).filter(([d]) => Math.sign(d) === direction).sort((a, b) => Math.abs(b[0]) - Math.abs(a[0])).slice(0, 20).map(([, i]) => i);
@@ -169,12 +169,19 @@ function styleItems(pairs: readonly AnswerPair[], features: PairFeatures): WhatC
   return out;
 }
 
+/** What the two sides are called in the text: the drift job's pinned and current, or an eval suite's two targets. */
+export interface Sides {
+  readonly pinned: string;
+  readonly current: string;
+}
+const DRIFT_SIDES: Sides = { pinned: 'pinned', current: 'current' };
+
 /** The `top` features that moved most, largest standardised change first. */
-export function whatChanged(pairs: readonly AnswerPair[], features: PairFeatures, top = 10): WhatChangedItem[] {
+export function whatChanged(pairs: readonly AnswerPair[], features: PairFeatures, top = 10, sides: Sides = DRIFT_SIDES): WhatChangedItem[] {
   if (pairs.length < 2) return [];
   // Ties (a word and the same word as the opening) go to the more specific opening, then by name.
   const rank = { opening: 0, term: 1, style: 2 } as const;
-  const items = [...termItems(pairs, features), ...styleItems(pairs, features)]
+  const items = [...termItems(pairs, features, sides), ...styleItems(pairs, features, sides)]
     .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect) || rank[a.kind] - rank[b.kind] || (a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0))
     .slice(0, top);
   // Examples only for what is shown: inputs where the term is on the side it moved to and not the other.

@@ -51,7 +51,7 @@ export function targetBehaviour(records: readonly CallRecord[], suites: readonly
               .slice(0, MAX_PAIRS)
               .map(([, p]) => p)
           : pairs;
-      const { signal } = behaviourChanged(tested, `eval/${suite.name}/${base}/${other}`, { permutations });
+      const { signal } = behaviourChanged(tested, `eval/${suite.name}/${base}/${other}`, { permutations, sides: { pinned: base, current: other } });
       const details = signal.details as { whatChanged?: WhatChangedItem[]; degenerate?: string } | undefined;
       const why = signal.notTested ?? details?.degenerate;
       out.push({ suite: suite.name, base, other, n: signal.n, p: signal.p, effect: Number.isFinite(signal.effect) ? signal.effect : 0, ...(why ? { notTested: why } : {}), topChanges: (details?.whatChanged ?? []).slice(0, 3) });
@@ -66,11 +66,7 @@ export function describeTargetBehaviour(b: TargetBehaviour, alpha = 0.05): strin
   if (b.p === null) return `${head} not tested (${b.notTested ?? 'no pairs'})`;
   const p = b.p < 0.001 ? 'p < 0.001' : `p ${b.p.toFixed(3)}`;
   if (b.notTested) return `${head} no behaviour difference (${b.notTested})`;
-  if (b.p < alpha) return `${head} behaviour differs (${p}, ${b.n} pairs${b.topChanges[0] ? `; ${renameSides(b.topChanges[0].text, b.base, b.other)}` : ''}) · reported, not gated`;
+  if (b.p < alpha) return `${head} behaviour differs (${p}, ${b.n} pairs${b.topChanges[0] ? `; ${b.topChanges[0].text}` : ''}) · reported, not gated`;
   return `${head} no behaviour difference found (${p}, ${b.n} pairs) · reported, not gated`;
 }
 
-/** The drift wording names the sides pinned and current; here they are the suite's two targets. */
-function renameSides(text: string, base: string, other: string): string {
-  return text.replace(/\bcurrent\b/g, '\u0000').replace(/\bpinned\b/g, base).replace(/\u0000/g, other);
-}

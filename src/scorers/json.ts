@@ -9,11 +9,8 @@
  * With `of: tool_arguments`, `is-json` and `json-schema` check the arguments of every tool call
  * the model made instead of its text (no call at all fails).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { ConfigError } from '../errors.js';
+import { compileSchemaOption } from './schema-option.js';
 import type { RecordedToolCall } from '../conversation/types.js';
 import { binaryScore } from './score.js';
 import { scorerId } from './scorer-id.js';
@@ -120,22 +117,8 @@ export function createContainsJson(config: z.infer<typeof containsJsonSchema>, c
 }
 
 export async function createJsonSchema(config: z.infer<typeof jsonSchemaSchema>, ctx: ScorerBuildContext): Promise<Scorer> {
-  let schema = config.schema;
-  if (typeof schema === 'string') {
-    try {
-      schema = JSON.parse(readFileSync(path.resolve(ctx.rootDir, schema), 'utf8')) as Record<string, unknown>;
-    } catch (err) {
-      throw new ConfigError(`${ctx.where}.schema: cannot read JSON Schema file ${schema} (${(err as Error).message})`);
-    }
-  }
   // ajv is loaded only when a json-schema scorer is configured.
-  const { Ajv2020 } = await import('ajv/dist/2020.js');
-  let validate: ValidateFunction;
-  try {
-    validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
-  } catch (err) {
-    throw new ConfigError(`${ctx.where}.schema: not a valid JSON Schema (${(err as Error).message})`);
-  }
+  const { validate, schema } = await compileSchemaOption(config.schema, ctx);
   const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId({ ...config, schema }) };
   return {
     ...meta,
@@ -144,17 +127,15 @@ export async function createJsonSchema(config: z.infer<typeof jsonSchemaSchema>,
         const args = toolArguments(record);
         if (!args.ok) return binaryScore(meta, false, args.error);
         for (const { name: tool, value } of args.values) {
-          if (validate(value)) continue;
-          const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
-          return binaryScore(meta, false, `${tool}: ${errors.slice(0, 3).join('; ')}`, { errors });
+          const errors = validate(value);
+          if (errors) return binaryScore(meta, false, `${tool}: ${errors.slice(0, 3).join('; ')}`, { errors });
         }
         return binaryScore(meta, true);
       }
       const parsed = parseJsonOutput(output);
       if (!parsed.ok) return binaryScore(meta, false, `not valid JSON (${parsed.error})`);
-      if (validate(parsed.value)) return binaryScore(meta, true);
-      const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
-      return binaryScore(meta, false, errors.slice(0, 3).join('; '), { errors });
+      const errors = validate(parsed.value);
+      return errors ? binaryScore(meta, false, errors.slice(0, 3).join('; '), { errors }) : binaryScore(meta, true);
     },
   };
 }

@@ -11,13 +11,11 @@
  *   satisfy that tool's own `parameters` schema (promptfoo's `is-valid-openai-tools-call`);
  *   `require_call: true` also fails an answer that called nothing.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { Case } from '../datasets/case.js';
-import { ConfigError } from '../errors.js';
 import type { RecordedToolCall } from '../conversation/types.js';
+import { loadValidators, toolCallProblem } from '../conversation/tool-arguments.js';
+import { compileSchemaOption } from './schema-option.js';
 import { renderForCase } from './case-template.js';
 import { binaryScore, continuousScore } from './score.js';
 import { scorerId } from './scorer-id.js';
@@ -81,25 +79,8 @@ function expectedCalls(config: { tool?: string; arguments?: Record<string, unkno
 
 const callsOf = (record: { toolCalls?: readonly RecordedToolCall[] }): readonly RecordedToolCall[] => record.toolCalls ?? [];
 
-async function argumentValidator(schema: Record<string, unknown> | string, ctx: ScorerBuildContext): Promise<{ validate: ValidateFunction; schema: Record<string, unknown> }> {
-  let resolved = schema;
-  if (typeof resolved === 'string') {
-    try {
-      resolved = JSON.parse(readFileSync(path.resolve(ctx.rootDir, resolved), 'utf8')) as Record<string, unknown>;
-    } catch (err) {
-      throw new ConfigError(`${ctx.where}.schema: cannot read JSON Schema file ${schema as string} (${(err as Error).message})`);
-    }
-  }
-  const { Ajv2020 } = await import('ajv/dist/2020.js');
-  try {
-    return { validate: new Ajv2020({ allErrors: true, strict: false }).compile(resolved), schema: resolved };
-  } catch (err) {
-    throw new ConfigError(`${ctx.where}.schema: not a valid JSON Schema (${(err as Error).message})`);
-  }
-}
-
 export async function createToolCall(config: z.infer<typeof toolCallSchema>, ctx: ScorerBuildContext): Promise<Scorer> {
-  const checker = config.schema !== undefined ? await argumentValidator(config.schema, ctx) : undefined;
+  const checker = config.schema !== undefined ? await compileSchemaOption(config.schema, ctx) : undefined;
   const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId({ ...config, ...(checker ? { schema: checker.schema } : {}) }) };
   const mode: ArgumentMatch = config.match;
   return {
@@ -113,10 +94,8 @@ export async function createToolCall(config: z.infer<typeof toolCallSchema>, ctx
       if (checker) {
         for (const a of assigned) {
           const call = actual[a] as RecordedToolCall;
-          if (!checker.validate(call.arguments)) {
-            const errors = (checker.validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
-            return binaryScore(meta, false, `${call.name}: arguments ${errors.slice(0, 3).join('; ')}`, { errors });
-          }
+          const errors = checker.validate(call.arguments);
+          if (errors) return binaryScore(meta, false, `${call.name}: arguments ${errors.slice(0, 3).join('; ')}`, { errors });
         }
       }
       return binaryScore(meta, true);
@@ -153,15 +132,7 @@ export function createNoToolCall(config: z.infer<typeof noToolCallSchema>, ctx: 
 
 export async function createToolArgsValid(config: z.infer<typeof toolArgsValidSchema>, ctx: ScorerBuildContext): Promise<Scorer> {
   const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
-  const { Ajv2020 } = await import('ajv/dist/2020.js');
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  // One compiled validator per tool definition (the same object for every case of a suite).
-  const compiled = new WeakMap<object, ValidateFunction>();
-  const validatorOf = (schema: Readonly<Record<string, unknown>>): ValidateFunction => {
-    let v = compiled.get(schema);
-    if (!v) compiled.set(schema, (v = ajv.compile(schema as object)));
-    return v;
-  };
+  const validatorOf = await loadValidators();
   return {
     ...meta,
     score({ record, tools }) {
@@ -169,14 +140,8 @@ export async function createToolArgsValid(config: z.infer<typeof toolArgsValidSc
       if (calls.length === 0) return binaryScore(meta, !config.require_call, config.require_call ? 'no tool call' : undefined);
       if (!tools?.length) throw new ScoringError('the request offered no tools to check the calls against (set `tools` on the suite or the case)');
       for (const call of calls) {
-        const tool = tools.find((t) => t.name === call.name);
-        if (!tool) return binaryScore(meta, false, `called ${call.name}, which the request does not define (${tools.map((t) => t.name).join(', ')})`);
-        if (call.rawArguments !== undefined) return binaryScore(meta, false, `${call.name}: arguments are not JSON (${JSON.stringify(call.rawArguments.slice(0, 80))})`);
-        const validate = validatorOf(tool.parameters);
-        if (!validate(call.arguments)) {
-          const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
-          return binaryScore(meta, false, `${call.name}: arguments ${errors.slice(0, 3).join('; ')}`, { errors });
-        }
+        const problem = toolCallProblem(call, tools, validatorOf);
+        if (problem) return binaryScore(meta, false, problem);
       }
       return binaryScore(meta, true);
     },

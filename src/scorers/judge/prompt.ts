@@ -21,8 +21,6 @@ export function chooseNonce(texts: readonly string[]): string {
 
 const frame = (tag: string, nonce: string, text: string): string => `<${tag}-${nonce}>\n${text}\n</${tag}-${nonce}>`;
 
-const conversationText = renderConversation;
-
 function rubricText(rubric: Rubric): string {
   const criteria = Array.isArray(rubric.criteria) ? rubric.criteria.map((c) => `- ${c}`).join('\n') : rubric.criteria;
   return [`Rubric: ${rubric.name}`, rubric.body, `Criteria:\n${criteria}`].filter(Boolean).join('\n\n');
@@ -46,7 +44,7 @@ export interface GradingPromptInput {
 
 export function gradingMessages(input: GradingPromptInput): ChatMessage[] {
   const { rubric, conversation, output, reference } = input;
-  const convo = conversationText(conversation);
+  const convo = renderConversation(conversation);
   const exampleTexts = rubric.examples.flatMap((e) => [e.input, e.output, e.reference ?? '']);
   const nonce = chooseNonce([convo, output, reference ?? '', ...exampleTexts]);
   const [lo, hi] = rubric.scale;
@@ -86,7 +84,7 @@ export interface PairwisePromptInput {
 /** Which of two answers is better; the caller asks twice with the answers swapped. */
 export function pairwiseMessages(input: PairwisePromptInput): ChatMessage[] {
   const { rubric, conversation, first, second, reference } = input;
-  const convo = conversationText(conversation);
+  const convo = renderConversation(conversation);
   const nonce = chooseNonce([convo, first, second, reference ?? '']);
   const parts = [
     rubricText(rubric),
