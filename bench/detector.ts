@@ -1,6 +1,8 @@
 /**
  * `npm run bench:detector`: the gate's detector measured by simulation with known truth, figures
- * to bench/detector.json and a Markdown table on stdout. Nothing is asserted.
+ * to bench/detector.json and a Markdown table on stdout. Nothing is asserted. It first runs issue
+ * 17's simulations (bench/adaptive.ts → bench/adaptive.json); `npm run bench:detector -- adaptive`
+ * runs only those.
  *
  * Pass/fail: each case has its own pass probability pᵢ ~ Beta(4, 1) (mean 0.8: most cases easy, a
  * tail of hard ones). Baseline and current are drawn independently per case, `repeats` calls each.
@@ -22,6 +24,8 @@ import type { MetricSpec, PairedValues } from '../src/gate/metric-values.js';
 import { mulberry32, type Random } from '../src/stats/rng.js';
 import { wilson } from '../src/stats/wilson.js';
 import { minimumDetectableEffect } from '../src/stats/power.js';
+
+import { runAdaptiveBench } from './adaptive.js';
 
 const ALPHA = 0.05;
 const MIN_EFFECT = 0.03;
@@ -88,6 +92,9 @@ function simulate(kind: 'pass' | 'judge', n: number, repeats: number, effect: nu
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const part = process.argv[2];
+if (part === 'adaptive' || part === undefined) runAdaptiveBench();
+if (part === 'adaptive') process.exit(0);
 const results: Record<string, Cell[]> = { pass: [], judge: [] };
 const started = performance.now();
 let seed = 1;

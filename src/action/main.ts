@@ -10,7 +10,7 @@ import { DriftgateError, ExitCode } from '../errors.js';
 import { scrubSecrets } from '../util/secrets.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { runDrift } from '../drift/run-drift.js';
-import { runGate } from '../gate/run-gate.js';
+import { gateWithRounds } from '../gate/adaptive-eval.js';
 import { createProgress } from '../runner/progress.js';
 import { runEval } from '../runner/eval-run.js';
 import { loadReportModel, type ReportModel } from '../report/report-model.js';
@@ -47,17 +47,15 @@ async function gateBaselinesDir(loaded: LoadedConfig, event: ActionEvent, suites
 async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: ActionEvent): Promise<string> {
   const common = { configPath: loaded.file, progress: createProgress(), ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}) };
   if (inputs.mode === 'drift') return (await runDrift(common)).runDir;
-  const result = inputs.merge
-    ? await mergedRun(loaded, inputs.merge)
-    : await runEval({ ...common, ...(inputs.suites.length ? { suites: inputs.suites } : {}), ...(inputs.shard ? { shard: inputs.shard } : {}) });
-  if (!result.runDir || !result.meta) throw new DriftgateError(result.incompleteReason ?? 'the run did not start', result.exitCode);
+  const evalOptions = { ...common, ...(inputs.suites.length ? { suites: inputs.suites } : {}), ...(inputs.shard ? { shard: inputs.shard } : {}) };
+  const first = inputs.merge ? await mergedRun(loaded, inputs.merge) : await runEval(evalOptions);
+  if (!first.runDir || !first.meta) throw new DriftgateError(first.incompleteReason ?? 'the run did not start', first.exitCode);
   // A shard holds part of the cases: the gate job compares the merged run.
-  if (inputs.shard) return result.runDir;
-  const baselinesDir = inputs.mode === 'gate' ? await gateBaselinesDir(loaded, event, result.meta.suites) : undefined;
-  const gate = await runGate(loaded, result.meta.suites, result.records, baselinesDir, result.incompleteReason, {
-    env: process.env,
-    ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}),
-  });
+  if (inputs.shard) return first.runDir;
+  const baselinesDir = inputs.mode === 'gate' ? await gateBaselinesDir(loaded, event, first.meta.suites) : undefined;
+  // gate.adaptive: inconclusive metrics may get extra rounds of the same run before the verdict.
+  const { result, gate } = await gateWithRounds(loaded, first, evalOptions, { env: process.env, ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}) }, baselinesDir);
+  if (!result.runDir || !result.meta) throw new DriftgateError(result.incompleteReason ?? 'the run did not start', result.exitCode);
   if (gate) {
     await saveGateOutcome(result.runDir, result.meta.runId, gate, result.records);
     await annotateRegressions(loaded, gate.report);

@@ -14,10 +14,10 @@ export async function compareCommand(opts: Record<string, unknown>): Promise<num
   const outcome = await runGate(loaded, run.meta.suites, run.records, undefined, run.meta.status === 'complete' ? undefined : (run.meta.incompleteReason ?? 'the run did not finish'), {
     env: process.env,
     offline: Boolean(opts.offline),
-  });
+  }, { adaptive: run.meta.adaptive });
   if (!outcome) throw new UsageError(`no baselines for ${run.meta.suites.join(', ')} under ${path.join(loaded.rootDir, 'baselines')}; accept a run first with: driftgate baseline update`);
   await saveGateOutcome(run.dir, run.meta.runId, outcome, run.records);
-  const { baselines: _baselines, ...shown } = outcome;
+  const { baselines: _baselines, inputs: _inputs, plan: _plan, ...shown } = outcome;
   process.stdout.write(opts.json ? `${JSON.stringify({ run: run.meta.runId, ...shown }, null, 2)}\n` : `${formatGateReport(outcome.report, outcome.withoutBaseline)}\n`);
   if (outcome.report.incomplete?.length) return ExitCode.Incomplete;
   return outcome.report.failed ? ExitCode.GateFailed : ExitCode.Ok;

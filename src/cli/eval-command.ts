@@ -15,7 +15,7 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
   const maxErrors = countOrPercent('--max-errors', opts.maxErrors);
   const judgeRepeats = positiveInt('--judge-repeats', opts.judgeRepeats);
   const shard = opts.shard !== undefined ? parseShard(String(opts.shard)) : undefined;
-  const result = await runEval({
+  const evalOptions = {
     configPath: opts.config as string,
     ...(opts.suite ? { suites: opts.suite as string[] } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
@@ -29,8 +29,8 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
     offline: Boolean(opts.offline),
     useCache: opts.cache !== false,
     dryRun: Boolean(opts.dryRun),
-    progress: createProgress(),
-  });
+  };
+  let result = await runEval({ ...evalOptions, progress: createProgress() });
   if (result.dryRun) {
     process.stdout.write(json ? `${JSON.stringify(result.dryRun, null, 2)}\n` : `${formatDryRun(result.dryRun)}\n`);
     return result.exitCode;
@@ -43,14 +43,18 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
     else process.stdout.write(`${formatRunSummary(result.meta, result.runDir)}\n\nshard ${index}/${count}: not compared with the baselines; join the shards with driftgate merge <dirs...>, then driftgate compare\n`);
     return result.exitCode;
   }
-  // With baselines present, the run is compared at once, as `driftgate compare` would.
+  // With baselines present, the run is compared at once, as `driftgate compare` would; with
+  // gate.adaptive, inconclusive metrics may get extra rounds first.
   const { loadConfig } = await import('../config/load.js');
-  const { runGate } = await import('../gate/run-gate.js');
-  const gate = await runGate(await loadConfig(opts.config as string), result.meta.suites, result.records, undefined, result.incompleteReason, {
+  const { gateWithRounds } = await import('../gate/adaptive-eval.js');
+  const run = await gateWithRounds(await loadConfig(opts.config as string), result, { ...evalOptions, progress: createProgress() }, {
     env: process.env,
     offline: Boolean(opts.offline),
     ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
   });
+  result = run.result as typeof result;
+  const gate = run.gate;
+  if (!result.meta || !result.runDir) return result.exitCode;
   if (gate) {
     const { saveGateOutcome } = await import('../report/results-files.js');
     await saveGateOutcome(result.runDir, result.meta.runId, gate, result.records);

@@ -1,6 +1,6 @@
 /** The terminal verdict table: per suite and target, each metric with its interval and verdict, then flips. */
 import type { GateReport } from '../gate/compare.js';
-import { describeQuarantine, formatDelta, formatForecast, formatP, formatValue, verdictText as verdictWords } from '../report/format-metric.js';
+import { describeAdaptive, describeQuarantine, formatDelta, formatForecast, formatP, formatValue, verdictText as verdictWords } from '../report/format-metric.js';
 import { renderTable } from './table.js';
 
 const SYMBOL: Record<string, string> = { regressed: '✗ regressed', improved: '✓ improved', unchanged: '= unchanged', inconclusive: '? inconclusive' };
@@ -34,6 +34,8 @@ export function formatGateReport(report: GateReport, withoutBaseline: readonly s
     if (c.changed.length > 0) lines.push(`edited since the baseline (not compared): ${c.changed.slice(0, 10).join(', ')}${c.changed.length > 10 ? ' …' : ''}`);
     lines.push('');
   }
+  const adaptive = describeAdaptive(report);
+  if (adaptive) lines.push(adaptive);
   if (withoutBaseline.length > 0) lines.push(`no baseline yet for: ${withoutBaseline.join(', ')} (accept a run with: driftgate baseline update)`);
   lines.push(`${report.incomplete?.length ? 'GATE INCOMPLETE' : report.failed ? 'GATE FAILED' : 'gate passed'} · ${report.headline}`);
   return lines.join('\n');

@@ -41,6 +41,13 @@ export const gateSchema = z.strictObject({
     })
     .optional()
     .describe("A judge's metric gates only when the judge agrees well enough with human labels; otherwise it is reported, not gated, and the report says why"),
+  adaptive: z
+    .strictObject({
+      max_extra_calls: z.int().min(1).describe('Answer calls the extra rounds may make in all (their judge calls come on top)'),
+      max_rounds: z.int().min(1).max(4).default(2).describe('Extra rounds at most; every round is one more look of a group-sequential test'),
+    })
+    .optional()
+    .describe('When a gated metric is inconclusive, repeat the current side of the cases that carry the uncertainty and look again, with Lan–DeMets (Pocock-type) alpha spending so the looks keep the false-alarm rate at alpha'),
   rescore: z
     .enum(['auto', 'never'])
     .default('auto')

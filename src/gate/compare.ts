@@ -31,6 +31,8 @@ export interface GateSettings {
   readonly quarantine?: readonly string[];
   /** Metrics that may not gate this run, with why (a judge below gate.require_calibration). */
   readonly ungated?: ReadonlyMap<string, string>;
+  /** gate.adaptive: inconclusive metrics get extra rounds of the current side, looked at group-sequentially. */
+  readonly adaptive?: { readonly maxRounds: number; readonly maxExtraCalls: number };
 }
 
 export interface SuiteComparisonInput {
@@ -41,6 +43,8 @@ export interface SuiteComparisonInput {
   readonly gate: GateSettings;
   /** Scorers whose baseline scores were recomputed with today's scorer (rescore.ts). */
   readonly rescored?: readonly Rescored[];
+  /** The suite's planned repeats: records with a higher repeat index came from adaptive rounds. */
+  readonly repeats?: number;
 }
 
 export interface MetricComparison extends Partial<MetricTest> {
@@ -72,6 +76,11 @@ export interface MetricComparison extends Partial<MetricTest> {
   readonly mde?: number;
   readonly casesNeeded?: number;
   readonly underpowered?: boolean;
+  /**
+   * gate.adaptive: the look (1-based) whose data decided the verdict, of the looks made, and the
+   * one-sided nominal level that look's boundary stood at (what α became after spending).
+   */
+  readonly sequential?: { readonly look: number; readonly looks: number; readonly nominalAlpha: number };
 }
 
 export interface CaseStatus {
@@ -109,7 +118,17 @@ export interface GateReport {
    */
   readonly incomplete?: readonly string[];
   readonly headline: string;
+  /** gate.adaptive: looks made (1 + extra rounds), the extra answer calls, and whether the last look was final. */
+  readonly adaptive?: { readonly looks: number; readonly extraCalls: number; readonly final: boolean };
 }
+
+export type PendingMetric = MetricComparison & { test?: MetricTest };
+
+/**
+ * How a compared metric gets its verdict: `compareRun`'s fixed design (Holm at α over the run's
+ * family), or the group-sequential one of `gate.adaptive` (sequential-gate.ts).
+ */
+export type DecideMetrics = (pending: readonly Pending[]) => (p: Pending, m: PendingMetric) => MetricComparison;
 
 const group = <T extends { caseId: string }>(items: readonly T[]): Map<string, T[]> => groupBy(items, (item) => item.caseId);
 
@@ -126,16 +145,19 @@ function specsFor(records: readonly CallRecord[]): MetricSpec[] {
   ];
 }
 
-interface Pending {
+export interface Pending {
   readonly input: SuiteComparisonInput;
   readonly target: string;
   readonly cases: CaseStatus;
-  readonly metrics: (MetricComparison & { test?: MetricTest })[];
+  /** The compared case ids, sorted (adaptive rounds choose among them). */
+  readonly comparedIds: readonly string[];
+  readonly metrics: PendingMetric[];
   readonly flips: readonly Flip[];
   readonly quarantined: readonly string[];
 }
 
-function compareTarget(input: SuiteComparisonInput, target: string): Pending {
+/** `normalTests`: z-tests only (the sequential design's looks), see testMetric. */
+function compareTarget(input: SuiteComparisonInput, target: string, normalTests: boolean): Pending {
   const { baseline, gate } = input;
   const baseCases = group(baseline.cases.filter((c) => c.target === target));
   const runRecords = input.records.filter((r) => r.target === target && r.status === 'ok' && r.output !== null);
@@ -188,7 +210,7 @@ function compareTarget(input: SuiteComparisonInput, target: string): Pending {
     const errors = scorerSpec ? scoringErrors(spec, compared, runCases, passScorers) : { errors: 0, of: 0 };
     const withErrors = errors.errors > 0 ? { scoringErrors: errors } : {};
     const values = pairValues(spec, compared, baseCases as Map<string, BaselineCase[]>, runCases, scorerId, passScorers);
-    const test = testMetric(spec, values, gate.alpha, seedFrom(`${input.suite}/${target}/${spec.name}`));
+    const test = testMetric(spec, values, gate.alpha, seedFrom(`${input.suite}/${target}/${spec.name}`), normalTests);
     if (!test) {
       const failedNow = errors.errors > 0 && values.current.length === 0;
       return { ...base, ...withErrors, status: failedNow ? ('no-values-now' as const) : ('no-data' as const) };
@@ -200,38 +222,57 @@ function compareTarget(input: SuiteComparisonInput, target: string): Pending {
     return { ...base, ...test, ...withErrors, ...forecast, status: 'compared' as const, test };
   });
   const flips = findFlips(compared, baseCases as Map<string, BaselineCase[]>, runCases, sharedScorers, changedScorers.length === 0);
-  return { input, target, cases, metrics, flips, quarantined };
+  return { input, target, cases, comparedIds: compared, metrics, flips, quarantined };
+}
+
+/** Every suite × target of the run, compared case by case, before any verdict. */
+export function comparePending(inputs: readonly SuiteComparisonInput[], normalTests = false): Pending[] {
+  const pending: Pending[] = [];
+  for (const input of inputs) {
+    const targets = [...new Set(input.baseline.cases.map((c) => c.target))].filter((t) => input.records.some((r) => r.target === t));
+    for (const target of targets) pending.push(compareTarget(input, target, normalTests));
+  }
+  return pending;
+}
+
+/** The run's family of gated, compared metrics: Holm (or BH when every suite asks for it) at α. */
+export function familyCorrection(inputs: readonly SuiteComparisonInput[]): 'holm' | 'bh' {
+  return inputs.length > 0 && inputs.every((i) => i.gate.correction === 'bh') ? 'bh' : 'holm';
+}
+
+/** The fixed design: one look, the family's adjusted p-values against α. */
+const fixedDesign: DecideMetrics = (pending) => {
+  const family = pending.flatMap((p) => p.metrics.filter((m) => m.gated && m.status === 'compared'));
+  const correction = familyCorrection(pending.map((p) => p.input));
+  const adjusted = (correction === 'bh' ? benjaminiHochberg : holm)(family.map((m) => m.pWorse as number));
+  const pAdjustedOf = new Map(family.map((m, i) => [m, adjusted[i] as number]));
+  return (p, original) => {
+    const { test, ...m } = original;
+    if (m.status !== 'compared' || !test) return m;
+    const alpha = p.input.gate.alpha;
+    const pAdjusted = m.gated ? (pAdjustedOf.get(original) ?? test.pWorse) : test.pWorse;
+    const verdict = decideVerdict({ effect: test.effect, interval: test.effectInterval, pAdjusted, alpha, minEffect: m.minEffect });
+    return { ...m, pAdjusted, verdict, ...powerNote(verdict, test, alpha, m.minEffect) };
+  };
+};
+
+/** For an inconclusive verdict: the minimum detectable effect and roughly how many cases would decide it. */
+export function powerNote(verdict: Verdict, test: MetricTest, alpha: number, minEffect: number): Pick<MetricComparison, 'mde' | 'casesNeeded' | 'underpowered'> {
+  if (verdict !== 'inconclusive' || !Number.isFinite(test.se)) return {};
+  const mde = minimumDetectableEffect(test.se, alpha);
+  return { mde, casesNeeded: casesNeeded(test.n, mde, minEffect), underpowered: mde > minEffect };
 }
 
 /** `runIncomplete`: the run's own incomplete reason (unfinished calls, failing scorers), if any. */
 export function compareRun(inputs: readonly SuiteComparisonInput[], runIncomplete?: string): GateReport {
-  const pending: Pending[] = [];
-  for (const input of inputs) {
-    const targets = [...new Set(input.baseline.cases.map((c) => c.target))].filter((t) => input.records.some((r) => r.target === t));
-    for (const target of targets) pending.push(compareTarget(input, target));
-  }
-  // One family: every gated, compared metric of the run. Holm unless every suite opted into BH.
-  const family = pending.flatMap((p) => p.metrics.filter((m) => m.gated && m.status === 'compared'));
-  const correction = inputs.length > 0 && inputs.every((i) => i.gate.correction === 'bh') ? 'bh' : 'holm';
-  const adjusted = (correction === 'bh' ? benjaminiHochberg : holm)(family.map((m) => m.pWorse as number));
-  const pAdjustedOf = new Map(family.map((m, i) => [m, adjusted[i] as number]));
+  return assembleReport(inputs, comparePending(inputs), fixedDesign, runIncomplete);
+}
 
+export function assembleReport(inputs: readonly SuiteComparisonInput[], pending: readonly Pending[], decideMetrics: DecideMetrics, runIncomplete?: string): GateReport {
+  const correction = familyCorrection(inputs);
+  const decide = decideMetrics(pending);
   const suites: SuiteComparison[] = pending.map((p) => {
-    const alpha = p.input.gate.alpha;
-    const metrics = p.metrics.map((original) => {
-      const { test, ...m } = original;
-      if (m.status !== 'compared' || !test) return m;
-      const pAdjusted = m.gated ? (pAdjustedOf.get(original) ?? test.pWorse) : test.pWorse;
-      const verdict = decideVerdict({ effect: test.effect, interval: test.effectInterval, pAdjusted, alpha, minEffect: m.minEffect });
-      const extra =
-        verdict === 'inconclusive' && Number.isFinite(test.se)
-          ? (() => {
-              const mde = minimumDetectableEffect(test.se, alpha);
-              return { mde, casesNeeded: casesNeeded(test.n, mde, m.minEffect), underpowered: mde > m.minEffect };
-            })()
-          : {};
-      return { ...m, pAdjusted, verdict, ...extra };
-    });
+    const metrics = p.metrics.map((m) => decide(p, m));
     const failed = metrics.some((m) => m.gated && m.verdict === 'regressed');
     const incomplete = metrics
       .filter((m) => m.gated && m.status === 'no-values-now')

@@ -14,6 +14,9 @@ import { prepareSuites } from '../runner/plan.js';
 import { buildRunServices } from '../runner/services.js';
 import { ResponseCache } from '../runner/cache.js';
 import type { ScoringServices } from '../scorers/types.js';
+import { compareRunSequential, type LookPlan } from './sequential-gate.js';
+import { repeatLimits } from '../runner/adaptive-rounds.js';
+import type { RunMeta } from '../runner/run-dir.js';
 
 export interface GateOutcome {
   readonly report: GateReport;
@@ -21,6 +24,9 @@ export interface GateOutcome {
   readonly withoutBaseline: readonly string[];
   /** The baselines compared with, by suite (for the reports' distributions and side-by-side outputs). */
   readonly baselines: ReadonlyMap<string, Baseline>;
+  /** gate.adaptive: the looks made and what the comparison read, for choosing the next round. */
+  readonly plan?: LookPlan;
+  readonly inputs?: readonly SuiteComparisonInput[];
 }
 
 export function gateSettingsFor(loaded: LoadedConfig, suite: string): GateSettings {
@@ -34,6 +40,7 @@ export function gateSettingsFor(loaded: LoadedConfig, suite: string): GateSettin
     correction: gate?.correction ?? 'holm',
     ...(suiteConfig?.forecast ? { monthlyCalls: suiteConfig.forecast.monthly_calls } : {}),
     ...(suiteConfig?.quarantine ? { quarantine: quarantineOf(loaded.rootDir, suiteConfig) } : {}),
+    ...(gate?.adaptive ? { adaptive: { maxRounds: gate.adaptive.max_rounds, maxExtraCalls: gate.adaptive.max_extra_calls } } : {}),
   };
 }
 
@@ -49,6 +56,16 @@ export interface RescoreOptions {
   readonly maxCostUsd?: number;
 }
 
+/**
+ * `adaptive`: the run's extra rounds so far (run.json `adaptive`). With gate.adaptive in a suite the
+ * gate is the group-sequential one (sequential-gate.ts); a run with no rounds recorded is its last
+ * look, unless `moreToCome` (the eval loop may still add rounds).
+ */
+export interface GateLooks {
+  readonly adaptive?: RunMeta['adaptive'];
+  readonly moreToCome?: boolean;
+}
+
 export async function runGate(
   loaded: LoadedConfig,
   suites: readonly string[],
@@ -56,6 +73,7 @@ export async function runGate(
   baselinesDir?: string,
   runIncomplete?: string,
   rescore?: RescoreOptions,
+  looks: GateLooks = {},
 ): Promise<GateOutcome | undefined> {
   const inputs: SuiteComparisonInput[] = [];
   let services: ScoringServices | undefined;
@@ -91,8 +109,16 @@ export async function runGate(
       if (prepared) gate = { ...gate, ungated: uncalibratedJudges(loaded.rootDir, prepared, suiteRecords, required) };
     }
     baselines.set(suite, compared);
-    inputs.push({ suite, baseline: compared, records: suiteRecords, gate, ...(rescored.length ? { rescored } : {}) });
+    inputs.push({ suite, baseline: compared, records: suiteRecords, gate, repeats: config?.repeats ?? 1, ...(rescored.length ? { rescored } : {}) });
   }
   if (inputs.length === 0) return undefined;
-  return { report: compareRun(inputs, runIncomplete), withoutBaseline, baselines };
+  if (!inputs.some((i) => i.gate.adaptive)) return { report: compareRun(inputs, runIncomplete), withoutBaseline, baselines };
+  const rounds = looks.adaptive?.rounds ?? [];
+  const plan: LookPlan = {
+    rounds: rounds.length,
+    final: looks.moreToCome ? false : (looks.adaptive?.final ?? true),
+    repeatLimits: repeatLimits(loaded.config.suites.filter((s) => suites.includes(s.name)), rounds),
+    extraCalls: looks.adaptive?.extraCalls ?? 0,
+  };
+  return { report: compareRunSequential(inputs, plan, runIncomplete), withoutBaseline, baselines, plan, inputs };
 }

@@ -16,6 +16,7 @@
  * SE_RESAMPLES bootstrap resamples (Efron & Tibshirani 1993, §6.4: 25–200 suffice for a standard
  * error). Coverage is checked by simulation in test/stats-sequential.test.ts.
  */
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { mcnemarRegression } from '../stats/mcnemar.js';
 import { mean, pairedBootstrap, pairedBootstrapOfMeans, pairedStandardError, signFlipPValue, swapPermutationPValue } from '../stats/paired.js';
@@ -61,9 +62,15 @@ function ratioStandardError(b: readonly number[], c: readonly number[]): number 
   return pairedStandardError(c.map((x, i) => x - r * (b[i] as number))) / mb;
 }
 
-export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number, seed: number): MetricTest | undefined {
+/**
+ * `normal`: the z-test a group-sequential design needs at each look (gate.adaptive): p = Φ(effect /
+ * se) and normal intervals, for every shape. Repeats then differ between the two sides, so the
+ * sign-flip and McNemar tests (which need the two values of a case to be exchangeable) do not apply.
+ */
+export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number, seed: number, normal = false): MetricTest | undefined {
   const n = values.caseIds.length;
   if (n === 0) return undefined;
+  if (normal) return normalTest(spec, values, alpha, seed);
   const rng = mulberry32(seed);
   const z = normalQuantile(1 - alpha, 0, 1);
   const sign = spec.higherIsBetter ? 1 : -1;
@@ -128,6 +135,34 @@ export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number
       : signFlipPValue(d, worse, rng, PERMUTATIONS);
   const se = spec.shape === 'relative-mean' && baseStat > 0 ? pairedStandardError(d) / baseStat : (interval[1] - interval[0]) / (2 * z);
   return { n, baseline: baseStat, current: curStat, delta, deltaInterval: interval, effect: sign * delta, effectInterval: orient(interval, sign), pWorse, se };
+}
+
+function normalTest(spec: MetricSpec, values: PairedValues, alpha: number, seed: number): MetricTest {
+  const { baseline: b, current: c } = values;
+  const n = b.length;
+  const sign = spec.higherIsBetter ? 1 : -1;
+  let baseline: number;
+  let current: number;
+  let delta: number;
+  let seDelta: number;
+  if (spec.shape === 'rate' || spec.shape === 'mean') {
+    const d = c.map((x, i) => x - (b[i] as number));
+    [baseline, current, delta, seDelta] = [mean(b), mean(c), mean(d), pairedStandardError(d)];
+  } else if (spec.shape === 'relative-mean') {
+    [baseline, current] = [mean(b), mean(c)];
+    [delta, seDelta] = [current / baseline - 1, ratioStandardError(b, c)];
+  } else {
+    const scratch = new Float64Array(n);
+    const p95 = (xs: readonly number[]) => quantile(xs, 0.95, scratch);
+    [baseline, current] = [p95(b), p95(c)];
+    delta = current / baseline - 1;
+    seDelta = bootstrapStandardError(b, c, (bb, cc) => p95(cc) / p95(bb) - 1, mulberry32(seed));
+  }
+  const effect = sign * delta;
+  const se = seDelta;
+  const pWorse = se > 0 ? normalCdf(effect / se, 0, 1) : effect < 0 ? 0 : 1;
+  const deltaInterval = normalInterval(delta, se, 1 - 2 * alpha);
+  return { n, baseline, current, delta, deltaInterval, effect, effectInterval: orient(deltaInterval, sign), pWorse, se };
 }
 
 function orient(interval: readonly [number, number], sign: number): [number, number] {

@@ -1,6 +1,6 @@
 /** How a compared metric reads in every report: values, the change with its interval, p, verdict. */
 import type { Signal } from '../drift/signals.js';
-import { formatEffect, type MetricComparison } from '../gate/compare.js';
+import { formatEffect, type GateReport, type MetricComparison } from '../gate/compare.js';
 import { describeHealth, type ScorerHealth } from '../runner/scorer-health.js';
 
 /** One line per scorer that failed on any output ("judge: 30 of 30 verdicts failed — …"), suite-prefixed when a run has several. */
@@ -40,6 +40,14 @@ export function formatForecast(m: MetricComparison): string | undefined {
 }
 
 /** "2 quarantined cases, run and reported but not gated: q3, q9" */
+/** "adaptive re-runs: 2 extra rounds, 1,240 answer calls; verdicts from a group-sequential test (…)". */
+export function describeAdaptive(report: Pick<GateReport, 'adaptive' | 'alpha'>): string | undefined {
+  const a = report.adaptive;
+  if (!a) return undefined;
+  const rounds = a.looks - 1;
+  return `adaptive re-runs: ${rounds === 0 ? 'none needed' : `${rounds} extra round${rounds === 1 ? '' : 's'}, ${a.extraCalls.toLocaleString('en-US')} answer calls`}; verdicts from a group-sequential z-test over ${a.looks} look${a.looks === 1 ? '' : 's'} (Lan–DeMets Pocock-type alpha spending, overall α ${report.alpha})`;
+}
+
 export function describeQuarantine(ids: readonly string[]): string {
   return `${ids.length} quarantined case${ids.length === 1 ? '' : 's'}, run and reported but not gated: ${ids.join(', ')}`;
 }
@@ -62,6 +70,7 @@ export function verdictText(m: MetricComparison, symbols: Readonly<Record<string
   if (m.verdict === 'inconclusive' && m.mde !== undefined) {
     text += ` (detects ${formatEffect(m, m.mde).replace(/^\+/, '')}; ~${m.casesNeeded?.toLocaleString('en-US')} cases would decide ${formatEffect(m, m.minEffect).replace(/^\+/, '')}${m.underpowered ? '; underpowered' : ''})`;
   }
+  if (m.sequential && m.sequential.looks > 1) text += ` · look ${m.sequential.look} of ${m.sequential.looks} (α* ${formatP(m.sequential.nominalAlpha)})`;
   if (m.rescored) {
     const r = m.rescored;
     const cost = r.costUsd === null ? 'unpriced' : `$${r.costUsd < 0.01 ? r.costUsd.toPrecision(2) : r.costUsd.toFixed(2)}`;

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { formatEffect, type MetricComparison } from '../gate/compare.js';
 import { escapeHtml as esc } from './escape.js';
-import { describeQuarantine, formatDelta, formatForecast, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, verdictText } from './format-metric.js';
+import { describeAdaptive, describeQuarantine, formatDelta, formatForecast, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, verdictText } from './format-metric.js';
 import { caseTableHtml, FILTER_SCRIPT } from './html-cases.js';
 import { driftTargets, type ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
@@ -43,7 +43,8 @@ function metricTable(metrics: readonly MetricComparison[], alpha: number, correc
 function gateSections(model: ReportModel): string {
   const gate = model.gate;
   if (!gate) return '';
-  return gate.report.suites
+  const adaptive = describeAdaptive(gate.report);
+  return (adaptive ? `<p class="adaptive">${esc(adaptive)}</p>\n` : '') + gate.report.suites
     .map((s) => {
       const compared = s.metrics.filter((m) => m.status === 'compared' && m.deltaInterval && Number.isFinite(m.delta));
       const rows: IntervalRow[] = compared.map((m) => ({

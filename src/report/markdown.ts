@@ -6,7 +6,7 @@
  */
 import type { MetricComparison, SuiteComparison } from '../gate/compare.js';
 import { fenced, mdCell } from './escape.js';
-import { describeQuarantine, formatDelta, formatForecast, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, signalState, verdictText } from './format-metric.js';
+import { describeAdaptive, describeQuarantine, formatDelta, formatForecast, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, signalState, verdictText } from './format-metric.js';
 import type { ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
 import { describeTargetBehaviour } from '../runner/target-behaviour.js';
@@ -160,6 +160,8 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
   if (gate) {
     for (const s of gate.report.suites) tables.push(suiteTable(s, gate.report.alpha, gate.report.correction));
     if (gate.withoutBaseline.length) tables.push(`No baseline yet for: ${gate.withoutBaseline.map(mdCell).join(', ')}.`);
+    const adaptive = describeAdaptive(gate.report);
+    if (adaptive) tables.push(`🔁 ${mdCell(adaptive)}`);
     details = gate.report.suites.flatMap((s) => {
       const items = flipDetails(s);
       return items.length ? [`#### Flipped cases in ${mdCell(s.suite)} · ${mdCell(s.target)}`, ...items] : [];

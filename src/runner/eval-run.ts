@@ -21,7 +21,8 @@ import { scorerFailureReason } from './scorer-health.js';
 import { describeRun } from './run-description.js';
 import { judgeVariance, type JudgeVariance } from './judge-variance.js';
 import { allowedErrorCount } from './allowance.js';
-import { planCalls, prepareSuites, selectSuites, type WorkItem } from './plan.js';
+import { planCalls, planRounds, prepareSuites, selectSuites, type WorkItem } from './plan.js';
+import { roundCalls, type AdaptiveRoundRecord } from './adaptive-rounds.js';
 import { silentProgress, type Progress } from './progress.js';
 import { selectShard, type Shard } from './shard.js';
 import {
@@ -53,6 +54,11 @@ export interface EvalOptions {
   readonly resume?: string | true;
   /** Run only this shard of every suite's cases (`--shard i/n`); `driftgate merge` joins the shards. */
   readonly shard?: Shard;
+  /**
+   * gate.adaptive: with `resume`, add this round of extra repeats to the run (run.json records it)
+   * and make its calls. `final`: the gate will not ask for another round.
+   */
+  readonly adaptiveRound?: { readonly round: AdaptiveRoundRecord; readonly final: boolean };
   /** Overrides for the retry policy (tests use short delays). */
   readonly retry?: Partial<Pick<RunnerConfig, 'max_retries' | 'retry_base_ms' | 'max_rate_limit_wait_ms'>>;
   readonly env?: NodeJS.ProcessEnv;
@@ -91,7 +97,12 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   const shard = resumed?.meta.shard ?? options.shard;
   const all = await prepareSuites(loaded, suites);
   const built = shard ? selectShard(all, shard) : all;
-  const items = planCalls(built, config.models);
+  if (resumed && options.adaptiveRound) {
+    const { round, final } = options.adaptiveRound;
+    const before = resumed.meta.adaptive ?? { rounds: [], final: false, extraCalls: 0 };
+    resumed.meta.adaptive = { rounds: [...before.rounds, round], final, extraCalls: before.extraCalls + roundCalls(round) };
+  }
+  const items = [...planCalls(built, config.models), ...planRounds(built, config.models, resumed?.meta.adaptive?.rounds ?? [])];
   const prepared = guardSuites(built, items, runner.max_scorer_errors);
 
   if (options.dryRun) return { exitCode: ExitCode.Ok, records: [], dryRun: estimateDryRun(items, useCache ? cache : undefined, prices) };
@@ -173,7 +184,10 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   } else if (errors > allowedErrors) {
     incompleteReason = `${errors} of ${items.length} calls failed (allowed: ${allowedErrors}; see error records in ${JOURNAL_FILE}, raise runner.max_errors, or resume with --resume ${meta.runId})`;
   }
-  const described = describeRun(records, meta.suites, prepared, loaded);
+  // Summaries and reliability describe the run as planned; adaptive rounds' extra repeats of a few
+  // cases would weight those cases more. The gate reads every repeat, look by look.
+  const plannedRepeats = new Map(suites.map((s) => [s.name, s.repeats]));
+  const described = describeRun(records.filter((r) => r.repeat < (plannedRepeats.get(r.suite) ?? 1)), meta.suites, prepared, loaded);
   const scorerReason = scorerFailureReason(described.scorers);
   if (scorerReason) incompleteReason = [incompleteReason, `${scorerReason} (fix the scorer, then resume with --resume ${meta.runId}: failed scorings are retried)`].filter(Boolean).join('; ');
 

@@ -14,6 +14,7 @@ import type { ChatMessage, ChatRequest, RequestOptions } from '../providers/type
 import { caseRequestOptions, schemaCheckerFor, suiteRequestOptions } from '../datasets/request-options.js';
 import { cacheKey, type CacheKeyInput } from './cache.js';
 import { buildScorers } from '../scorers/registry.js';
+import { repeatLimits, type AdaptiveRoundRecord } from './adaptive-rounds.js';
 import type { Scorer } from '../scorers/types.js';
 
 /** A case with the messages rendered for it: exactly what is sent to every target. */
@@ -79,30 +80,42 @@ export async function prepareSuites(loaded: LoadedConfig, suites: readonly Suite
   return prepared;
 }
 
+function workItem(suite: SuiteConfig, prepared: PreparedCase, target: string, repeat: number, models: Readonly<Record<string, ModelConfig>>): WorkItem {
+  const { case: c, messages, options } = prepared;
+  const model = models[target] as ModelConfig;
+  const request: ChatRequest = { model: model.model as string, messages, params: model.params ?? {}, ...options };
+  // Options join the key only when set, so keys of plain text cases stay as they were.
+  const keyInput: CacheKeyInput = { provider: model.provider, model: request.model, params: request.params, messages, ...options, sample: repeat };
+  return { itemId: `${suite.name}/${c.id}/${target}/${repeat}`, suite: suite.name, caseId: c.id, inputHash: c.inputHash, target, repeat, model, request, keyInput, key: cacheKey(keyInput) };
+}
+
 export function planCalls(prepared: readonly PreparedSuite[], models: Readonly<Record<string, ModelConfig>>): WorkItem[] {
   const items: WorkItem[] = [];
   for (const { config: suite, cases } of prepared) {
-    for (const { case: c, messages, options } of cases) {
+    for (const c of cases) {
       for (const target of suite.targets) {
-        const model = models[target] as ModelConfig;
-        for (let repeat = 0; repeat < suite.repeats; repeat++) {
-          const request: ChatRequest = { model: model.model as string, messages, params: model.params ?? {}, ...options };
-          // Options join the key only when set, so keys of plain text cases stay as they were.
-          const keyInput: CacheKeyInput = { provider: model.provider, model: request.model, params: request.params, messages, ...options, sample: repeat };
-          items.push({
-            itemId: `${suite.name}/${c.id}/${target}/${repeat}`,
-            suite: suite.name,
-            caseId: c.id,
-            inputHash: c.inputHash,
-            target,
-            repeat,
-            model,
-            request,
-            keyInput,
-            key: cacheKey(keyInput),
-          });
-        }
+        for (let repeat = 0; repeat < suite.repeats; repeat++) items.push(workItem(suite, c, target, repeat, models));
       }
+    }
+  }
+  return items;
+}
+
+/**
+ * The calls of gate.adaptive's extra rounds: each round's cases, `perCase` more repeats each,
+ * numbered from where the previous look stopped (run-dir.ts repeatLimits). Cases no longer in the
+ * suite (or outside this shard) are skipped.
+ */
+export function planRounds(prepared: readonly PreparedSuite[], models: Readonly<Record<string, ModelConfig>>, rounds: readonly AdaptiveRoundRecord[]): WorkItem[] {
+  const items: WorkItem[] = [];
+  const limits = repeatLimits(prepared.map((p) => p.config), rounds);
+  for (const [r, round] of rounds.entries()) {
+    for (const { suite, target, caseId } of round.items) {
+      const p = prepared.find((x) => x.config.name === suite);
+      const c = p?.caseById.get(caseId);
+      if (!p || !c || !p.config.targets.includes(target)) continue;
+      const from = limits[suite]?.[r] as number;
+      for (let repeat = from; repeat < from + (round.perCase[suite] ?? 0); repeat++) items.push(workItem(p.config, c, target, repeat, models));
     }
   }
   return items;

@@ -6,6 +6,7 @@
 import type { ScorerHealth } from './scorer-health.js';
 import type { TargetBehaviour } from './target-behaviour.js';
 import type { JudgeVariance } from './judge-variance.js';
+import type { AdaptiveRoundRecord } from './adaptive-rounds.js';
 import { readdir, readFile, mkdir } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -44,6 +45,12 @@ export interface RunMeta {
   readonly shard?: { readonly index: number; readonly count: number };
   /** A run made by `driftgate merge`: the shard runs it joins, in shard order. */
   readonly mergedFrom?: readonly string[];
+  /**
+   * gate.adaptive: the extra rounds made after the planned calls, in order. Round r gives each of
+   * its cases `perCase[suite]` more repeats of the current side, numbered after the previous look's.
+   * `final`: no further round will come (the gate's last look spent the rest of α).
+   */
+  adaptive?: { rounds: AdaptiveRoundRecord[]; final: boolean; extraCalls: number };
   /** Drift runs: what reproduces the sample on resume (the week's seed, the window's absolute start). */
   drift?: { readonly seed: string; readonly since?: string };
 }
