@@ -42,6 +42,25 @@ export interface CacheEntry {
   readonly createdAt: string;
 }
 
+/**
+ * What identifies a request for the cache: provider, model, params, messages, tools and formats
+ * (each only when set, so keys of plain requests stay as they were), and the sample index. The
+ * plan and the gateway both build keys here, so a work item's key is the key its call is cached under.
+ */
+export function requestKeyInput(provider: string, request: ChatRequest, sample: number): CacheKeyInput {
+  return {
+    provider,
+    model: request.model,
+    params: request.params,
+    messages: request.messages,
+    ...(request.structured ? { structured: request.structured } : {}),
+    ...(request.tools ? { tools: request.tools } : {}),
+    ...(request.toolChoice !== undefined ? { toolChoice: request.toolChoice } : {}),
+    ...(request.responseFormat ? { responseFormat: request.responseFormat } : {}),
+    sample,
+  };
+}
+
 export function cacheKey(input: CacheKeyInput): string {
   return canonicalHash({ ...input, v: CACHE_SCHEMA_VERSION });
 }

@@ -8,9 +8,9 @@ import type { ModelConfig, PriceConfig } from '../config/model-schema.js';
 import { createProvider, resolveCredentials } from '../providers/registry.js';
 import type { EmbeddingProvider } from '../providers/openai-embeddings.js';
 import { ProviderCallError, toProviderCallError, type ChatProvider, type ChatRequest, type ChatResponse } from '../providers/types.js';
-import { costUsd, priceFor, type PriceTable } from '../providers/pricing.js';
+import { BATCH_PRICE_FACTOR, costUsd, priceFor, type PriceTable } from '../providers/pricing.js';
 import type { CallOutcome, EmbedOutcome } from '../records/call-outcome.js';
-import { cacheKey, type CacheKeyInput, type ResponseCache } from './cache.js';
+import { cacheKey, requestKeyInput, type CacheKeyInput, type ResponseCache } from './cache.js';
 import { Cooldown } from './cooldown.js';
 import { Budget, estimateCost, estimateInputTokens, OutputTokenEstimator } from './budget.js';
 import { RetriesExhausted, withRetry, type RetryPolicy } from './retry.js';
@@ -34,6 +34,10 @@ export class CallGateway {
   private readonly outputEstimates = new OutputTokenEstimator();
   private readonly embedders = new Map<string, Promise<EmbeddingProvider>>();
   private readonly inFlight = new Map<string, Promise<CallOutcome>>();
+  /** Answers a batch of this run brought in (runner/batch-phase.ts): served as this run's calls, at the batch price. */
+  private readonly fromBatch = new Map<string, { response: ChatResponse; costUsd: number | null }>();
+  /** Requests a batch did not answer, with `runner.batch.failed: error`: they become error records. */
+  private readonly batchFailures = new Map<string, ProviderCallError>();
 
   constructor(readonly options: GatewayOptions) {}
 
@@ -50,14 +54,7 @@ export class CallGateway {
   }
 
   keyInputOf(model: ModelConfig, request: ChatRequest, sample: number): CacheKeyInput {
-    return {
-      provider: model.provider,
-      model: request.model,
-      params: request.params,
-      messages: request.messages,
-      ...(request.structured ? { structured: request.structured } : {}),
-      sample,
-    };
+    return requestKeyInput(model.provider, request, sample);
   }
 
   /**
@@ -81,8 +78,39 @@ export class CallGateway {
     }
   }
 
+  /** A batch's answer: kept for this run's call and written to the cache like any answer. */
+  async acceptBatchAnswer(model: ModelConfig, keyInput: CacheKeyInput, key: string, response: ChatResponse): Promise<number | null> {
+    const cost = costUsd(this.priceOf(model, keyInput.model), response);
+    const discounted = cost === null ? null : cost * BATCH_PRICE_FACTOR;
+    this.fromBatch.set(key, { response, costUsd: discounted });
+    this.outputEstimates.observe(model.model ?? '', response.outputTokens);
+    if (this.options.useCache) await this.options.cache.put(keyInput, response, 0);
+    return discounted;
+  }
+
+  /** Whether a call with this key needs no request: in the cache (when used) or answered by a batch. */
+  async answered(key: string): Promise<boolean> {
+    if (this.fromBatch.has(key)) return true;
+    return this.options.useCache && (await this.options.cache.has(key));
+  }
+
+  acceptBatchFailure(key: string, error: ProviderCallError): void {
+    this.batchFailures.set(key, error);
+  }
+
+  /** Reserves a batch request's estimated cost; false when --max-cost would be passed. */
+  reserveBatchCall(target: string, model: ModelConfig, request: ChatRequest): { ok: boolean; estimate: number } {
+    const price = this.priceOf(model, request.model);
+    const estimate = price ? estimateCost(price, estimateInputTokens(request.messages, request), this.outputEstimates.estimate(target, request.params)) * BATCH_PRICE_FACTOR : 0;
+    return { ok: this.options.budget.tryReserve(estimate), estimate };
+  }
+
   private async chatOnce(target: string, model: ModelConfig, request: ChatRequest, keyInput: CacheKeyInput, key: string): Promise<CallOutcome> {
     const { options } = this;
+    const batched = this.fromBatch.get(key);
+    if (batched) return { status: 'ok', key, response: batched.response, latencyMs: 0, cached: false, attempts: 1, costUsd: batched.costUsd, batch: true };
+    const failed = this.batchFailures.get(key);
+    if (failed) return { status: 'error', key, kind: failed.kind, error: failed, attempts: 1 };
     const price = this.priceOf(model, request.model);
     if (options.useCache) {
       const hit = await options.cache.get(key);

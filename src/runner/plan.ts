@@ -12,7 +12,7 @@ import { loadPrompt, renderCaseMessages } from '../datasets/prompt.js';
 import type { Case } from '../datasets/case.js';
 import type { ChatMessage, ChatRequest, RequestOptions } from '../providers/types.js';
 import { caseRequestOptions, schemaCheckerFor, suiteRequestOptions } from '../datasets/request-options.js';
-import { cacheKey, type CacheKeyInput } from './cache.js';
+import { cacheKey, requestKeyInput, type CacheKeyInput } from './cache.js';
 import { buildScorers } from '../scorers/registry.js';
 import { repeatLimits, type AdaptiveRoundRecord } from './adaptive-rounds.js';
 import type { Scorer } from '../scorers/types.js';
@@ -84,8 +84,7 @@ function workItem(suite: SuiteConfig, prepared: PreparedCase, target: string, re
   const { case: c, messages, options } = prepared;
   const model = models[target] as ModelConfig;
   const request: ChatRequest = { model: model.model as string, messages, params: model.params ?? {}, ...options };
-  // Options join the key only when set, so keys of plain text cases stay as they were.
-  const keyInput: CacheKeyInput = { provider: model.provider, model: request.model, params: request.params, messages, ...options, sample: repeat };
+  const keyInput: CacheKeyInput = requestKeyInput(model.provider, request, repeat);
   return { itemId: `${suite.name}/${c.id}/${target}/${repeat}`, suite: suite.name, caseId: c.id, inputHash: c.inputHash, target, repeat, model, request, keyInput, key: cacheKey(keyInput) };
 }
 
