@@ -1,6 +1,7 @@
 /**
  * `npm run bench:detector -- adaptive`: issue 17's simulations with known truth, figures to
- * bench/adaptive.json and Markdown on stdout. Nothing is asserted.
+ * bench/adaptive-<spending>.json and Markdown on stdout. Nothing is asserted.
+ * ADAPTIVE_SPENDING=pocock measures the Pocock-type spending instead of the default O'Brien–Fleming.
  *
  * 1. Flaky cases found: every case has a known pass probability pᵢ (a quarter of the cases always
  *    pass, the rest pᵢ ~ U(0.05, 0.95)); with k repeats, a flaky case is seen flaky with probability
@@ -27,6 +28,8 @@ import { wilson } from '../src/stats/wilson.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SIMS = Number(process.env.ADAPTIVE_SIMS ?? 1000);
+/** gate.adaptive.spending under test: one run per spending function, each to its own file. */
+const SPENDING = (process.env.ADAPTIVE_SPENDING ?? 'obrien-fleming') as 'obrien-fleming' | 'pocock';
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function score(pass: boolean) {
@@ -93,7 +96,7 @@ interface CellPlan {
 function simulateAdaptive(plan: CellPlan, seed: number): AdaptiveCell {
   const { sims: SIMS, n, repeats, drop, maxRounds, maxExtraCalls, minEffect, purpose } = plan;
   const rng: Random = mulberry32(seed);
-  const gate: GateSettings = { alpha: 0.05, minEffect, minRelativeEffect: 0.1, metrics: ['check'], adaptive: { maxRounds, maxExtraCalls } };
+  const gate: GateSettings = { alpha: 0.05, minEffect, minRelativeEffect: 0.1, metrics: ['check'], adaptive: { maxRounds, maxExtraCalls, spending: SPENDING } };
   let fixedRegressed = 0;
   let fixedInconclusive = 0;
   let adRegressed = 0;
@@ -179,17 +182,17 @@ export function runAdaptiveBench(): void {
   }
   const seconds = (performance.now() - started) / 1000;
   writeFileSync(
-    path.join(root, 'bench/adaptive.json'),
-    `${JSON.stringify({ schemaVersion: 1, measuredAt: new Date().toISOString(), simulationsPerCell: SIMS, seconds: Number(seconds.toFixed(1)), design: 'see bench/adaptive.ts header', flaky, adaptive: cells }, null, 2)}\n`,
+    path.join(root, `bench/adaptive-${SPENDING}.json`),
+    `${JSON.stringify({ schemaVersion: 1, measuredAt: new Date().toISOString(), spending: SPENDING, simulationsPerCell: SIMS, seconds: Number(seconds.toFixed(1)), design: 'see bench/adaptive.ts header', flaky, adaptive: cells }, null, 2)}\n`,
   );
   const ci = (c: readonly [number, number] | null) => (c ? ` [${pct(c[0])}, ${pct(c[1])}]` : '');
   console.log(`## Flaky cases found (${SIMS / 10} suites of 200 cases per row)\n\n| repeats | recall | expected recall | false flags |\n|---|---|---|---|`);
   for (const f of flaky) console.log(`| ${f.repeats} | ${pct(f.recall)} | ${pct(f.expectedRecall)} | ${f.falseFlags} |`);
-  console.log(`\n## Adaptive re-runs vs the fixed design (α 0.05)\n`);
+  console.log(`\n## Adaptive re-runs vs the fixed design (α 0.05, ${SPENDING} spending)\n`);
   console.log('| purpose | gates | n | repeats | drop | min_effect | max rounds | max extra calls | fixed: regressed | fixed: inconclusive | adaptive: regressed | adaptive: inconclusive | mean extra calls | mean looks |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const c of cells) {
     console.log(`| ${c.purpose} | ${c.sims} | ${c.n} | ${c.repeats} | ${c.drop} | ${c.minEffect} | ${c.maxRounds} | ${c.maxExtraCalls} | ${pct(c.fixed.regressed)}${ci(c.fixed.regressedCi)} | ${pct(c.fixed.inconclusive)} | ${pct(c.adaptive.regressed)}${ci(c.adaptive.regressedCi)} | ${pct(c.adaptive.inconclusive)} | ${c.adaptive.meanExtraCalls.toFixed(0)} | ${c.adaptive.meanLooks.toFixed(2)} |`);
   }
-  console.log(`\nwrote bench/adaptive.json in ${seconds.toFixed(0)} s`);
+  console.log(`\nwrote bench/adaptive-${SPENDING}.json in ${seconds.toFixed(0)} s`);
 }

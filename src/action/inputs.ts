@@ -17,6 +17,8 @@ export interface ActionInputs {
   readonly token: string;
   /** Matrix shard jobs: run only this shard (`i/n`), no gate; the gate job merges. */
   readonly shard?: Shard;
+  /** Send the calls through the providers' batch APIs. */
+  readonly batch: boolean;
   /** The gate job of a matrix: a directory holding the shard runs to merge and gate, instead of running. */
   readonly merge?: string;
 }
@@ -57,6 +59,7 @@ export function readInputs(): ActionInputs {
     comment: bool('comment', true),
     ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
     cache: bool('cache', true),
+    batch: bool('batch', false),
     token,
     ...(shard ? { shard } : {}),
     ...(merge ? { merge } : {}),

@@ -45,7 +45,7 @@ async function gateBaselinesDir(loaded: LoadedConfig, event: ActionEvent, suites
 }
 
 async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: ActionEvent): Promise<string> {
-  const common = { configPath: loaded.file, progress: createProgress(), ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}) };
+  const common = { configPath: loaded.file, progress: createProgress(), ...(inputs.batch ? { batch: true } : {}), ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}) };
   if (inputs.mode === 'drift') return (await runDrift(common)).runDir;
   const evalOptions = { ...common, ...(inputs.suites.length ? { suites: inputs.suites } : {}), ...(inputs.shard ? { shard: inputs.shard } : {}) };
   const first = inputs.merge ? await mergedRun(loaded, inputs.merge) : await runEval(evalOptions);

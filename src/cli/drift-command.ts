@@ -17,6 +17,7 @@ export async function driftCommand(opts: Record<string, unknown>): Promise<numbe
     ...(opts.seed ? { seed: String(opts.seed) } : {}),
     ...(opts.out ? { outDir: String(opts.out) } : {}),
     ...(opts.resume !== undefined ? { resume: opts.resume as string | true } : {}),
+    ...(opts.batch ? { batch: true } : {}),
     progress: createProgress(),
   });
   process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatDriftReport(result)}\n`);

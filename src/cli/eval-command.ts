@@ -29,6 +29,7 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
     offline: Boolean(opts.offline),
     useCache: opts.cache !== false,
     dryRun: Boolean(opts.dryRun),
+    ...(opts.batch ? { batch: true } : {}),
   };
   let result = await runEval({ ...evalOptions, progress: createProgress() });
   if (result.dryRun) {

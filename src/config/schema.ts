@@ -45,9 +45,13 @@ export const gateSchema = z.strictObject({
     .strictObject({
       max_extra_calls: z.int().min(1).describe('Answer calls the extra rounds may make in all (their judge calls come on top)'),
       max_rounds: z.int().min(1).max(4).default(2).describe('Extra rounds at most; every round is one more look of a group-sequential test'),
+      spending: z
+        .enum(['obrien-fleming', 'pocock'])
+        .default('obrien-fleming')
+        .describe("Lan–DeMets alpha spending: obrien-fleming keeps almost all of alpha for the last look (the strongest final verdict; nearly every inconclusive gate runs its rounds); pocock spends evenly (early verdicts, a weaker last look)"),
     })
     .optional()
-    .describe('When a gated metric is inconclusive, repeat the current side of the cases that carry the uncertainty and look again, with Lan–DeMets (Pocock-type) alpha spending so the looks keep the false-alarm rate at alpha'),
+    .describe('When a gated metric is inconclusive, repeat the current side of the cases that carry the uncertainty and look again, with Lan–DeMets alpha spending so the looks keep the false-alarm rate at alpha'),
   rescore: z
     .enum(['auto', 'never'])
     .default('auto')
@@ -102,6 +106,20 @@ export const runnerSchema = z.strictObject({
     .min(0)
     .default(300_000)
     .describe('How long one call may keep waiting on 429 responses before it becomes an error record'),
+  mode: z
+    .enum(['online', 'batch'])
+    .default('online')
+    .describe('batch: send the run\'s answers, then its judge verdicts, through the OpenAI Batch API / Anthropic Message Batches (half price, hours not minutes); --batch does the same'),
+  batch: z
+    .strictObject({
+      poll_ms: z.int().min(1).default(30_000).describe('How often to ask whether a batch has ended'),
+      max_wait_ms: z.int().min(1).default(86_400_000).describe('Stop waiting after this long (the batch ids stay in the run: --resume polls them again)'),
+      failed: z
+        .enum(['online', 'error'])
+        .default('online')
+        .describe('Requests a batch did not answer (failed, expired, cancelled): online calls them one by one; error makes them error records'),
+    })
+    .default({ poll_ms: 30_000, max_wait_ms: 86_400_000, failed: 'online' }),
   embedding_batch_size: z.int().min(1).max(2048).default(256).describe('Texts per embeddings request (OpenAI accepts up to 2,048)'),
   max_errors: z
     .union([z.int().min(0), z.string().regex(/^\d+(\.\d+)?%$/, 'expected a count or a percentage such as "5%"')])

@@ -13,15 +13,15 @@ import type { DriftConfig } from '../config/schema.js';
 import { buildScorers } from '../scorers/registry.js';
 import { ResponseCache } from '../runner/cache.js';
 import type { CallRecord } from '../records/call-record.js';
-import { executeItems } from '../runner/execute.js';
+import { runCalls } from '../runner/run-calls.js';
+import type { BatchReport } from '../runner/batch-phase.js';
 import { JournalWriter } from '../runner/journal.js';
-import { openForResume, pendingItems, recordsInPlan, reopen, withoutFailedScores } from '../runner/resume.js';
+import { openForResume, pendingItems, reopen, withoutFailedScores } from '../runner/resume.js';
 import type { PreparedSuite } from '../runner/plan.js';
 import { guardSuites } from '../runner/scorer-guard.js';
 import { scorerFailureReason, scorerHealth } from '../runner/scorer-health.js';
 import { silentProgress, type Progress } from '../runner/progress.js';
 import { createRunDir, gitSha, JOURNAL_FILE, newRunId, RUN_SCHEMA_VERSION, writeRunMeta, type RunMeta } from '../runner/run-dir.js';
-import { scoreAfter } from '../runner/scoring.js';
 import { buildRunServices } from '../runner/services.js';
 import { runTotals } from '../runner/summary.js';
 import { computeSignals } from './compute-signals.js';
@@ -53,6 +53,8 @@ export interface DriftOptions {
   readonly now?: Date;
   /** Resume an interrupted drift run (its id, or true for the newest incomplete one): same sample, finished calls kept. */
   readonly resume?: string | true;
+  /** Send the calls through the providers' batch APIs (runner.mode: batch). */
+  readonly batch?: boolean;
 }
 
 
@@ -128,18 +130,28 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   let records: CallRecord[];
   let skipped = 0;
   let misses = 0;
+  let batches: readonly BatchReport[] = [];
   try {
-    const outcome = await executeItems(pending, {
-      concurrency: options.concurrency ?? config.runner.concurrency,
+    const batchMode = (options.batch ?? config.runner.mode === 'batch') && !(options.offline ?? false);
+    const run = await runCalls({
+      items,
+      pending,
+      previous,
+      prepared: [prepared],
+      unguarded: [unguarded],
+      models: config.models,
       gateway,
       services,
-      suites: new Map([[DRIFT_SUITE, prepared]]),
       journal,
+      concurrency: options.concurrency ?? config.runner.concurrency,
       progress: options.progress ?? silentProgress,
+      ...(batchMode ? { batch: { runDir, settings: config.runner.batch, env, timeoutMs: config.runner.timeout_ms, log: (line: string) => (options.progress ?? silentProgress).note?.(line) } } : {}),
     });
+    const outcome = run.outcome;
+    batches = run.batches;
     skipped = outcome.skippedForBudget;
     misses = outcome.records.filter((r) => r.error?.kind === 'cache_miss').length;
-    records = await scoreAfter([prepared], recordsInPlan(items, previous, outcome.records), services, journal, options.concurrency ?? config.runner.concurrency);
+    records = run.records;
   } catch (err) {
     if (err instanceof StorageError) throw await stoppedByStorage(runDir, meta, err, `driftgate drift --resume ${meta.runId}`);
     throw err;
@@ -169,6 +181,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     skipped > 0 ? `budget reached: ${skipped} of ${items.length} calls not made (resume with: driftgate drift --resume ${meta.runId} --max-cost <more>)` : misses > 0 ? `--offline: ${misses} calls are not in the cache` : errors > 0 ? `${errors} of ${items.length} calls failed` : undefined;
   const scorerReason = scorerFailureReason(health);
   const incompleteReason = [callReason, scorerReason ? `${scorerReason} (fix the scorer, then: driftgate drift --resume ${meta.runId})` : undefined].filter(Boolean).join('; ') || undefined;
+  if (batches.length > 0) meta.batches = [...(meta.batches ?? []), ...batches];
   meta.status = incompleteReason ? 'incomplete' : 'complete';
   if (incompleteReason) meta.incompleteReason = incompleteReason;
   meta.finishedAt = new Date().toISOString();

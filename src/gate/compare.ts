@@ -32,7 +32,7 @@ export interface GateSettings {
   /** Metrics that may not gate this run, with why (a judge below gate.require_calibration). */
   readonly ungated?: ReadonlyMap<string, string>;
   /** gate.adaptive: inconclusive metrics get extra rounds of the current side, looked at group-sequentially. */
-  readonly adaptive?: { readonly maxRounds: number; readonly maxExtraCalls: number };
+  readonly adaptive?: { readonly maxRounds: number; readonly maxExtraCalls: number; readonly spending?: 'obrien-fleming' | 'pocock' };
 }
 
 export interface SuiteComparisonInput {

@@ -40,7 +40,7 @@ export function gateSettingsFor(loaded: LoadedConfig, suite: string): GateSettin
     correction: gate?.correction ?? 'holm',
     ...(suiteConfig?.forecast ? { monthlyCalls: suiteConfig.forecast.monthly_calls } : {}),
     ...(suiteConfig?.quarantine ? { quarantine: quarantineOf(loaded.rootDir, suiteConfig) } : {}),
-    ...(gate?.adaptive ? { adaptive: { maxRounds: gate.adaptive.max_rounds, maxExtraCalls: gate.adaptive.max_extra_calls } } : {}),
+    ...(gate?.adaptive ? { adaptive: { maxRounds: gate.adaptive.max_rounds, maxExtraCalls: gate.adaptive.max_extra_calls, spending: gate.adaptive.spending } } : {}),
   };
 }
 

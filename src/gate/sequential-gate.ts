@@ -6,8 +6,8 @@
  * (corr = √(I_j / I_k)), because every round only adds current-side repeats to a case set chosen
  * from the baseline alone (adaptive-selection.ts) — so each look's mean difference is unbiased.
  *
- * Alpha is spent with the Lan–DeMets Pocock-type function over the fraction of planned looks,
- * α(ℓ / L_max); the last look spends what is left (the number of looks stops short of L_max only
+ * Alpha is spent with a Lan–DeMets function (O'Brien–Fleming type by default, Pocock type on
+ * request) over the fraction of planned looks, α(ℓ / L_max); the last look spends what is left (the number of looks stops short of L_max only
  * for a reason that does not read the effect: the budget). A metric is decided at the first look
  * where its verdict is not "inconclusive" at that look's nominal level α*_ℓ, and keeps it.
  * Several gated metrics: Holm over p · α / α*_ℓ at each look (each metric's p measured against its
@@ -15,7 +15,7 @@
  */
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { holm } from '../stats/multiplicity.js';
-import { nominalLevels, pocockSpending, sequentialBoundaries } from '../stats/group-sequential.js';
+import { nominalLevels, obrienFlemingSpending, pocockSpending, sequentialBoundaries, type SpendingFunction } from '../stats/group-sequential.js';
 import { assembleReport, comparePending, powerNote, type GateReport, type MetricComparison, type Pending, type PendingMetric, type SuiteComparisonInput } from './compare.js';
 import { decideVerdict } from './verdict.js';
 import type { SelectionInput } from './adaptive-selection.js';
@@ -39,8 +39,8 @@ export interface LookPlan {
  * One-sided nominal levels of looks 1 … ses.length for one metric, from its standard error at each
  * look (information = 1 / se²), `maxLooks` planned, the last one given spending all of α when `final`.
  */
-export function lookLevels(alpha: number, maxLooks: number, ses: readonly number[], final: boolean): number[] {
-  const spent = ses.map((_, i) => (final && i === ses.length - 1 ? alpha : pocockSpending(alpha, (i + 1) / maxLooks)));
+export function lookLevels(alpha: number, maxLooks: number, ses: readonly number[], final: boolean, spending: SpendingFunction = obrienFlemingSpending): number[] {
+  const spent = ses.map((_, i) => (final && i === ses.length - 1 ? alpha : spending(alpha, (i + 1) / maxLooks)));
   const information = ses.map((se) => (se > 0 && Number.isFinite(se) ? 1 / (se * se) : 1e12));
   return nominalLevels(sequentialBoundaries(spent, information));
 }
@@ -74,7 +74,8 @@ export function compareRunSequential(inputs: readonly SuiteComparisonInput[], pl
   const levels = new Map<string, number[]>();
   for (const [key, { input, list }] of ses) {
     const maxLooks = Math.max((input.gate.adaptive?.maxRounds ?? plan.rounds) + 1, list.length);
-    levels.set(key, lookLevels(input.gate.alpha, maxLooks, list, plan.final));
+    const spending = input.gate.adaptive?.spending === 'pocock' ? pocockSpending : obrienFlemingSpending;
+    levels.set(key, lookLevels(input.gate.alpha, maxLooks, list, plan.final, spending));
   }
 
   const decided = new Map<string, MetricComparison>();

@@ -36,6 +36,9 @@ export const BUILTIN_PRICES: Readonly<Record<string, PriceConfig>> = {
   'claude-3-haiku': { input: 0.25, output: 1.25, cached_input: 0.03, cache_write: 0.3 },
 };
 
+/** OpenAI's Batch API and Anthropic's Message Batches both charge half the online price. */
+export const BATCH_PRICE_FACTOR = 0.5;
+
 export class PriceTable {
   private readonly prices: Map<string, PriceConfig>;
 

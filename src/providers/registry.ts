@@ -49,3 +49,11 @@ export async function createProvider(target: string, model: ModelConfig, options
   const { createAnthropicProvider } = await import('./anthropic.js');
   return createAnthropicProvider(base);
 }
+
+/** The batch API client of a target (OpenAI Batch API or Anthropic Message Batches), credentials as for online calls. */
+export async function createBatchClient(target: string, model: ModelConfig, options: ProviderEnvironment): Promise<import('./batch-client.js').BatchClient> {
+  const credentials = resolveCredentials(target, model, options.env);
+  const base = { apiKey: credentials.apiKey, timeoutMs: options.timeoutMs, ...(credentials.baseURL ? { baseURL: credentials.baseURL } : {}) };
+  if (model.provider === 'openai') return (await import('./openai-batch.js')).createOpenAIBatchClient(base);
+  return (await import('./anthropic-batch.js')).createAnthropicBatchClient(base);
+}

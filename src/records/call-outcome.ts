@@ -15,6 +15,8 @@ export type CallOutcome =
       readonly cached: boolean;
       readonly attempts: number;
       readonly costUsd: number | null;
+      /** Answered inside a provider batch (priced at the batch discount). */
+      readonly batch?: boolean;
     }
   | { readonly status: 'error'; readonly key: string; readonly kind: CallFailureKind; readonly error: ProviderCallError; readonly attempts: number }
   /** Not started: the budget would have been exceeded. */

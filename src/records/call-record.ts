@@ -66,6 +66,8 @@ export interface CallRecord {
   /** True when replayed from the cache: nothing was paid for this line in this run. */
   readonly cached: boolean;
   readonly attempts: number;
+  /** Answered inside a provider batch (runner.mode: batch), at the batch price. */
+  readonly batch?: boolean;
   readonly error?: { readonly kind: CallFailureKind; readonly message: string; readonly status?: number };
   readonly scores: readonly Score[];
   readonly finishedAt: string;

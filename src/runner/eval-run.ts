@@ -11,14 +11,14 @@ import { resolveCredentials } from '../providers/registry.js';
 import { ResponseCache } from './cache.js';
 import type { CallRecord } from '../records/call-record.js';
 import { estimateDryRun, type DryRunEstimate } from './dry-run.js';
-import { executeItems } from './execute.js';
 import { buildRunServices } from './services.js';
-import { scoreAfter } from './scoring.js';
 import { JournalWriter } from './journal.js';
-import { openForResume, pendingItems, recordsInPlan, reopen, withoutFailedScores } from './resume.js';
+import { openForResume, pendingItems, reopen, withoutFailedScores } from './resume.js';
 import { guardSuites } from './scorer-guard.js';
 import { scorerFailureReason } from './scorer-health.js';
 import { describeRun } from './run-description.js';
+import type { BatchReport } from './batch-phase.js';
+import { runCalls } from './run-calls.js';
 import { judgeVariance, type JudgeVariance } from './judge-variance.js';
 import { allowedErrorCount } from './allowance.js';
 import { planCalls, planRounds, prepareSuites, selectSuites, type WorkItem } from './plan.js';
@@ -59,6 +59,8 @@ export interface EvalOptions {
    * and make its calls. `final`: the gate will not ask for another round.
    */
   readonly adaptiveRound?: { readonly round: AdaptiveRoundRecord; readonly final: boolean };
+  /** Send the calls through the providers' batch APIs (runner.mode: batch). */
+  readonly batch?: boolean;
   /** Overrides for the retry policy (tests use short delays). */
   readonly retry?: Partial<Pick<RunnerConfig, 'max_retries' | 'retry_base_ms' | 'max_rate_limit_wait_ms'>>;
   readonly env?: NodeJS.ProcessEnv;
@@ -152,16 +154,23 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   let outcome;
   let scored: CallRecord[];
   let judgeVariances: JudgeVariance[] = [];
+  const batchMode = (options.batch ?? runner.mode === 'batch') && !offline;
+  let batches: readonly BatchReport[] = [];
   try {
-    outcome = await executeItems(pending, {
-      concurrency,
+    ({ outcome, records: scored, batches } = await runCalls({
+      items,
+      pending,
+      previous,
+      prepared,
+      unguarded: built,
+      models: config.models,
       gateway,
       services,
-      suites: new Map(prepared.map((p) => [p.config.name, p])),
       journal,
+      concurrency,
       progress: options.progress ?? silentProgress,
-    });
-    scored = await scoreAfter(prepared, recordsInPlan(items, previous, outcome.records), services, journal, concurrency);
+      ...(batchMode ? { batch: { runDir, settings: runner.batch, env, timeoutMs: options.timeoutMs ?? runner.timeout_ms, log: (line: string) => (options.progress ?? silentProgress).note?.(line) } } : {}),
+    }));
     if (options.judgeRepeats) judgeVariances = await judgeVariance(prepared, scored, services, options.judgeRepeats);
   } catch (err) {
     if (err instanceof StorageError) throw await stoppedByStorage(runDir, meta, err, `driftgate eval --resume ${meta.runId}`);
@@ -200,6 +209,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   meta.summaries = described.summaries;
   meta.scorers = described.scorers;
   if (judgeVariances.length > 0) meta.judgeVariance = judgeVariances;
+  if (batches.length > 0) meta.batches = [...(meta.batches ?? []), ...batches];
   if (described.behaviour) meta.behaviour = described.behaviour;
   await writeRunMeta(runDir, meta);
 

@@ -23,6 +23,8 @@ export interface ExecuteOptions {
   readonly suites: ReadonlyMap<string, PreparedSuite>;
   readonly journal: JournalWriter;
   readonly progress: Progress;
+  /** Leave scoring to the after phase (batch mode: the judge verdicts come in a batch first). */
+  readonly deferScoring?: boolean;
 }
 
 export interface ExecuteResult {
@@ -63,7 +65,7 @@ export async function executeItems(items: readonly WorkItem[], options: ExecuteO
     if (outcome.status === 'error' && outcome.kind === 'cache_miss') firstCacheMiss ??= item;
     let record = toRecord(item, outcome);
     const suite = options.suites.get(item.suite);
-    if (suite && record.status === 'ok') record = { ...record, scores: await scoreInline(suite, record, options.services) };
+    if (suite && record.status === 'ok' && !options.deferScoring) record = { ...record, scores: await scoreInline(suite, record, options.services) };
     await options.journal.append(record);
     records.push(record);
     options.progress.tick(record);
@@ -112,6 +114,7 @@ function toRecord(item: WorkItem, outcome: Exclude<CallOutcome, { status: 'skipp
       systemFingerprint: r.systemFingerprint,
       cached: outcome.cached,
       attempts: outcome.attempts,
+      ...(outcome.batch ? { batch: true } : {}),
     };
   }
   return {

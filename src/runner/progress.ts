@@ -9,6 +9,8 @@ export interface Progress {
   start(total: number): void;
   tick(record: CallRecord): void;
   finish(): void;
+  /** A line of news outside the bar (a batch submitted, a batch ended). */
+  note?(line: string): void;
 }
 
 export const silentProgress: Progress = { start() {}, tick() {}, finish() {} };
@@ -55,6 +57,9 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, env:
         lastLineAt = Date.now();
         stream.write(`driftgate: ${status()}\n`);
       }
+    },
+    note(line) {
+      stream.write(`${tty ? '\r\u001b[K' : ''}driftgate: ${line}\n`);
     },
     finish() {
       if (tty) stream.write('\n');

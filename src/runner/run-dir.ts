@@ -7,6 +7,7 @@ import type { ScorerHealth } from './scorer-health.js';
 import type { TargetBehaviour } from './target-behaviour.js';
 import type { JudgeVariance } from './judge-variance.js';
 import type { AdaptiveRoundRecord } from './adaptive-rounds.js';
+import type { BatchReport } from './batch-phase.js';
 import { readdir, readFile, mkdir } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -51,6 +52,8 @@ export interface RunMeta {
    * `final`: no further round will come (the gate's last look spent the rest of α).
    */
   adaptive?: { rounds: AdaptiveRoundRecord[]; final: boolean; extraCalls: number };
+  /** runner.mode: batch — every batch this run collected (or gave up waiting for), across sessions. */
+  batches?: BatchReport[];
   /** Drift runs: what reproduces the sample on resume (the week's seed, the window's absolute start). */
   drift?: { readonly seed: string; readonly since?: string };
 }

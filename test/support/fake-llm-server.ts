@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { checkAnthropicMessages, checkOpenAIChat } from './wire-checks.js';
+import { FakeBatchApi } from './fake-batch-api.js';
 
 /** A scripted answer that calls tools (with optional text before the calls). */
 export interface ToolAnswer {
@@ -81,6 +82,12 @@ export class FakeLlmServer {
   private lastRefill = Date.now();
   private rng: () => number;
   private readonly sockets = new Set<import('node:net').Socket>();
+  /** OpenAI Batch API and Anthropic Message Batches (fake-batch-api.ts); `batches.configure(...)` sets its knobs. */
+  readonly batches = new FakeBatchApi(
+    () => this.url,
+    (body) => this.openaiChat(body),
+    (body) => this.anthropicMessage(body),
+  );
 
   private constructor(
     private readonly server: Server,
@@ -172,6 +179,8 @@ export class FakeLlmServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const batchPath = (req.url ?? '').split('?')[0] ?? '';
+    if (this.batches.handles(batchPath)) return this.batches.handle(req, res, Buffer.concat(chunks), batchPath);
     let body: Record<string, unknown> = {};
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;

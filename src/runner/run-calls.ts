@@ -1,0 +1,62 @@
+/**
+ * The calls of a run, from pending work items to scored records — the part `eval` and `drift`
+ * share: (batch mode: the answers' batch) → execution and journaling → (batch mode: the judge
+ * verdicts' batch) → the after phase, which completes every record's scores.
+ */
+import type { ModelConfig } from '../config/model-schema.js';
+import type { CallRecord } from '../records/call-record.js';
+import type { ScoringServices } from '../scorers/types.js';
+import { executeItems, type ExecuteResult } from './execute.js';
+import type { CallGateway } from './gateway.js';
+import type { JournalWriter } from './journal.js';
+import type { PreparedSuite, WorkItem } from './plan.js';
+import type { Progress } from './progress.js';
+import { recordsInPlan } from './resume.js';
+import { scoreAfter } from './scoring.js';
+import { runBatchPhase, type BatchPhaseContext, type BatchReport } from './batch-phase.js';
+import { judgeCallsFor } from './batch-judge-calls.js';
+
+export interface RunCallsInput {
+  readonly items: readonly WorkItem[];
+  readonly pending: readonly WorkItem[];
+  /** Journal lines of earlier sessions (resume). */
+  readonly previous: readonly CallRecord[];
+  /** Suites with their scorers behind the scorer guard, and the same suites without it (for noting judge calls). */
+  readonly prepared: readonly PreparedSuite[];
+  readonly unguarded: readonly PreparedSuite[];
+  readonly models: Readonly<Record<string, ModelConfig>>;
+  readonly gateway: CallGateway;
+  readonly services: ScoringServices;
+  readonly journal: JournalWriter;
+  readonly concurrency: number;
+  readonly progress: Progress;
+  /** Batch mode, with where to journal batch ids and how to wait. */
+  readonly batch?: Omit<BatchPhaseContext, 'gateway'>;
+}
+
+export interface RunCallsResult {
+  readonly outcome: ExecuteResult;
+  /** The latest record of every planned item, scored. */
+  readonly records: CallRecord[];
+  readonly batches: readonly BatchReport[];
+}
+
+export async function runCalls(input: RunCallsInput): Promise<RunCallsResult> {
+  const batches: BatchReport[] = [];
+  const batch = input.batch ? { ...input.batch, gateway: input.gateway } : undefined;
+  if (batch) batches.push(...(await runBatchPhase('answers', input.pending.map((i) => ({ target: i.target, model: i.model, request: i.request, sample: i.repeat })), batch)));
+  const outcome = await executeItems(input.pending, {
+    concurrency: input.concurrency,
+    gateway: input.gateway,
+    services: input.services,
+    suites: new Map(input.prepared.map((p) => [p.config.name, p])),
+    journal: input.journal,
+    progress: input.progress,
+    // Batch mode scores after the judge batch: the after phase completes every record's scores.
+    deferScoring: batch !== undefined,
+  });
+  const inPlan = recordsInPlan(input.items, input.previous, outcome.records);
+  if (batch) batches.push(...(await runBatchPhase('judge', await judgeCallsFor(input.unguarded, inPlan, input.models), batch)));
+  const records = await scoreAfter(input.prepared, inPlan, input.services, input.journal, input.concurrency);
+  return { outcome, records, batches };
+}
