@@ -4,7 +4,7 @@
  * the same wire code as online calls (anthropic-wire.ts).
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import { classifySdkError } from './classify-error.js';
+import { sdkCaller } from './classify-error.js';
 import { fromAnthropicMessage, toAnthropicParams } from './anthropic-wire.js';
 import { ProviderCallError, type ChatRequest, type ChatResponse } from './types.js';
 import type { BatchClient, BatchRequest, BatchState } from './batch-client.js';
@@ -18,13 +18,8 @@ export interface AnthropicBatchOptions {
 export async function createAnthropicBatchClient(options: AnthropicBatchOptions): Promise<BatchClient> {
   const sdk = await import('@anthropic-ai/sdk');
   const client: Anthropic = new sdk.Anthropic({ apiKey: options.apiKey, ...(options.baseURL ? { baseURL: options.baseURL } : {}), maxRetries: 2, timeout: options.timeoutMs });
-  const call = async <T>(what: () => Promise<T>): Promise<T> => {
-    try {
-      return await what();
-    } catch (err) {
-      throw classifySdkError(err, sdk);
-    }
-  };
+  const call = sdkCaller(sdk);
+
   return {
     provider: 'anthropic',
     async submit(requests: readonly BatchRequest[]): Promise<string> {

@@ -55,3 +55,14 @@ export function retryAfterMs(headers: unknown, now = Date.now()): number | undef
   const date = Date.parse(raw);
   return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
+
+/** Runs one SDK request, turning whatever it throws into a classified ProviderCallError. */
+export function sdkCaller(sdk: SdkErrorClasses): <T>(request: () => Promise<T>) => Promise<T> {
+  return async (request) => {
+    try {
+      return await request();
+    } catch (err) {
+      throw classifySdkError(err, sdk);
+    }
+  };
+}

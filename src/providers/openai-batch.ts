@@ -4,7 +4,7 @@
  * wire code as online calls (openai-wire.ts), so a batch answer is recorded exactly like one.
  */
 import type OpenAI from 'openai';
-import { classifySdkError } from './classify-error.js';
+import { sdkCaller } from './classify-error.js';
 import { fromOpenAICompletion, toOpenAIParams } from './openai-wire.js';
 import { ProviderCallError, type ChatRequest, type ChatResponse } from './types.js';
 import type { BatchClient, BatchRequest, BatchState } from './batch-client.js';
@@ -29,13 +29,8 @@ const STATE: Readonly<Record<string, BatchState['state']>> = {
 export async function createOpenAIBatchClient(options: OpenAIBatchOptions): Promise<BatchClient> {
   const sdk = await import('openai');
   const client: OpenAI = new sdk.OpenAI({ apiKey: options.apiKey, ...(options.baseURL ? { baseURL: options.baseURL } : {}), maxRetries: 2, timeout: options.timeoutMs });
-  const call = async <T>(what: () => Promise<T>): Promise<T> => {
-    try {
-      return await what();
-    } catch (err) {
-      throw classifySdkError(err, sdk);
-    }
-  };
+  const call = sdkCaller(sdk);
+
   const readFile = async (id: string | null | undefined): Promise<OutputLine[]> => {
     if (!id) return [];
     const text = await call(async () => (await client.files.content(id)).text());
