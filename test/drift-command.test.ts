@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FakeLlmServer, type ChatCall } from './support/fake-llm-server.js';
@@ -56,6 +56,22 @@ drift:
 const env = { OPENAI_API_KEY: 'sk-test-drift-000000000000' };
 
 describe('driftgate drift', () => {
+  it('--batch: pinned and current answers through the batch API, one batch per target, none online, same verdict', async () => {
+    const dir = await project();
+    server.batches.configure({ pollsUntilDone: 1, failRate: 0, expire: false });
+    const createdBefore = server.batches.created.openai;
+    const r = await runDrift({ configPath: path.join(dir, 'driftgate.yaml'), env, batch: true });
+    expect(r.exitCode).toBe(0);
+    expect(r.decision.drifted).toBe(false);
+    expect(server.batches.created.openai - createdBefore).toBe(2); // pinned and current; no judge in this config
+    expect(server.requestCount).toBe(0);
+    const meta = JSON.parse(readFileSync(path.join(r.runDir, 'run.json'), 'utf8')) as { batches: { target: string; answered: number }[] };
+    expect(meta.batches.map((b) => [b.target, b.answered]).sort()).toEqual([
+      ['current', 120],
+      ['pinned', 240],
+    ]);
+  });
+
   it('A/A (current answers like pinned): no drift, exit 0, a history row appended', async () => {
     const dir = await project();
     const r = await runDrift({ configPath: path.join(dir, 'driftgate.yaml'), env });
