@@ -1,7 +1,7 @@
 /**
  * `npm run bench:detector -- adaptive`: issue 17's simulations with known truth, figures to
  * bench/adaptive-<spending>.json and Markdown on stdout. Nothing is asserted.
- * ADAPTIVE_SPENDING=pocock measures the Pocock-type spending instead of the default O'Brien–Fleming.
+ * ADAPTIVE_SPENDING=obrien-fleming measures that spending function instead of the default Pocock type.
  *
  * 1. Flaky cases found: every case has a known pass probability pᵢ (a quarter of the cases always
  *    pass, the rest pᵢ ~ U(0.05, 0.95)); with k repeats, a flaky case is seen flaky with probability
@@ -29,7 +29,7 @@ import { wilson } from '../src/stats/wilson.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SIMS = Number(process.env.ADAPTIVE_SIMS ?? 1000);
 /** gate.adaptive.spending under test: one run per spending function, each to its own file. */
-const SPENDING = (process.env.ADAPTIVE_SPENDING ?? 'obrien-fleming') as 'obrien-fleming' | 'pocock';
+const SPENDING = (process.env.ADAPTIVE_SPENDING ?? 'pocock') as 'obrien-fleming' | 'pocock';
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function score(pass: boolean) {

@@ -102,7 +102,7 @@ describe('which cases a round repeats', () => {
 });
 
 describe('the sequential gate on fixed data', () => {
-  it("a clear regression is decided at the first look, at the O'Brien–Fleming level of a first look of four (most of α is kept for later looks)", () => {
+  it('a clear regression is decided at the first look, at the Pocock-type level of a first look of four (the rest of α is kept for later looks)', () => {
     const before = cases(300, () => false);
     const after = cases(300, (i) => i < 60);
     const gate = { alpha: 0.05, minEffect: 0.03, minRelativeEffect: 0.1, metrics: ['check'], adaptive: { maxRounds: 3, maxExtraCalls: 1000 } };
@@ -110,7 +110,7 @@ describe('the sequential gate on fixed data', () => {
     const check = report.suites[0]!.metrics.find((m) => m.metric === 'check')!;
     expect(check.verdict).toBe('regressed');
     expect(check.sequential).toMatchObject({ look: 1, looks: 1 });
-    expect(check.sequential!.nominalAlpha).toBeCloseTo(obrienFlemingSpending(0.05, 0.25), 10);
+    expect(check.sequential!.nominalAlpha).toBeCloseTo(pocockSpending(0.05, 0.25), 10);
     expect(report.failed).toBe(true);
     // As the only look (final), it spends all of α: the fixed design's level.
     const final = compareRunSequential([{ suite: 's', baseline: baselineOf(before), records: recordsOf(after), gate, repeats: 1 }], { rounds: 0, final: true });

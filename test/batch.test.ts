@@ -83,9 +83,9 @@ describe.each(['openai', 'anthropic'] as const)('batch mode through the %s SDK',
   });
 });
 
-describe('batch mode, when things break', () => {
+describe.each(['openai', 'anthropic'] as const)('batch mode through the %s SDK, killed', (provider) => {
   it('kill -9 between submit and collect, then --resume: the same batch is polled, one batch per phase at the server', async () => {
-    const dir = await project('openai', 10, '{ poll_ms: 20 }');
+    const dir = await project(provider, 10, '{ poll_ms: 20 }');
     server.batches.configure({ pollsUntilDone: 1_000_000 });
     const child = spawnCli(['eval', '-c', path.join(dir, 'driftgate.yaml')], env);
     const runsDir = path.join(dir, '.driftgate', 'runs');
@@ -101,19 +101,21 @@ describe('batch mode, when things break', () => {
     expect(journal).toBeDefined();
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('close', resolve));
-    expect(server.batches.created.openai).toBe(1);
+    expect(server.batches.created[provider]).toBe(1);
 
     server.batches.configure({ pollsUntilDone: 1 });
     const resumed = await runCli(['eval', '-c', path.join(dir, 'driftgate.yaml'), '--resume', '--json'], env);
     expect(resumed.code).toBe(0);
     expect(resumed.stderr).toContain('submitted before, polling it again');
-    expect(server.batches.created.openai).toBe(2); // the answers batch once, the judge batch once
+    expect(server.batches.created[provider]).toBe(2); // the answers batch once, the judge batch once
     expect(server.requestCount).toBe(0);
     const meta = JSON.parse(resumed.stdout) as RunMeta;
     expect(meta.totals?.calls).toBe(10);
     expect(meta.totals?.errors).toBe(0);
   });
+});
 
+describe('batch mode, when things break', () => {
   it('3% of a batch fails: those requests are called online (failed: online) or become error records (failed: error)', async () => {
     server.batches.configure({ failRate: 0.03, seed: 11 });
     const dir = await project('openai', 100);

@@ -46,9 +46,9 @@ export const gateSchema = z.strictObject({
       max_extra_calls: z.int().min(1).describe('Answer calls the extra rounds may make in all (their judge calls come on top)'),
       max_rounds: z.int().min(1).max(4).default(2).describe('Extra rounds at most; every round is one more look of a group-sequential test'),
       spending: z
-        .enum(['obrien-fleming', 'pocock'])
-        .default('obrien-fleming')
-        .describe("Lan–DeMets alpha spending: obrien-fleming keeps almost all of alpha for the last look (the strongest final verdict; nearly every inconclusive gate runs its rounds); pocock spends evenly (early verdicts, a weaker last look)"),
+        .enum(['pocock', 'obrien-fleming'])
+        .default('pocock')
+        .describe("Lan–DeMets alpha spending: pocock spends evenly (verdicts early, fewer extra calls); obrien-fleming keeps almost all of alpha for the last look (nearly every inconclusive gate runs its rounds)"),
     })
     .optional()
     .describe('When a gated metric is inconclusive, repeat the current side of the cases that carry the uncertainty and look again, with Lan–DeMets alpha spending so the looks keep the false-alarm rate at alpha'),

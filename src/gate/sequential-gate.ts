@@ -6,7 +6,7 @@
  * (corr = √(I_j / I_k)), because every round only adds current-side repeats to a case set chosen
  * from the baseline alone (adaptive-selection.ts) — so each look's mean difference is unbiased.
  *
- * Alpha is spent with a Lan–DeMets function (O'Brien–Fleming type by default, Pocock type on
+ * Alpha is spent with a Lan–DeMets function (Pocock type by default, O'Brien–Fleming type on
  * request) over the fraction of planned looks, α(ℓ / L_max); the last look spends what is left (the number of looks stops short of L_max only
  * for a reason that does not read the effect: the budget). A metric is decided at the first look
  * where its verdict is not "inconclusive" at that look's nominal level α*_ℓ, and keeps it.
@@ -39,7 +39,7 @@ export interface LookPlan {
  * One-sided nominal levels of looks 1 … ses.length for one metric, from its standard error at each
  * look (information = 1 / se²), `maxLooks` planned, the last one given spending all of α when `final`.
  */
-export function lookLevels(alpha: number, maxLooks: number, ses: readonly number[], final: boolean, spending: SpendingFunction = obrienFlemingSpending): number[] {
+export function lookLevels(alpha: number, maxLooks: number, ses: readonly number[], final: boolean, spending: SpendingFunction = pocockSpending): number[] {
   const spent = ses.map((_, i) => (final && i === ses.length - 1 ? alpha : spending(alpha, (i + 1) / maxLooks)));
   const information = ses.map((se) => (se > 0 && Number.isFinite(se) ? 1 / (se * se) : 1e12));
   return nominalLevels(sequentialBoundaries(spent, information));
@@ -74,7 +74,7 @@ export function compareRunSequential(inputs: readonly SuiteComparisonInput[], pl
   const levels = new Map<string, number[]>();
   for (const [key, { input, list }] of ses) {
     const maxLooks = Math.max((input.gate.adaptive?.maxRounds ?? plan.rounds) + 1, list.length);
-    const spending = input.gate.adaptive?.spending === 'pocock' ? pocockSpending : obrienFlemingSpending;
+    const spending = input.gate.adaptive?.spending === 'obrien-fleming' ? obrienFlemingSpending : pocockSpending;
     levels.set(key, lookLevels(input.gate.alpha, maxLooks, list, plan.final, spending));
   }
 

@@ -45,7 +45,7 @@ export function describeAdaptive(report: Pick<GateReport, 'adaptive' | 'alpha'>)
   const a = report.adaptive;
   if (!a) return undefined;
   const rounds = a.looks - 1;
-  return `adaptive re-runs: ${rounds === 0 ? 'none needed' : `${rounds} extra round${rounds === 1 ? '' : 's'}, ${a.extraCalls.toLocaleString('en-US')} answer calls`}; verdicts from a group-sequential z-test over ${a.looks} look${a.looks === 1 ? '' : 's'} (Lan–DeMets Pocock-type alpha spending, overall α ${report.alpha})`;
+  return `adaptive re-runs: ${rounds === 0 ? 'none needed' : `${rounds} extra round${rounds === 1 ? '' : 's'}, ${a.extraCalls.toLocaleString('en-US')} answer calls`}; verdicts from a group-sequential z-test over ${a.looks} look${a.looks === 1 ? '' : 's'} (Lan–DeMets alpha spending, overall α ${report.alpha})`;
 }
 
 export function describeQuarantine(ids: readonly string[]): string {
