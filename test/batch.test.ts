@@ -140,6 +140,15 @@ describe('batch mode, when things break', () => {
     expect(s.exitCode).toBe(3); // error records over max_errors (0): incomplete, resumable
   });
 
+  it('--dry-run in batch mode estimates the batch price: half the online estimate', async () => {
+    const dir = await project('openai', 20);
+    const batch = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env, dryRun: true });
+    const online = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env, dryRun: true, batch: false });
+    expect(batch.dryRun?.batch).toBe(true);
+    expect(batch.dryRun?.costUsd).toBeCloseTo((online.dryRun?.costUsd as number) / 2, 12);
+    expect(server.batches.created.openai + server.requestCount).toBe(0);
+  });
+
   it('an expired batch is reported, and its requests are made online', async () => {
     server.batches.configure({ expire: true });
     const dir = await project('anthropic', 5);

@@ -84,6 +84,6 @@ export function formatDryRun(estimate: DryRunEstimate): string {
     'driftgate eval --dry-run: nothing was sent',
     `calls planned: ${int(estimate.calls)} · in cache: ${int(estimate.cached)} · to send: ${int(estimate.toSend)}`,
     `tokens to send: ≈ ${int(estimate.inputTokens)} in / ≈ ${int(estimate.outputTokens)} out (estimates: characters ÷ 4; output from max_tokens, else 256 per call)`,
-    `cost: ${cost}`,
+    `cost: ${cost}${estimate.batch ? ' (batch price: half the online one)' : ''}`,
   ].join('\n');
 }

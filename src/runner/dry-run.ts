@@ -2,7 +2,7 @@
  * `--dry-run`: what a run would send and roughly what it would cost, without sending anything.
  * Token counts are estimates (characters / 4; output from `max_tokens`, else 256 per call).
  */
-import { priceFor, type PriceTable } from '../providers/pricing.js';
+import { BATCH_PRICE_FACTOR, priceFor, type PriceTable } from '../providers/pricing.js';
 import type { ResponseCache } from './cache.js';
 import { estimateInputTokens, OutputTokenEstimator } from './budget.js';
 import type { WorkItem } from './plan.js';
@@ -16,9 +16,11 @@ export interface DryRunEstimate {
   /** Null when some call's model has no known price. */
   readonly costUsd: number | null;
   readonly unpricedModels: readonly string[];
+  /** Priced at the batch discount (runner.mode: batch). */
+  readonly batch?: boolean;
 }
 
-export function estimateDryRun(items: readonly WorkItem[], cache: ResponseCache | undefined, prices: PriceTable): DryRunEstimate {
+export function estimateDryRun(items: readonly WorkItem[], cache: ResponseCache | undefined, prices: PriceTable, batch = false): DryRunEstimate {
   const outputs = new OutputTokenEstimator();
   let cached = 0;
   let inputTokens = 0;
@@ -35,7 +37,7 @@ export function estimateDryRun(items: readonly WorkItem[], cache: ResponseCache 
     inputTokens += inTok;
     outputTokens += outTok;
     const price = priceFor(item.model, item.request.model, prices);
-    if (price) cost += (inTok * price.input + outTok * price.output) / 1_000_000;
+    if (price) cost += ((inTok * price.input + outTok * price.output) / 1_000_000) * (batch ? BATCH_PRICE_FACTOR : 1);
     else unpriced.add(item.request.model);
   }
   return {
@@ -46,5 +48,6 @@ export function estimateDryRun(items: readonly WorkItem[], cache: ResponseCache 
     outputTokens: Math.round(outputTokens),
     costUsd: unpriced.size > 0 ? null : cost,
     unpricedModels: [...unpriced].sort(),
+    ...(batch ? { batch } : {}),
   };
 }

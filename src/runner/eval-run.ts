@@ -107,7 +107,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   const items = [...planCalls(built, config.models), ...planRounds(built, config.models, resumed?.meta.adaptive?.rounds ?? [])];
   const prepared = guardSuites(built, items, runner.max_scorer_errors);
 
-  if (options.dryRun) return { exitCode: ExitCode.Ok, records: [], dryRun: estimateDryRun(items, useCache ? cache : undefined, prices) };
+  if (options.dryRun) return { exitCode: ExitCode.Ok, records: [], dryRun: estimateDryRun(items, useCache ? cache : undefined, prices, options.batch ?? runner.mode === 'batch') };
 
   const pending = pendingItems(items, previous);
   if (!offline) precheck(pending, useCache ? cache : undefined, options.maxCostUsd, prices, env);
