@@ -122,6 +122,7 @@ describe('the sequential gate on fixed data', () => {
 describe('gate.adaptive end to end', () => {
   let server: FakeLlmServer;
   const rng = mulberry32(2026);
+  let broken = false;
   beforeAll(async () => {
     // Every case passes its keyword check with its own probability (q0 … q19: 0.1 … 0.9 and back).
     server = await FakeLlmServer.start({
@@ -129,7 +130,7 @@ describe('gate.adaptive end to end', () => {
         const question = String([...call.messages].reverse().find((m) => m.role === 'user')?.content ?? '');
         const i = Number(question.replace(/\D/g, ''));
         const p = 0.1 + 0.8 * Math.abs(((i % 10) - 4.5) / 4.5);
-        return rng() < p ? 'The KEYWORD answer.' : 'Sorry.';
+        return !broken && rng() < p ? 'The KEYWORD answer.' : 'Sorry.';
       },
     });
   });
@@ -190,5 +191,37 @@ describe('gate.adaptive end to end', () => {
     const resumed = await runEval({ ...options, resume: meta.runId });
     expect(server.requestCount).toBe(beforeResume);
     expect(resumed.records.length).toBe(60 + meta.adaptive!.extraCalls);
+  });
+
+  it('a gate decided at the first look makes no round; run.json says so, and compare reads the same look', async () => {
+    const dir = await makeProject({
+      'driftgate.yaml':
+        `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, baseURL: ${server.openaiBaseURL} }\nrunner: { concurrency: 1 }\n` +
+        `suites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, repeats: 3, scorers: [{ type: contains, value: KEYWORD }], gate: { adaptive: { max_rounds: 2, max_extra_calls: 120 } } }\n`,
+      'd.jsonl': Array.from({ length: 20 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Q${i}` })).join('\n'),
+      'p.md': '{{question}}',
+    });
+    const configPath = path.join(dir, 'driftgate.yaml');
+    const env = { OPENAI_API_KEY: 'sk-test-adaptive-0001' };
+    const first = await runEval({ configPath, env });
+    await writeBaseline(baselinePath(dir, 's'), baselineFromRun(first.meta as RunMeta, 's', first.records));
+    broken = true; // every answer now misses the keyword: a clear regression
+    try {
+      const before = server.requestCount;
+      const options = { configPath, env, useCache: false };
+      const loaded = await loadConfig(configPath);
+      const run = await gateWithRounds(loaded, await runEval(options), options, { env });
+      expect(server.requestCount - before).toBe(60);
+      expect(run.gate!.report.failed).toBe(true);
+      const check = run.gate!.report.suites[0]!.metrics.find((m) => m.metric === 'contains')!;
+      expect(check.verdict).toBe('regressed');
+      expect(check.sequential).toMatchObject({ look: 1, looks: 1 });
+      expect((run.result.meta as RunMeta).adaptive).toEqual({ rounds: [], final: false, extraCalls: 0 });
+      const loadedRun = await loadRun(run.result.runDir as string);
+      const again = await runGate(loaded, loadedRun.meta.suites, loadedRun.records, undefined, undefined, { env }, { adaptive: loadedRun.meta.adaptive });
+      expect(again!.report.suites[0]!.metrics).toEqual(run.gate!.report.suites[0]!.metrics);
+    } finally {
+      broken = false;
+    }
   });
 });

@@ -7,6 +7,7 @@
  */
 import type { LoadedConfig } from '../config/load.js';
 import { runEval, type EvalOptions, type EvalResult } from '../runner/eval-run.js';
+import { writeRunMeta } from '../runner/run-dir.js';
 import { roundCalls, type AdaptiveRoundRecord } from '../runner/adaptive-rounds.js';
 import { nextRound, type RepeatItem } from './adaptive-selection.js';
 import { roundCandidates } from './sequential-gate.js';
@@ -64,9 +65,9 @@ export async function gateWithRounds(
   return { result, gate };
 }
 
+/** Records in run.json that the gate looked once, not finally, so `compare` reads the same look. */
 async function recordLooks(result: EvalResult): Promise<void> {
   if (!result.meta || !result.runDir || result.meta.adaptive) return;
-  const { writeRunMeta } = await import('../runner/run-dir.js');
   result.meta.adaptive = { rounds: [], final: false, extraCalls: 0 };
   await writeRunMeta(result.runDir, result.meta);
 }
