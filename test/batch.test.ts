@@ -140,6 +140,15 @@ describe('batch mode, when things break', () => {
     expect(s.exitCode).toBe(3); // error records over max_errors (0): incomplete, resumable
   });
 
+  it('a run larger than one batch may hold goes in several (runner.batch.max_requests, else the provider limit)', async () => {
+    const dir = await project('anthropic', 10, '{ poll_ms: 5, max_requests: 4 }');
+    const r = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
+    expect(r.exitCode).toBe(0);
+    expect(server.batches.created.anthropic).toBe(6); // answers 4 + 4 + 2, verdicts 4 + 4 + 2
+    expect(server.requestCount).toBe(0);
+    expect((r.meta as RunMeta).batches?.map((b) => b.answered)).toEqual([4, 4, 2, 4, 4, 2]);
+  });
+
   it('--dry-run in batch mode estimates the batch price: half the online estimate', async () => {
     const dir = await project('openai', 20);
     const batch = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env, dryRun: true });

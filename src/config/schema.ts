@@ -113,6 +113,7 @@ export const runnerSchema = z.strictObject({
   batch: z
     .strictObject({
       poll_ms: z.int().min(1).default(30_000).describe('How often to ask whether a batch has ended'),
+      max_requests: z.int().min(1).optional().describe("Requests per batch at most (default: the provider's limit, 50,000 for OpenAI and 100,000 for Anthropic); more make several batches"),
       max_wait_ms: z.int().min(1).default(86_400_000).describe('Stop waiting after this long (the batch ids stay in the run: --resume polls them again)'),
       failed: z
         .enum(['online', 'error'])

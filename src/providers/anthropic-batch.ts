@@ -22,6 +22,8 @@ export async function createAnthropicBatchClient(options: AnthropicBatchOptions)
 
   return {
     provider: 'anthropic',
+    // Message Batches take up to 100,000 requests or 256 MB, whichever comes first.
+    limits: { requests: 100_000, bytes: 240_000_000 },
     async submit(requests: readonly BatchRequest[]): Promise<string> {
       const batch = await call(() => client.messages.batches.create({ requests: requests.map((r) => ({ custom_id: r.customId, params: toAnthropicParams(r.request) })) }));
       return batch.id;

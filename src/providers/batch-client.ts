@@ -18,6 +18,8 @@ export interface BatchState {
 
 export interface BatchClient {
   readonly provider: 'openai' | 'anthropic';
+  /** What one batch may hold (a run with more is split into several batches). */
+  readonly limits: { readonly requests: number; readonly bytes: number };
   submit(requests: readonly BatchRequest[]): Promise<string>;
   status(batchId: string): Promise<BatchState>;
   /** Every answered or failed request of an ended batch; requests missing from the map got nothing. */

@@ -38,6 +38,8 @@ export async function createOpenAIBatchClient(options: OpenAIBatchOptions): Prom
   };
   return {
     provider: 'openai',
+    // The Batch API takes up to 50,000 requests in an input file of up to 200 MB.
+    limits: { requests: 50_000, bytes: 190_000_000 },
     async submit(requests: readonly BatchRequest[]): Promise<string> {
       const jsonl = requests.map((r) => JSON.stringify({ custom_id: r.customId, method: 'POST', url: '/v1/chat/completions', body: toOpenAIParams(r.request) })).join('\n');
       const file = await call(async () => client.files.create({ file: await sdk.toFile(Buffer.from(`${jsonl}\n`), 'driftgate-batch.jsonl'), purpose: 'batch' }));

@@ -61,13 +61,15 @@ export async function appendBatchEvent(runDir: string, event: BatchEvent): Promi
   }
 }
 
-/** Batches submitted in a phase and not collected yet, by target. */
-export function openBatches(events: readonly BatchEvent[], phase: BatchPhase): Map<string, string> {
-  const open = new Map<string, string>();
+/** Batches submitted in a phase and not collected yet, by target (a large target has several). */
+export function openBatches(events: readonly BatchEvent[], phase: BatchPhase): Map<string, string[]> {
+  const open = new Map<string, Set<string>>();
   for (const e of events) {
     if (e.phase !== phase) continue;
-    if (e.event === 'submitted') open.set(e.target, e.batchId);
-    else if (open.get(e.target) === e.batchId) open.delete(e.target);
+    const ids = open.get(e.target) ?? new Set<string>();
+    if (e.event === 'submitted') ids.add(e.batchId);
+    else ids.delete(e.batchId);
+    open.set(e.target, ids);
   }
-  return open;
+  return new Map([...open].filter(([, ids]) => ids.size > 0).map(([target, ids]) => [target, [...ids]]));
 }

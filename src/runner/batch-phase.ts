@@ -50,61 +50,103 @@ export interface BatchPhaseContext {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type Planned = { call: BatchCall; keyInput: CacheKeyInput; estimate: number };
+
 interface Pending {
   readonly target: string;
   readonly batchId: string;
   readonly client: BatchClient;
-  readonly calls: Map<string, { call: BatchCall; keyInput: CacheKeyInput; estimate: number }>;
+  readonly calls: ReadonlyMap<string, Planned>;
+  /** Submitted by an earlier session: which of `calls` it holds is known only from its results. */
+  readonly reopened: boolean;
+}
+
+/** Splits a target's requests into batches within the provider's limits on count and size. */
+function chunks(entries: readonly [string, Planned][], client: BatchClient, maxRequests = Number.POSITIVE_INFINITY): [string, Planned][][] {
+  const most = Math.min(client.limits.requests, maxRequests);
+  const out: [string, Planned][][] = [];
+  let current: [string, Planned][] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    // The request as JSON, plus the line's wrapper: close enough to the upload's size.
+    const size = JSON.stringify(entry[1].call.request).length + 200;
+    if (current.length > 0 && (current.length >= most || bytes + size > client.limits.bytes)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
 
 export async function runBatchPhase(phase: BatchPhase, calls: readonly BatchCall[], ctx: BatchPhaseContext): Promise<BatchReport[]> {
   const { gateway } = ctx;
-  // One request per distinct key, and only what no cache, batch or earlier call has answered.
-  const byKey = new Map<string, { call: BatchCall; keyInput: CacheKeyInput }>();
-  for (const call of calls) {
-    const keyInput = gateway.keyInputOf(call.model, call.request, call.sample);
-    const key = cacheKey(keyInput);
-    if (byKey.has(key) || (await gateway.answered(key))) continue;
-    byKey.set(key, { call, keyInput });
-  }
-  const byTarget = groupBy(byKey, ([, v]) => v.call.target);
-  const open = openBatches(await readBatchJournal(ctx.runDir), phase);
+  const unanswered = async () => {
+    // One request per distinct key, and only what no cache, batch or earlier call has answered.
+    const byKey = new Map<string, { call: BatchCall; keyInput: CacheKeyInput }>();
+    for (const call of calls) {
+      const keyInput = gateway.keyInputOf(call.model, call.request, call.sample);
+      const key = cacheKey(keyInput);
+      if (byKey.has(key) || (await gateway.answered(key)) || gateway.batchFailed(key)) continue;
+      byKey.set(key, { call, keyInput });
+    }
+    return groupBy(byKey, ([, v]) => v.call.target);
+  };
   const clients = new Map<string, BatchClient>();
   const clientFor = async (target: string, model: ModelConfig) => {
     let client = clients.get(target);
     if (!client) clients.set(target, (client = await createBatchClient(target, model, { env: ctx.env, timeoutMs: ctx.timeoutMs })));
     return client;
   };
+  const reports: BatchReport[] = [];
 
-  const pending: Pending[] = [];
-  const targets = new Set([...byTarget.keys(), ...open.keys()]);
-  for (const target of targets) {
-    const entries = byTarget.get(target) ?? [];
-    const model = entries[0]?.[1].call.model;
-    const reopened = open.get(target);
-    if (reopened) {
-      // Submitted by an earlier session: poll it, never submit again.
-      const calls = new Map(entries.map(([key, v]) => [key, { ...v, estimate: 0 }]));
+  // 1. Batches an earlier session submitted and did not collect: poll them, never submit again.
+  const open = openBatches(await readBatchJournal(ctx.runDir), phase);
+  if (open.size > 0) {
+    const byTarget = await unanswered();
+    const reopened: Pending[] = [];
+    for (const [target, ids] of open) {
+      const entries = byTarget.get(target) ?? [];
+      const model = entries[0]?.[1].call.model;
       if (!model) continue;
-      pending.push({ target, batchId: reopened, client: await clientFor(target, model), calls });
-      ctx.log?.(`batch ${reopened} (${phase}, ${target}): submitted before, polling it again`);
-      continue;
+      const calls = new Map(entries.map(([key, v]) => [key, { ...v, estimate: 0 }]));
+      for (const batchId of ids) {
+        reopened.push({ target, batchId, client: await clientFor(target, model), calls, reopened: true });
+        ctx.log?.(`batch ${batchId} (${phase}, ${target}): submitted before, polling it again`);
+      }
     }
-    if (!model || entries.length === 0) continue;
-    const chosen = new Map<string, { call: BatchCall; keyInput: CacheKeyInput; estimate: number }>();
+    reports.push(...(await waitAndCollect(phase, reopened, ctx)));
+  }
+
+  // 2. What is still unanswered, in new batches within each provider's limits.
+  const pending: Pending[] = [];
+  for (const [target, entries] of await unanswered()) {
+    const model = entries[0]?.[1].call.model;
+    if (!model) continue;
+    const chosen: [string, Planned][] = [];
     for (const [key, v] of entries) {
       const reserved = gateway.reserveBatchCall(target, v.call.model, v.call.request);
       if (!reserved.ok) break; // the rest meets the budget online (and is skipped there)
-      chosen.set(key, { ...v, estimate: reserved.estimate });
+      chosen.push([key, { ...v, estimate: reserved.estimate }]);
     }
-    if (chosen.size === 0) continue;
+    if (chosen.length === 0) continue;
     const client = await clientFor(target, model);
-    const batchId = await client.submit([...chosen].map(([key, v]) => ({ customId: key, request: v.call.request })));
-    await appendBatchEvent(ctx.runDir, { schemaVersion: 1, event: 'submitted', phase, target, provider: client.provider, batchId, requests: chosen.size, at: new Date().toISOString() });
-    ctx.log?.(`batch ${batchId} (${phase}, ${target}): ${chosen.size} requests submitted`);
-    pending.push({ target, batchId, client, calls: chosen });
+    for (const part of chunks(chosen, client, ctx.settings.max_requests)) {
+      const batchId = await client.submit(part.map(([key, v]) => ({ customId: key, request: v.call.request })));
+      // Journaled (and synced) before any waiting: a crash from here on leaves the id behind.
+      await appendBatchEvent(ctx.runDir, { schemaVersion: 1, event: 'submitted', phase, target, provider: client.provider, batchId, requests: part.length, at: new Date().toISOString() });
+      ctx.log?.(`batch ${batchId} (${phase}, ${target}): ${part.length} requests submitted`);
+      pending.push({ target, batchId, client, calls: new Map(part), reopened: false });
+    }
   }
+  reports.push(...(await waitAndCollect(phase, pending, ctx)));
+  return reports;
+}
 
+async function waitAndCollect(phase: BatchPhase, pending: readonly Pending[], ctx: BatchPhaseContext): Promise<BatchReport[]> {
   const reports: BatchReport[] = [];
   const started = Date.now();
   let waiting = [...pending];
@@ -120,8 +162,8 @@ export async function runBatchPhase(phase: BatchPhase, calls: readonly BatchCall
     if (Date.now() - started >= ctx.settings.max_wait_ms) {
       for (const p of waiting) {
         for (const [key, v] of p.calls) {
-          gateway.acceptBatchFailure(key, new ProviderCallError('timeout', `batch ${p.batchId} still running after ${ctx.settings.max_wait_ms} ms: driftgate eval --resume polls it again`));
-          gateway.options.budget.settle(v.estimate, 0);
+          ctx.gateway.acceptBatchFailure(key, new ProviderCallError('timeout', `batch ${p.batchId} still running after ${ctx.settings.max_wait_ms} ms: driftgate eval --resume polls it again`));
+          ctx.gateway.options.budget.settle(v.estimate, 0);
         }
         reports.push({ phase, target: p.target, batchId: p.batchId, state: 'still-running', answered: 0, failed: 0 });
       }
@@ -145,6 +187,8 @@ async function collect(phase: BatchPhase, p: Pending, state: BatchState, ctx: Ba
   let failed = 0;
   for (const [key, v] of p.calls) {
     const result = results.get(key);
+    // A reopened batch may hold only some of the target's requests: the rest are not its failures.
+    if (p.reopened && result === undefined) continue;
     if (result !== undefined && !(result instanceof ProviderCallError)) {
       const cost = await ctx.gateway.acceptBatchAnswer(v.call.model, v.keyInput, key, result as never);
       ctx.gateway.options.budget.settle(v.estimate, cost);

@@ -94,6 +94,10 @@ export class CallGateway {
     return this.options.useCache && (await this.options.cache.has(key));
   }
 
+  batchFailed(key: string): boolean {
+    return this.batchFailures.has(key);
+  }
+
   acceptBatchFailure(key: string, error: ProviderCallError): void {
     this.batchFailures.set(key, error);
   }
