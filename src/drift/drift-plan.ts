@@ -10,7 +10,7 @@ import { checkToolResults } from '../conversation/parse.js';
 import { loadSchemaChecker } from '../conversation/request-options.js';
 import { caseRequestOptions } from '../datasets/request-options.js';
 import { DatasetError, locate } from '../errors.js';
-import { cacheKey, type CacheKeyInput } from '../runner/cache.js';
+import { cacheKey, requestKeyInput } from '../runner/cache.js';
 import type { PreparedCase, WorkItem } from '../runner/plan.js';
 import { redact } from './redact.js';
 import type { SampledLog } from './sample-logs.js';
@@ -70,8 +70,8 @@ export function driftWorkItems(cases: readonly PreparedCase[], drift: DriftConfi
       const model = models[target] as ModelConfig;
       for (let repeat = 0; repeat < samples; repeat++) {
         const request: ChatRequest = { model: model.model as string, messages, params: model.params ?? {}, ...options };
-        const keyInput: CacheKeyInput = { provider: model.provider, model: request.model, params: request.params, messages, ...options, sample: repeat };
-        items.push({ itemId: `${DRIFT_SUITE}/${c.id}/${target}/${repeat}`, suite: DRIFT_SUITE, caseId: c.id, inputHash: c.inputHash, target, repeat, model, request, keyInput, key: cacheKey(keyInput) });
+        const key = cacheKey(requestKeyInput(model.provider, request, repeat));
+        items.push({ itemId: `${DRIFT_SUITE}/${c.id}/${target}/${repeat}`, suite: DRIFT_SUITE, caseId: c.id, inputHash: c.inputHash, target, repeat, model, request, key });
       }
     }
   }

@@ -1,11 +1,10 @@
 /**
  * Runs work items through their targets via the gateway (cache, retries, budget), scores each
  * finished call with the suite's inline scorers, and journals it at once. A failed call becomes an
- * error record, never a crash of the run. Scheduling is p-limit at `concurrency`; a call's judge
+ * error record, never a crash of the run. `concurrency` workers take items in plan order; a call's judge
  * calls happen inside its slot, so `concurrency` bounds everything in flight.
  */
 import { recordToolCall } from '../conversation/types.js';
-import pLimit from 'p-limit';
 import type { ScoringServices } from '../scorers/types.js';
 import { scrubSecrets } from '../util/secrets.js';
 import { StorageError } from '../errors.js';
@@ -35,7 +34,6 @@ export interface ExecuteResult {
 }
 
 export async function executeItems(items: readonly WorkItem[], options: ExecuteOptions): Promise<ExecuteResult> {
-  const limit = pLimit(options.concurrency);
   const records: CallRecord[] = [];
   let skippedForBudget = 0;
   let firstCacheMiss: WorkItem | undefined;
@@ -73,7 +71,13 @@ export async function executeItems(items: readonly WorkItem[], options: ExecuteO
 
   options.progress.start(items.length);
   try {
-    await Promise.all(items.map((item) => limit(() => runOne(item))));
+    // `concurrency` workers pull the next item: memory for the calls in flight, not a promise and
+    // a closure per item of a 100,000-case run.
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < items.length) await runOne(items[next++] as WorkItem);
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, items.length) }, worker));
   } finally {
     options.progress.finish();
   }

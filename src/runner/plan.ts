@@ -12,7 +12,7 @@ import { loadPrompt, renderCaseMessages } from '../datasets/prompt.js';
 import type { Case } from '../datasets/case.js';
 import type { ChatMessage, ChatRequest, RequestOptions } from '../providers/types.js';
 import { caseRequestOptions, schemaCheckerFor, suiteRequestOptions } from '../datasets/request-options.js';
-import { cacheKey, requestKeyInput, type CacheKeyInput } from './cache.js';
+import { cacheKey, requestKeyInput } from './cache.js';
 import { buildScorers } from '../scorers/registry.js';
 import { repeatLimits, type AdaptiveRoundRecord } from './adaptive-rounds.js';
 import type { Scorer } from '../scorers/types.js';
@@ -41,7 +41,6 @@ export interface WorkItem {
   readonly repeat: number;
   readonly model: ModelConfig;
   readonly request: ChatRequest;
-  readonly keyInput: CacheKeyInput;
   readonly key: string;
 }
 
@@ -84,8 +83,8 @@ function workItem(suite: SuiteConfig, prepared: PreparedCase, target: string, re
   const { case: c, messages, options } = prepared;
   const model = models[target] as ModelConfig;
   const request: ChatRequest = { model: model.model as string, messages, params: model.params ?? {}, ...options };
-  const keyInput: CacheKeyInput = requestKeyInput(model.provider, request, repeat);
-  return { itemId: `${suite.name}/${c.id}/${target}/${repeat}`, suite: suite.name, caseId: c.id, inputHash: c.inputHash, target, repeat, model, request, keyInput, key: cacheKey(keyInput) };
+  const key = cacheKey(requestKeyInput(model.provider, request, repeat));
+  return { itemId: `${suite.name}/${c.id}/${target}/${repeat}`, suite: suite.name, caseId: c.id, inputHash: c.inputHash, target, repeat, model, request, key };
 }
 
 export function planCalls(prepared: readonly PreparedSuite[], models: Readonly<Record<string, ModelConfig>>): WorkItem[] {
