@@ -12,6 +12,7 @@ import { cpSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runEval } from '../src/runner/eval-run.js';
 import { readBatchJournal } from '../src/runner/batch-journal.js';
+import { formatRunSummary } from '../src/cli/format-run.js';
 import { BUILTIN_PRICES } from '../src/providers/pricing.js';
 import type { RunMeta } from '../src/runner/run-dir.js';
 import { FakeLlmServer } from './support/fake-llm-server.js';
@@ -78,6 +79,7 @@ describe.each(['openai', 'anthropic'] as const)('batch mode through the %s SDK',
       ['answers', 'ended', 12, 0],
       ['judge', 'ended', 12, 0],
     ]);
+    expect(formatRunSummary(meta, r.runDir as string)).toMatch(/batch \S+ \(answers, current\): ended, 12 answered, 0 not/);
     const events = await readBatchJournal(r.runDir as string);
     expect(events.map((e) => `${e.event}:${e.phase}`)).toEqual(['submitted:answers', 'collected:answers', 'submitted:judge', 'collected:judge']);
   });
