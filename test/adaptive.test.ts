@@ -136,12 +136,12 @@ describe('gate.adaptive end to end', () => {
   });
   afterAll(() => server.close());
 
-  it('an inconclusive metric gets extra rounds of the chosen cases, recorded in run.json; compare reads the same looks', async () => {
-    const yaml = (adaptive: string) =>
-      `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, baseURL: ${server.openaiBaseURL} }\nrunner: { concurrency: 1 }\n` +
-      `suites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, repeats: 3, scorers: [{ type: contains, value: KEYWORD }], gate: { min_effect: 0.03${adaptive} } }\n`;
+  /** 20 cases × 3 repeats with gate.adaptive (2 rounds, 120 extra calls), a first run accepted as the baseline. */
+  async function projectWithBaseline() {
     const dir = await makeProject({
-      'driftgate.yaml': yaml(', adaptive: { max_rounds: 2, max_extra_calls: 120 }'),
+      'driftgate.yaml':
+        `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, baseURL: ${server.openaiBaseURL} }\nrunner: { concurrency: 1 }\n` +
+        `suites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, repeats: 3, scorers: [{ type: contains, value: KEYWORD }], gate: { min_effect: 0.03, adaptive: { max_rounds: 2, max_extra_calls: 120 } } }\n`,
       'd.jsonl': Array.from({ length: 20 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Q${i}` })).join('\n'),
       'p.md': '{{question}}',
     });
@@ -149,6 +149,11 @@ describe('gate.adaptive end to end', () => {
     const env = { OPENAI_API_KEY: 'sk-test-adaptive-0000' };
     const first = await runEval({ configPath, env });
     await writeBaseline(baselinePath(dir, 's'), baselineFromRun(first.meta as RunMeta, 's', first.records));
+    return { dir, configPath, env };
+  }
+
+  it('an inconclusive metric gets extra rounds of the chosen cases, recorded in run.json; compare reads the same looks', async () => {
+    const { dir, configPath, env } = await projectWithBaseline();
 
     // The same model again, new samples: A/A with 20 cases cannot show "unchanged" within 3 points.
     const before = server.requestCount;
@@ -194,17 +199,7 @@ describe('gate.adaptive end to end', () => {
   });
 
   it('a gate decided at the first look makes no round; run.json says so, and compare reads the same look', async () => {
-    const dir = await makeProject({
-      'driftgate.yaml':
-        `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, baseURL: ${server.openaiBaseURL} }\nrunner: { concurrency: 1 }\n` +
-        `suites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, repeats: 3, scorers: [{ type: contains, value: KEYWORD }], gate: { adaptive: { max_rounds: 2, max_extra_calls: 120 } } }\n`,
-      'd.jsonl': Array.from({ length: 20 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Q${i}` })).join('\n'),
-      'p.md': '{{question}}',
-    });
-    const configPath = path.join(dir, 'driftgate.yaml');
-    const env = { OPENAI_API_KEY: 'sk-test-adaptive-0001' };
-    const first = await runEval({ configPath, env });
-    await writeBaseline(baselinePath(dir, 's'), baselineFromRun(first.meta as RunMeta, 's', first.records));
+    const { configPath, env } = await projectWithBaseline();
     broken = true; // every answer now misses the keyword: a clear regression
     try {
       const before = server.requestCount;
