@@ -8,8 +8,8 @@
  *    1 − pᵢᵏ − (1 − pᵢ)ᵏ. The observed recall (runner/reliability.ts on the simulated records) is
  *    set beside the expected one; precision must be 1 (a case that always passes is never flaky).
  * 2. Adaptive re-runs (gate.adaptive): the gate's own code end to end — baseline and run records,
- *    compareRun (the fixed design) against the loop of compareRunSequential → roundCandidates →
- *    nextRound → new current-side repeats of the chosen cases. Cases: pᵢ ~ Beta(4, 1), `repeats`
+ *    compareRun (the fixed design) against the eval loop's steps — sequentialComparison →
+ *    roundCandidates → planRound → new current-side repeats of the chosen cases. Cases: pᵢ ~ Beta(4, 1), `repeats`
  *    calls per case on each side; A/A (current = baseline) and a drop of δ. Figures: the share of
  *    gates that say "regressed" (A/A: the false alarm rate), the share still inconclusive, and the
  *    extra calls spent.
@@ -20,8 +20,9 @@ import { fileURLToPath } from 'node:url';
 import { BASELINE_SCHEMA_VERSION, type Baseline, type BaselineCase } from '../src/baselines/baseline-file.js';
 import { JOURNAL_SCHEMA_VERSION, type CallRecord } from '../src/records/call-record.js';
 import { compareRun, type GateSettings, type SuiteComparisonInput } from '../src/gate/compare.js';
-import { compareRunSequential, roundCandidates } from '../src/gate/sequential-gate.js';
-import { nextRound } from '../src/gate/adaptive-selection.js';
+import { roundCandidates, sequentialComparison } from '../src/gate/sequential-gate.js';
+import { planRound } from '../src/gate/adaptive-selection.js';
+import { repeatLimits, roundCalls, type AdaptiveRoundRecord } from '../src/runner/adaptive-rounds.js';
 import { reliability } from '../src/runner/reliability.js';
 import { mulberry32, type Random } from '../src/stats/rng.js';
 import { wilson } from '../src/stats/wilson.js';
@@ -123,29 +124,27 @@ function simulateAdaptive(plan: CellPlan, seed: number): AdaptiveCell {
     if (fixed?.verdict === 'regressed') fixedRegressed++;
     if (fixed?.verdict === 'inconclusive') fixedInconclusive++;
 
-    // The adaptive loop, as the eval command runs it.
-    const limits: number[] = [repeats];
-    let budget = maxExtraCalls;
-    let rounds = 0;
-    let report = compareRunSequential([input], { rounds, final: false, repeatLimits: { s: limits } });
-    for (;;) {
-      const candidates = roundCandidates([input], { rounds, final: false, repeatLimits: { s: limits } }, report);
-      const round = candidates.length > 0 && rounds < maxRounds ? nextRound(candidates, budget, maxRounds - rounds) : { items: [], perCase: 0 };
-      if (round.items.length === 0) break;
-      const from = limits[limits.length - 1] as number;
-      for (const item of round.items) {
+    // The adaptive loop, as the eval command runs it (adaptive-eval.ts): look, plan a round, run it, look.
+    const budgets = new Map([['s', { maxRounds, maxExtraCalls }]]);
+    const rounds: AdaptiveRoundRecord[] = [];
+    let final = false;
+    let look = sequentialComparison([input], { rounds: 0, final, repeatLimits: { s: [repeats] } });
+    while (!final) {
+      const planned = planRound(roundCandidates(look), budgets, rounds);
+      if (!planned.round) break;
+      const from = repeatLimits([{ name: 's', repeats }], rounds).s?.at(-1) as number;
+      const perCase = planned.round.perCase.s ?? 0;
+      for (const item of planned.round.items) {
         const pi = p[Number(item.caseId.slice(1))] as number;
-        for (let r = 0; r < round.perCase; r++) records.push(record(item.caseId, from + r, rng() < Math.max(0, pi - drop)));
+        for (let r = 0; r < perCase; r++) records.push(record(item.caseId, from + r, rng() < Math.max(0, pi - drop)));
       }
-      budget -= round.items.length * round.perCase;
-      extraCalls += round.items.length * round.perCase;
-      limits.push(from + round.perCase);
-      rounds++;
-      const final = rounds >= maxRounds || budget < 1;
-      report = compareRunSequential([input], { rounds, final, repeatLimits: { s: limits } });
-      if (final) break;
+      rounds.push(planned.round);
+      extraCalls += roundCalls(planned.round);
+      final = planned.final;
+      look = sequentialComparison([input], { rounds: rounds.length, final, repeatLimits: repeatLimits([{ name: 's', repeats }], rounds) });
     }
-    looks += rounds + 1;
+    const report = look.report;
+    looks += rounds.length + 1;
     const verdict = report.suites[0]?.metrics.find((m) => m.metric === 'check')?.verdict;
     if (verdict === 'regressed') adRegressed++;
     if (verdict === 'inconclusive') adInconclusive++;

@@ -15,12 +15,12 @@
  * 4. cold start of `driftgate --help`: median of 10 runs (target ≤ 200 ms).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runEval } from '../src/runner/eval-run.js';
+import { benchProject } from './project.js';
 import { localEmbedderThroughput, similarityRequests } from './scorers.js';
 import { driftDetector, mmdTiming, samplingThroughput } from './drift.js';
 import type { FakeServerOptions } from '../test/support/fake-llm-server.js';
@@ -43,24 +43,8 @@ async function startServer(options: FakeServerOptions): Promise<{ url: string; s
   };
 }
 
-async function project(n: number, baseURL: string, concurrency: number): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'driftgate-bench-'));
-  await mkdir(dir, { recursive: true });
-  const cases = Array.from({ length: n }, (_, i) => JSON.stringify({ id: `c${i}`, question: `Benchmark question ${i}: how do I reset my password?` })).join('\n');
-  await writeFile(path.join(dir, 'd.jsonl'), `${cases}\n`);
-  await writeFile(path.join(dir, 'p.md'), 'Customer: {{question}}');
-  await writeFile(
-    path.join(dir, 'driftgate.yaml'),
-    `version: 1
-models:
-  current: { provider: openai, model: gpt-4o-mini, baseURL: ${baseURL}/v1, params: { temperature: 0 } }
-runner: { concurrency: ${concurrency} }
-suites:
-  - { name: bench, dataset: d.jsonl, prompt: p.md, targets: [current] }
-`,
-  );
-  return dir;
-}
+const project = (n: number, baseURL: string, concurrency: number): Promise<string> =>
+  benchProject({ cases: n, baseURL, concurrency, question: 'Benchmark question', suite: '  - { name: bench, dataset: d.jsonl, prompt: p.md, targets: [current] }\n' });
 
 const env = { OPENAI_API_KEY: 'sk-bench-not-a-real-key' };
 const round = (x: number, d = 3) => Number(x.toFixed(d));

@@ -5,9 +5,8 @@
  * Ratios within one run are what count; nothing is asserted.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { benchProject } from './project.js';
 import { statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,20 +34,13 @@ function driftgate(args: string[], cwd: string): Promise<Timed> {
   });
 }
 
-async function project(n: number, baseURL: string): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'driftgate-scale-'));
-  const cases: string[] = [];
-  for (let i = 0; i < n; i++) cases.push(JSON.stringify({ id: `c${i}`, question: `Scale question ${i}: how do I reset my password?` }));
-  await writeFile(path.join(dir, 'd.jsonl'), `${cases.join('\n')}\n`);
-  await writeFile(path.join(dir, 'p.md'), 'Customer: {{question}}');
-  await writeFile(
-    path.join(dir, 'driftgate.yaml'),
-    `version: 1
-models:
-  current: { provider: openai, model: gpt-4o-mini, baseURL: ${baseURL}/v1, params: { temperature: 0 } }
-runner: { concurrency: 200 }
-suites:
-  - name: scale
+const project = (n: number, baseURL: string): Promise<string> =>
+  benchProject({
+    cases: n,
+    baseURL,
+    concurrency: 200,
+    question: 'Scale question',
+    suite: `  - name: scale
     dataset: d.jsonl
     prompt: p.md
     scorers:
@@ -56,9 +48,7 @@ suites:
       - { type: length, unit: words, max: 40 }
       - { type: regex, pattern: "question \\\\d+" }
 `,
-  );
-  return dir;
-}
+  });
 
 export async function scaleBench(startServer: (o: object) => Promise<{ url: string; stop: () => void }>): Promise<Record<string, unknown>> {
   const server = await startServer({ latencyMs: 2 });

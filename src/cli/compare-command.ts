@@ -17,7 +17,7 @@ export async function compareCommand(opts: Record<string, unknown>): Promise<num
   }, { adaptive: run.meta.adaptive });
   if (!outcome) throw new UsageError(`no baselines for ${run.meta.suites.join(', ')} under ${path.join(loaded.rootDir, 'baselines')}; accept a run first with: driftgate baseline update`);
   await saveGateOutcome(run.dir, run.meta.runId, outcome, run.records);
-  const { baselines: _baselines, inputs: _inputs, plan: _plan, ...shown } = outcome;
+  const { baselines: _baselines, lastLook: _lastLook, ...shown } = outcome;
   process.stdout.write(opts.json ? `${JSON.stringify({ run: run.meta.runId, ...shown }, null, 2)}\n` : `${formatGateReport(outcome.report, outcome.withoutBaseline)}\n`);
   if (outcome.report.incomplete?.length) return ExitCode.Incomplete;
   return outcome.report.failed ? ExitCode.GateFailed : ExitCode.Ok;

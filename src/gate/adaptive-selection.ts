@@ -14,6 +14,7 @@
 import type { BaselineCase } from '../baselines/baseline-file.js';
 import { seedFrom } from '../stats/rng.js';
 import { valueOf, type MetricSpec } from './metric-values.js';
+import { roundCalls, type AdaptiveRoundRecord } from '../runner/adaptive-rounds.js';
 
 export interface RepeatItem {
   readonly suite: string;
@@ -65,4 +66,32 @@ export function nextRound(inputs: readonly SelectionInput[], budgetLeft: number,
   if (chosen.length === 0 || share < 1) return { items: [], perCase: 0 };
   if (share < chosen.length) return { items: chosen.slice(0, share), perCase: 1 };
   return { items: chosen, perCase: Math.floor(share / chosen.length) };
+}
+
+export interface RoundBudget {
+  readonly maxRounds: number;
+  readonly maxExtraCalls: number;
+}
+
+/**
+ * The next round of the run: every suite with undecided candidates, rounds and budget left gets its
+ * share (nextRound); each suite spends its own budget. `round` is undefined when no suite gets any
+ * call; `final` when no suite could have another round after this one.
+ */
+export function planRound(candidates: readonly SelectionInput[], budgets: ReadonlyMap<string, RoundBudget>, rounds: readonly AdaptiveRoundRecord[]): { round?: AdaptiveRoundRecord; final: boolean } {
+  const items: RepeatItem[] = [];
+  const perCase: Record<string, number> = {};
+  let anotherAfter = false;
+  for (const [suite, budget] of budgets) {
+    const done = rounds.filter((r) => (r.perCase[suite] ?? 0) > 0).length;
+    const spent = rounds.reduce((n, r) => n + roundCalls(r, suite), 0);
+    const mine = candidates.filter((c) => c.suite === suite);
+    if (mine.length === 0 || done >= budget.maxRounds) continue;
+    const round = nextRound(mine, budget.maxExtraCalls - spent, budget.maxRounds - done);
+    if (round.items.length === 0) continue;
+    items.push(...round.items);
+    perCase[suite] = round.perCase;
+    if (done + 1 < budget.maxRounds && spent + round.items.length * round.perCase < budget.maxExtraCalls) anotherAfter = true;
+  }
+  return items.length > 0 ? { round: { perCase, items }, final: !anotherAfter } : { final: true };
 }

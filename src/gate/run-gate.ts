@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { baselinePath, readBaseline, type Baseline } from '../baselines/baseline-file.js';
 import type { CallRecord } from '../records/call-record.js';
-import { compareRun, type GateReport, type GateSettings, type SuiteComparisonInput } from './compare.js';
+import { compareRun, type GateReport, type GateSettings, type Pending, type SuiteComparisonInput } from './compare.js';
 import { changedScorers, rescoreBaseline, type Rescored } from './rescore.js';
 import { quarantineOf } from '../config/quarantine.js';
 import { uncalibratedJudges } from './calibration-gate.js';
@@ -14,7 +14,7 @@ import { prepareSuites } from '../runner/plan.js';
 import { buildRunServices } from '../runner/services.js';
 import { ResponseCache } from '../runner/cache.js';
 import type { ScoringServices } from '../scorers/types.js';
-import { compareRunSequential, type LookPlan } from './sequential-gate.js';
+import { sequentialComparison, type LookPlan } from './sequential-gate.js';
 import { repeatLimits } from '../runner/adaptive-rounds.js';
 import type { RunMeta } from '../runner/run-dir.js';
 
@@ -24,9 +24,8 @@ export interface GateOutcome {
   readonly withoutBaseline: readonly string[];
   /** The baselines compared with, by suite (for the reports' distributions and side-by-side outputs). */
   readonly baselines: ReadonlyMap<string, Baseline>;
-  /** gate.adaptive: the looks made and what the comparison read, for choosing the next round. */
-  readonly plan?: LookPlan;
-  readonly inputs?: readonly SuiteComparisonInput[];
+  /** gate.adaptive: the last look's comparison, for choosing the next round's cases. */
+  readonly lastLook?: readonly Pending[];
 }
 
 export function gateSettingsFor(loaded: LoadedConfig, suite: string): GateSettings {
@@ -120,5 +119,6 @@ export async function runGate(
     repeatLimits: repeatLimits(loaded.config.suites.filter((s) => suites.includes(s.name)), rounds),
     extraCalls: looks.adaptive?.extraCalls ?? 0,
   };
-  return { report: compareRunSequential(inputs, plan, runIncomplete), withoutBaseline, baselines, plan, inputs };
+  const { report, lastLook } = sequentialComparison(inputs, plan, runIncomplete);
+  return { report, withoutBaseline, baselines, lastLook };
 }

@@ -55,6 +55,16 @@ function atLook(inputs: readonly SuiteComparisonInput[], plan: LookPlan, look: n
 }
 
 export function compareRunSequential(inputs: readonly SuiteComparisonInput[], plan: LookPlan, runIncomplete?: string): GateReport {
+  return sequentialComparison(inputs, plan, runIncomplete).report;
+}
+
+/** The report, and the last look's comparison (what choosing the next round's cases reads). */
+export interface SequentialComparison {
+  readonly report: GateReport;
+  readonly lastLook: readonly Pending[];
+}
+
+export function sequentialComparison(inputs: readonly SuiteComparisonInput[], plan: LookPlan, runIncomplete?: string): SequentialComparison {
   const looks = plan.rounds + 1;
   const perLook = Array.from({ length: looks }, (_, look) => comparePending(atLook(inputs, plan, look), true));
   const last = perLook[looks - 1] as Pending[];
@@ -121,7 +131,7 @@ export function compareRunSequential(inputs: readonly SuiteComparisonInput[], pl
     const verdict = decideVerdict({ effect: test.effect, interval: test.effectInterval, pAdjusted: test.pWorse, alpha: p.input.gate.alpha, minEffect: m.minEffect });
     return { ...m, pAdjusted: test.pWorse, verdict };
   }, runIncomplete);
-  return { ...report, adaptive: { looks, extraCalls: plan.extraCalls ?? 0, final: plan.final } };
+  return { report: { ...report, adaptive: { looks, extraCalls: plan.extraCalls ?? 0, final: plan.final } }, lastLook: last };
 }
 
 /**
@@ -129,9 +139,8 @@ export function compareRunSequential(inputs: readonly SuiteComparisonInput[], pl
  * (and no regression already decided in the run: a failed gate stops), with what the selection
  * of its cases needs. Empty when the gate has its verdict.
  */
-export function roundCandidates(inputs: readonly SuiteComparisonInput[], plan: LookPlan, report: GateReport): SelectionInput[] {
+export function roundCandidates({ report, lastLook: pending }: SequentialComparison): SelectionInput[] {
   if (report.failed || report.incomplete?.length) return [];
-  const pending = comparePending(atLook(inputs, plan, plan.rounds), true);
   const out: SelectionInput[] = [];
   for (const s of report.suites) {
     const open = s.metrics.filter((m) => m.gated && m.verdict === 'inconclusive');

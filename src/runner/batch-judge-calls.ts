@@ -7,9 +7,9 @@
  */
 import type { ModelConfig } from '../config/model-schema.js';
 import { ProviderCallError } from '../providers/types.js';
-import type { ScoringInput, ScoringServices } from '../scorers/types.js';
+import type { ScoringServices } from '../scorers/types.js';
 import type { CallRecord } from '../records/call-record.js';
-import { appliesTo, safeScore } from './scoring.js';
+import { appliesTo, safeScore, scoringInputs } from './scoring.js';
 import type { PreparedSuite } from './plan.js';
 import type { BatchCall } from './batch-phase.js';
 
@@ -29,23 +29,10 @@ export async function judgeCallsFor(suites: readonly PreparedSuite[], records: r
     const judges = suite.scorers.filter((s) => s.type === 'judge');
     if (judges.length === 0) continue;
     const own = records.filter((r) => r.suite === suite.config.name && r.status === 'ok' && r.output !== null);
-    const byItem = new Map(own.map((r) => [`${r.caseId}\u0000${r.target}\u0000${r.repeat}`, r]));
+    const inputOf = scoringInputs(suite, own);
     for (const record of own) {
-      const prepared = suite.caseById.get(record.caseId);
-      if (!prepared) continue;
-      for (const judge of judges) {
-        if (!appliesTo(judge, record)) continue;
-        const other = judge.against ? byItem.get(`${record.caseId}\u0000${judge.against}\u0000${record.repeat}`) : undefined;
-        const input: ScoringInput = {
-          case: prepared.case,
-          messages: prepared.messages,
-          output: record.output as string,
-          record,
-          ...(prepared.options.tools ? { tools: prepared.options.tools } : {}),
-          ...(other?.output != null ? { other: { target: other.target, output: other.output } } : {}),
-        };
-        await safeScore(judge, input, noting);
-      }
+      if (!suite.caseById.has(record.caseId)) continue;
+      for (const judge of judges) if (appliesTo(judge, record)) await safeScore(judge, inputOf(record, judge), noting);
     }
   }
   return calls;

@@ -26,12 +26,35 @@ export async function safeScore(scorer: Scorer, input: ScoringInput, services: S
   }
 }
 
+/**
+ * What a scorer sees of a suite's record: its case, the messages sent, the output and tools, and —
+ * for a scorer `against: X` — X's answer to the same case and repeat among `records`. Shared by
+ * scoring and by the batch mode's noting pass, so both build exactly the same judge requests.
+ * The record's case must be in the suite.
+ */
+export function scoringInputs(suite: PreparedSuite, records: readonly CallRecord[]): (record: CallRecord, scorer?: Scorer) => ScoringInput {
+  const itemKey = (caseId: string, target: string, repeat: number) => `${caseId}\u0000${target}\u0000${repeat}`;
+  let byItem: Map<string, CallRecord> | undefined;
+  return (record, scorer) => {
+    const prepared = suite.caseById.get(record.caseId) as PreparedCase;
+    byItem ??= scorer?.against ? new Map(records.map((r) => [itemKey(r.caseId, r.target, r.repeat), r])) : undefined;
+    const other = scorer?.against ? byItem?.get(itemKey(record.caseId, scorer.against, record.repeat)) : undefined;
+    return {
+      case: prepared.case,
+      messages: prepared.messages,
+      output: record.output as string,
+      record,
+      ...(prepared.options.tools ? { tools: prepared.options.tools } : {}),
+      ...(other?.output != null ? { other: { target: other.target, output: other.output, ...(other.toolCalls ? { toolCalls: other.toolCalls } : {}) } } : {}),
+    };
+  };
+}
+
 /** Scores of the inline scorers for one finished call. */
 export async function scoreInline(suite: PreparedSuite, record: CallRecord, services: ScoringServices): Promise<Score[]> {
   if (record.status !== 'ok' || record.output === null) return [];
-  const prepared = suite.caseById.get(record.caseId);
-  if (!prepared) return [];
-  const input: ScoringInput = { case: prepared.case, messages: prepared.messages, output: record.output, record, ...(prepared.options.tools ? { tools: prepared.options.tools } : {}) };
+  if (!suite.caseById.has(record.caseId)) return [];
+  const input = scoringInputs(suite, [])(record);
   const scores: Score[] = [];
   for (const scorer of suite.scorers) if (scorer.phase === 'inline' && appliesTo(scorer, record)) scores.push(await safeScore(scorer, input, services));
   return scores;
@@ -58,19 +81,7 @@ export async function scoreAfter(
     const suiteRecords = out.filter((r) => r.suite === suite.config.name && r.status === 'ok' && r.output !== null);
     const todo = suiteRecords.filter((r) => !complete(suite, r));
     if (todo.length === 0) continue;
-    const byItem = new Map(suiteRecords.map((r) => [`${r.caseId}\u0000${r.target}\u0000${r.repeat}`, r]));
-    const inputOf = (record: CallRecord, scorer?: Scorer): ScoringInput => {
-      const prepared = suite.caseById.get(record.caseId) as PreparedCase;
-      const other = scorer?.against ? byItem.get(`${record.caseId}\u0000${scorer.against}\u0000${record.repeat}`) : undefined;
-      return {
-        case: prepared.case,
-        messages: prepared.messages,
-        output: record.output as string,
-        record,
-        ...(prepared.options.tools ? { tools: prepared.options.tools } : {}),
-        ...(other?.output != null ? { other: { target: other.target, output: other.output, ...(other.toolCalls ? { toolCalls: other.toolCalls } : {}) } } : {}),
-      };
-    };
+    const inputOf = scoringInputs(suite, suiteRecords);
     for (const scorer of suite.scorers) {
       if (!scorer.prefetch) continue;
       const needing = todo.filter((r) => appliesTo(scorer, r) && !r.scores.some((x) => x.name === scorer.name && x.scorerId === scorer.id));

@@ -108,9 +108,13 @@ export function pairedBootstrap(
     }
     stats[r] = statistic(b, c);
   }
-  const sorted = Array.from(stats);
+  return percentileInterval(stats, coverage);
+}
+
+/** The two-sided percentile interval of bootstrap statistics at `coverage`. */
+function percentileInterval(stats: Float64Array, coverage: number): [number, number] {
   const tail = (1 - coverage) / 2;
-  return [quantile(sorted, tail), quantile(sorted, 1 - tail)];
+  return [quantile(stats, tail), quantile(stats, 1 - tail)];
 }
 
 /**
@@ -139,8 +143,7 @@ export function pairedBootstrapOfMeans(
     }
     stats[r] = statistic(sb / n, sc / n);
   }
-  const tail = (1 - coverage) / 2;
-  return [quantile(stats, tail), quantile(stats, 1 - tail)];
+  return percentileInterval(stats, coverage);
 }
 
 /** One-sided p for "statistic(baseline, current) is greater (or less) than under exchange". */
