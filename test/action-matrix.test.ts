@@ -6,27 +6,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FakeLlmServer } from './support/fake-llm-server.js';
-import { FakeGitHubServer } from './support/fake-github-server.js';
+import type { FakeLlmServer } from './support/fake-llm-server.js';
+import type { FakeGitHubServer } from './support/fake-github-server.js';
 import { makeProject } from './support/project.js';
 import { git } from './support/git.js';
-import { thingAnswer } from './support/thing-answers.js';
+import { startActionServers, type ActionServers } from './support/thing-answers.js';
 import { runCli } from './support/cli.js';
 import { pullRequestPayload, runAction } from './support/action-runner.js';
 
 let llm: FakeLlmServer;
 let gh: FakeGitHubServer;
 let answers: 'good' | 'bad' = 'good';
+let servers: ActionServers;
 beforeAll(async () => {
-  llm = await FakeLlmServer.start({
-    respond: (call) => thingAnswer(call, answers === 'bad'),
-  });
-  gh = await FakeGitHubServer.start();
+  // "bad": half the answers lose the keyword the suite checks for.
+  ({ llm, gh } = servers = await startActionServers(() => answers === 'bad'));
 });
-afterAll(async () => {
-  await llm.close();
-  await gh.close();
-});
+afterAll(() => servers.close());
 
 
 describe('a sharded gate', () => {

@@ -4,12 +4,12 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FakeLlmServer } from './support/fake-llm-server.js';
-import { FakeGitHubServer } from './support/fake-github-server.js';
+import type { FakeLlmServer } from './support/fake-llm-server.js';
+import type { FakeGitHubServer } from './support/fake-github-server.js';
 import { FakeCacheServer } from './support/fake-cache-server.js';
 import { makeProject } from './support/project.js';
 import { git } from './support/git.js';
-import { thingAnswer } from './support/thing-answers.js';
+import { startActionServers, type ActionServers } from './support/thing-answers.js';
 import { runCli } from './support/cli.js';
 import { ACTION_ENTRY, pullRequestPayload, runAction, schedulePayload } from './support/action-runner.js';
 
@@ -18,17 +18,12 @@ let llm: FakeLlmServer;
 let gh: FakeGitHubServer;
 let answers: 'good' | 'bad' = 'good';
 
+let servers: ActionServers;
 beforeAll(async () => {
-  llm = await FakeLlmServer.start({
-    // "bad": half the answers lose the keyword the suite checks for.
-    respond: (call) => thingAnswer(call, answers === 'bad'),
-  });
-  gh = await FakeGitHubServer.start();
+  // "bad": half the answers lose the keyword the suite checks for.
+  ({ llm, gh } = servers = await startActionServers(() => answers === 'bad'));
 });
-afterAll(async () => {
-  await llm.close();
-  await gh.close();
-});
+afterAll(() => servers.close());
 
 
 describe('the bundled Action', () => {
