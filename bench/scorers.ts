@@ -52,7 +52,7 @@ export async function similarityRequests(startServer: StartServer) {
       const result = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env: { OPENAI_API_KEY: 'sk-bench' } });
       const requests = (await server.stats()).requestCount;
       const embeddingRequests = requests - 2000; // the rest are the 2,000 answers
-      const scored = result.records.filter((r) => r.scores[0]?.value !== null && r.scores[0]?.value !== undefined).length;
+      const scored = (await result.readRecords()).filter((r) => r.scores[0]?.value !== null && r.scores[0]?.value !== undefined).length;
       const texts = shared ? 2000 + 20 : 4000;
       out[shared ? 'sharedReferences' : 'ownReferences'] = {
         similarityScores: scored,
@@ -69,7 +69,7 @@ export async function similarityRequests(startServer: StartServer) {
         const again = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env: { OPENAI_API_KEY: 'sk-bench' } });
         const embeddingAgain = (await server.stats()).requestCount - before - 2000;
         out.ownReferencesAfterPromptChange = {
-          similarityScores: again.records.filter((r) => typeof r.scores[0]?.value === 'number').length,
+          similarityScores: (await again.readRecords()).filter((r) => typeof r.scores[0]?.value === 'number').length,
           textsNotYetEmbedded: 2000,
           batchSize: BATCH,
           embeddingRequests: embeddingAgain,

@@ -148,7 +148,7 @@ describe('gate.adaptive end to end', () => {
     const configPath = path.join(dir, 'driftgate.yaml');
     const env = { OPENAI_API_KEY: 'sk-test-adaptive-0000' };
     const first = await runEval({ configPath, env });
-    await writeBaseline(baselinePath(dir, 's'), baselineFromRun(first.meta as RunMeta, 's', first.records));
+    await writeBaseline(baselinePath(dir, 's'), baselineFromRun(first.meta as RunMeta, 's', (await first.readRecords())));
     return { dir, configPath, env };
   }
 
@@ -195,7 +195,7 @@ describe('gate.adaptive end to end', () => {
     const beforeResume = server.requestCount;
     const resumed = await runEval({ ...options, resume: meta.runId });
     expect(server.requestCount).toBe(beforeResume);
-    expect(resumed.records.length).toBe(60 + meta.adaptive!.extraCalls);
+    expect((await resumed.readRecords()).length).toBe(60 + meta.adaptive!.extraCalls);
   });
 
   it('a gate decided at the first look makes no round; run.json says so, and compare reads the same look', async () => {

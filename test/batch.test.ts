@@ -64,8 +64,8 @@ describe.each(['openai', 'anthropic'] as const)('batch mode through the %s SDK',
     expect(server.batches.created[provider]).toBe(2);
     expect(server.batches.answered).toBeGreaterThanOrEqual(24);
     expect(server.requestCount).toBe(0); // every answer and verdict came from a batch
-    expect(r.records).toHaveLength(12);
-    for (const rec of r.records) {
+    expect((await r.readRecords())).toHaveLength(12);
+    for (const rec of (await r.readRecords())) {
       expect(rec.status).toBe('ok');
       expect(rec.batch).toBe(true);
       expect(rec.cached).toBe(false);
@@ -128,8 +128,8 @@ describe('batch mode, when things break', () => {
     expect(failed).toBeLessThan(15);
     // Every failed request (answer or verdict) was made online instead; the run is whole.
     expect(server.requestCount).toBe(failed);
-    expect(r.records.every((x) => x.status === 'ok')).toBe(true);
-    expect(r.records.filter((x) => x.batch).length).toBe(100 - meta.batches!.find((b) => b.phase === 'answers')!.failed);
+    expect((await r.readRecords()).every((x) => x.status === 'ok')).toBe(true);
+    expect((await r.readRecords()).filter((x) => x.batch).length).toBe(100 - meta.batches!.find((b) => b.phase === 'answers')!.failed);
 
     server.resetCounters();
     server.batches.configure({ failRate: 0.03, seed: 11 });
@@ -137,7 +137,7 @@ describe('batch mode, when things break', () => {
     const s = await runEval({ configPath: path.join(strict, 'driftgate.yaml'), env });
     const answersFailed = (s.meta as RunMeta).batches!.find((b) => b.phase === 'answers')!.failed;
     expect(answersFailed).toBeGreaterThan(0);
-    expect(s.records.filter((x) => x.status === 'error')).toHaveLength(answersFailed);
+    expect((await s.readRecords()).filter((x) => x.status === 'error')).toHaveLength(answersFailed);
     expect(server.requestCount).toBe(0);
     expect(s.exitCode).toBe(3); // error records over max_errors (0): incomplete, resumable
   });
@@ -166,7 +166,7 @@ describe('batch mode, when things break', () => {
     const r = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
     const meta = r.meta as RunMeta;
     expect(meta.batches?.[0]).toMatchObject({ phase: 'answers', state: 'expired', answered: 0, failed: 5 });
-    expect(r.records.every((x) => x.status === 'ok' && !x.batch)).toBe(true);
+    expect((await r.readRecords()).every((x) => x.status === 'ok' && !x.batch)).toBe(true);
     expect(server.requestCount).toBe(10); // 5 answers and 5 verdicts online
   });
 });

@@ -61,7 +61,7 @@ describe('derived metrics', () => {
     const run = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
     expect(run.exitCode).toBe(0);
     // Judge 4 on the 1–5 scale is 0.75; keyword passes (1): 0.5 × 0.75 + 0.5 × 1 = 0.875.
-    for (const r of run.records) expect(r.scores.find((s) => s.name === 'quality')?.value).toBeCloseTo(0.875, 12);
+    for (const r of (await run.readRecords())) expect(r.scores.find((s) => s.name === 'quality')?.value).toBeCloseTo(0.875, 12);
     expect(run.meta?.summaries?.[0]?.targets[0]?.scores.find((m) => m.metric === 'quality')).toMatchObject({ n: 60, mean: 0.875 });
   });
 
@@ -70,10 +70,10 @@ describe('derived metrics', () => {
     const dir = await project('0.5 * judge + 0.5 * keyword');
     const config = path.join(dir, 'driftgate.yaml');
     const base = await runEval({ configPath: config, env });
-    await writeBaseline(baselinePath(dir, 'faq'), baselineFromRun(base.meta as RunMeta, 'faq', base.records));
+    await writeBaseline(baselinePath(dir, 'faq'), baselineFromRun(base.meta as RunMeta, 'faq', (await base.readRecords())));
     good = false; // half the answers lose the keyword, and the judge marks them down
     const run = await runEval({ configPath: config, env, useCache: false });
-    const report = (await runGate(await loadConfig(config), ['faq'], run.records))!.report;
+    const report = (await runGate(await loadConfig(config), ['faq'], (await run.readRecords())))!.report;
     const quality = report.suites[0]!.metrics.find((m) => m.metric === 'quality')!;
     // Half the cases drop from 0.875 to 0.5 × 0.25 + 0 = 0.125: the mean falls by 0.375.
     expect(quality.delta).toBeCloseTo(-0.375, 12);

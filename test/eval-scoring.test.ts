@@ -77,7 +77,7 @@ describe('eval with scorers', () => {
     const result = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
     expect(result.exitCode).toBe(0);
 
-    const current = result.records.filter((r) => r.target === 'current');
+    const current = (await result.readRecords()).filter((r) => r.target === 'current');
     expect(current).toHaveLength(10);
     for (const r of current) {
       expect(r.scores.map((s) => s.name)).toEqual(['contains', 'judge', 'similarity', 'agreement', 'preference']);
@@ -125,8 +125,8 @@ describe('eval with scorers', () => {
     server.resetCounters();
     const again = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
     expect(server.requestCount).toBe(0);
-    expect(again.records.filter((r) => r.target === 'current').every((r) => r.scores.length === 5)).toBe(true);
-    expect(again.records.filter((r) => r.target === 'pinned').every((r) => r.scores.map((s) => s.name).join() === 'contains,judge,similarity')).toBe(true);
+    expect((await again.readRecords()).filter((r) => r.target === 'current').every((r) => r.scores.length === 5)).toBe(true);
+    expect((await again.readRecords()).filter((r) => r.target === 'pinned').every((r) => r.scores.map((s) => s.name).join() === 'contains,judge,similarity')).toBe(true);
   });
 
   it('a judge that answers garbage becomes an error score, and beyond runner.max_scorer_errors the run is incomplete', async () => {
@@ -135,7 +135,7 @@ describe('eval with scorers', () => {
     const result = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
     expect(result.exitCode).toBe(3);
     expect(result.incompleteReason).toMatch(/judge: 4 of 4 verdicts failed — the judge answered in prose/);
-    const judge = result.records[0]!.scores.find((s) => s.name === 'judge')!;
+    const judge = (await result.readRecords())[0]!.scores.find((s) => s.name === 'judge')!;
     expect(judge.value).toBeNull();
     expect(judge.error).toMatch(/no valid verdict/);
     const summary = result.meta!.summaries![0]!.targets[0]!;

@@ -87,8 +87,8 @@ tests:
     expect(converted).toMatchObject({ suites: 1, cases: 3 });
     expect(converted.files['driftgate.yaml']).toContain('value: "{{_assert_2}}"');
     expect(run.exitCode).toBe(0);
-    expect(run.records).toHaveLength(3);
-    for (const r of run.records) expect(r.scores.map((s) => [s.name, s.pass])).toEqual([['icontains', true], ['cost', true], ['contains', true]]);
+    expect((await run.readRecords())).toHaveLength(3);
+    for (const r of (await run.readRecords())) expect(r.scores.map((s) => [s.name, s.pass])).toEqual([['icontains', true], ['cost', true], ['contains', true]]);
     expect(server.requests.map((q) => JSON.stringify(q.body))).toContainEqual(expect.stringContaining('Be warm. Question: Hello there'));
   });
 
@@ -104,9 +104,9 @@ tests: file://tests.csv
     expect(converted.unmapped).toEqual([]);
     expect(converted.files['rubrics/promptfoo-1.md']).toContain('the requirement stated in the reference');
     expect(run.exitCode).toBe(0);
-    expect(run.records).toHaveLength(3);
-    expect(run.records.every((r) => r.scores.find((s) => s.name === 'llm-rubric')?.value === 1)).toBe(true);
-    expect(run.records.every((r) => r.scores.find((s) => s.name === 'contains')?.pass === true)).toBe(true);
+    expect((await run.readRecords())).toHaveLength(3);
+    expect((await run.readRecords()).every((r) => r.scores.find((s) => s.name === 'llm-rubric')?.value === 1)).toBe(true);
+    expect((await run.readRecords()).every((r) => r.scores.find((s) => s.name === 'contains')?.pass === true)).toBe(true);
     expect(server.requests.some((q) => q.path.endsWith('/messages'))).toBe(true);
   });
 
@@ -144,9 +144,9 @@ tests: file://tests.yaml
     expect(converted.unmapped).toEqual([]);
     expect(converted.files['driftgate.yaml']).toMatch(/local-llama:\n\s+provider: openai\n\s+model: llama3\n\s+baseURL: http:\/\/127\.0\.0\.1/);
     expect(run.exitCode).toBe(0);
-    expect(run.records).toHaveLength(4);
-    for (const r of run.records) expect(r.scores.every((s) => s.pass === true)).toBe(true);
-    expect(run.records.map((r) => r.target).sort()).toEqual(['local-llama', 'local-llama', 'mini', 'mini']);
+    expect((await run.readRecords())).toHaveLength(4);
+    for (const r of (await run.readRecords())) expect(r.scores.every((s) => s.pass === true)).toBe(true);
+    expect((await run.readRecords()).map((r) => r.target).sort()).toEqual(['local-llama', 'local-llama', 'mini', 'mini']);
   });
 
   it('a chat prompt, a grader provider and per-test rubrics; exactly the two planted constructs are listed as not converted', async () => {
@@ -178,7 +178,7 @@ tests:
     ]);
     expect(converted.files['driftgate.yaml']).toContain('#   promptfooconfig.yaml:13: assertion "python"');
     expect(run.exitCode).toBe(0);
-    expect(run.records).toHaveLength(2);
+    expect((await run.readRecords())).toHaveLength(2);
     expect(server.requests.find((q) => JSON.stringify(q.body).includes('You are terse.'))).toBeDefined();
   });
 

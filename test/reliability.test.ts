@@ -113,8 +113,8 @@ describe('judge calibration as a precondition of gating', () => {
     cpSync(fileURLToPath(new URL('../rubrics', import.meta.url)), path.join(dir, 'rubrics'), { recursive: true });
     const config = path.join(dir, 'driftgate.yaml');
     const run = await runEval({ configPath: config, env: { OPENAI_API_KEY: 'sk-test-cal-0000' } });
-    await writeBaseline(baselinePath(dir, 's'), baselineFromRun(run.meta as RunMeta, 's', run.records));
-    return (await runGate(await loadConfig(config), ['s'], run.records))!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')!;
+    await writeBaseline(baselinePath(dir, 's'), baselineFromRun(run.meta as RunMeta, 's', (await run.readRecords())));
+    return (await runGate(await loadConfig(config), ['s'], (await run.readRecords())))!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')!;
   }
 
   it('a judge below min_kappa is reported, not gated: "judge κ 0.00 < 0.6"', async () => {

@@ -48,7 +48,7 @@ ${rescore ? `    gate: { rescore: ${rescore} }\n` : ''}`,
   });
   cpSync(fileURLToPath(new URL('../rubrics', import.meta.url)), path.join(dir, 'rubrics'), { recursive: true });
   const run = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
-  await writeBaseline(baselinePath(dir, 'faq'), baselineFromRun(run.meta as RunMeta, 'faq', run.records));
+  await writeBaseline(baselinePath(dir, 'faq'), baselineFromRun(run.meta as RunMeta, 'faq', (await run.readRecords())));
   // The pull request edits the rubric: the judge's scorerId changes.
   const rubric = path.join(dir, 'rubrics/helpfulness.md');
   writeFileSync(rubric, readFileSync(rubric, 'utf8').replace('Judge how well the answer serves the user who asked.', 'Judge how well the answer serves the customer who asked, and whether it is polite.'));
@@ -64,7 +64,7 @@ describe('re-scoring a baseline when a scorer changed', () => {
     const run = await runEval({ configPath: config, env, useCache: false });
     expect(run.exitCode).toBe(0);
     server.resetCounters();
-    const gate = await runGate(await loadConfig(config), ['faq'], run.records, undefined, undefined, { env });
+    const gate = await runGate(await loadConfig(config), ['faq'], (await run.readRecords()), undefined, undefined, { env });
     const judge = gate!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')!;
     expect(judge.status).toBe('compared');
     expect(judge.rescored).toEqual({ metric: 'judge', outputs: 10, calls: 10, cached: 0, costUsd: expect.any(Number), errors: 0 });
@@ -73,7 +73,7 @@ describe('re-scoring a baseline when a scorer changed', () => {
     expect(formatGateReport(gate!.report)).toMatch(/baseline re-scored with today's scorer \(10 outputs, 10 judge calls, 0 cached, worth (\$[\d.e-]+|unpriced)\)/);
 
     server.resetCounters();
-    const again = await runGate(await loadConfig(config), ['faq'], run.records, undefined, undefined, { env });
+    const again = await runGate(await loadConfig(config), ['faq'], (await run.readRecords()), undefined, undefined, { env });
     expect(judgeCalls()).toBe(0);
     expect(again!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')?.rescored).toMatchObject({ calls: 10, cached: 10 });
   }, 60_000);
@@ -82,7 +82,7 @@ describe('re-scoring a baseline when a scorer changed', () => {
     const dir = await project('never');
     const config = path.join(dir, 'driftgate.yaml');
     const run = await runEval({ configPath: config, env });
-    const gate = await runGate(await loadConfig(config), ['faq'], run.records, undefined, undefined, { env });
+    const gate = await runGate(await loadConfig(config), ['faq'], (await run.readRecords()), undefined, undefined, { env });
     expect(gate!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')?.status).toBe('scorer-changed');
   }, 60_000);
 

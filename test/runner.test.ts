@@ -78,14 +78,14 @@ describe('driftgate eval runner', () => {
     const result = await run(dir);
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
     expect(server.requestCount).toBe(2);
-    expect(result.records[0]).toMatchObject({ status: 'ok', attempts: 2 });
+    expect((await result.readRecords())[0]).toMatchObject({ status: 'ok', attempts: 2 });
   });
 
   it('retries 5xx and connection resets with backoff', async () => {
     const dir = await project(1);
     server.queue('500', 'reset');
     const result = await run(dir);
-    expect(result.records[0]).toMatchObject({ status: 'ok', attempts: 3 });
+    expect((await result.readRecords())[0]).toMatchObject({ status: 'ok', attempts: 3 });
     expect(server.requestCount).toBe(3);
   });
 
@@ -95,10 +95,10 @@ describe('driftgate eval runner', () => {
     const result = await run(dir);
     expect(result.exitCode).toBe(3);
     expect(result.incompleteReason).toMatch(/1 of 4 calls failed \(allowed: 0/);
-    const failed = result.records.filter((r) => r.status === 'error');
+    const failed = (await result.readRecords()).filter((r) => r.status === 'error');
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ attempts: 3, error: { kind: 'server', status: 500 } });
-    expect(result.records.filter((r) => r.status === 'ok')).toHaveLength(3);
+    expect((await result.readRecords()).filter((r) => r.status === 'ok')).toHaveLength(3);
     // tolerated when the user says so
     server.queue('500', '500', '500');
     expect((await run(dir, { useCache: false, maxErrors: 1 })).exitCode).toBe(0);
@@ -117,14 +117,14 @@ describe('driftgate eval runner', () => {
     const first = await run(dir, { maxCostUsd: 0.1 });
     expect(first.exitCode).toBe(3);
     expect(first.incompleteReason).toMatch(/budget of \$0\.1 reached: \d+ of 20 calls not made/);
-    const done = first.records.length;
+    const done = (await first.readRecords()).length;
     expect(done).toBeGreaterThan(0);
     expect(done).toBeLessThan(20);
     expect(first.meta!.totals!.spentUsd).toBeLessThanOrEqual(0.1);
     expect(server.requestCount).toBe(done);
     const resumed = await run(dir, { resume: first.runId!, useCache: false });
     expect(resumed.exitCode).toBe(0);
-    expect(resumed.records).toHaveLength(20);
+    expect((await resumed.readRecords())).toHaveLength(20);
     expect(server.requestCount).toBe(20);
   });
 
@@ -134,7 +134,7 @@ describe('driftgate eval runner', () => {
     expect(server.requestCount).toBe(6);
     const again = await run(dir);
     expect(server.requestCount).toBe(6);
-    expect(again.records.every((r) => r.cached)).toBe(true);
+    expect((await again.readRecords()).every((r) => r.cached)).toBe(true);
     expect(again.meta!.totals!.spentUsd).toBe(0);
     await run(dir, { useCache: false });
     expect(server.requestCount).toBe(12);
@@ -150,7 +150,7 @@ describe('driftgate eval runner', () => {
     expect(server.requestCount).toBe(0);
     expect(result.exitCode).toBe(3);
     expect(result.incompleteReason).toMatch(/^--offline: 3 calls are not in the cache; first missing: suite support, case "q\d", target current, repeat 0 \(key [0-9a-f]{16}…\)$/);
-    expect(result.records.every((r) => r.error?.kind === 'cache_miss')).toBe(true);
+    expect((await result.readRecords()).every((r) => r.error?.kind === 'cache_miss')).toBe(true);
   });
 
   it('gives each repeat its own cache entry', async () => {
@@ -174,7 +174,7 @@ describe('driftgate eval runner', () => {
     const dir = await project(4, { targets: '[current, claude]', runner: ', concurrency: 1' });
     server.queue('401-echo');
     const result = await run(dir, { maxErrors: 1 });
-    const echoed = result.records.find((r) => r.status === 'error');
+    const echoed = (await result.readRecords()).find((r) => r.status === 'error');
     expect(echoed?.error?.message).toContain('Incorrect API key provided: Bearer [redacted]');
     const files = await allFiles(path.join(dir, '.driftgate'));
     expect(files.length).toBeGreaterThan(8);

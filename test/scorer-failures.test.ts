@@ -186,7 +186,7 @@ describe('the gate with failing or new scorers', () => {
     const config = path.join(dir, 'driftgate.yaml');
     const run = await runEval({ configPath: config, env });
     expect(run.exitCode).toBe(0);
-    await writeBaseline(baselinePath(dir, 'support'), baselineFromRun(run.meta as RunMeta, 'support', run.records));
+    await writeBaseline(baselinePath(dir, 'support'), baselineFromRun(run.meta as RunMeta, 'support', (await run.readRecords())));
     return dir;
   }
 
@@ -197,7 +197,7 @@ describe('the gate with failing or new scorers', () => {
     const run = await runEval({ configPath: config, env, useCache: false });
     expect(run.exitCode).toBe(3);
     // Even without the run's own incomplete reason, the metrics alone make the gate incomplete.
-    const gate = await runGate(await loadConfig(config), ['support'], run.records);
+    const gate = await runGate(await loadConfig(config), ['support'], (await run.readRecords()));
     const report = gate!.report;
     expect(report.failed).toBe(false);
     const judge = report.suites[0]!.metrics.find((m) => m.metric === 'judge')!;
@@ -225,7 +225,7 @@ describe('the gate with failing or new scorers', () => {
     await writeFile(config, yaml.replace('      - { type: contains, value: "Answer" }', RULE_AND_JUDGE));
     const run = await runEval({ configPath: config, env });
     expect(run.exitCode).toBe(0);
-    const report = (await runGate(await loadConfig(config), ['support'], run.records))!.report;
+    const report = (await runGate(await loadConfig(config), ['support'], (await run.readRecords())))!.report;
     const metrics = report.suites[0]!.metrics;
     expect(metrics.find((m) => m.metric === 'judge')?.status).toBe('new');
     // pass_rate still compares, over the scorer both sides ran alike.

@@ -70,20 +70,21 @@ describe('shards', () => {
     good = false;
     await runEval({ configPath, env }); // fills the cache with the new answers
     const whole = await runEval({ configPath, env });
-    expect(whole.records.filter((r) => r.cached)).toHaveLength(whole.records.length);
+    const wholeRecords = await whole.readRecords();
+    expect(wholeRecords.filter((r) => r.cached)).toHaveLength(wholeRecords.length);
     const shardDirs: string[] = [];
     for (let i = 1; i <= 4; i++) {
       const r = await runEval({ configPath, env, shard: { index: i, count: 4 } });
       expect(r.exitCode).toBe(0);
-      expect(r.records.every((x) => shardOf(x.suite, x.caseId, 4) === i)).toBe(true);
+      expect((await r.readRecords()).every((x) => shardOf(x.suite, x.caseId, 4) === i)).toBe(true);
       shardDirs.push(r.runDir as string);
     }
     // Every shard holds some cases, none holds all.
     const sizes = await Promise.all(shardDirs.map(async (d) => (await import('../src/runner/journal.js')).readJournal(path.join(d, 'cases.jsonl')).then((x) => x.length)));
-    expect(sizes.every((n) => n > 0 && n < whole.records.length)).toBe(true);
+    expect(sizes.every((n) => n > 0 && n < wholeRecords.length)).toBe(true);
 
     const merged = await mergeShardRuns(await loadConfig(configPath), shardDirs, path.join(dir, '.driftgate/runs'));
-    expect(merged.records.map(normalise)).toEqual(whole.records.map(normalise));
+    expect(merged.records.map(normalise)).toEqual(wholeRecords.map(normalise));
     expect(merged.meta.summaries).toEqual(whole.meta?.summaries);
     expect(merged.meta.scorers).toEqual(whole.meta?.scorers);
     expect(merged.meta.behaviour).toEqual(whole.meta?.behaviour);

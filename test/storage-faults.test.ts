@@ -91,7 +91,7 @@ describe('a full disk or a read-only directory', () => {
     const resumed = await runEval({ configPath: config, env, resume: runId, useCache: false });
     expect(resumed.exitCode).toBe(0);
     expect(server.requestCount).toBe(30 - new Set(kept.map((r) => r.itemId)).size);
-    expect(resumed.records).toHaveLength(30);
+    expect((await resumed.readRecords())).toHaveLength(30);
   }, 60_000);
 
   it('a read-only cache directory (EROFS): exit 3 naming the file, and no call is started after it', async () => {
@@ -115,7 +115,7 @@ describe('two runs in one .driftgate/ at once', () => {
     expect(a.runId).not.toBe(b.runId);
     for (const r of [a, b]) expect(await readJournal(path.join(r.runDir as string, 'cases.jsonl'))).toHaveLength(40);
     const cache = new ResponseCache(path.join(dir, '.driftgate', 'cache'));
-    for (const r of a.records) expect(await cache.get(r.key)).toBeDefined();
+    for (const r of (await a.readRecords())) expect(await cache.get(r.key)).toBeDefined();
   }, 60_000);
 
   it('two drift runs finishing together both keep their history row', async () => {

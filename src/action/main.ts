@@ -12,7 +12,7 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { runDrift } from '../drift/run-drift.js';
 import { gateWithRounds } from '../gate/adaptive-eval.js';
 import { createProgress } from '../runner/progress.js';
-import { runEval } from '../runner/eval-run.js';
+import { runEval, type EvalResult } from '../runner/eval-run.js';
 import { loadReportModel, type ReportModel } from '../report/report-model.js';
 import { saveGateOutcome } from '../report/results-files.js';
 import { buildSummaryJson, type RunSummaryJson } from '../report/summary-json.js';
@@ -57,18 +57,19 @@ async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: Acti
   const { result, gate } = await gateWithRounds(loaded, first, evalOptions, { env: process.env, ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}) }, baselinesDir);
   if (!result.runDir || !result.meta) throw new DriftgateError(result.incompleteReason ?? 'the run did not start', result.exitCode);
   if (gate) {
-    await saveGateOutcome(result.runDir, result.meta.runId, gate, result.records);
+    await saveGateOutcome(result.runDir, result.meta.runId, gate, await result.readRecords());
     await annotateRegressions(loaded, gate.report);
   }
   return result.runDir;
 }
 
 /** The gate job of a matrix: every run directory under `dir` (the downloaded shard artifacts), merged. */
-async function mergedRun(loaded: LoadedConfig, dir: string): Promise<{ runDir: string; meta: RunMeta; records: readonly CallRecord[]; exitCode: ExitCode; incompleteReason?: string }> {
+async function mergedRun(loaded: LoadedConfig, dir: string): Promise<EvalResult> {
   const root = path.resolve(loaded.rootDir, dir);
   const found = (await readdir(root, { recursive: true })).filter((f) => path.basename(f) === RUN_FILE).map((f) => path.dirname(path.join(root, f)));
   core.info(`driftgate: merging ${found.length} shard runs from ${dir}`);
-  return { ...(await mergeShardRuns(loaded, found.sort(), path.join(loaded.rootDir, '.driftgate', 'runs'))), exitCode: ExitCode.Ok };
+  const { runDir, meta, records } = await mergeShardRuns(loaded, found.sort(), path.join(loaded.rootDir, '.driftgate', 'runs'));
+  return { runDir, meta, readRecords: async () => [...records], exitCode: ExitCode.Ok };
 }
 
 /**

@@ -58,7 +58,7 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
   if (!result.meta || !result.runDir) return result.exitCode;
   if (gate) {
     const { saveGateOutcome } = await import('../report/results-files.js');
-    await saveGateOutcome(result.runDir, result.meta.runId, gate, result.records);
+    await saveGateOutcome(result.runDir, result.meta.runId, gate, await result.readRecords());
   }
   if (json) {
     process.stdout.write(`${JSON.stringify({ runDir: result.runDir, ...result.meta, ...(gate ? { gate: { report: gate.report, withoutBaseline: gate.withoutBaseline } } : {}) }, null, 2)}\n`);

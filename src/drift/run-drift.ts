@@ -14,6 +14,7 @@ import { buildScorers } from '../scorers/registry.js';
 import { ResponseCache } from '../runner/cache.js';
 import type { CallRecord } from '../records/call-record.js';
 import { runCalls } from '../runner/run-calls.js';
+import { readRunRecords } from '../runner/run-records.js';
 import type { BatchReport } from '../runner/batch-phase.js';
 import { JournalWriter } from '../runner/journal.js';
 import { openForResume, pendingItems, reopen, withoutFailedScores } from '../runner/resume.js';
@@ -134,9 +135,8 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   try {
     const batchMode = (options.batch ?? config.runner.mode === 'batch') && !(options.offline ?? false);
     const run = await runCalls({
-      items,
       pending,
-      previous,
+      pendingCount: pending.length,
       prepared: [prepared],
       unguarded: [unguarded],
       models: config.models,
@@ -150,8 +150,8 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     const outcome = run.outcome;
     batches = run.batches;
     skipped = outcome.skippedForBudget;
-    misses = outcome.records.filter((r) => r.error?.kind === 'cache_miss').length;
-    records = run.records;
+    records = await readRunRecords(path.join(runDir, JOURNAL_FILE), [prepared]);
+    misses = records.filter((r) => r.error?.kind === 'cache_miss').length;
   } catch (err) {
     if (err instanceof StorageError) throw await stoppedByStorage(runDir, meta, err, `driftgate drift --resume ${meta.runId}`);
     throw err;

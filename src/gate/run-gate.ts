@@ -68,7 +68,8 @@ export interface GateLooks {
 export async function runGate(
   loaded: LoadedConfig,
   suites: readonly string[],
-  records: readonly CallRecord[],
+  /** The run's records, or how to read them: read only once a suite turns out to have a baseline. */
+  runRecords: readonly CallRecord[] | (() => Promise<readonly CallRecord[]>),
   baselinesDir?: string,
   runIncomplete?: string,
   rescore?: RescoreOptions,
@@ -78,6 +79,7 @@ export async function runGate(
   let services: ScoringServices | undefined;
   const withoutBaseline: string[] = [];
   const baselines = new Map<string, Baseline>();
+  let records: readonly CallRecord[] | undefined;
   for (const suite of suites) {
     const baseline = await readBaseline(baselinesDir ? path.join(baselinesDir, `${suite}.json`) : baselinePath(loaded.rootDir, suite));
     if (!baseline) {
@@ -100,6 +102,7 @@ export async function runGate(
         ({ baseline: compared, rescored } = await rescoreBaseline(baseline, prepared, changed, services));
       }
     }
+    records ??= typeof runRecords === 'function' ? await runRecords() : runRecords;
     const suiteRecords = records.filter((r) => r.suite === suite);
     let gate = gateSettingsFor(loaded, suite);
     const required = config?.gate?.require_calibration;

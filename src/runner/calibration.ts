@@ -5,7 +5,7 @@
  */
 import { spearman, weightedKappa } from '../stats/agreement.js';
 import type { Case } from '../datasets/case.js';
-import type { CallRecord } from '../records/call-record.js';
+import type { RecordFacts } from '../records/record-facts.js';
 
 export interface Calibration {
   readonly scorer: string;
@@ -19,7 +19,7 @@ export interface Calibration {
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-export function calibrate(records: readonly CallRecord[], cases: ReadonlyMap<string, Case>): Calibration[] {
+export function calibrate(records: readonly RecordFacts[], cases: ReadonlyMap<string, Case>): Calibration[] {
   const out: Calibration[] = [];
   const judgeNames = [...new Set(records.flatMap((r) => r.scores.filter((s) => Array.isArray(s.details?.scale)).map((s) => s.name)))];
   for (const name of judgeNames) {

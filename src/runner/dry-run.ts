@@ -20,14 +20,16 @@ export interface DryRunEstimate {
   readonly batch?: boolean;
 }
 
-export function estimateDryRun(items: readonly WorkItem[], cache: ResponseCache | undefined, prices: PriceTable, batch = false): DryRunEstimate {
+export function estimateDryRun(items: Iterable<WorkItem>, cache: ResponseCache | undefined, prices: PriceTable, batch = false): DryRunEstimate {
   const outputs = new OutputTokenEstimator();
   let cached = 0;
   let inputTokens = 0;
   let outputTokens = 0;
   let cost = 0;
   const unpriced = new Set<string>();
+  let calls = 0;
   for (const item of items) {
+    calls++;
     if (cache?.has(item.key)) {
       cached++;
       continue;
@@ -41,9 +43,9 @@ export function estimateDryRun(items: readonly WorkItem[], cache: ResponseCache 
     else unpriced.add(item.request.model);
   }
   return {
-    calls: items.length,
+    calls,
     cached,
-    toSend: items.length - cached,
+    toSend: calls - cached,
     inputTokens: Math.round(inputTokens),
     outputTokens: Math.round(outputTokens),
     costUsd: unpriced.size > 0 ? null : cost,

@@ -13,7 +13,8 @@ import type { CallRecord } from '../records/call-record.js';
 import { estimateDryRun, type DryRunEstimate } from './dry-run.js';
 import { buildRunServices } from './services.js';
 import { JournalWriter } from './journal.js';
-import { openForResume, pendingItems, reopen, withoutFailedScores } from './resume.js';
+import { openForResume, pendingOf, reopen, withoutFailedScores } from './resume.js';
+import { readRunFacts, readRunRecords } from './run-records.js';
 import { guardSuites } from './scorer-guard.js';
 import { scorerFailureReason } from './scorer-health.js';
 import { describeRun } from './run-description.js';
@@ -21,7 +22,7 @@ import type { BatchReport } from './batch-phase.js';
 import { runCalls } from './run-calls.js';
 import { judgeVariance, type JudgeVariance } from './judge-variance.js';
 import { allowedErrorCount } from './allowance.js';
-import { planCalls, planRounds, prepareSuites, selectSuites, type WorkItem } from './plan.js';
+import { lazyPlan, prepareSuites, selectSuites, type WorkItem } from './plan.js';
 import { roundCalls, type AdaptiveRoundRecord } from './adaptive-rounds.js';
 import { silentProgress, type Progress } from './progress.js';
 import { selectShard, type Shard } from './shard.js';
@@ -72,8 +73,11 @@ export interface EvalResult {
   readonly runId?: string;
   readonly runDir?: string;
   readonly meta?: RunMeta;
-  /** The latest record of every item in the run, in plan order. */
-  readonly records: readonly CallRecord[];
+  /**
+   * The latest record of every item in the run, in plan order, read back from the journal: the
+   * run does not hold its records (a 100,000-case suite would not fit), so this reads them when asked.
+   */
+  readRecords(): Promise<CallRecord[]>;
   readonly incompleteReason?: string;
   readonly dryRun?: DryRunEstimate;
 }
@@ -104,13 +108,13 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
     const before = resumed.meta.adaptive ?? { rounds: [], final: false, extraCalls: 0 };
     resumed.meta.adaptive = { rounds: [...before.rounds, round], final, extraCalls: before.extraCalls + roundCalls(round) };
   }
-  const items = [...planCalls(built, config.models), ...planRounds(built, config.models, resumed?.meta.adaptive?.rounds ?? [])];
-  const prepared = guardSuites(built, items, runner.max_scorer_errors);
+  const plan = lazyPlan(built, config.models, resumed?.meta.adaptive?.rounds ?? []);
+  const prepared = guardSuites(built, plan.slots(), runner.max_scorer_errors);
 
-  if (options.dryRun) return { exitCode: ExitCode.Ok, records: [], dryRun: estimateDryRun(items, useCache ? cache : undefined, prices, options.batch ?? runner.mode === 'batch') };
+  if (options.dryRun) return { exitCode: ExitCode.Ok, readRecords: async () => [], dryRun: estimateDryRun(plan, useCache ? cache : undefined, prices, options.batch ?? runner.mode === 'batch') };
 
-  const pending = pendingItems(items, previous);
-  if (!offline) precheck(pending, useCache ? cache : undefined, options.maxCostUsd, prices, env);
+  const pending = pendingOf(plan, previous);
+  if (!offline) precheck(pending.items, useCache ? cache : undefined, options.maxCostUsd, prices, env);
 
   const now = new Date().toISOString();
   let runDir: string;
@@ -152,15 +156,12 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
     ...(options.retry ? { retry: options.retry } : {}),
   });
   let outcome;
-  let scored: CallRecord[];
-  let judgeVariances: JudgeVariance[] = [];
   const batchMode = (options.batch ?? runner.mode === 'batch') && !offline;
   let batches: readonly BatchReport[] = [];
   try {
-    ({ outcome, records: scored, batches } = await runCalls({
-      items,
-      pending,
-      previous,
+    ({ outcome, batches } = await runCalls({
+      pending: pending.items,
+      pendingCount: pending.count,
       prepared,
       unguarded: built,
       models: config.models,
@@ -171,7 +172,6 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
       progress: options.progress ?? silentProgress,
       ...(batchMode ? { batch: { runDir, settings: runner.batch, env, timeoutMs: options.timeoutMs ?? runner.timeout_ms, log: (line: string) => (options.progress ?? silentProgress).note?.(line) } } : {}),
     }));
-    if (options.judgeRepeats) judgeVariances = await judgeVariance(prepared, scored, services, options.judgeRepeats);
   } catch (err) {
     if (err instanceof StorageError) throw await stoppedByStorage(runDir, meta, err, `driftgate eval --resume ${meta.runId}`);
     throw err;
@@ -179,24 +179,32 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
     await journal.close();
   }
 
-  const records = scored;
+  // The run is described from its journal, a line at a time: facts of every record, and whole
+  // records only where the behaviour test between targets reads the answers.
+  const journalFile = path.join(runDir, JOURNAL_FILE);
+  let read: Promise<CallRecord[]> | undefined;
+  const readRecords = () => (read ??= readRunRecords(journalFile, prepared));
+  const judgeVariances: JudgeVariance[] = options.judgeRepeats ? await judgeVariance(prepared, await readRecords(), services, options.judgeRepeats) : [];
+  // Summaries and reliability describe the run as planned; adaptive rounds' extra repeats of a few
+  // cases would weight those cases more. The gate reads every repeat, look by look.
+  const plannedRepeats = new Map(suites.map((s) => [s.name, s.repeats]));
+  const planned = (r: { suite: string; repeat: number }) => r.repeat < (plannedRepeats.get(r.suite) ?? 1);
+  const severalTargets = new Set(suites.filter((s) => s.targets.length > 1).map((s) => s.name));
+  const { facts: records, whole: answers } = await readRunFacts(journalFile, prepared, (r) => severalTargets.has(r.suite) && planned(r));
   const errors = records.filter((r) => r.status === 'error').length;
-  const allowedErrors = allowedErrorCount(options.maxErrors ?? runner.max_errors, items.length);
+  const allowedErrors = allowedErrorCount(options.maxErrors ?? runner.max_errors, plan.size);
 
   let incompleteReason: string | undefined;
   if (outcome.skippedForBudget > 0) {
-    incompleteReason = `budget of $${options.maxCostUsd} reached: ${outcome.skippedForBudget} of ${items.length} calls not made (resume with: driftgate eval --resume ${meta.runId} --max-cost <more>)`;
+    incompleteReason = `budget of $${options.maxCostUsd} reached: ${outcome.skippedForBudget} of ${plan.size} calls not made (resume with: driftgate eval --resume ${meta.runId} --max-cost <more>)`;
   } else if (outcome.firstCacheMiss) {
     const miss = outcome.firstCacheMiss;
     const misses = records.filter((r) => r.error?.kind === 'cache_miss').length;
     incompleteReason = `--offline: ${misses} calls are not in the cache; first missing: suite ${miss.suite}, case "${miss.caseId}", target ${miss.target}, repeat ${miss.repeat} (key ${miss.key.slice(0, 16)}…)`;
   } else if (errors > allowedErrors) {
-    incompleteReason = `${errors} of ${items.length} calls failed (allowed: ${allowedErrors}; see error records in ${JOURNAL_FILE}, raise runner.max_errors, or resume with --resume ${meta.runId})`;
+    incompleteReason = `${errors} of ${plan.size} calls failed (allowed: ${allowedErrors}; see error records in ${JOURNAL_FILE}, raise runner.max_errors, or resume with --resume ${meta.runId})`;
   }
-  // Summaries and reliability describe the run as planned; adaptive rounds' extra repeats of a few
-  // cases would weight those cases more. The gate reads every repeat, look by look.
-  const plannedRepeats = new Map(suites.map((s) => [s.name, s.repeats]));
-  const described = describeRun(records.filter((r) => r.repeat < (plannedRepeats.get(r.suite) ?? 1)), meta.suites, prepared, loaded);
+  const described = describeRun(records.filter(planned), meta.suites, prepared, loaded, answers);
   const scorerReason = scorerFailureReason(described.scorers);
   if (scorerReason) incompleteReason = [incompleteReason, `${scorerReason} (fix the scorer, then resume with --resume ${meta.runId}: failed scorings are retried)`].filter(Boolean).join('; ');
 
@@ -218,13 +226,13 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
     runId: meta.runId,
     runDir,
     meta,
-    records,
+    readRecords,
     ...(incompleteReason ? { incompleteReason } : {}),
   };
 }
 
 /** Fails before any call when a call would need a missing key, or a price --max-cost cannot know. */
-function precheck(items: readonly WorkItem[], cache: ResponseCache | undefined, maxCostUsd: number | undefined, prices: PriceTable, env: NodeJS.ProcessEnv): void {
+function precheck(items: Iterable<WorkItem>, cache: ResponseCache | undefined, maxCostUsd: number | undefined, prices: PriceTable, env: NodeJS.ProcessEnv): void {
   const checked = new Set<string>();
   for (const item of items) {
     if (checked.has(item.target) || cache?.has(item.key)) continue;

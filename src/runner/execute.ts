@@ -26,15 +26,18 @@ export interface ExecuteOptions {
   readonly deferScoring?: boolean;
 }
 
+/** What execution counted; the records themselves are in the journal (run-records.ts reads them back). */
 export interface ExecuteResult {
-  readonly records: CallRecord[];
+  /** Records journaled. */
+  readonly made: number;
   /** Items not started because the budget would have been exceeded. */
   readonly skippedForBudget: number;
   readonly firstCacheMiss?: WorkItem;
 }
 
-export async function executeItems(items: readonly WorkItem[], options: ExecuteOptions): Promise<ExecuteResult> {
-  const records: CallRecord[] = [];
+/** `items` may be generated as they are taken (a lazy plan); `count` is how many it yields. */
+export async function executeItems(items: Iterable<WorkItem>, count: number, options: ExecuteOptions): Promise<ExecuteResult> {
+  let made = 0;
   let skippedForBudget = 0;
   let firstCacheMiss: WorkItem | undefined;
   // Once the disk refuses a write, nothing more is started: every further call would be paid for and lost.
@@ -65,23 +68,23 @@ export async function executeItems(items: readonly WorkItem[], options: ExecuteO
     const suite = options.suites.get(item.suite);
     if (suite && record.status === 'ok' && !options.deferScoring) record = { ...record, scores: await scoreInline(suite, record, options.services) };
     await options.journal.append(record);
-    records.push(record);
+    made++;
     options.progress.tick(record);
   };
 
-  options.progress.start(items.length);
+  options.progress.start(count);
   try {
-    // `concurrency` workers pull the next item: memory for the calls in flight, not a promise and
-    // a closure per item of a 100,000-case run.
-    let next = 0;
+    // `concurrency` workers pull the next item from one iterator: memory for the calls in flight,
+    // not a promise and a closure (or a work item) per item of a 100,000-case run.
+    const next = items[Symbol.iterator]();
     const worker = async (): Promise<void> => {
-      while (next < items.length) await runOne(items[next++] as WorkItem);
+      for (let item = next.next(); !item.done; item = next.next()) await runOne(item.value);
     };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, items.length) }, worker));
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, count)) }, worker));
   } finally {
     options.progress.finish();
   }
-  return { records, skippedForBudget, ...(firstCacheMiss ? { firstCacheMiss } : {}) };
+  return { made, skippedForBudget, ...(firstCacheMiss ? { firstCacheMiss } : {}) };
 }
 
 function toRecord(item: WorkItem, outcome: Exclude<CallOutcome, { status: 'skipped' }>): CallRecord {

@@ -5,7 +5,8 @@
  * syscall per line costs more than the calls themselves). A reader ignores a torn last line (the
  * only thing a kill can leave).
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { readTextIfExists } from '../util/read-text.js';
 import { RunStateError, storageError } from '../errors.js';
 import { JOURNAL_SCHEMA_VERSION, type CallRecord } from '../records/call-record.js';
@@ -17,12 +18,15 @@ export class JournalWriter {
 
   private constructor(
     private readonly handle: FileHandle,
-    private readonly file: string,
+    readonly file: string,
+    /** The file's size when this session opened it: lines from here on are this session's. */
+    readonly sessionStart: number,
   ) {}
 
   static async open(file: string): Promise<JournalWriter> {
     try {
-      return new JournalWriter(await open(file, 'a'), file);
+      const handle = await open(file, 'a');
+      return new JournalWriter(handle, file, (await handle.stat()).size);
     } catch (err) {
       throw storageError(err, file) ?? err;
     }
@@ -60,21 +64,68 @@ export async function readJournal(file: string): Promise<CallRecord[]> {
   const lines = text.split('\n');
   const records: CallRecord[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line.trim() === '') continue;
-    let record: CallRecord;
-    try {
-      record = JSON.parse(line) as CallRecord;
-    } catch {
-      if (i === lines.length - 1) break; // torn final line from a killed process: that call is redone
-      throw new RunStateError(`${file}:${i + 1}: journal line is not valid JSON`);
-    }
-    if (record.schemaVersion !== JOURNAL_SCHEMA_VERSION) {
-      throw new RunStateError(`${file}:${i + 1}: schemaVersion ${String(record.schemaVersion)} is not supported (expected ${JOURNAL_SCHEMA_VERSION})`);
-    }
-    records.push(record);
+    const record = parseLine(lines[i] as string, file, i + 1, i === lines.length - 1);
+    if (record) records.push(record);
   }
   return records;
+}
+
+/** Undefined for a blank line and for a torn final line from a killed process (that call is redone). */
+function parseLine(line: string, file: string, lineNo: number, last: boolean): CallRecord | undefined {
+  if (line.trim() === '') return undefined;
+  let record: CallRecord;
+  try {
+    record = JSON.parse(line) as CallRecord;
+  } catch {
+    if (last) return undefined;
+    throw new RunStateError(`${file}:${lineNo}: journal line is not valid JSON`);
+  }
+  if (record.schemaVersion !== JOURNAL_SCHEMA_VERSION) {
+    throw new RunStateError(`${file}:${lineNo}: schemaVersion ${String(record.schemaVersion)} is not supported (expected ${JOURNAL_SCHEMA_VERSION})`);
+  }
+  return record;
+}
+
+/**
+ * Every journal line in file order, one at a time, with the byte offset where it starts — so a
+ * 100,000-case run is read in constant memory (readJournal holds the file and every record).
+ * Same rules as readJournal: a torn final line is skipped, any other bad line is an error.
+ */
+export async function forEachJournalRecord(file: string, visit: (record: CallRecord, offset: number) => void): Promise<void> {
+  const size = await stat(file).then(
+    (s) => s.size,
+    () => undefined,
+  );
+  if (size === undefined) return;
+  let rest = '';
+  let lineNo = 0;
+  let offset = 0;
+  let held: { line: string; offset: number; terminated: boolean } | undefined;
+  // A line is parsed once the next one is seen: only an unterminated last line may be torn.
+  const take = (line: string, at: number, terminated: boolean): void => {
+    if (held) {
+      const record = parseLine(held.line, file, lineNo, false);
+      if (record) visit(record, held.offset);
+    }
+    lineNo++;
+    held = { line, offset: at, terminated };
+  };
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', end: size - 1 })) {
+    const text = rest + (chunk as string);
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      const line = text.slice(start, nl);
+      take(line, offset, true);
+      offset += Buffer.byteLength(line) + 1;
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest !== '') take(rest, offset, false);
+  if (held) {
+    const record = parseLine(held.line, file, lineNo, !held.terminated);
+    if (record) visit(record, held.offset);
+  }
 }
 
 /** The latest record per item. */

@@ -95,7 +95,7 @@ export async function mergeShardRuns(loaded: LoadedConfig, dirs: readonly string
     finishedAt: ordered.map((s) => s.meta.finishedAt ?? s.meta.startedAt).sort().at(-1) as string,
     mergedFrom: ordered.map((s) => s.meta.runId),
     totals: { ...runTotals(records), spentUsd: ordered.reduce((sum, s) => sum + (s.meta.totals?.spentUsd ?? 0), 0) },
-    ...describeRun(records, first.meta.suites, prepared, loaded),
+    ...describeRun(records, first.meta.suites, prepared, loaded, records),
   };
   const runDir = await createRunDir(runsDir, { ...meta, status: 'running' });
   await writeFile(path.join(runDir, JOURNAL_FILE), records.map((r) => `${JSON.stringify(r)}\n`).join(''));

@@ -88,15 +88,43 @@ function workItem(suite: SuiteConfig, prepared: PreparedCase, target: string, re
 }
 
 export function planCalls(prepared: readonly PreparedSuite[], models: Readonly<Record<string, ModelConfig>>): WorkItem[] {
-  const items: WorkItem[] = [];
+  return [...callsOf(prepared, models)];
+}
+
+function* callsOf(prepared: readonly PreparedSuite[], models: Readonly<Record<string, ModelConfig>>): Generator<WorkItem> {
   for (const { config: suite, cases } of prepared) {
     for (const c of cases) {
       for (const target of suite.targets) {
-        for (let repeat = 0; repeat < suite.repeats; repeat++) items.push(workItem(suite, c, target, repeat, models));
+        for (let repeat = 0; repeat < suite.repeats; repeat++) yield workItem(suite, c, target, repeat, models);
       }
     }
   }
-  return items;
+}
+
+/**
+ * A run's work items, made as they are taken (each carries its request and cache key): a
+ * 100,000-case plan is never held whole. `slots` are the (suite, target) of every item, without making
+ * the items — what counting needs.
+ */
+export interface Plan extends Iterable<WorkItem> {
+  readonly size: number;
+  slots(): Iterable<{ readonly suite: string; readonly target: string }>;
+}
+
+export function lazyPlan(prepared: readonly PreparedSuite[], models: Readonly<Record<string, ModelConfig>>, rounds: readonly AdaptiveRoundRecord[]): Plan {
+  const extra = planRounds(prepared, models, rounds);
+  const size = prepared.reduce((n, p) => n + p.cases.length * p.config.targets.length * p.config.repeats, 0) + extra.length;
+  return {
+    size,
+    *[Symbol.iterator]() {
+      yield* callsOf(prepared, models);
+      yield* extra;
+    },
+    *slots() {
+      for (const { config, cases } of prepared) for (const target of config.targets) for (let n = 0; n < cases.length * config.repeats; n++) yield { suite: config.name, target };
+      yield* extra;
+    },
+  };
 }
 
 /**

@@ -4,7 +4,7 @@
  * (at least one did) over the suite; flaky cases — that both passed and failed — most flaky first
  * (closest to half passing). Calls whose scoring failed are left out.
  */
-import type { CallRecord } from '../records/call-record.js';
+import type { RecordFacts } from '../records/record-facts.js';
 
 export interface FlakyCase {
   readonly caseId: string;
@@ -24,7 +24,7 @@ export interface Reliability {
 }
 
 /** Undefined without repeats or without thresholded scores. */
-export function reliability(records: readonly CallRecord[]): Reliability | undefined {
+export function reliability(records: readonly RecordFacts[]): Reliability | undefined {
   const byCase = new Map<string, boolean[]>();
   for (const r of records) {
     if (r.status !== 'ok') continue;

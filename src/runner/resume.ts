@@ -7,6 +7,7 @@ import path from 'node:path';
 import { RunStateError } from '../errors.js';
 import type { CallRecord } from '../records/call-record.js';
 import { latestByItem, readJournal } from './journal.js';
+import type { Plan, WorkItem } from './plan.js';
 import { findLatestIncompleteRun, JOURNAL_FILE, readRunMeta, writeRunMeta, type RunMeta } from './run-dir.js';
 
 export interface ResumableRun {
@@ -53,10 +54,19 @@ export function pendingItems<T extends { readonly itemId: string }>(items: reado
   return items.filter((item) => finished.get(item.itemId)?.status !== 'ok');
 }
 
-/** The latest record of each planned item, in plan order: earlier sessions' lines, then this one's. */
-export function recordsInPlan(items: readonly { readonly itemId: string }[], previous: readonly CallRecord[], fresh: readonly CallRecord[]): CallRecord[] {
-  const latest = latestByItem([...previous, ...fresh]);
-  return items.map((item) => latest.get(item.itemId)).filter((r): r is CallRecord => r !== undefined);
+/** The plan's items still to do, made as they are taken; counting them makes each once more. */
+export function pendingOf(plan: Plan, previous: readonly CallRecord[]): { readonly items: Iterable<WorkItem>; readonly count: number } {
+  if (previous.length === 0) return { items: plan, count: plan.size };
+  const finished = latestByItem(previous);
+  const todo = (item: WorkItem): boolean => finished.get(item.itemId)?.status !== 'ok';
+  let count = 0;
+  for (const item of plan) if (todo(item)) count++;
+  const items: Iterable<WorkItem> = {
+    *[Symbol.iterator]() {
+      for (const item of plan) if (todo(item)) yield item;
+    },
+  };
+  return { items, count };
 }
 
 /**

@@ -4,23 +4,21 @@
  * verdicts' batch) → the after phase, which completes every record's scores.
  */
 import type { ModelConfig } from '../config/model-schema.js';
-import type { CallRecord } from '../records/call-record.js';
 import type { ScoringServices } from '../scorers/types.js';
 import { executeItems, type ExecuteResult } from './execute.js';
 import type { CallGateway } from './gateway.js';
 import type { JournalWriter } from './journal.js';
 import type { PreparedSuite, WorkItem } from './plan.js';
 import type { Progress } from './progress.js';
-import { recordsInPlan } from './resume.js';
+import { readRunRecords } from './run-records.js';
 import { scoreAfter } from './scoring.js';
 import { runBatchPhase, type BatchPhaseContext, type BatchReport } from './batch-phase.js';
 import { judgeCallsFor } from './batch-judge-calls.js';
 
 export interface RunCallsInput {
-  readonly items: readonly WorkItem[];
-  readonly pending: readonly WorkItem[];
-  /** Journal lines of earlier sessions (resume). */
-  readonly previous: readonly CallRecord[];
+  /** The items still to do (may be generated as they are taken), and how many there are. */
+  readonly pending: Iterable<WorkItem>;
+  readonly pendingCount: number;
   /** Suites with their scorers behind the scorer guard, and the same suites without it (for noting judge calls). */
   readonly prepared: readonly PreparedSuite[];
   readonly unguarded: readonly PreparedSuite[];
@@ -34,18 +32,20 @@ export interface RunCallsInput {
   readonly batch?: Omit<BatchPhaseContext, 'gateway'>;
 }
 
+/** The records are in the journal, scored: read them with run-records.ts. */
 export interface RunCallsResult {
   readonly outcome: ExecuteResult;
-  /** The latest record of every planned item, scored. */
-  readonly records: CallRecord[];
   readonly batches: readonly BatchReport[];
 }
 
 export async function runCalls(input: RunCallsInput): Promise<RunCallsResult> {
   const batches: BatchReport[] = [];
   const batch = input.batch ? { ...input.batch, gateway: input.gateway } : undefined;
-  if (batch) batches.push(...(await runBatchPhase('answers', input.pending.map((i) => ({ target: i.target, model: i.model, request: i.request, sample: i.repeat })), batch)));
-  const outcome = await executeItems(input.pending, {
+  // A batch is one upload of every pending request: batch mode holds them (and, for the judge
+  // batch, the run's records), where online mode streams.
+  const pending = batch ? [...input.pending] : input.pending;
+  if (batch) batches.push(...(await runBatchPhase('answers', [...pending].map((i) => ({ target: i.target, model: i.model, request: i.request, sample: i.repeat })), batch)));
+  const outcome = await executeItems(pending, input.pendingCount, {
     concurrency: input.concurrency,
     gateway: input.gateway,
     services: input.services,
@@ -55,8 +55,11 @@ export async function runCalls(input: RunCallsInput): Promise<RunCallsResult> {
     // Batch mode scores after the judge batch: the after phase completes every record's scores.
     deferScoring: batch !== undefined,
   });
-  const inPlan = recordsInPlan(input.items, input.previous, outcome.records);
-  if (batch) batches.push(...(await runBatchPhase('judge', await judgeCallsFor(input.unguarded, inPlan, input.models), batch)));
-  const records = await scoreAfter(input.prepared, inPlan, input.services, input.journal, input.concurrency);
-  return { outcome, records, batches };
+  const source = { journalFile: input.journal.file, sessionStart: input.journal.sessionStart };
+  if (batch) {
+    const inPlan = await readRunRecords(source.journalFile, input.prepared, source.sessionStart);
+    batches.push(...(await runBatchPhase('judge', await judgeCallsFor(input.unguarded, inPlan, input.models), batch)));
+  }
+  await scoreAfter(input.prepared, source, input.services, input.journal, input.concurrency);
+  return { outcome, batches };
 }

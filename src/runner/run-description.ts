@@ -6,17 +6,23 @@
 import type { LoadedConfig } from '../config/load.js';
 import { quarantineOf } from '../config/quarantine.js';
 import type { CallRecord } from '../records/call-record.js';
+import type { RecordFacts } from '../records/record-facts.js';
 import type { PreparedSuite } from './plan.js';
 import type { RunMeta } from './run-dir.js';
 import { scorerHealth } from './scorer-health.js';
 import { summariseSuites } from './summary.js';
 import { targetBehaviour } from './target-behaviour.js';
 
+/**
+ * `records`: every record of the run, whole or as facts. `answers`: the whole records of the suites
+ * with several targets, whose answers the behaviour test reads (readRunFacts keeps just those).
+ */
 export function describeRun(
-  records: readonly CallRecord[],
+  records: readonly RecordFacts[],
   suites: readonly string[],
   prepared: readonly PreparedSuite[],
   loaded: LoadedConfig,
+  answers: readonly CallRecord[],
 ): Required<Pick<RunMeta, 'summaries' | 'scorers'>> & Pick<RunMeta, 'behaviour'> {
   const health = scorerHealth(records, prepared.map((p) => ({ suite: p.config.name, scorers: p.scorers })), loaded.config.runner.max_scorer_errors);
   const summaries = summariseSuites(records, suites, new Map(prepared.map((p) => [p.config.name, new Map(p.cases.map((c) => [c.case.id, c.case]))])), new Map(prepared.map((p) => [p.config.name, p.scorers]))).map((s) => {
@@ -24,6 +30,6 @@ export function describeRun(
     const quarantined = config ? quarantineOf(loaded.rootDir, config) : [];
     return quarantined.length ? { ...s, quarantined } : s;
   });
-  const behaviour = targetBehaviour(records, prepared.map((p) => ({ name: p.config.name, targets: p.config.targets })));
+  const behaviour = targetBehaviour(answers, prepared.map((p) => ({ name: p.config.name, targets: p.config.targets })));
   return { summaries, scorers: health, ...(behaviour.length > 0 ? { behaviour } : {}) };
 }

@@ -11,7 +11,7 @@ import { clusterMeans, meanInterval } from '../stats/mean-interval.js';
 import { wilson } from '../stats/wilson.js';
 import { bootstrapMeanInterval } from '../stats/bootstrap.js';
 import { mulberry32, seedFrom } from '../stats/rng.js';
-import type { CallRecord } from '../records/call-record.js';
+import type { RecordFacts } from '../records/record-facts.js';
 import { groupBy } from '../util/group-by.js';
 
 export interface ScoreMetric {
@@ -54,7 +54,7 @@ function rateOverCases(metric: string, perRecord: readonly { caseId: string; pas
  * `declared`: the suite's scorers; each gets its row (n 0, no value, its error count) even when it
  * scored nothing. Outputs a declared scorer applies to but carry no score of it count as errors.
  */
-export function scoreMetrics(records: readonly CallRecord[], declared: readonly ScorerDeclaration[] = []): ScoreMetric[] {
+export function scoreMetrics(records: readonly RecordFacts[], declared: readonly ScorerDeclaration[] = []): ScoreMetric[] {
   const ok = records.filter((r) => r.status === 'ok');
   const names = [...new Set([...declared.map((d) => d.name), ...ok.flatMap((r) => r.scores.map((s) => s.name))])];
   const declaredOf = new Map(declared.map((d) => [d.name, d]));
@@ -94,7 +94,7 @@ export function scoreMetrics(records: readonly CallRecord[], declared: readonly 
 }
 
 /** Dollars spent on judging and embedding these records' outputs (null when any call was unpriced). */
-export function scoringCostUsd(records: readonly CallRecord[]): number | null {
+export function scoringCostUsd(records: readonly RecordFacts[]): number | null {
   let total = 0;
   for (const r of records) {
     for (const s of r.scores) {

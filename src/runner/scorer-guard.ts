@@ -116,10 +116,16 @@ export class ScorerGuard {
  */
 export function guardSuites<S extends { readonly config: { readonly name: string }; readonly scorers: readonly Scorer[] }>(
   suites: readonly S[],
-  items: readonly { readonly suite: string; readonly target: string }[],
+  items: Iterable<{ readonly suite: string; readonly target: string }>,
   maxScorerErrors: number | string,
 ): S[] {
-  const planned = (suite: string, scorer: Scorer) => items.filter((i) => i.suite === suite && scorer.against !== i.target).length;
+  const counts = new Map<string, Map<string, number>>();
+  for (const { suite, target } of items) {
+    const bySuite = counts.get(suite) ?? new Map<string, number>();
+    bySuite.set(target, (bySuite.get(target) ?? 0) + 1);
+    counts.set(suite, bySuite);
+  }
+  const planned = (suite: string, scorer: Scorer) => [...(counts.get(suite) ?? [])].reduce((n, [target, c]) => (scorer.against !== target ? n + c : n), 0);
   const allowance = new Map<string, number>();
   for (const s of suites) for (const scorer of s.scorers) allowance.set(`${s.config.name}/${scorer.name}`, allowedErrorCount(maxScorerErrors, planned(s.config.name, scorer)));
   const guard = new ScorerGuard({ allowed: (suite, scorer) => allowance.get(`${suite}/${scorer}`) ?? Number.POSITIVE_INFINITY });

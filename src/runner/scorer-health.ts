@@ -4,7 +4,7 @@
  * A pure function of the records, so every report shows the same figures — also for a scorer that
  * produced no value at all.
  */
-import type { CallRecord } from '../records/call-record.js';
+import type { RecordFacts } from '../records/record-facts.js';
 import { allowedErrorCount } from './allowance.js';
 import { NOT_SCORED } from './scorer-guard.js';
 
@@ -56,10 +56,11 @@ export function errorHint(type: string, error: string): string | undefined {
   return undefined;
 }
 
-export function scorerHealth(records: readonly CallRecord[], suites: readonly { suite: string; scorers: readonly ConfiguredScorer[] }[], maxScorerErrors: number | string): ScorerHealth[] {
+export function scorerHealth(records: readonly RecordFacts[], suites: readonly { suite: string; scorers: readonly ConfiguredScorer[] }[], maxScorerErrors: number | string): ScorerHealth[] {
   const out: ScorerHealth[] = [];
   for (const { suite, scorers } of suites) {
-    const answered = records.filter((r) => r.suite === suite && r.status === 'ok' && r.output !== null);
+    // An ok record always has an output ('' when the model only called tools).
+    const answered = records.filter((r) => r.suite === suite && r.status === 'ok');
     for (const scorer of scorers) {
       const applicable = answered.filter((r) => scorer.against !== r.target);
       let scored = 0;

@@ -13,6 +13,9 @@ import { StorageError } from '../errors.js';
 import type { CallRecord, Score } from '../records/call-record.js';
 import type { JournalWriter } from './journal.js';
 import type { PreparedCase, PreparedSuite } from './plan.js';
+import { forEachJournalRecord } from './journal.js';
+import { planPlacement } from './run-records.js';
+import { withoutFailedScores } from './resume.js';
 
 /** A scorer comparing with target X says nothing about X's own outputs. */
 export const appliesTo = (scorer: Scorer, record: CallRecord): boolean => scorer.against !== record.target;
@@ -64,21 +67,33 @@ const complete = (suite: PreparedSuite, record: CallRecord): boolean =>
   suite.scorers.every((s) => !appliesTo(s, record) || record.scores.some((x) => x.name === s.name && x.scorerId === s.id));
 
 /**
- * Completes the scores of every ok record (in place in the returned list), appending a journal
- * line for each record it changed.
+ * Completes the scores of every ok record, appending a journal line for each record it changed.
+ * Records are read back from the journal (`journalFile`), and only those with work left are held
+ * — plus, for a suite with a scorer `against` another target, that suite's answers, which its
+ * inputs read. Lines written before `sessionStart` (earlier sessions of a resumed run) have their
+ * failed scores dropped, so a judge that failed then is asked again.
  */
 export async function scoreAfter(
   suites: readonly PreparedSuite[],
-  records: readonly CallRecord[],
+  source: { readonly journalFile: string; readonly sessionStart: number },
   services: ScoringServices,
   journal: JournalWriter,
   concurrency: number,
-): Promise<CallRecord[]> {
-  const out = [...records];
-  const indexOf = new Map(out.map((r, i) => [r.itemId, i]));
+): Promise<void> {
+  const suiteOf = new Map(suites.map((s) => [s.config.name, s]));
+  const readsOthers = new Set(suites.filter((s) => s.scorers.some((x) => x.against !== undefined)).map((s) => s.config.name));
+  const { inPlan, compare } = planPlacement(suites);
+  const held = new Map<string, CallRecord>();
+  await forEachJournalRecord(source.journalFile, (line, offset) => {
+    const suite = suiteOf.get(line.suite);
+    if (!suite || !inPlan(line)) return;
+    const record = offset < source.sessionStart ? withoutFailedScores([line])[0] as CallRecord : line;
+    if (record.status === 'ok' && record.output !== null && (readsOthers.has(record.suite) || !complete(suite, record))) held.set(record.itemId, record);
+    else held.delete(record.itemId);
+  });
   const limit = pLimit(concurrency);
   for (const suite of suites) {
-    const suiteRecords = out.filter((r) => r.suite === suite.config.name && r.status === 'ok' && r.output !== null);
+    const suiteRecords = [...held.values()].filter((r) => r.suite === suite.config.name).sort(compare);
     const todo = suiteRecords.filter((r) => !complete(suite, r));
     if (todo.length === 0) continue;
     const inputOf = scoringInputs(suite, suiteRecords);
@@ -101,12 +116,9 @@ export async function scoreAfter(
             const input = scorer.readsScores ? inputOf({ ...record, scores: [...scores] }, scorer) : inputOf(record, scorer);
             scores.push(kept ?? (await safeScore(scorer, input, services)));
           }
-          const updated: CallRecord = { ...record, scores, finishedAt: new Date().toISOString() };
-          await journal.append(updated);
-          out[indexOf.get(record.itemId) as number] = updated;
+          await journal.append({ ...record, scores, finishedAt: new Date().toISOString() });
         }),
       ),
     );
   }
-  return out;
 }

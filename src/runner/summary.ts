@@ -5,7 +5,7 @@
  */
 import { clusterMeans, meanInterval } from '../stats/mean-interval.js';
 import { quantile } from '../stats/quantile.js';
-import type { CallRecord } from '../records/call-record.js';
+import type { RecordFacts } from '../records/record-facts.js';
 import type { Case } from '../datasets/case.js';
 import { scoreMetrics, scoringCostUsd, type ScoreMetric, type ScorerDeclaration } from './score-summary.js';
 import { calibrate, type Calibration } from './calibration.js';
@@ -66,7 +66,7 @@ export interface RunTotals {
 }
 
 export function summariseSuites(
-  records: readonly CallRecord[],
+  records: readonly RecordFacts[],
   suiteOrder: readonly string[],
   casesBySuite: ReadonlyMap<string, ReadonlyMap<string, Case>> = new Map(),
   scorersBySuite: ReadonlyMap<string, readonly ScorerDeclaration[]> = new Map(),
@@ -82,7 +82,7 @@ export function summariseSuites(
     });
 }
 
-function summariseTarget(target: string, records: readonly CallRecord[], cases: ReadonlyMap<string, Case>, declared: readonly ScorerDeclaration[]): TargetSummary {
+function summariseTarget(target: string, records: readonly RecordFacts[], cases: ReadonlyMap<string, Case>, declared: readonly ScorerDeclaration[]): TargetSummary {
   const ok = records.filter((r) => r.status === 'ok');
   const latencies = ok.map((r) => r.latencyMs).filter((v): v is number => v !== null);
   const priced = ok.every((r) => r.costUsd !== null);
@@ -113,13 +113,13 @@ function summariseTarget(target: string, records: readonly CallRecord[], cases: 
   };
 }
 
-function perCaseMetric(metric: string, records: readonly CallRecord[], value: (r: CallRecord) => number | null): MetricSummary {
+function perCaseMetric(metric: string, records: readonly RecordFacts[], value: (r: RecordFacts) => number | null): MetricSummary {
   const byCase = groupBy(records.filter((r) => value(r) !== null), (r) => r.caseId);
   const m = meanInterval(clusterMeans([...byCase.values()].map((rs) => rs.map((r) => value(r) as number))));
   return { metric, n: m.n, mean: m.mean, ci: m.ci };
 }
 
-export function runTotals(records: readonly CallRecord[]): RunTotals {
+export function runTotals(records: readonly RecordFacts[]): RunTotals {
   const ok = records.filter((r) => r.status === 'ok');
   return {
     calls: records.length,

@@ -1,0 +1,81 @@
+/**
+ * What a run's summaries read of a record: everything but the answer itself, its cache key and
+ * input hash, its timestamp and the judges' reasons. A 100,000-case eval holds these — a few
+ * hundred bytes each, equal score objects shared — while the answers stay in the journal.
+ * A CallRecord is a RecordFacts, so every summary works on either.
+ */
+import type { CallRecord, Score } from './call-record.js';
+
+/** A score without its reason; details only as far as summaries read them (judge scale, raw score, cost). */
+export type ScoreFacts = Omit<Score, 'reason' | 'details'> & { readonly details?: Readonly<Record<string, unknown>> };
+
+export type RecordFacts = Omit<CallRecord, 'output' | 'toolCalls' | 'refusal' | 'key' | 'inputHash' | 'finishedAt' | 'scores'> & {
+  readonly scores: readonly ScoreFacts[];
+};
+
+const KEPT_DETAILS = ['scale', 'score'] as const;
+
+/** Projects records to facts, sharing repeated strings and equal scores between them. */
+export class FactsProjector {
+  private readonly strings = new Map<string, string>();
+  private readonly scores = new Map<string, ScoreFacts>();
+
+  private s<T extends string | null | undefined>(value: T): T {
+    if (typeof value !== 'string') return value;
+    const known = this.strings.get(value);
+    if (known !== undefined) return known as T;
+    this.strings.set(value, value);
+    return value;
+  }
+
+  private score(score: Score): ScoreFacts {
+    const details: Record<string, unknown> = {};
+    for (const k of KEPT_DETAILS) if (score.details?.[k] !== undefined) details[k] = score.details[k];
+    const judge = score.details?.judge as { costUsd?: number | null } | undefined;
+    if (judge !== undefined) details.judge = { costUsd: judge.costUsd };
+    const slim: ScoreFacts = {
+      name: this.s(score.name),
+      kind: score.kind,
+      scorerId: this.s(score.scorerId),
+      value: score.value,
+      ...(score.pass !== undefined ? { pass: score.pass } : {}),
+      ...(Object.keys(details).length > 0 ? { details } : {}),
+      ...(score.error !== undefined ? { error: score.error } : {}),
+    };
+    // Rule scores repeat across a run (most are {value 1, pass true}): one object serves them all.
+    if (slim.details !== undefined || slim.error !== undefined) return slim;
+    const key = `${slim.name}\u0000${slim.scorerId}\u0000${slim.kind}\u0000${slim.value}\u0000${String(slim.pass)}`;
+    const known = this.scores.get(key);
+    if (known) return known;
+    this.scores.set(key, slim);
+    return slim;
+  }
+
+  facts(r: CallRecord): RecordFacts {
+    return {
+      schemaVersion: r.schemaVersion,
+      itemId: r.itemId,
+      suite: this.s(r.suite),
+      caseId: r.caseId,
+      target: this.s(r.target),
+      repeat: r.repeat,
+      status: r.status,
+      finishReason: this.s(r.finishReason),
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      ...(r.cachedInputTokens !== undefined ? { cachedInputTokens: r.cachedInputTokens } : {}),
+      ...(r.cacheWriteTokens !== undefined ? { cacheWriteTokens: r.cacheWriteTokens } : {}),
+      ...(r.reasoningTokens !== undefined ? { reasoningTokens: r.reasoningTokens } : {}),
+      costUsd: r.costUsd,
+      latencyMs: r.latencyMs,
+      model: this.s(r.model),
+      providerModel: this.s(r.providerModel),
+      systemFingerprint: this.s(r.systemFingerprint),
+      cached: r.cached,
+      attempts: r.attempts,
+      ...(r.batch ? { batch: true } : {}),
+      ...(r.error ? { error: r.error } : {}),
+      scores: r.scores.map((x) => this.score(x)),
+    };
+  }
+}
