@@ -1,6 +1,6 @@
 /**
- * What a run's summaries read of a record: everything but the answer itself, its cache key and
- * input hash, its timestamp and the judges' reasons. A 100,000-case eval holds these — a few
+ * What a run's summaries read of a record: where it belongs, tokens, dollars, latency, model ids
+ * and scores — not the answer, its cache key and input hash, its timestamp or the judges' reasons. A 100,000-case eval holds these — a few
  * hundred bytes each, equal score objects shared — while the answers stay in the journal.
  * A CallRecord is a RecordFacts, so every summary works on either.
  */
@@ -9,7 +9,10 @@ import type { CallRecord, Score } from './call-record.js';
 /** A score without its reason; details only as far as summaries read them (judge scale, raw score, cost). */
 export type ScoreFacts = Omit<Score, 'reason' | 'details'> & { readonly details?: Readonly<Record<string, unknown>> };
 
-export type RecordFacts = Omit<CallRecord, 'output' | 'toolCalls' | 'refusal' | 'key' | 'inputHash' | 'finishedAt' | 'scores'> & {
+export type RecordFacts = Pick<
+  CallRecord,
+  'suite' | 'caseId' | 'target' | 'repeat' | 'status' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'latencyMs' | 'model' | 'providerModel' | 'systemFingerprint' | 'cached' | 'error'
+> & {
   readonly scores: readonly ScoreFacts[];
 };
 
@@ -19,6 +22,8 @@ const KEPT_DETAILS = ['scale', 'score'] as const;
 export class FactsProjector {
   private readonly strings = new Map<string, string>();
   private readonly scores = new Map<string, ScoreFacts>();
+  private readonly scoreIds = new Map<ScoreFacts, number>();
+  private readonly scoreLists = new Map<string, readonly ScoreFacts[]>();
 
   private s<T extends string | null | undefined>(value: T): T {
     if (typeof value !== 'string') return value;
@@ -48,34 +53,40 @@ export class FactsProjector {
     const known = this.scores.get(key);
     if (known) return known;
     this.scores.set(key, slim);
+    this.scoreIds.set(slim, this.scoreIds.size);
     return slim;
   }
 
-  facts(r: CallRecord): RecordFacts {
+  /** Equal lists of shared scores are one list too. */
+  private scoreList(scores: readonly Score[]): readonly ScoreFacts[] {
+    const slim = scores.map((x) => this.score(x));
+    const ids = slim.map((x) => this.scoreIds.get(x));
+    if (ids.some((id) => id === undefined)) return slim;
+    const key = ids.join(',');
+    const known = this.scoreLists.get(key);
+    if (known) return known;
+    this.scoreLists.set(key, slim);
+    return slim;
+  }
+
+  /** `caseId`: an equal string already held (the plan's), so the facts add none. */
+  facts(r: CallRecord, caseId = r.caseId): RecordFacts {
     return {
-      schemaVersion: r.schemaVersion,
-      itemId: r.itemId,
       suite: this.s(r.suite),
-      caseId: r.caseId,
+      caseId,
       target: this.s(r.target),
       repeat: r.repeat,
       status: r.status,
-      finishReason: this.s(r.finishReason),
       inputTokens: r.inputTokens,
       outputTokens: r.outputTokens,
-      ...(r.cachedInputTokens !== undefined ? { cachedInputTokens: r.cachedInputTokens } : {}),
-      ...(r.cacheWriteTokens !== undefined ? { cacheWriteTokens: r.cacheWriteTokens } : {}),
-      ...(r.reasoningTokens !== undefined ? { reasoningTokens: r.reasoningTokens } : {}),
       costUsd: r.costUsd,
       latencyMs: r.latencyMs,
       model: this.s(r.model),
       providerModel: this.s(r.providerModel),
       systemFingerprint: this.s(r.systemFingerprint),
       cached: r.cached,
-      attempts: r.attempts,
-      ...(r.batch ? { batch: true } : {}),
+      scores: this.scoreList(r.scores),
       ...(r.error ? { error: r.error } : {}),
-      scores: r.scores.map((x) => this.score(x)),
     };
   }
 }

@@ -13,7 +13,7 @@ import type { CallGateway, CallOutcome } from './gateway.js';
 import type { JournalWriter } from './journal.js';
 import type { Progress } from './progress.js';
 import type { PreparedSuite, WorkItem } from './plan.js';
-import { scoreInline } from './scoring.js';
+import { complete, scoreInline } from './scoring.js';
 
 export interface ExecuteOptions {
   readonly concurrency: number;
@@ -30,6 +30,8 @@ export interface ExecuteOptions {
 export interface ExecuteResult {
   /** Records journaled. */
   readonly made: number;
+  /** Of them: ok records whose scores the after phase must complete. */
+  readonly incomplete: number;
   /** Items not started because the budget would have been exceeded. */
   readonly skippedForBudget: number;
   readonly firstCacheMiss?: WorkItem;
@@ -38,6 +40,7 @@ export interface ExecuteResult {
 /** `items` may be generated as they are taken (a lazy plan); `count` is how many it yields. */
 export async function executeItems(items: Iterable<WorkItem>, count: number, options: ExecuteOptions): Promise<ExecuteResult> {
   let made = 0;
+  let incomplete = 0;
   let skippedForBudget = 0;
   let firstCacheMiss: WorkItem | undefined;
   // Once the disk refuses a write, nothing more is started: every further call would be paid for and lost.
@@ -69,6 +72,7 @@ export async function executeItems(items: Iterable<WorkItem>, count: number, opt
     if (suite && record.status === 'ok' && !options.deferScoring) record = { ...record, scores: await scoreInline(suite, record, options.services) };
     await options.journal.append(record);
     made++;
+    if (record.status === 'ok' && (!suite || !complete(suite, record))) incomplete++;
     options.progress.tick(record);
   };
 
@@ -84,7 +88,7 @@ export async function executeItems(items: Iterable<WorkItem>, count: number, opt
   } finally {
     options.progress.finish();
   }
-  return { made, skippedForBudget, ...(firstCacheMiss ? { firstCacheMiss } : {}) };
+  return { made, incomplete, skippedForBudget, ...(firstCacheMiss ? { firstCacheMiss } : {}) };
 }
 
 function toRecord(item: WorkItem, outcome: Exclude<CallOutcome, { status: 'skipped' }>): CallRecord {

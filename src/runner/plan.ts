@@ -9,7 +9,8 @@ import type { LoadedConfig } from '../config/load.js';
 import type { ModelConfig, SuiteConfig } from '../config/schema.js';
 import { loadDataset } from '../datasets/load.js';
 import { loadPrompt, renderCaseMessages } from '../datasets/prompt.js';
-import type { Case } from '../datasets/case.js';
+import { toCase, type Case } from '../datasets/case.js';
+import { canonicalHash } from '../util/hash.js';
 import type { ChatMessage, ChatRequest, RequestOptions } from '../providers/types.js';
 import { caseRequestOptions, schemaCheckerFor, suiteRequestOptions } from '../datasets/request-options.js';
 import { cacheKey, requestKeyInput } from './cache.js';
@@ -23,6 +24,62 @@ export interface PreparedCase {
   readonly messages: readonly ChatMessage[];
   /** Tools, tool choice and response format: the suite's, with the case's own in their place. */
   readonly options: RequestOptions;
+}
+
+interface CaseRenderer {
+  readonly file: string;
+  readonly prompt: Awaited<ReturnType<typeof loadPrompt>>;
+  readonly suiteOptions: RequestOptions;
+  readonly check: Awaited<ReturnType<typeof schemaCheckerFor>>;
+}
+
+/**
+ * A prepared case held as compact JSON (the dataset record it came from) and read back each time
+ * it is asked for, with its messages and request options rendered then: a 100,000-case suite holds
+ * about 150 bytes a case instead of a graph of objects. A case the JSON would not give back exactly
+ * (its own messages, values JSON cannot carry) is held whole.
+ */
+class StoredCase implements PreparedCase {
+  private readonly stored: string | Case;
+  private readonly line: number;
+
+  constructor(
+    c: Case,
+    private readonly render: CaseRenderer,
+  ) {
+    this.stored = (c.file === render.file ? compactSource(c) : undefined) ?? c;
+    this.line = c.line;
+  }
+
+  get case(): Case {
+    return typeof this.stored === 'string' ? toCase(JSON.parse(this.stored), this.render.file, this.line) : this.stored;
+  }
+
+  get messages(): readonly ChatMessage[] {
+    return renderCaseMessages(this.render.prompt, this.case);
+  }
+
+  get options(): RequestOptions {
+    return caseRequestOptions(this.case, this.render.suiteOptions, this.render.check);
+  }
+}
+
+/** The dataset record that gives `c` back through toCase, as JSON; undefined when it would not. */
+function compactSource(c: Case): string | undefined {
+  if (c.messages) return undefined;
+  const { humanScore, humanPass } = c.labels;
+  const source = JSON.stringify({
+    id: c.id,
+    vars: c.vars,
+    ...(c.expected !== undefined ? { expected: c.expected } : {}),
+    ...(c.tags.length > 0 ? { tags: c.tags } : {}),
+    ...(Object.keys(c.metadata).length > 0 ? { metadata: c.metadata } : {}),
+    ...(humanScore !== undefined ? { human_score: humanScore } : {}),
+    ...(humanPass !== undefined ? { human_pass: humanPass } : {}),
+    ...c.requestOptions,
+  });
+  const back = toCase(JSON.parse(source), c.file, c.line);
+  return back.inputHash === c.inputHash && canonicalHash(back) === canonicalHash(c) ? source : undefined;
 }
 
 export interface PreparedSuite {
@@ -63,8 +120,14 @@ export async function prepareSuites(loaded: LoadedConfig, suites: readonly Suite
     const where = `${path.basename(loaded.file)} suites[${index >= 0 ? index : i}]`;
     const check = await schemaCheckerFor(suite, cases);
     const suiteOptions = await suiteRequestOptions(suite, loaded.rootDir, where, check);
-    // Render now: errors surface before any call, and the rendered messages are what is sent.
-    const rendered = cases.map((c) => ({ case: c, messages: renderCaseMessages(prompt, c), options: caseRequestOptions(c, suiteOptions, check) }));
+    // Render every case now, so errors surface before any call; the messages are rendered again
+    // when asked for (the same text), rather than held for every case of a 100,000-case suite.
+    for (const c of cases) {
+      renderCaseMessages(prompt, c);
+      caseRequestOptions(c, suiteOptions, check);
+    }
+    const render: CaseRenderer = { file: cases[0]?.file ?? suite.dataset, prompt, suiteOptions, check };
+    const rendered: PreparedCase[] = cases.map((c) => new StoredCase(c, render));
     const scorers = await buildScorers(suite.scorers, {
       rootDir: loaded.rootDir,
       models: loaded.config.models,

@@ -25,6 +25,9 @@ export interface Reliability {
 
 /** Undefined without repeats or without thresholded scores. */
 export function reliability(records: readonly RecordFacts[]): Reliability | undefined {
+  // Without repeats there is nothing to say: no list per case for a suite of single calls.
+  const caseIds = new Set<string>();
+  if (!records.some((r) => caseIds.size === caseIds.add(r.caseId).size)) return undefined;
   const byCase = new Map<string, boolean[]>();
   for (const r of records) {
     if (r.status !== 'ok') continue;

@@ -60,6 +60,9 @@ export async function runCalls(input: RunCallsInput): Promise<RunCallsResult> {
     const inPlan = await readRunRecords(source.journalFile, input.prepared, source.sessionStart);
     batches.push(...(await runBatchPhase('judge', await judgeCallsFor(input.unguarded, inPlan, input.models), batch)));
   }
-  await scoreAfter(input.prepared, source, input.services, input.journal, input.concurrency);
+  // The after phase reads the whole journal back; a fresh run whose every answer was scored inline
+  // (no scorer reads another target's answer) has nothing for it to do.
+  const afterWork = batch !== undefined || outcome.incomplete > 0 || source.sessionStart > 0 || input.prepared.some((p) => p.scorers.some((s) => s.against !== undefined));
+  if (afterWork) await scoreAfter(input.prepared, source, input.services, input.journal, input.concurrency);
   return { outcome, batches };
 }

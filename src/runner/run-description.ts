@@ -4,6 +4,7 @@
  * `driftgate merge` describes itself exactly as one unsharded run would.
  */
 import type { LoadedConfig } from '../config/load.js';
+import type { Case } from '../datasets/case.js';
 import { quarantineOf } from '../config/quarantine.js';
 import type { CallRecord } from '../records/call-record.js';
 import type { RecordFacts } from '../records/record-facts.js';
@@ -25,11 +26,18 @@ export function describeRun(
   answers: readonly CallRecord[],
 ): Required<Pick<RunMeta, 'summaries' | 'scorers'>> & Pick<RunMeta, 'behaviour'> {
   const health = scorerHealth(records, prepared.map((p) => ({ suite: p.config.name, scorers: p.scorers })), loaded.config.runner.max_scorer_errors);
-  const summaries = summariseSuites(records, suites, new Map(prepared.map((p) => [p.config.name, new Map(p.cases.map((c) => [c.case.id, c.case]))])), new Map(prepared.map((p) => [p.config.name, p.scorers]))).map((s) => {
+  const summaries = summariseSuites(records, suites, new Map(prepared.map((p) => [p.config.name, labelledCases(p)])), new Map(prepared.map((p) => [p.config.name, p.scorers]))).map((s) => {
     const config = prepared.find((p) => p.config.name === s.suite)?.config;
     const quarantined = config ? quarantineOf(loaded.rootDir, config) : [];
     return quarantined.length ? { ...s, quarantined } : s;
   });
   const behaviour = targetBehaviour(answers, prepared.map((p) => ({ name: p.config.name, targets: p.config.targets })));
   return { summaries, scorers: health, ...(behaviour.length > 0 ? { behaviour } : {}) };
+}
+
+/** The cases with human labels (what calibration reads), by id — not every case of a large suite. */
+function labelledCases(p: PreparedSuite): Map<string, Case> {
+  const out = new Map<string, Case>();
+  for (const { case: c } of p.cases) if (c.labels.humanScore !== undefined || c.labels.humanPass !== undefined) out.set(c.id, c);
+  return out;
 }

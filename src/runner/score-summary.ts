@@ -7,7 +7,7 @@
  * - `pass_rate` → share of calls whose every thresholded score passed.
  * Error scores are left out and counted (`errors`), never counted as failures of the model.
  */
-import { clusterMeans, meanInterval } from '../stats/mean-interval.js';
+import { caseMeans, meanInterval } from '../stats/mean-interval.js';
 import { wilson } from '../stats/wilson.js';
 import { bootstrapMeanInterval } from '../stats/bootstrap.js';
 import { mulberry32, seedFrom } from '../stats/rng.js';
@@ -38,14 +38,13 @@ const noValues = (metric: string, kind: ScoreMetric['kind'], errors: number): Sc
 
 function rateOverCases(metric: string, perRecord: readonly { caseId: string; pass: boolean }[], errors: number): ScoreMetric {
   if (perRecord.length === 0) return noValues(metric, 'rate', errors);
-  const byCase = groupBy(perRecord, (r) => r.caseId, (r) => (r.pass ? 1 : 0));
-  const repeated = [...byCase.values()].some((v) => v.length > 1);
+  const { means, repeated } = caseMeans(perRecord, (r) => r.caseId, (r) => (r.pass ? 1 : 0));
   if (!repeated) {
     const successes = perRecord.filter((r) => r.pass).length;
     const w = wilson(successes, perRecord.length);
     return { metric, kind: 'rate', n: w.n, mean: w.rate, ci: w.ci, errors };
   }
-  const m = meanInterval(clusterMeans(byCase.values()));
+  const m = meanInterval(means);
   const ci = m.ci ? ([Math.max(0, m.ci[0]), Math.min(1, m.ci[1])] as const) : null;
   return { metric, kind: 'rate', n: m.n, mean: m.mean, ci, errors };
 }
@@ -80,13 +79,12 @@ export function scoreMetrics(records: readonly RecordFacts[], declared: readonly
       metrics.push(rateOverCases(name, valid.map(({ caseId, s }) => ({ caseId, pass: s.pass ?? s.value === 1 })), errors));
       continue;
     }
-    const byCase = groupBy(valid, (v) => v.caseId, (v) => v.s.value as number);
     // Scores are bounded in [0, 1] and often piled up at one end: a percentile bootstrap over case
     // means stays inside the bounds and follows the skew, where a t interval would not.
-    const caseMeans = clusterMeans(byCase.values());
-    const mean = caseMeans.reduce((a, b) => a + b, 0) / caseMeans.length;
-    const ci = bootstrapMeanInterval(caseMeans, mulberry32(seedFrom(name)));
-    metrics.push({ metric: name, kind: 'mean', n: caseMeans.length, mean, ci, errors });
+    const { means } = caseMeans(valid, (v) => v.caseId, (v) => v.s.value as number);
+    const mean = means.reduce((a, b) => a + b, 0) / means.length;
+    const ci = bootstrapMeanInterval(means, mulberry32(seedFrom(name)));
+    metrics.push({ metric: name, kind: 'mean', n: means.length, mean, ci, errors });
     const thresholded = valid.filter(({ s }) => s.pass !== undefined);
     if (thresholded.length > 0) metrics.push(rateOverCases(`${name}.pass_rate`, thresholded.map(({ caseId, s }) => ({ caseId, pass: s.pass === true })), errors));
   }

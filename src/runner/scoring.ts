@@ -63,7 +63,8 @@ export async function scoreInline(suite: PreparedSuite, record: CallRecord, serv
   return scores;
 }
 
-const complete = (suite: PreparedSuite, record: CallRecord): boolean =>
+/** Every scorer that applies to the record has scored it (an error score counts: it is not retried in the same session). */
+export const complete = (suite: PreparedSuite, record: CallRecord): boolean =>
   suite.scorers.every((s) => !appliesTo(s, record) || record.scores.some((x) => x.name === s.name && x.scorerId === s.id));
 
 /**

@@ -3,7 +3,7 @@
  * the model ids the provider reported. Means carry 95% intervals over cases (repeats averaged
  * within a case first, so cases are the independent units).
  */
-import { clusterMeans, meanInterval } from '../stats/mean-interval.js';
+import { caseMeans, meanInterval } from '../stats/mean-interval.js';
 import { quantile } from '../stats/quantile.js';
 import type { RecordFacts } from '../records/record-facts.js';
 import type { Case } from '../datasets/case.js';
@@ -114,8 +114,7 @@ function summariseTarget(target: string, records: readonly RecordFacts[], cases:
 }
 
 function perCaseMetric(metric: string, records: readonly RecordFacts[], value: (r: RecordFacts) => number | null): MetricSummary {
-  const byCase = groupBy(records.filter((r) => value(r) !== null), (r) => r.caseId);
-  const m = meanInterval(clusterMeans([...byCase.values()].map((rs) => rs.map((r) => value(r) as number))));
+  const m = meanInterval(caseMeans(records, (r) => r.caseId, (r) => value(r) ?? undefined).means);
   return { metric, n: m.n, mean: m.mean, ci: m.ci };
 }
 

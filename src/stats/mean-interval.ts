@@ -44,3 +44,31 @@ export function clusterMeans(clusters: Iterable<readonly number[]>): number[] {
   }
   return out;
 }
+
+/**
+ * clusterMeans of values grouped by case, cases in first-seen order — the same numbers, summed in
+ * the same order — from values given one by one, without a list per case (a 100,000-case summary
+ * would hold 100,000 lists per metric). `repeated`: some case had more than one value.
+ */
+export function caseMeans<T>(items: Iterable<T>, caseOf: (item: T) => string, valueOf: (item: T) => number | undefined): { readonly means: number[]; readonly repeated: boolean } {
+  const index = new Map<string, number>();
+  const sums: number[] = [];
+  const counts: number[] = [];
+  let repeated = false;
+  for (const item of items) {
+    const v = valueOf(item);
+    if (v === undefined) continue;
+    const id = caseOf(item);
+    const i = index.get(id);
+    if (i === undefined) {
+      index.set(id, sums.length);
+      sums.push(v);
+      counts.push(1);
+    } else {
+      sums[i] = (sums[i] as number) + v;
+      counts[i] = (counts[i] as number) + 1;
+      repeated = true;
+    }
+  }
+  return { means: sums.map((s, i) => s / (counts[i] as number)), repeated };
+}
