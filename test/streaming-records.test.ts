@@ -12,6 +12,7 @@ import { caseMeans, clusterMeans } from '../src/stats/mean-interval.js';
 import { loadConfig } from '../src/config/load.js';
 import { prepareSuites, planCalls } from '../src/runner/plan.js';
 import { loadDataset } from '../src/datasets/load.js';
+import { loadPrompt, renderCaseMessages } from '../src/datasets/prompt.js';
 import { readRunFacts, readRunRecords } from '../src/runner/run-records.js';
 import { JOURNAL_SCHEMA_VERSION, type CallRecord } from '../src/records/call-record.js';
 
@@ -123,7 +124,7 @@ ${extra}`,
 }
 
 describe('cases held as compact JSON', () => {
-  it('read back equal to the loaded cases, with the same requests and cache keys; a case with its own messages is held whole', async () => {
+  it('read back equal to the loaded cases (own messages, options, labels and all), with the same requests and cache keys', async () => {
     const lines = [
       { id: 'plain', question: 'reset my password?' },
       { question: 'no id: its id is its hash', tags: 'billing, urgent', metadata: { tier: 'gold' }, expected: { answer: 42 }, human_score: 4, human_pass: 'yes' },
@@ -137,9 +138,13 @@ describe('cases held as compact JSON', () => {
     expect(prepared!.cases.map((c) => c.case)).toEqual(original);
     expect(prepared!.cases[1]!.case.labels).toEqual({ humanScore: 4, humanPass: true });
     expect(prepared!.cases[0]!.messages).toEqual([{ role: 'user', content: 'Q: reset my password?' }]);
-    // Reading twice gives equal values; the case with messages is the very object loaded.
+    // Read again on every access: equal values, not one object.
     expect(prepared!.cases[2]!.case).toEqual(prepared!.cases[2]!.case);
-    expect(prepared!.cases[3]!.case).toBe(prepared!.cases[3]!.case);
+    expect(prepared!.cases[2]!.case).not.toBe(prepared!.cases[2]!.case);
+    // Messages and options rendered on demand are those of the case held whole.
+    const prompt = await loadPrompt(loaded.config.suites[0]!.prompt, path.dirname(configPath), 'prompt');
+    for (const [k, c] of original.entries()) expect(prepared!.cases[k]!.messages).toEqual(renderCaseMessages(prompt, c));
+    expect(prepared!.cases[3]!.messages.map((m) => m.content)).toContain('earlier turn');
     const keys = planCalls([prepared!], loaded.config.models).map((i) => i.key);
     expect(new Set(keys).size).toBe(8);
     expect(planCalls([prepared!], loaded.config.models).map((i) => i.key)).toEqual(keys);

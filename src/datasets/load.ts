@@ -19,7 +19,13 @@ const READERS: Record<string, (file: string, displayName: string) => AsyncGenera
  * @param file absolute or cwd-relative path
  * @param displayName how the file is named in messages (the path as written in driftgate.yaml)
  */
-export async function loadDataset(file: string, displayName = file): Promise<Case[]> {
+export async function loadDataset(file: string, displayName?: string): Promise<Case[]>;
+/**
+ * `keep`: what to hold of each case, made as it is read (given the case and the record it came
+ * from), so the cases are never all held whole.
+ */
+export async function loadDataset<T>(file: string, displayName: string, keep: (c: Case, record: unknown) => T): Promise<T[]>;
+export async function loadDataset<T>(file: string, displayName = file, keep?: (c: Case, record: unknown) => T): Promise<(T | Case)[]> {
   const ext = path.extname(file).toLowerCase();
   const reader = READERS[ext];
   if (!reader) throw new DatasetError(`${displayName}: unsupported dataset format "${ext}" (expected .jsonl, .json or .csv)`);
@@ -30,7 +36,7 @@ export async function loadDataset(file: string, displayName = file): Promise<Cas
     if (err instanceof DatasetError) throw err;
     throw new DatasetError(`${displayName}: no such file`);
   }
-  const cases: Case[] = [];
+  const cases: (T | Case)[] = [];
   const lineOfId = new Map<string, number>();
   for await (const { line, record } of reader(file, displayName)) {
     const c = toCase(record, displayName, line);
@@ -40,7 +46,7 @@ export async function loadDataset(file: string, displayName = file): Promise<Cas
       throw new DatasetError(locate(displayName, line, 'id', `duplicate id "${c.id}", first used on line ${first}${hint}`));
     }
     lineOfId.set(c.id, line);
-    cases.push(c);
+    cases.push(keep ? keep(c, record) : c);
   }
   if (cases.length === 0) throw new DatasetError(`${displayName}: no cases`);
   return cases;

@@ -13,8 +13,9 @@ import type { RequestOptions } from '../conversation/types.js';
 import type { Case } from './case.js';
 
 /** Loads ajv only when the suite or one of its cases has options. */
-export async function schemaCheckerFor(suite: SuiteConfig, cases: readonly Case[]): Promise<SchemaChecker | undefined> {
-  const needed = suite.tools !== undefined || suite.tool_choice !== undefined || suite.response_format !== undefined || cases.some((c) => c.requestOptions);
+/** `casesHaveOptions`: some case carries its own tools, tool choice or response format. */
+export async function schemaCheckerFor(suite: SuiteConfig, casesHaveOptions: boolean): Promise<SchemaChecker | undefined> {
+  const needed = suite.tools !== undefined || suite.tool_choice !== undefined || suite.response_format !== undefined || casesHaveOptions;
   return needed ? loadSchemaChecker() : undefined;
 }
 

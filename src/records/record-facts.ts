@@ -1,8 +1,9 @@
 /**
  * What a run's summaries read of a record: where it belongs, tokens, dollars, latency, model ids
- * and scores — not the answer, its cache key and input hash, its timestamp or the judges' reasons. A 100,000-case eval holds these — a few
- * hundred bytes each, equal score objects shared — while the answers stay in the journal.
- * A CallRecord is a RecordFacts, so every summary works on either.
+ * and scores — not the answer, its cache key and input hash, its timestamp or the judges' reasons.
+ * A 100,000-case eval holds these — about 120 bytes each: what records share (suite, target,
+ * status, model ids; equal scores and score lists) is held once — while the answers stay in the
+ * journal. A CallRecord is a RecordFacts, so every summary works on either.
  */
 import type { CallRecord, Score } from './call-record.js';
 
@@ -18,12 +19,64 @@ export type RecordFacts = Pick<
 
 const KEPT_DETAILS = ['scale', 'score'] as const;
 
+/** What many records of a run have in common, held once. */
+interface Shared {
+  readonly suite: string;
+  readonly target: string;
+  readonly status: CallRecord['status'];
+  readonly model: string;
+  readonly providerModel: string | null;
+  readonly systemFingerprint: string | null;
+  readonly cached: boolean;
+}
+
+class Facts implements RecordFacts {
+  readonly error?: CallRecord['error'];
+
+  constructor(
+    private readonly shared: Shared,
+    readonly caseId: string,
+    readonly repeat: number,
+    readonly inputTokens: number | null,
+    readonly outputTokens: number | null,
+    readonly costUsd: number | null,
+    readonly latencyMs: number | null,
+    readonly scores: readonly ScoreFacts[],
+    error: CallRecord['error'],
+  ) {
+    if (error) this.error = error;
+  }
+
+  get suite(): string {
+    return this.shared.suite;
+  }
+  get target(): string {
+    return this.shared.target;
+  }
+  get status(): CallRecord['status'] {
+    return this.shared.status;
+  }
+  get model(): string {
+    return this.shared.model;
+  }
+  get providerModel(): string | null {
+    return this.shared.providerModel;
+  }
+  get systemFingerprint(): string | null {
+    return this.shared.systemFingerprint;
+  }
+  get cached(): boolean {
+    return this.shared.cached;
+  }
+}
+
 /** Projects records to facts, sharing repeated strings and equal scores between them. */
 export class FactsProjector {
   private readonly strings = new Map<string, string>();
   private readonly scores = new Map<string, ScoreFacts>();
   private readonly scoreIds = new Map<ScoreFacts, number>();
   private readonly scoreLists = new Map<string, readonly ScoreFacts[]>();
+  private readonly shared = new Map<string, Shared>();
 
   private s<T extends string | null | undefined>(value: T): T {
     if (typeof value !== 'string') return value;
@@ -71,22 +124,12 @@ export class FactsProjector {
 
   /** `caseId`: an equal string already held (the plan's), so the facts add none. */
   facts(r: CallRecord, caseId = r.caseId): RecordFacts {
-    return {
-      suite: this.s(r.suite),
-      caseId,
-      target: this.s(r.target),
-      repeat: r.repeat,
-      status: r.status,
-      inputTokens: r.inputTokens,
-      outputTokens: r.outputTokens,
-      costUsd: r.costUsd,
-      latencyMs: r.latencyMs,
-      model: this.s(r.model),
-      providerModel: this.s(r.providerModel),
-      systemFingerprint: this.s(r.systemFingerprint),
-      cached: r.cached,
-      scores: this.scoreList(r.scores),
-      ...(r.error ? { error: r.error } : {}),
-    };
+    const key = JSON.stringify([r.suite, r.target, r.status, r.model, r.providerModel, r.systemFingerprint, r.cached]);
+    let shared = this.shared.get(key);
+    if (!shared) {
+      shared = { suite: r.suite, target: r.target, status: r.status, model: r.model, providerModel: r.providerModel, systemFingerprint: r.systemFingerprint, cached: r.cached };
+      this.shared.set(key, shared);
+    }
+    return new Facts(shared, caseId, r.repeat, r.inputTokens, r.outputTokens, r.costUsd, r.latencyMs, this.scoreList(r.scores), r.error);
   }
 }

@@ -114,7 +114,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   if (options.dryRun) return { exitCode: ExitCode.Ok, readRecords: async () => [], dryRun: estimateDryRun(plan, useCache ? cache : undefined, prices, options.batch ?? runner.mode === 'batch') };
 
   const pending = pendingOf(plan, previous);
-  if (!offline) precheck(pending.items, useCache ? cache : undefined, options.maxCostUsd, prices, env);
+  if (!offline) precheck(pending.items, new Set(suites.flatMap((s) => s.targets)).size, useCache ? cache : undefined, options.maxCostUsd, prices, env);
 
   const now = new Date().toISOString();
   let runDir: string;
@@ -232,9 +232,10 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
 }
 
 /** Fails before any call when a call would need a missing key, or a price --max-cost cannot know. */
-function precheck(items: Iterable<WorkItem>, cache: ResponseCache | undefined, maxCostUsd: number | undefined, prices: PriceTable, env: NodeJS.ProcessEnv): void {
+function precheck(items: Iterable<WorkItem>, targets: number, cache: ResponseCache | undefined, maxCostUsd: number | undefined, prices: PriceTable, env: NodeJS.ProcessEnv): void {
   const checked = new Set<string>();
   for (const item of items) {
+    if (checked.size === targets) return;
     if (checked.has(item.target) || cache?.has(item.key)) continue;
     checked.add(item.target);
     resolveCredentials(item.target, item.model, env);

@@ -10,7 +10,7 @@ import type { ModelConfig, SuiteConfig } from '../config/schema.js';
 import { loadDataset } from '../datasets/load.js';
 import { loadPrompt, renderCaseMessages } from '../datasets/prompt.js';
 import { toCase, type Case } from '../datasets/case.js';
-import { canonicalHash } from '../util/hash.js';
+import { isDeepStrictEqual } from 'node:util';
 import type { ChatMessage, ChatRequest, RequestOptions } from '../providers/types.js';
 import { caseRequestOptions, schemaCheckerFor, suiteRequestOptions } from '../datasets/request-options.js';
 import { cacheKey, requestKeyInput } from './cache.js';
@@ -26,18 +26,19 @@ export interface PreparedCase {
   readonly options: RequestOptions;
 }
 
+/** How a suite's cases are rendered; filled in once the whole dataset has been read. */
 interface CaseRenderer {
   readonly file: string;
-  readonly prompt: Awaited<ReturnType<typeof loadPrompt>>;
-  readonly suiteOptions: RequestOptions;
-  readonly check: Awaited<ReturnType<typeof schemaCheckerFor>>;
+  prompt: Awaited<ReturnType<typeof loadPrompt>>;
+  suiteOptions: RequestOptions;
+  check: Awaited<ReturnType<typeof schemaCheckerFor>>;
 }
 
 /**
- * A prepared case held as compact JSON (the dataset record it came from) and read back each time
- * it is asked for, with its messages and request options rendered then: a 100,000-case suite holds
- * about 150 bytes a case instead of a graph of objects. A case the JSON would not give back exactly
- * (its own messages, values JSON cannot carry) is held whole.
+ * A prepared case held as the JSON of the dataset record it came from, and read back (toCase) each
+ * time it is asked for, with its messages and request options rendered then: a 100,000-case suite
+ * holds about 200 bytes a case instead of a graph of objects. A case the JSON would not give back
+ * exactly is held whole.
  */
 class StoredCase implements PreparedCase {
   private readonly stored: string | Case;
@@ -45,9 +46,10 @@ class StoredCase implements PreparedCase {
 
   constructor(
     c: Case,
+    record: unknown,
     private readonly render: CaseRenderer,
   ) {
-    this.stored = (c.file === render.file ? compactSource(c) : undefined) ?? c;
+    this.stored = compactSource(c, record) ?? c;
     this.line = c.line;
   }
 
@@ -64,22 +66,15 @@ class StoredCase implements PreparedCase {
   }
 }
 
-/** The dataset record that gives `c` back through toCase, as JSON; undefined when it would not. */
-function compactSource(c: Case): string | undefined {
-  if (c.messages) return undefined;
-  const { humanScore, humanPass } = c.labels;
-  const source = JSON.stringify({
-    id: c.id,
-    vars: c.vars,
-    ...(c.expected !== undefined ? { expected: c.expected } : {}),
-    ...(c.tags.length > 0 ? { tags: c.tags } : {}),
-    ...(Object.keys(c.metadata).length > 0 ? { metadata: c.metadata } : {}),
-    ...(humanScore !== undefined ? { human_score: humanScore } : {}),
-    ...(humanPass !== undefined ? { human_pass: humanPass } : {}),
-    ...c.requestOptions,
-  });
-  const back = toCase(JSON.parse(source), c.file, c.line);
-  return back.inputHash === c.inputHash && canonicalHash(back) === canonicalHash(c) ? source : undefined;
+/** The dataset record as JSON, when toCase gives `c` back from it exactly; undefined otherwise. */
+function compactSource(c: Case, record: unknown): string | undefined {
+  let source: string;
+  try {
+    source = JSON.stringify(record);
+  } catch {
+    return undefined; // a value JSON cannot write (a BigInt from a reader): keep the case whole
+  }
+  return isDeepStrictEqual(toCase(JSON.parse(source), c.file, c.line), c) ? source : undefined;
 }
 
 export interface PreparedSuite {
@@ -114,20 +109,28 @@ export function selectSuites(loaded: LoadedConfig, names: readonly string[] | un
 export async function prepareSuites(loaded: LoadedConfig, suites: readonly SuiteConfig[]): Promise<PreparedSuite[]> {
   const prepared: PreparedSuite[] = [];
   for (const [i, suite] of suites.entries()) {
-    const cases = await loadDataset(path.resolve(loaded.rootDir, suite.dataset), suite.dataset);
+    // Each case is stored compactly as it is read (the cases are never all held whole); how to
+    // render them is known once the prompt and the options are.
+    const render: CaseRenderer = { file: suite.dataset, prompt: undefined, suiteOptions: {}, check: undefined };
+    const ids: string[] = [];
+    let casesHaveOptions = false;
+    const rendered: PreparedCase[] = await loadDataset(path.resolve(loaded.rootDir, suite.dataset), suite.dataset, (c, record) => {
+      ids.push(c.id);
+      casesHaveOptions ||= c.requestOptions !== undefined;
+      return new StoredCase(c, record, render);
+    });
     const index = loaded.config.suites.indexOf(suite);
-    const prompt = await loadPrompt(suite.prompt, loaded.rootDir, `${path.basename(loaded.file)} suites[${index >= 0 ? index : i}].prompt`);
+    render.prompt = await loadPrompt(suite.prompt, loaded.rootDir, `${path.basename(loaded.file)} suites[${index >= 0 ? index : i}].prompt`);
     const where = `${path.basename(loaded.file)} suites[${index >= 0 ? index : i}]`;
-    const check = await schemaCheckerFor(suite, cases);
-    const suiteOptions = await suiteRequestOptions(suite, loaded.rootDir, where, check);
+    render.check = await schemaCheckerFor(suite, casesHaveOptions);
+    render.suiteOptions = await suiteRequestOptions(suite, loaded.rootDir, where, render.check);
     // Render every case now, so errors surface before any call; the messages are rendered again
     // when asked for (the same text), rather than held for every case of a 100,000-case suite.
-    for (const c of cases) {
-      renderCaseMessages(prompt, c);
-      caseRequestOptions(c, suiteOptions, check);
+    for (const p of rendered) {
+      const c = p.case;
+      renderCaseMessages(render.prompt, c);
+      caseRequestOptions(c, render.suiteOptions, render.check);
     }
-    const render: CaseRenderer = { file: cases[0]?.file ?? suite.dataset, prompt, suiteOptions, check };
-    const rendered: PreparedCase[] = cases.map((c) => new StoredCase(c, render));
     const scorers = await buildScorers(suite.scorers, {
       rootDir: loaded.rootDir,
       models: loaded.config.models,
@@ -137,7 +140,7 @@ export async function prepareSuites(loaded: LoadedConfig, suites: readonly Suite
     // Derived metrics last: they read the scores of the scorers before them.
     const derived = suite.derived && Object.keys(suite.derived).length > 0 ? (await import('../scorers/derived.js')).createDerived : undefined;
     if (derived) for (const [name, expression] of Object.entries(suite.derived ?? {})) scorers.push(derived(name, expression, scorers));
-    prepared.push({ config: suite, cases: rendered, caseById: new Map(rendered.map((r) => [r.case.id, r])), scorers });
+    prepared.push({ config: suite, cases: rendered, caseById: new Map(rendered.map((r, k) => [ids[k] as string, r])), scorers });
   }
   return prepared;
 }
