@@ -11,8 +11,7 @@ import { caseMeans, meanInterval } from '../stats/mean-interval.js';
 import { wilson } from '../stats/wilson.js';
 import { bootstrapMeanInterval } from '../stats/bootstrap.js';
 import { mulberry32, seedFrom } from '../stats/rng.js';
-import type { RecordFacts } from '../records/record-facts.js';
-import { groupBy } from '../util/group-by.js';
+import type { RecordFacts, ScoreFacts } from '../records/record-facts.js';
 
 export interface ScoreMetric {
   /** `pass_rate`, a scorer's name (its rate or mean), or `<name>.pass_rate`. */
@@ -36,12 +35,20 @@ export interface ScorerDeclaration {
 
 const noValues = (metric: string, kind: ScoreMetric['kind'], errors: number): ScoreMetric => ({ metric, kind, n: 0, mean: null, ci: null, errors });
 
-function rateOverCases(metric: string, perRecord: readonly { caseId: string; pass: boolean }[], errors: number): ScoreMetric {
-  if (perRecord.length === 0) return noValues(metric, 'rate', errors);
-  const { means, repeated } = caseMeans(perRecord, (r) => r.caseId, (r) => (r.pass ? 1 : 0));
+/** Pass/fail per call, with the call's case: parallel lists, not an object per call. */
+interface Passes {
+  readonly caseIds: string[];
+  readonly passes: number[];
+}
+
+const noPasses = (): Passes => ({ caseIds: [], passes: [] });
+
+function rateOverCases(metric: string, calls: Passes, errors: number): ScoreMetric {
+  const n = calls.passes.length;
+  if (n === 0) return noValues(metric, 'rate', errors);
+  const { means, repeated } = caseMeans(calls.passes.keys(), (i) => calls.caseIds[i] as string, (i) => calls.passes[i]);
   if (!repeated) {
-    const successes = perRecord.filter((r) => r.pass).length;
-    const w = wilson(successes, perRecord.length);
+    const w = wilson(calls.passes.reduce((a, b) => a + b, 0), n);
     return { metric, kind: 'rate', n: w.n, mean: w.rate, ci: w.ci, errors };
   }
   const m = meanInterval(means);
@@ -52,41 +59,69 @@ function rateOverCases(metric: string, perRecord: readonly { caseId: string; pas
 /**
  * `declared`: the suite's scorers; each gets its row (n 0, no value, its error count) even when it
  * scored nothing. Outputs a declared scorer applies to but carry no score of it count as errors.
+ * Written as loops over the records, without a list or an object per record: at 100,000 cases the
+ * per-record lists cost more memory than the run's facts.
  */
 export function scoreMetrics(records: readonly RecordFacts[], declared: readonly ScorerDeclaration[] = []): ScoreMetric[] {
   const ok = records.filter((r) => r.status === 'ok');
-  const names = [...new Set([...declared.map((d) => d.name), ...ok.flatMap((r) => r.scores.map((s) => s.name))])];
+  const names = new Set(declared.map((d) => d.name));
+  for (const r of ok) for (const s of r.scores) names.add(s.name);
   const declaredOf = new Map(declared.map((d) => [d.name, d]));
   const metrics: ScoreMetric[] = [];
 
-  const gated = ok.filter((r) => r.scores.some((s) => s.pass !== undefined || s.error !== undefined));
-  if (gated.length > 0) {
-    const clean = gated.filter((r) => r.scores.every((s) => s.error === undefined));
-    metrics.push(rateOverCases('pass_rate', clean.map((r) => ({ caseId: r.caseId, pass: r.scores.every((s) => s.pass !== false) })), gated.length - clean.length));
+  let gated = 0;
+  const overall = noPasses();
+  for (const r of ok) {
+    if (!r.scores.some((s) => s.pass !== undefined || s.error !== undefined)) continue;
+    gated++;
+    if (!r.scores.every((s) => s.error === undefined)) continue;
+    overall.caseIds.push(r.caseId);
+    overall.passes.push(r.scores.every((s) => s.pass !== false) ? 1 : 0);
   }
+  if (gated > 0) metrics.push(rateOverCases('pass_rate', overall, gated - overall.passes.length));
+
   for (const name of names) {
-    const scores = ok.flatMap((r) => r.scores.filter((s) => s.name === name).map((s) => ({ caseId: r.caseId, s })));
-    const valid = scores.filter(({ s }) => s.error === undefined && s.value !== null);
+    // Every score of this name, and of them the valid ones (with their case), in record order.
+    let scored = 0;
+    let kindSeen: ScoreFacts['kind'] | undefined;
+    const validCases: string[] = [];
+    const validScores: ScoreFacts[] = [];
+    for (const r of ok) {
+      for (const s of r.scores) {
+        if (s.name !== name) continue;
+        scored++;
+        kindSeen ??= s.kind;
+        if (s.error === undefined && s.value !== null) {
+          validCases.push(r.caseId);
+          validScores.push(s);
+        }
+      }
+    }
     const decl = declaredOf.get(name);
-    const applicable = decl ? ok.filter((r) => r.target !== decl.against).length : scores.length;
-    const errors = Math.max(scores.length, applicable) - valid.length;
-    const kind = scores[0]?.s.kind ?? decl?.kind;
-    if (valid.length === 0) {
+    const applicable = decl ? ok.reduce((n, r) => (r.target !== decl.against ? n + 1 : n), 0) : scored;
+    const errors = Math.max(scored, applicable) - validScores.length;
+    const kind = kindSeen ?? decl?.kind;
+    if (validScores.length === 0) {
       metrics.push(noValues(name, kind === 'binary' ? 'rate' : 'mean', errors));
       continue;
     }
     if (kind === 'binary') {
-      metrics.push(rateOverCases(name, valid.map(({ caseId, s }) => ({ caseId, pass: s.pass ?? s.value === 1 })), errors));
+      metrics.push(rateOverCases(name, { caseIds: validCases, passes: validScores.map((s) => ((s.pass ?? s.value === 1) ? 1 : 0)) }, errors));
       continue;
     }
     // Scores are bounded in [0, 1] and often piled up at one end: a percentile bootstrap over case
     // means stays inside the bounds and follows the skew, where a t interval would not.
-    const { means } = caseMeans(valid, (v) => v.caseId, (v) => v.s.value as number);
+    const { means } = caseMeans(validScores.keys(), (i) => validCases[i] as string, (i) => (validScores[i] as ScoreFacts).value as number);
     const mean = means.reduce((a, b) => a + b, 0) / means.length;
     const ci = bootstrapMeanInterval(means, mulberry32(seedFrom(name)));
     metrics.push({ metric: name, kind: 'mean', n: means.length, mean, ci, errors });
-    const thresholded = valid.filter(({ s }) => s.pass !== undefined);
-    if (thresholded.length > 0) metrics.push(rateOverCases(`${name}.pass_rate`, thresholded.map(({ caseId, s }) => ({ caseId, pass: s.pass === true })), errors));
+    const thresholded = noPasses();
+    for (const [i, s] of validScores.entries()) {
+      if (s.pass === undefined) continue;
+      thresholded.caseIds.push(validCases[i] as string);
+      thresholded.passes.push(s.pass ? 1 : 0);
+    }
+    if (thresholded.passes.length > 0) metrics.push(rateOverCases(`${name}.pass_rate`, thresholded, errors));
   }
   return metrics;
 }
