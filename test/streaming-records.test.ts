@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { forEachJournalRecord, readJournal } from '../src/runner/journal.js';
-import { caseMeans, clusterMeans } from '../src/stats/mean-interval.js';
+import { caseIndex, caseMeans, clusterMeans } from '../src/stats/mean-interval.js';
 import { loadConfig } from '../src/config/load.js';
 import { prepareSuites, planCalls } from '../src/runner/plan.js';
 import { loadDataset } from '../src/datasets/load.js';
@@ -100,6 +100,21 @@ describe('per-case means without a list per case', () => {
     expect(means[0]).toBe((0.1 + 0.2 + 0.3) / 3);
     expect(repeated).toBe(true);
     expect(caseMeans([{ c: 'a', v: 1 }, { c: 'b', v: 0 }], (x) => x.c, (x) => x.v)).toEqual({ means: [1, 0], repeated: false });
+  });
+
+  it('gives the same means with a shared case index: first-seen order of the items, not of the index; unindexed cases too', () => {
+    const index = caseIndex(['a', 'b', 'c'], (x) => x);
+    // 'a' is first in the index but first seen after 'b' here; 'z' is not in the index.
+    const items = [
+      { c: 'b', v: 0.25 },
+      { c: 'a', v: 0.5 },
+      { c: 'z', v: 1 },
+      { c: 'b', v: 0.75 },
+    ];
+    const plain = caseMeans(items, (x) => x.c, (x) => x.v);
+    expect(plain).toEqual({ means: [0.5, 0.5, 1], repeated: true });
+    expect(caseMeans(items, (x) => x.c, (x) => x.v, index)).toEqual(plain);
+    expect(caseMeans(items.values(), (x) => x.c, (x) => x.v, index)).toEqual(plain);
   });
 });
 

@@ -7,7 +7,7 @@
  * - `pass_rate` → share of calls whose every thresholded score passed.
  * Error scores are left out and counted (`errors`), never counted as failures of the model.
  */
-import { caseMeans, meanInterval } from '../stats/mean-interval.js';
+import { caseIndex, caseMeans, meanInterval } from '../stats/mean-interval.js';
 import { wilson } from '../stats/wilson.js';
 import { bootstrapMeanInterval } from '../stats/bootstrap.js';
 import { mulberry32, seedFrom } from '../stats/rng.js';
@@ -43,10 +43,10 @@ interface Passes {
 
 const noPasses = (): Passes => ({ caseIds: [], passes: [] });
 
-function rateOverCases(metric: string, calls: Passes, errors: number): ScoreMetric {
+function rateOverCases(metric: string, calls: Passes, errors: number, index?: ReadonlyMap<string, number>): ScoreMetric {
   const n = calls.passes.length;
   if (n === 0) return noValues(metric, 'rate', errors);
-  const { means, repeated } = caseMeans(calls.passes.keys(), (i) => calls.caseIds[i] as string, (i) => calls.passes[i]);
+  const { means, repeated } = caseMeans(calls.passes.keys(), (i) => calls.caseIds[i] as string, (i) => calls.passes[i], index);
   if (!repeated) {
     const w = wilson(calls.passes.reduce((a, b) => a + b, 0), n);
     return { metric, kind: 'rate', n: w.n, mean: w.rate, ci: w.ci, errors };
@@ -62,7 +62,7 @@ function rateOverCases(metric: string, calls: Passes, errors: number): ScoreMetr
  * Written as loops over the records, without a list or an object per record: at 100,000 cases the
  * per-record lists cost more memory than the run's facts.
  */
-export function scoreMetrics(records: readonly RecordFacts[], declared: readonly ScorerDeclaration[] = []): ScoreMetric[] {
+export function scoreMetrics(records: readonly RecordFacts[], declared: readonly ScorerDeclaration[] = [], index = caseIndex(records, (r) => r.caseId)): ScoreMetric[] {
   const ok = records.filter((r) => r.status === 'ok');
   const names = new Set(declared.map((d) => d.name));
   for (const r of ok) for (const s of r.scores) names.add(s.name);
@@ -78,7 +78,7 @@ export function scoreMetrics(records: readonly RecordFacts[], declared: readonly
     overall.caseIds.push(r.caseId);
     overall.passes.push(r.scores.every((s) => s.pass !== false) ? 1 : 0);
   }
-  if (gated > 0) metrics.push(rateOverCases('pass_rate', overall, gated - overall.passes.length));
+  if (gated > 0) metrics.push(rateOverCases('pass_rate', overall, gated - overall.passes.length, index));
 
   for (const name of names) {
     // Every score of this name, and of them the valid ones (with their case), in record order.
@@ -106,12 +106,12 @@ export function scoreMetrics(records: readonly RecordFacts[], declared: readonly
       continue;
     }
     if (kind === 'binary') {
-      metrics.push(rateOverCases(name, { caseIds: validCases, passes: validScores.map((s) => ((s.pass ?? s.value === 1) ? 1 : 0)) }, errors));
+      metrics.push(rateOverCases(name, { caseIds: validCases, passes: validScores.map((s) => ((s.pass ?? s.value === 1) ? 1 : 0)) }, errors, index));
       continue;
     }
     // Scores are bounded in [0, 1] and often piled up at one end: a percentile bootstrap over case
     // means stays inside the bounds and follows the skew, where a t interval would not.
-    const { means } = caseMeans(validScores.keys(), (i) => validCases[i] as string, (i) => (validScores[i] as ScoreFacts).value as number);
+    const { means } = caseMeans(validScores.keys(), (i) => validCases[i] as string, (i) => (validScores[i] as ScoreFacts).value as number, index);
     const mean = means.reduce((a, b) => a + b, 0) / means.length;
     const ci = bootstrapMeanInterval(means, mulberry32(seedFrom(name)));
     metrics.push({ metric: name, kind: 'mean', n: means.length, mean, ci, errors });
@@ -121,7 +121,7 @@ export function scoreMetrics(records: readonly RecordFacts[], declared: readonly
       thresholded.caseIds.push(validCases[i] as string);
       thresholded.passes.push(s.pass ? 1 : 0);
     }
-    if (thresholded.passes.length > 0) metrics.push(rateOverCases(`${name}.pass_rate`, thresholded, errors));
+    if (thresholded.passes.length > 0) metrics.push(rateOverCases(`${name}.pass_rate`, thresholded, errors, index));
   }
   return metrics;
 }

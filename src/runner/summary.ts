@@ -3,7 +3,7 @@
  * the model ids the provider reported. Means carry 95% intervals over cases (repeats averaged
  * within a case first, so cases are the independent units).
  */
-import { caseMeans, meanInterval } from '../stats/mean-interval.js';
+import { caseIndex, caseMeans, meanInterval } from '../stats/mean-interval.js';
 import { quantile } from '../stats/quantile.js';
 import type { RecordFacts } from '../records/record-facts.js';
 import type { Case } from '../datasets/case.js';
@@ -87,12 +87,14 @@ function summariseTarget(target: string, records: readonly RecordFacts[], cases:
   const latencies = ok.map((r) => r.latencyMs).filter((v): v is number => v !== null);
   const priced = ok.every((r) => r.costUsd !== null);
   const reliabilityOf = reliability(records);
+  // One map of the cases serves every per-case mean below.
+  const index = caseIndex(records, (r) => r.caseId);
   return {
     target,
     model: records[0]?.model ?? '',
     providerModels: distinct(ok.map((r) => r.providerModel)),
     systemFingerprints: distinct(ok.map((r) => r.systemFingerprint)),
-    cases: new Set(records.map((r) => r.caseId)).size,
+    cases: index.size,
     calls: records.length,
     errors: records.length - ok.length,
     cached: records.filter((r) => r.cached).length,
@@ -103,18 +105,18 @@ function summariseTarget(target: string, records: readonly RecordFacts[], cases:
     latencyP50Ms: latencies.length ? quantile(latencies, 0.5) : null,
     latencyP95Ms: latencies.length ? quantile(latencies, 0.95) : null,
     metrics: [
-      ...(priced ? [perCaseMetric('cost_per_call', ok, (r) => r.costUsd)] : []),
-      perCaseMetric('latency_ms', ok, (r) => r.latencyMs),
-      perCaseMetric('output_tokens', ok, (r) => r.outputTokens),
+      ...(priced ? [perCaseMetric('cost_per_call', ok, (r) => r.costUsd, index)] : []),
+      perCaseMetric('latency_ms', ok, (r) => r.latencyMs, index),
+      perCaseMetric('output_tokens', ok, (r) => r.outputTokens, index),
     ].filter((m) => m.n > 0),
-    scores: scoreMetrics(records, declared),
+    scores: scoreMetrics(records, declared, index),
     ...(reliabilityOf ? { reliability: reliabilityOf } : {}),
     calibration: calibrate(ok, cases),
   };
 }
 
-function perCaseMetric(metric: string, records: readonly RecordFacts[], value: (r: RecordFacts) => number | null): MetricSummary {
-  const m = meanInterval(caseMeans(records, (r) => r.caseId, (r) => value(r) ?? undefined).means);
+function perCaseMetric(metric: string, records: readonly RecordFacts[], value: (r: RecordFacts) => number | null, index: ReadonlyMap<string, number>): MetricSummary {
+  const m = meanInterval(caseMeans(records, (r) => r.caseId, (r) => value(r) ?? undefined, index).means);
   return { metric, n: m.n, mean: m.mean, ci: m.ci };
 }
 

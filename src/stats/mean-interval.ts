@@ -48,20 +48,36 @@ export function clusterMeans(clusters: Iterable<readonly number[]>): number[] {
 /**
  * clusterMeans of values grouped by case, cases in first-seen order — the same numbers, summed in
  * the same order — from values given one by one, without a list per case (a 100,000-case summary
- * would hold 100,000 lists per metric). `repeated`: some case had more than one value.
+ * would hold 100,000 lists per metric). `repeated`: some case had more than one value. `index`
+ * (caseIndex of a list the items come from) spares a map per call when one list gives several metrics.
  */
-export function caseMeans<T>(items: Iterable<T>, caseOf: (item: T) => string, valueOf: (item: T) => number | undefined): { readonly means: number[]; readonly repeated: boolean } {
-  const index = new Map<string, number>();
+export function caseMeans<T>(
+  items: Iterable<T>,
+  caseOf: (item: T) => string,
+  valueOf: (item: T) => number | undefined,
+  index?: ReadonlyMap<string, number>,
+): { readonly means: number[]; readonly repeated: boolean } {
   const sums: number[] = [];
   const counts: number[] = [];
+  // Where each case's sum sits: by its place in `index` (-1: not seen yet), else in a map.
+  const at = index ? new Int32Array(index.size).fill(-1) : undefined;
+  let others: Map<string, number> | undefined;
   let repeated = false;
   for (const item of items) {
     const v = valueOf(item);
     if (v === undefined) continue;
     const id = caseOf(item);
-    const i = index.get(id);
+    const k = index?.get(id);
+    let i: number | undefined;
+    if (at && k !== undefined) {
+      i = (at[k] as number) >= 0 ? at[k] : undefined;
+      if (i === undefined) at[k] = sums.length;
+    } else {
+      others ??= new Map();
+      i = others.get(id);
+      if (i === undefined) others.set(id, sums.length);
+    }
     if (i === undefined) {
-      index.set(id, sums.length);
       sums.push(v);
       counts.push(1);
     } else {
@@ -71,4 +87,14 @@ export function caseMeans<T>(items: Iterable<T>, caseOf: (item: T) => string, va
     }
   }
   return { means: sums.map((s, i) => s / (counts[i] as number)), repeated };
+}
+
+/** Each case's place in first-seen order, for caseMeans over several metrics of one list. */
+export function caseIndex<T>(items: Iterable<T>, caseOf: (item: T) => string): Map<string, number> {
+  const index = new Map<string, number>();
+  for (const item of items) {
+    const id = caseOf(item);
+    if (!index.has(id)) index.set(id, index.size);
+  }
+  return index;
 }
