@@ -153,9 +153,11 @@ describe('cases held as compact JSON', () => {
     expect(prepared!.cases.map((c) => c.case)).toEqual(original);
     expect(prepared!.cases[1]!.case.labels).toEqual({ humanScore: 4, humanPass: true });
     expect(prepared!.cases[0]!.messages).toEqual([{ role: 'user', content: 'Q: reset my password?' }]);
-    // Read again on every access: equal values, not one object.
-    expect(prepared!.cases[2]!.case).toEqual(prepared!.cases[2]!.case);
-    expect(prepared!.cases[2]!.case).not.toBe(prepared!.cases[2]!.case);
+    // Read again once another case was read: equal values, not one object held.
+    const first = prepared!.cases[2]!.case;
+    expect(prepared!.cases[1]!.case.id).not.toBe(first.id);
+    expect(prepared!.cases[2]!.case).toEqual(first);
+    expect(prepared!.cases[2]!.case).not.toBe(first);
     // Messages and options rendered on demand are those of the case held whole.
     const prompt = await loadPrompt(loaded.config.suites[0]!.prompt, path.dirname(configPath), 'prompt');
     for (const [k, c] of original.entries()) expect(prepared!.cases[k]!.messages).toEqual(renderCaseMessages(prompt, c));

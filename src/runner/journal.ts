@@ -7,7 +7,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { readTextIfExists } from '../util/read-text.js';
 import { RunStateError, storageError } from '../errors.js';
 import { JOURNAL_SCHEMA_VERSION, type CallRecord } from '../records/call-record.js';
 
@@ -59,14 +58,8 @@ export class JournalWriter {
 
 /** Records in file order. A later line for the same item supersedes an earlier one. */
 export async function readJournal(file: string): Promise<CallRecord[]> {
-  const text = await readTextIfExists(file);
-  if (text === undefined) return [];
-  const lines = text.split('\n');
   const records: CallRecord[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const record = parseLine(lines[i] as string, file, i + 1, i === lines.length - 1);
-    if (record) records.push(record);
-  }
+  await forEachJournalRecord(file, (r) => records.push(r));
   return records;
 }
 
@@ -94,9 +87,12 @@ function parseLine(line: string, file: string, lineNo: number, last: boolean): C
 export async function forEachJournalRecord(file: string, visit: (record: CallRecord, offset: number) => void): Promise<void> {
   const size = await stat(file).then(
     (s) => s.size,
-    () => undefined,
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return 0; // no journal yet: no records
+      throw err;
+    },
   );
-  if (size === undefined) return;
+  if (size === 0) return;
   let rest = '';
   let lineNo = 0;
   let offset = 0;

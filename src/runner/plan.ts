@@ -53,16 +53,31 @@ class StoredCase implements PreparedCase {
     this.line = c.line;
   }
 
+  // A work item and a scoring input read case, messages and options of one case together (and a
+  // case's targets and repeats follow one another): the last case read is kept, so that is one
+  // parse and one rendering, not one per property and per item.
+  private static last: { readonly from: StoredCase; readonly case: Case; messages?: readonly ChatMessage[]; options?: RequestOptions } | undefined;
+
+  private read(): NonNullable<typeof StoredCase.last> {
+    if (StoredCase.last?.from !== this) {
+      const c = typeof this.stored === 'string' ? toCase(JSON.parse(this.stored), this.render.file, this.line) : this.stored;
+      StoredCase.last = { from: this, case: c };
+    }
+    return StoredCase.last;
+  }
+
   get case(): Case {
-    return typeof this.stored === 'string' ? toCase(JSON.parse(this.stored), this.render.file, this.line) : this.stored;
+    return this.read().case;
   }
 
   get messages(): readonly ChatMessage[] {
-    return renderCaseMessages(this.render.prompt, this.case);
+    const read = this.read();
+    return (read.messages ??= renderCaseMessages(this.render.prompt, read.case));
   }
 
   get options(): RequestOptions {
-    return caseRequestOptions(this.case, this.render.suiteOptions, this.render.check);
+    const read = this.read();
+    return (read.options ??= caseRequestOptions(read.case, this.render.suiteOptions, this.render.check));
   }
 }
 

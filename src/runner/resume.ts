@@ -74,5 +74,9 @@ export function pendingOf(plan: Plan, previous: readonly CallRecord[]): { readon
  * are dropped from earlier lines, so the after phase sees those records as incomplete.
  */
 export function withoutFailedScores(records: readonly CallRecord[]): CallRecord[] {
-  return records.map((r) => (r.scores.some((s) => s.error !== undefined) ? { ...r, scores: r.scores.filter((s) => s.error === undefined) } : r));
+  return records.map(withoutFailedScore);
+}
+
+export function withoutFailedScore(r: CallRecord): CallRecord {
+  return r.scores.some((s) => s.error !== undefined) ? { ...r, scores: r.scores.filter((s) => s.error === undefined) } : r;
 }

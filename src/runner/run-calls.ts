@@ -57,7 +57,7 @@ export async function runCalls(input: RunCallsInput): Promise<RunCallsResult> {
   });
   const source = { journalFile: input.journal.file, sessionStart: input.journal.sessionStart };
   if (batch) {
-    const inPlan = await readRunRecords(source.journalFile, input.prepared, source.sessionStart);
+    const inPlan = await readRunRecords(source.journalFile, input.prepared, { sessionStart: source.sessionStart });
     batches.push(...(await runBatchPhase('judge', await judgeCallsFor(input.unguarded, inPlan, input.models), batch)));
   }
   // The after phase reads the whole journal back; a fresh run whose every answer was scored inline

@@ -8,20 +8,25 @@ import type { CallRecord } from '../records/call-record.js';
 import { FactsProjector, type RecordFacts } from '../records/record-facts.js';
 import { forEachJournalRecord } from './journal.js';
 import type { PreparedSuite } from './plan.js';
-import { withoutFailedScores } from './resume.js';
+import { withoutFailedScore } from './resume.js';
 
 type Placed = Pick<CallRecord, 'suite' | 'caseId' | 'target' | 'repeat'>;
 
+/** Where a record sits in the plan: its slot (planned repeats) and the plan's own case id string. */
+interface Place {
+  /** Index in plan order among the planned items; undefined for adaptive rounds' extra repeats. */
+  readonly slot: number | undefined;
+  readonly caseId: string;
+  readonly order: readonly [number, number, number, number];
+}
+
 export interface PlanPlacement {
-  /** The record's suite, case and target are in the plan. */
-  inPlan(r: Placed): boolean;
-  /** Plan order: suite, case, target, repeat. */
+  /** Undefined when the record's suite, case or target is not in the plan. */
+  place(r: Placed): Place | undefined;
+  /** Plan order: suite, case, target, repeat (records in the plan). */
   compare(a: Placed, b: Placed): number;
-  /** A planned (not adaptive-round) item's index in plan order, for an array of `size` slots. */
-  slot(r: Placed): number | undefined;
+  /** Planned items: the number of slots. */
   readonly size: number;
-  /** The case id string the plan already holds, for a record's equal one. */
-  caseId(r: Placed): string;
 }
 
 export function planPlacement(prepared: readonly PreparedSuite[]): PlanPlacement {
@@ -35,42 +40,75 @@ export function planPlacement(prepared: readonly PreparedSuite[]): PlanPlacement
       return [p.config.name, placed] as const;
     }),
   );
-  const at = (r: Placed) => {
+  const place = (r: Placed): Place | undefined => {
     const s = suites.get(r.suite);
     const c = s?.index.get(r.caseId);
     const t = s?.targets.indexOf(r.target) ?? -1;
-    return s && c !== undefined && t >= 0 ? { s, c, t } : undefined;
+    if (!s || c === undefined || t < 0) return undefined;
+    return { slot: r.repeat < s.repeats ? s.base + (c * s.targets.length + t) * s.repeats + r.repeat : undefined, caseId: s.ids[c] as string, order: [s.order, c, t, r.repeat] };
   };
   return {
     size: base,
-    inPlan: (r) => at(r) !== undefined,
+    place,
     compare: (a, b) => {
-      const x = at(a) as NonNullable<ReturnType<typeof at>>;
-      const y = at(b) as NonNullable<ReturnType<typeof at>>;
-      return x.s.order - y.s.order || x.c - y.c || x.t - y.t || a.repeat - b.repeat;
-    },
-    slot: (r) => {
-      const p = at(r);
-      return p && r.repeat < p.s.repeats ? p.s.base + (p.c * p.s.targets.length + p.t) * p.s.repeats + r.repeat : undefined;
-    },
-    caseId: (r) => {
-      const p = at(r);
-      return p ? (p.s.ids[p.c] as string) : r.caseId;
+      const x = (place(a) as Place).order;
+      const y = (place(b) as Place).order;
+      return x[0] - y[0] || x[1] - y[1] || x[2] - y[2] || x[3] - y[3];
     },
   };
 }
 
 /**
- * Every planned item's latest record, whole. With `sessionStart`, lines written before it (earlier
- * sessions of a resumed run) have their failed scores dropped, as the after phase sees them.
+ * The latest value of each planned item, in plan order: planned items by slot (no map of 100,000
+ * item ids, no sort), then adaptive rounds' extra repeats, a few, sorted. Setting undefined drops
+ * an item whose later line is not wanted.
  */
-export async function readRunRecords(journalFile: string, prepared: readonly PreparedSuite[], sessionStart?: number): Promise<CallRecord[]> {
-  const { inPlan, compare } = planPlacement(prepared);
-  const latest = new Map<string, CallRecord>();
-  await forEachJournalRecord(journalFile, (r, offset) => {
-    if (inPlan(r)) latest.set(r.itemId, sessionStart !== undefined && offset < sessionStart ? (withoutFailedScores([r])[0] as CallRecord) : r);
+class InPlanOrder<T> {
+  private readonly slots: (T | undefined)[];
+  private readonly extra = new Map<string, { readonly record: CallRecord; readonly value: T }>();
+
+  constructor(private readonly placement: PlanPlacement) {
+    this.slots = new Array<T | undefined>(placement.size);
+  }
+
+  set(record: CallRecord, place: Place, value: T | undefined): void {
+    if (place.slot !== undefined) this.slots[place.slot] = value;
+    else if (value === undefined) this.extra.delete(record.itemId);
+    else this.extra.set(record.itemId, { record, value });
+  }
+
+  get hasExtra(): boolean {
+    return this.extra.size > 0;
+  }
+
+  values(): T[] {
+    const out = this.slots.filter((v): v is T => v !== undefined);
+    for (const { value } of [...this.extra.values()].sort((a, b) => this.placement.compare(a.record, b.record))) out.push(value);
+    return out;
+  }
+}
+
+/**
+ * Every planned item's latest record, whole, in plan order — or only those `keep` wants (their latest line).
+ * With `sessionStart`, lines written before it (earlier sessions of a resumed run) have their
+ * failed scores dropped, as the after phase sees them.
+ */
+export async function readRunRecords(
+  journalFile: string,
+  prepared: readonly PreparedSuite[],
+  options: { readonly sessionStart?: number; readonly keep?: (r: CallRecord) => boolean } = {},
+): Promise<CallRecord[]> {
+  const placement = planPlacement(prepared);
+  const latest = new InPlanOrder<CallRecord>(placement);
+  const { sessionStart, keep } = options;
+  await forEachJournalRecord(journalFile, (line, offset) => {
+    const place = placement.place(line);
+    if (!place) return;
+    const r = sessionStart !== undefined && offset < sessionStart ? withoutFailedScore(line) : line;
+    latest.set(r, place, !keep || keep(r) ? r : undefined);
   });
-  return [...latest.values()].sort(compare);
+  // Whole records put a round's extra repeats beside their case's others (plan order throughout).
+  return latest.hasExtra ? latest.values().sort(placement.compare) : latest.values();
 }
 
 export interface RunFacts {
@@ -81,23 +119,15 @@ export interface RunFacts {
 }
 
 export async function readRunFacts(journalFile: string, prepared: readonly PreparedSuite[], keepWhole: (r: CallRecord) => boolean = () => false): Promise<RunFacts> {
-  const place = planPlacement(prepared);
+  const placement = planPlacement(prepared);
   const projector = new FactsProjector();
-  // Planned items go to their slot in plan order (no map of 100,000 item ids, no sort); adaptive
-  // rounds' extra repeats, a few, follow them.
-  const slots = new Array<RecordFacts | undefined>(place.size);
-  const extra = new Map<string, RecordFacts>();
-  const whole = new Map<string, CallRecord>();
+  const facts = new InPlanOrder<RecordFacts>(placement);
+  const whole = new InPlanOrder<CallRecord>(placement);
   await forEachJournalRecord(journalFile, (r) => {
-    if (!place.inPlan(r)) return;
-    const facts = projector.facts(r, place.caseId(r));
-    const slot = place.slot(r);
-    if (slot !== undefined) slots[slot] = facts;
-    else extra.set(r.itemId, facts);
-    if (keepWhole(r)) whole.set(r.itemId, r);
-    else whole.delete(r.itemId);
+    const place = placement.place(r);
+    if (!place) return;
+    facts.set(r, place, projector.facts(r, place.caseId));
+    whole.set(r, place, keepWhole(r) ? r : undefined);
   });
-  const facts = slots.filter((f): f is RecordFacts => f !== undefined);
-  facts.push(...[...extra.values()].sort(place.compare));
-  return { facts, whole: [...whole.values()].sort(place.compare) };
+  return { facts: facts.values(), whole: whole.values() };
 }

@@ -13,9 +13,7 @@ import { StorageError } from '../errors.js';
 import type { CallRecord, Score } from '../records/call-record.js';
 import type { JournalWriter } from './journal.js';
 import type { PreparedCase, PreparedSuite } from './plan.js';
-import { forEachJournalRecord } from './journal.js';
-import { planPlacement } from './run-records.js';
-import { withoutFailedScores } from './resume.js';
+import { readRunRecords } from './run-records.js';
 
 /** A scorer comparing with target X says nothing about X's own outputs. */
 export const appliesTo = (scorer: Scorer, record: CallRecord): boolean => scorer.against !== record.target;
@@ -83,18 +81,13 @@ export async function scoreAfter(
 ): Promise<void> {
   const suiteOf = new Map(suites.map((s) => [s.config.name, s]));
   const readsOthers = new Set(suites.filter((s) => s.scorers.some((x) => x.against !== undefined)).map((s) => s.config.name));
-  const { inPlan, compare } = planPlacement(suites);
-  const held = new Map<string, CallRecord>();
-  await forEachJournalRecord(source.journalFile, (line, offset) => {
-    const suite = suiteOf.get(line.suite);
-    if (!suite || !inPlan(line)) return;
-    const record = offset < source.sessionStart ? withoutFailedScores([line])[0] as CallRecord : line;
-    if (record.status === 'ok' && record.output !== null && (readsOthers.has(record.suite) || !complete(suite, record))) held.set(record.itemId, record);
-    else held.delete(record.itemId);
+  const held = await readRunRecords(source.journalFile, suites, {
+    sessionStart: source.sessionStart,
+    keep: (r) => r.status === 'ok' && r.output !== null && (readsOthers.has(r.suite) || !complete(suiteOf.get(r.suite) as PreparedSuite, r)),
   });
   const limit = pLimit(concurrency);
   for (const suite of suites) {
-    const suiteRecords = [...held.values()].filter((r) => r.suite === suite.config.name).sort(compare);
+    const suiteRecords = held.filter((r) => r.suite === suite.config.name);
     const todo = suiteRecords.filter((r) => !complete(suite, r));
     if (todo.length === 0) continue;
     const inputOf = scoringInputs(suite, suiteRecords);
