@@ -39,7 +39,7 @@ describe('the bundled Action', () => {
     const yml = readFileSync(path.join(repoRoot, 'action.yml'), 'utf8');
     expect(yml).toMatch(/using: node24/);
     expect(yml).toMatch(/main: dist\/index\.js/);
-    for (const input of ['mode', 'config', 'suites', 'fail-on', 'comment', 'max-cost', 'cache', 'github-token']) expect(yml).toContain(`\n  ${input}:\n`);
+    for (const input of ['mode', 'config', 'suites', 'fail-on', 'comment', 'max-cost', 'cache', 'run-on-forks', 'github-token']) expect(yml).toContain(`\n  ${input}:\n`);
     for (const output of ['verdict', 'regressions', 'drifted-signals', 'cost-usd', 'report-path']) expect(yml).toContain(`\n  ${output}:\n`);
   });
 });
@@ -144,6 +144,26 @@ suites:
     expect(gh.calls).toHaveLength(0);
     expect(llm.requestCount).toBe(0);
   });
+
+  it('a fork pull request under pull_request_target is skipped in every mode (its config would run with the secrets); run-on-forks opts in', async () => {
+    const payload = pullRequestPayload({ number: 9, baseSha, headSha: '9'.repeat(40), headRepo: 'stranger/support-bot' });
+    for (const mode of ['gate', 'eval', 'drift']) {
+      gh.reset();
+      llm.resetCounters();
+      const run = await runAction({ cwd: dir, inputs: { ...inputs, mode }, eventName: 'pull_request_target', payload, env: env() });
+      expect(run.code, `${mode}: ${run.stdout}`).toBe(0);
+      expect(run.outputs.verdict, mode).toBe('skipped');
+      expect(run.stdout, mode).toMatch(/::notice::driftgate: skipped — this pull request comes from a fork\. Its config .* \(pull_request_target gives a fork the secrets\)/);
+      expect(gh.calls, mode).toHaveLength(0);
+      expect(llm.requestCount, mode).toBe(0);
+    }
+    llm.resetCounters();
+    writeFileSync(path.join(dir, 'prompt.md'), 'Customer (fork): {{question}}');
+    const optedIn = await runAction({ cwd: dir, inputs: { ...inputs, mode: 'eval', comment: 'false', cache: 'false', 'run-on-forks': 'true' }, eventName: 'pull_request_target', payload, env: env() });
+    expect(optedIn.code, optedIn.stdout + optedIn.stderr).toBe(0);
+    expect(optedIn.outputs.verdict).not.toBe('skipped');
+    expect(llm.requestCount).toBeGreaterThan(0);
+  }, 60_000);
 
   it('a bad input fails the step with a clear message', async () => {
     const run = await runAction({ cwd: dir, inputs: { ...inputs, mode: 'weekly' }, eventName: 'pull_request', payload: pullRequestPayload({ number: 7, baseSha, headSha: 'e'.repeat(40) }), env: env() });

@@ -13,6 +13,7 @@ import * as github from '@actions/github';
 import type { Octokit as CoreOctokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import { scrubSecrets } from '../util/secrets.js';
 
 type Octokit = ReturnType<typeof github.getOctokit>;
 
@@ -28,7 +29,17 @@ export interface Upserted {
 }
 
 export function markerFor(kind: 'gate' | 'drift', config: string): string {
-  return `<!-- driftgate:${kind} config=${config.replace(/-->/g, '')} -->`;
+  return `<!-- driftgate:${kind} config=${config.replace(/-->|[\r\n]/g, '')} -->`;
+}
+
+/**
+ * Ours when the body's first line is the marker, exactly: a report that quotes an answer holding
+ * another config's marker (or a person's comment that pastes one) is never mistaken for it.
+ */
+export function carriesMarker(body: string | null | undefined, marker: string): boolean {
+  if (!body) return false;
+  const nl = body.indexOf('\n');
+  return (nl === -1 ? body : body.slice(0, nl)).replace(/\r$/, '') === marker;
 }
 
 /** `/repos/{owner}/{repo}/issues` with its parameters filled in, for a log line. */
@@ -97,11 +108,12 @@ export class GitHubApi {
     return this.identity;
   }
 
-  async upsertComment(issueNumber: number, marker: string, body: string): Promise<Upserted> {
+  async upsertComment(issueNumber: number, marker: string, text: string): Promise<Upserted> {
     const { owner, repo } = this;
+    const body = scrubSecrets(text);
     const me = await this.whoAmI();
     const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
-    const mine = comments.find((c) => c.user?.login === me && c.body?.includes(marker));
+    const mine = comments.find((c) => c.user?.login === me && carriesMarker(c.body, marker));
     if (mine) {
       const { data } = await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
       return { action: 'updated', id: data.id, url: data.html_url };
@@ -115,12 +127,13 @@ export class GitHubApi {
     const { owner, repo } = this;
     const me = await this.whoAmI();
     const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, { owner, repo, labels: label, state: 'open', per_page: 100 });
-    const found = issues.find((i) => !i.pull_request && i.user?.login === me && i.body?.includes(marker));
+    const found = issues.find((i) => !i.pull_request && i.user?.login === me && carriesMarker(i.body, marker));
     return found ? { number: found.number, url: found.html_url } : undefined;
   }
 
-  async upsertIssue(label: string, marker: string, title: string, body: string): Promise<Upserted> {
+  async upsertIssue(label: string, marker: string, titleText: string, text: string): Promise<Upserted> {
     const { owner, repo } = this;
+    const [title, body] = [scrubSecrets(titleText), scrubSecrets(text)];
     const open = await this.findOpenIssue(label, marker);
     if (open) {
       const { data } = await this.octokit.rest.issues.update({ owner, repo, issue_number: open.number, title, body });

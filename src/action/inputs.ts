@@ -21,6 +21,12 @@ export interface ActionInputs {
   readonly batch: boolean;
   /** The gate job of a matrix: a directory holding the shard runs to merge and gate, instead of running. */
   readonly merge?: string;
+  /**
+   * Run on a pull request from a fork. Off by default in every mode: under `pull_request_target` the
+   * fork's config — custom scorer modules, a `baseURL` of its choosing — would run with this
+   * repository's secrets. Only for workflows where a maintainer approves each run first.
+   */
+  readonly runOnForks: boolean;
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
@@ -60,6 +66,7 @@ export function readInputs(): ActionInputs {
     ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
     cache: bool('cache', true),
     batch: bool('batch', false),
+    runOnForks: bool('run-on-forks', false),
     token,
     ...(shard ? { shard } : {}),
     ...(merge ? { merge } : {}),

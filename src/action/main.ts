@@ -7,7 +7,7 @@
 import * as core from '@actions/core';
 import path from 'node:path';
 import { DriftgateError, ExitCode } from '../errors.js';
-import { scrubSecrets } from '../util/secrets.js';
+import { registerEnvSecrets, registeredSecrets, scrubSecrets } from '../util/secrets.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { runDrift } from '../drift/run-drift.js';
 import { gateWithRounds } from '../gate/adaptive-eval.js';
@@ -137,13 +137,15 @@ function shouldFail(inputs: ActionInputs, summary: RunSummaryJson): string | und
 }
 
 export async function runAction(): Promise<void> {
-  // Masked in every log line the runner prints, whatever prints them.
-  for (const name of ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY']) if (process.env[name]) core.setSecret(process.env[name] as string);
+  // Masked in every log line the runner prints, whatever prints them; scrubbed from everything driftgate writes.
+  registerEnvSecrets(process.env);
+  for (const secret of registeredSecrets()) core.setSecret(secret);
   try {
     const inputs = readInputs();
     const event = readEvent();
-    if (inputs.mode === 'gate' && event.pullRequest?.fromFork) {
-      const message = 'driftgate: skipped — this pull request comes from a fork, so the workflow has no API keys and a read-only token. A maintainer can run the gate by pushing the branch to this repository.';
+    if (event.pullRequest?.fromFork && !inputs.runOnForks) {
+      // Every mode: with pull_request_target a fork's config would run with this repository's secrets.
+      const message = `driftgate: skipped — this pull request comes from a fork. Its config (custom scorers, endpoints) is not run with this repository's secrets${event.name === 'pull_request_target' ? ' (pull_request_target gives a fork the secrets)' : ', and pull_request gives a fork none'}. A maintainer can run it by pushing the branch to this repository, or opt in with run-on-forks: true behind a required approval.`;
       core.notice(message);
       await core.summary.addHeading('driftgate: skipped', 3).addRaw(message).write();
       core.setOutput('verdict', 'skipped');
@@ -160,15 +162,15 @@ export async function runAction(): Promise<void> {
     const model = await loadReportModel(runDir);
     await writeReports(model, REPORT_FORMATS, runDir);
     const summary = buildSummaryJson(model);
-    await core.summary.addRaw(renderMarkdown(model, { maxChars: 1_000_000 }), true).write();
+    await core.summary.addRaw(scrubSecrets(renderMarkdown(model, { maxChars: 1_000_000 })), true).write();
     setOutputs(summary, runDir);
     await publish(inputs, event, model, summary);
     if (inputs.cache) await saveResponseCache(cacheDir, keys);
     const failure = shouldFail(inputs, summary);
-    if (failure) core.setFailed(failure);
-    else core.info(`driftgate: ${summary.verdict} · ${summary.headline}`);
+    if (failure) core.setFailed(scrubSecrets(failure));
+    else core.info(scrubSecrets(`driftgate: ${summary.verdict} · ${summary.headline}`));
   } catch (err) {
-    if (err instanceof DriftgateError) core.setFailed(`driftgate: ${err.message}`);
+    if (err instanceof DriftgateError) core.setFailed(`driftgate: ${scrubSecrets(err.message)}`);
     else {
       // A bug in the Action's own code (never a GitHub answer: those are warnings above): exit 4.
       core.setFailed(`driftgate: internal error: ${scrubSecrets(String((err as Error).message ?? err))}`);

@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { DriftgateError, ExitCode } from '../errors.js';
+import { registerEnvSecrets } from '../util/secrets.js';
+import { guardOutput } from '../util/terminal-output.js';
 
 const INTERNAL_ERROR_EXIT = 4;
 
@@ -181,6 +183,10 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // Whatever any command prints is scrubbed of secrets and of terminal control sequences.
+  registerEnvSecrets(process.env);
+  guardOutput(process.stdout);
+  guardOutput(process.stderr);
   try {
     await buildProgram().parseAsync(argv as string[]);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Ok;

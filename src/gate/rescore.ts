@@ -11,7 +11,7 @@ import type { PreparedSuite } from '../runner/plan.js';
 import type { CallRecord } from '../records/call-record.js';
 import { JOURNAL_SCHEMA_VERSION } from '../records/call-record.js';
 import type { Scorer, ScoringInput, ScoringServices } from '../scorers/types.js';
-import { scrubSecrets } from '../util/secrets.js';
+import { safeScore } from '../runner/scoring.js';
 
 export interface Rescored {
   readonly metric: string;
@@ -80,12 +80,7 @@ export async function rescoreBaseline(baseline: Baseline, suite: PreparedSuite, 
       // Scorers that read other scores (derived metrics) see the baseline's, updated as far as re-scored.
       const known = [...c.scores.filter((s) => !fresh.some((f) => f.name === s.name)), ...fresh] as unknown as CallRecord['scores'];
       const input: ScoringInput = { case: prepared.case, messages: prepared.messages, ...(prepared.options.tools ? { tools: prepared.options.tools } : {}), output: c.output, record: { ...recordOf(baseline, c), scores: known }, ...(other ? { other: { target: other.target, output: other.output, ...(other.toolCalls ? { toolCalls: other.toolCalls } : {}) } } : {}) };
-      let score;
-      try {
-        score = await scorer.score(input, services);
-      } catch (err) {
-        score = { name: scorer.name, kind: scorer.kind, scorerId: scorer.id, value: null, error: scrubSecrets(err instanceof Error ? err.message : String(err)) };
-      }
+      const score = await safeScore(scorer, input, services);
       const t = tally.get(scorer.name) as NonNullable<ReturnType<typeof tally.get>>;
       t.outputs++;
       if (score.error !== undefined) t.errors++;

@@ -20,7 +20,20 @@ export function fenced(text: string, info = 'text'): string {
   return `${fence}${info}\n${text}\n${fence}`;
 }
 
-/** Markdown table cell: pipes and newlines would break the row; HTML tags are neutralised. */
+const ZWSP = '\u200b';
+
+/**
+ * Untrusted text (a case id, a judge's error, a scorer's reason) in a Markdown table cell or line
+ * of the PR comment: pipes and newlines would break the row, HTML tags are neutralised, and nothing
+ * in it may act — no link or image (`](` broken), no @-mention or e-mail autolink, no bare URL
+ * autolink (a zero-width space breaks each, the text still reads the same).
+ */
 export function mdCell(text: string): string {
-  return escapeHtml(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return escapeHtml(text)
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ')
+    .replace(/\]\(/g, ']\\(')
+    .replace(/@(?=[\w-])/g, `@${ZWSP}`)
+    .replace(/\b(https?|ftp)(?=:\/\/)/gi, `$1${ZWSP}`)
+    .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}${ZWSP}.`);
 }

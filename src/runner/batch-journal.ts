@@ -8,6 +8,7 @@ import { appendFile, open } from 'node:fs/promises';
 import path from 'node:path';
 import { readTextIfExists } from '../util/read-text.js';
 import { storageError } from '../errors.js';
+import { scrubSecrets } from '../util/secrets.js';
 
 export const BATCH_JOURNAL_FILE = 'batches.jsonl';
 export const BATCH_JOURNAL_SCHEMA_VERSION = 1;
@@ -49,7 +50,7 @@ export async function readBatchJournal(runDir: string): Promise<BatchEvent[]> {
 export async function appendBatchEvent(runDir: string, event: BatchEvent): Promise<void> {
   const file = path.join(runDir, BATCH_JOURNAL_FILE);
   try {
-    await appendFile(file, `${JSON.stringify(event)}\n`);
+    await appendFile(file, `${scrubSecrets(JSON.stringify(event))}\n`);
     const handle = await open(file, 'r');
     try {
       await handle.sync();

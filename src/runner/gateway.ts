@@ -14,6 +14,21 @@ import { cacheKey, requestKeyInput, type CacheKeyInput, type ResponseCache } fro
 import { Cooldown } from './cooldown.js';
 import { Budget, estimateCost, estimateInputTokens, OutputTokenEstimator } from './budget.js';
 import { RetriesExhausted, withRetry, type RetryPolicy } from './retry.js';
+import { scrubDeep, scrubSecrets } from '../util/secrets.js';
+
+/**
+ * What comes back from a provider is scrubbed here, before the cache, the journal or a scorer sees
+ * it: an answer or an error body that echoes a key (a gateway's 401 page, a proxy, a model told to
+ * repeat its headers) is the same hazard whichever target — answering model, judge, embedder — made it.
+ */
+function scrubbedResponse(response: ChatResponse): ChatResponse {
+  return scrubDeep(response);
+}
+
+function scrubbedError(error: ProviderCallError): ProviderCallError {
+  const message = scrubSecrets(error.message);
+  return message === error.message ? error : new ProviderCallError(error.kind, message, error.status, error.retryAfterMs);
+}
 
 export interface GatewayOptions {
   readonly offline: boolean;
@@ -69,7 +84,7 @@ export class CallGateway {
       const first = await pending;
       return first.status === 'ok' ? { ...first, cached: true, attempts: 0 } : first;
     }
-    const call = this.chatOnce(target, model, request, keyInput, key);
+    const call = this.chatOnce(target, model, request, keyInput, key).then((o) => (o.status === 'error' ? { ...o, error: scrubbedError(o.error) } : o));
     this.inFlight.set(key, call);
     try {
       return await call;
@@ -79,7 +94,8 @@ export class CallGateway {
   }
 
   /** A batch's answer: kept for this run's call and written to the cache like any answer. */
-  async acceptBatchAnswer(model: ModelConfig, keyInput: CacheKeyInput, key: string, response: ChatResponse): Promise<number | null> {
+  async acceptBatchAnswer(model: ModelConfig, keyInput: CacheKeyInput, key: string, answer: ChatResponse): Promise<number | null> {
+    const response = scrubbedResponse(answer);
     const cost = costUsd(this.priceOf(model, keyInput.model), response);
     const discounted = cost === null ? null : cost * BATCH_PRICE_FACTOR;
     this.fromBatch.set(key, { response, costUsd: discounted });
@@ -99,7 +115,7 @@ export class CallGateway {
   }
 
   acceptBatchFailure(key: string, error: ProviderCallError): void {
-    this.batchFailures.set(key, error);
+    this.batchFailures.set(key, scrubbedError(error));
   }
 
   /** Reserves a batch request's estimated cost; false when --max-cost would be passed. */
@@ -119,7 +135,7 @@ export class CallGateway {
     if (options.useCache) {
       const hit = await options.cache.get(key);
       if (hit) {
-        return { status: 'ok', key, response: hit.response, latencyMs: hit.latencyMs, cached: true, attempts: 0, costUsd: costUsd(price, hit.response) };
+        return { status: 'ok', key, response: scrubbedResponse(hit.response), latencyMs: hit.latencyMs, cached: true, attempts: 0, costUsd: costUsd(price, hit.response) };
       }
     }
     if (options.offline) {
@@ -131,10 +147,11 @@ export class CallGateway {
     try {
       const provider = await this.providerFor(target, model);
       const outcome = await withRetry(() => provider.complete(request), toProviderCallError, options.retry, this.cooldownFor(model));
-      actual = costUsd(price, outcome.value);
-      this.outputEstimates.observe(target, outcome.value.outputTokens);
-      if (options.useCache) await options.cache.put(keyInput, outcome.value, outcome.latencyMs);
-      return { status: 'ok', key, response: outcome.value, latencyMs: outcome.latencyMs, cached: false, attempts: outcome.attempts, costUsd: actual };
+      const response = scrubbedResponse(outcome.value);
+      actual = costUsd(price, response);
+      this.outputEstimates.observe(target, response.outputTokens);
+      if (options.useCache) await options.cache.put(keyInput, response, outcome.latencyMs);
+      return { status: 'ok', key, response, latencyMs: outcome.latencyMs, cached: false, attempts: outcome.attempts, costUsd: actual };
     } catch (err) {
       if (err instanceof RetriesExhausted) return { status: 'error', key, kind: err.last.kind, error: err.last, attempts: err.attempts };
       if (err instanceof ProviderCallError) return { status: 'error', key, kind: err.kind, error: err, attempts: 1 };
@@ -162,8 +179,8 @@ export class CallGateway {
       actual = costUsd(price, { inputTokens: outcome.value.inputTokens, outputTokens: 0 });
       return { status: 'ok', vectors: outcome.value.vectors, costUsd: actual, inputTokens: outcome.value.inputTokens };
     } catch (err) {
-      if (err instanceof RetriesExhausted) return { status: 'error', kind: err.last.kind, error: err.last };
-      if (err instanceof ProviderCallError) return { status: 'error', kind: err.kind, error: err };
+      if (err instanceof RetriesExhausted) return { status: 'error', kind: err.last.kind, error: scrubbedError(err.last) };
+      if (err instanceof ProviderCallError) return { status: 'error', kind: err.kind, error: scrubbedError(err) };
       throw err;
     } finally {
       options.budget.settle(estimate, actual);

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
+import { scrubSecrets } from '../util/secrets.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { CallRecord } from '../records/call-record.js';
 import { latestByItem, readJournal } from './journal.js';
@@ -98,7 +99,7 @@ export async function mergeShardRuns(loaded: LoadedConfig, dirs: readonly string
     ...describeRun(records, first.meta.suites, prepared, loaded, records),
   };
   const runDir = await createRunDir(runsDir, { ...meta, status: 'running' });
-  await writeFile(path.join(runDir, JOURNAL_FILE), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  await writeFile(path.join(runDir, JOURNAL_FILE), scrubSecrets(records.map((r) => `${JSON.stringify(r)}\n`).join('')));
   // run.json last: a merge killed half-way leaves a "running" run, never a complete one with missing lines.
   await writeRunMeta(runDir, meta);
   return { runDir, meta, records };

@@ -4,6 +4,7 @@
  * stay readable. `NO_COLOR` turns colour off.
  */
 import type { CallRecord } from '../records/call-record.js';
+import { cleanForTerminal, writeRaw } from '../util/terminal-output.js';
 
 export interface Progress {
   start(total: number): void;
@@ -36,7 +37,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, env:
     const filled = total === 0 ? width : Math.round((done / total) * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
     const errText = color && errors > 0 ? `\u001b[31m${status()}\u001b[0m` : status();
-    stream.write(`\r${bar} ${errText}\u001b[K`);
+    writeRaw(stream, `\r${bar} ${errText}\u001b[K`);
   };
   return {
     start(n) {
@@ -59,7 +60,8 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, env:
       }
     },
     note(line) {
-      stream.write(`${tty ? '\r\u001b[K' : ''}driftgate: ${line}\n`);
+      // The line may quote a provider's words: cleaned; the erase-line code is ours.
+      writeRaw(stream, `${tty ? '\r\u001b[K' : ''}driftgate: ${cleanForTerminal(line)}\n`);
     },
     finish() {
       if (tty) stream.write('\n');

@@ -12,7 +12,7 @@
 import type { Score } from '../records/call-record.js';
 import { errorScore } from '../scorers/score.js';
 import type { Scorer, ScoringInput, ScoringServices } from '../scorers/types.js';
-import { scrubSecrets } from '../util/secrets.js';
+import { scrubDeep, scrubSecrets } from '../util/secrets.js';
 import { allowedErrorCount } from './allowance.js';
 import { StorageError } from '../errors.js';
 
@@ -88,7 +88,7 @@ export class ScorerGuard {
     if (state.stopped) return errorScore(scorer, `${NOT_SCORED} ${state.stopped}`);
     let score: Score;
     try {
-      score = await scorer.score(input, services);
+      score = scrubDeep(await scorer.score(input, services));
     } catch (err) {
       if (err instanceof StorageError) throw err; // the disk, not the scorer: the run stops
       score = errorScore(scorer, scrubSecrets(err instanceof Error ? err.message : String(err)));

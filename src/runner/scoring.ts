@@ -8,7 +8,7 @@
 import pLimit from 'p-limit';
 import { errorScore } from '../scorers/score.js';
 import type { Scorer, ScoringInput, ScoringServices } from '../scorers/types.js';
-import { scrubSecrets } from '../util/secrets.js';
+import { scrubDeep, scrubSecrets } from '../util/secrets.js';
 import { StorageError } from '../errors.js';
 import type { CallRecord, Score } from '../records/call-record.js';
 import type { JournalWriter } from './journal.js';
@@ -20,7 +20,8 @@ export const appliesTo = (scorer: Scorer, record: CallRecord): boolean => scorer
 
 export async function safeScore(scorer: Scorer, input: ScoringInput, services: ScoringServices): Promise<Score> {
   try {
-    return await scorer.score(input, services);
+    // A reason or detail can quote what the scorer saw (a custom scorer, a judge's rationale).
+    return scrubDeep(await scorer.score(input, services));
   } catch (err) {
     if (err instanceof StorageError) throw err;
     return errorScore(scorer, scrubSecrets(err instanceof Error ? err.message : String(err)));

@@ -7,6 +7,7 @@ import { Budget } from './budget.js';
 import type { ResponseCache } from './cache.js';
 import { CallGateway } from './gateway.js';
 import { DEFAULT_RETRY_POLICY } from './retry.js';
+import { registerEnvSecrets } from '../util/secrets.js';
 
 export interface RunServicesOptions {
   readonly offline: boolean;
@@ -25,6 +26,8 @@ export interface RunServices {
 
 export function buildRunServices(config: DriftgateConfig, cache: ResponseCache, options: RunServicesOptions): RunServices {
   const runner = config.runner;
+  // Registered before any call: a cached run sends nothing, yet a scorer may still quote a key.
+  registerEnvSecrets(options.env, Object.values(config.models).flatMap((m) => (m.api_key_env ? [m.api_key_env] : [])));
   const gateway = new CallGateway({
     offline: options.offline,
     useCache: options.useCache,
