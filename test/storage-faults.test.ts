@@ -50,7 +50,8 @@ async function failJournalWrites(code: string, after: number): Promise<void> {
   const original = proto.write;
   let seen = 0;
   proto.write = function (this: unknown, ...args: unknown[]) {
-    if (typeof args[0] === 'string' && args[0].includes('"itemId"') && ++seen > after) return Promise.reject(errno(code));
+    const text = typeof args[0] === 'string' ? args[0] : Buffer.isBuffer(args[0]) ? args[0].toString('utf8') : '';
+    if (text.includes('"itemId"') && ++seen > after) return Promise.reject(errno(code));
     return original.apply(this, args);
   };
   restore.push(() => (proto.write = original));

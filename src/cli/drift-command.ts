@@ -3,10 +3,13 @@ import { runDrift } from '../drift/run-drift.js';
 import { createProgress } from '../runner/progress.js';
 import { formatDriftReport } from './format-drift.js';
 import { nonNegativeNumber, positiveInt } from './parse-flags.js';
+import { handleInterrupts, StopSignal } from '../runner/interrupt.js';
 
 export async function driftCommand(opts: Record<string, unknown>): Promise<number> {
   const maxCostUsd = nonNegativeNumber('--max-cost', opts.maxCost);
   const concurrency = positiveInt('--concurrency', opts.concurrency);
+  const stop = new StopSignal();
+  const release = handleInterrupts(stop);
   const result = await runDrift({
     configPath: opts.config as string,
     offline: Boolean(opts.offline),
@@ -19,7 +22,8 @@ export async function driftCommand(opts: Record<string, unknown>): Promise<numbe
     ...(opts.resume !== undefined ? { resume: opts.resume as string | true } : {}),
     ...(opts.batch ? { batch: true } : {}),
     progress: createProgress(),
-  });
+    stop,
+  }).finally(release);
   process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatDriftReport(result)}\n`);
   return result.exitCode;
 }

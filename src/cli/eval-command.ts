@@ -6,6 +6,7 @@ import { formatGateReport } from './format-gate.js';
 import { ExitCode } from '../errors.js';
 import { countOrPercent, nonNegativeNumber, positiveInt } from './parse-flags.js';
 import { parseShard } from '../runner/shard.js';
+import { handleInterrupts, StopSignal } from '../runner/interrupt.js';
 
 export async function evalCommand(opts: Record<string, unknown>): Promise<number> {
   const json = Boolean(opts.json);
@@ -31,7 +32,14 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
     dryRun: Boolean(opts.dryRun),
     ...(opts.batch ? { batch: true } : {}),
   };
-  let result = await runEval({ ...evalOptions, progress: createProgress() });
+  const stop = new StopSignal();
+  const release = handleInterrupts(stop);
+  let result;
+  try {
+    result = await runEval({ ...evalOptions, progress: createProgress(), stop });
+  } finally {
+    release();
+  }
   if (result.dryRun) {
     process.stdout.write(json ? `${JSON.stringify(result.dryRun, null, 2)}\n` : `${formatDryRun(result.dryRun)}\n`);
     return result.exitCode;
@@ -53,7 +61,7 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
     offline: Boolean(opts.offline),
     ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
   });
-  result = run.result as typeof result;
+  result = run.result;
   const gate = run.gate;
   if (!result.meta || !result.runDir) return result.exitCode;
   if (gate) {

@@ -16,7 +16,8 @@ import type { CallRecord } from '../records/call-record.js';
 import { runCalls } from '../runner/run-calls.js';
 import { readRunRecords } from '../runner/run-records.js';
 import type { BatchReport } from '../runner/batch-phase.js';
-import { JournalWriter } from '../runner/journal.js';
+import { describeHealing, JournalWriter } from '../runner/journal.js';
+import type { StopSignal } from '../runner/interrupt.js';
 import { openForResume, pendingItems, reopen, withoutFailedScores } from '../runner/resume.js';
 import type { PreparedSuite } from '../runner/plan.js';
 import { guardSuites } from '../runner/scorer-guard.js';
@@ -51,6 +52,8 @@ export interface DriftOptions {
   readonly outDir?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly progress?: Progress;
+  /** Ctrl-C (runner/interrupt.ts): no new call once requested; the run ends incomplete, resumable. */
+  readonly stop?: StopSignal;
   readonly now?: Date;
   /** Resume an interrupted drift run (its id, or true for the newest incomplete one): same sample, finished calls kept. */
   readonly resume?: string | true;
@@ -128,8 +131,14 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     ...(options.maxCostUsd !== undefined ? { maxCostUsd: options.maxCostUsd } : {}),
   });
   const journal = await JournalWriter.open(path.join(runDir, JOURNAL_FILE));
+  if (options.stop) options.stop.resumeCommand = `driftgate drift --resume ${meta.runId}`;
+  if (journal.healed) {
+    meta.journalMended = (meta.journalMended ?? 0) + 1;
+    (options.progress ?? silentProgress).note?.(describeHealing(JOURNAL_FILE, journal.healed));
+  }
   let records: CallRecord[];
   let skipped = 0;
+  let notStarted = 0;
   let misses = 0;
   let batches: readonly BatchReport[] = [];
   try {
@@ -145,11 +154,13 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
       journal,
       concurrency: options.concurrency ?? config.runner.concurrency,
       progress: options.progress ?? silentProgress,
+      ...(options.stop ? { stop: options.stop } : {}),
       ...(batchMode ? { batch: { runDir, settings: config.runner.batch, env, timeoutMs: config.runner.timeout_ms, log: (line: string) => (options.progress ?? silentProgress).note?.(line) } } : {}),
     });
     const outcome = run.outcome;
     batches = run.batches;
     skipped = outcome.skippedForBudget;
+    notStarted = options.stop?.requested ? outcome.notStarted : 0;
     records = await readRunRecords(path.join(runDir, JOURNAL_FILE), [prepared]);
     misses = records.filter((r) => r.error?.kind === 'cache_miss').length;
   } catch (err) {
@@ -178,7 +189,9 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
 
   const errors = records.filter((r) => r.status === 'error').length;
   const callReason =
-    skipped > 0 ? `budget reached: ${skipped} of ${items.length} calls not made (resume with: driftgate drift --resume ${meta.runId} --max-cost <more>)` : misses > 0 ? `--offline: ${misses} calls are not in the cache` : errors > 0 ? `${errors} of ${items.length} calls failed` : undefined;
+    notStarted > 0
+      ? `${options.stop?.reason ?? 'interrupted'}: ${notStarted} of ${items.length} calls not made; every finished call is journaled (resume with: driftgate drift --resume ${meta.runId})`
+      : skipped > 0 ? `budget reached: ${skipped} of ${items.length} calls not made (resume with: driftgate drift --resume ${meta.runId} --max-cost <more>)` : misses > 0 ? `--offline: ${misses} calls are not in the cache` : errors > 0 ? `${errors} of ${items.length} calls failed` : undefined;
   const scorerReason = scorerFailureReason(health);
   const incompleteReason = [callReason, scorerReason ? `${scorerReason} (fix the scorer, then: driftgate drift --resume ${meta.runId})` : undefined].filter(Boolean).join('; ') || undefined;
   if (batches.length > 0) meta.batches = [...(meta.batches ?? []), ...batches];

@@ -291,7 +291,7 @@ export function assembleReport(inputs: readonly SuiteComparisonInput[], pending:
     };
   });
   const failed = suites.some((s) => s.failed);
-  const incomplete = [...(runIncomplete ? [`run incomplete: ${runIncomplete}`] : []), ...suites.flatMap((s) => s.incomplete ?? [])];
+  const incomplete = [...(runIncomplete ? [`run incomplete: ${runIncomplete}`] : []), ...suites.flatMap((s) => s.incomplete ?? []), ...comparedNothing(inputs, suites)];
   return {
     schemaVersion: GATE_REPORT_SCHEMA_VERSION,
     alpha: inputs[0]?.gate.alpha ?? 0.05,
@@ -301,6 +301,34 @@ export function assembleReport(inputs: readonly SuiteComparisonInput[], pending:
     ...(incomplete.length ? { incomplete } : {}),
     headline: incomplete.length ? `Gate incomplete: ${incomplete.join(' · ')}${failed ? ` · and ${headline(suites)}` : ''}` : headline(suites),
   };
+}
+
+/**
+ * A gate with a baseline that compares nothing must not pass: a renamed target, a run pointed at a
+ * target the baseline does not hold, no case in common, or every gated metric "not compared" each
+ * make a check that cannot fail. One reason per suite (or suite · target) that compared nothing.
+ */
+function comparedNothing(inputs: readonly SuiteComparisonInput[], suites: readonly SuiteComparison[]): string[] {
+  const reasons: string[] = [];
+  for (const input of inputs) {
+    const mine = suites.filter((s) => s.suite === input.suite);
+    if (mine.length === 0) {
+      const held = [...new Set(input.baseline.cases.map((c) => c.target))].sort();
+      const ran = [...new Set(input.records.map((r) => r.target))].sort();
+      reasons.push(`${input.suite}: nothing compared — the baseline holds target${held.length === 1 ? '' : 's'} ${held.join(', ') || '(none)'}, the run answered ${ran.join(', ') || 'nothing'} (a renamed target needs a new baseline: driftgate baseline update)`);
+      continue;
+    }
+    for (const s of mine) {
+      if (s.incomplete?.length || s.metrics.some((m) => m.gated && m.status === 'compared')) continue;
+      const c = s.cases;
+      const why =
+        c.compared === 0
+          ? `no case in common with the baseline (${c.new.length} new, ${c.removed.length} removed, ${c.changed.length} edited)`
+          : `no gated metric could be compared (${s.metrics.filter((m) => m.gated).map((m) => `${m.metric}: ${m.status}`).join(', ') || 'none is gated'})`;
+      reasons.push(`${s.suite} · ${s.target}: nothing compared — ${why}`);
+    }
+  }
+  return reasons;
 }
 
 /** Dollars a month: baseline cost per answer × relative change × calls, and its interval alike. */

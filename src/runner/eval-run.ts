@@ -12,7 +12,8 @@ import { ResponseCache } from './cache.js';
 import type { CallRecord } from '../records/call-record.js';
 import { estimateDryRun, type DryRunEstimate } from './dry-run.js';
 import { buildRunServices } from './services.js';
-import { JournalWriter } from './journal.js';
+import { describeHealing, JournalWriter } from './journal.js';
+import type { StopSignal } from './interrupt.js';
 import { openForResume, pendingOf, reopen, withoutFailedScores } from './resume.js';
 import { readRunFacts, readRunRecords } from './run-records.js';
 import { guardSuites } from './scorer-guard.js';
@@ -66,6 +67,8 @@ export interface EvalOptions {
   readonly retry?: Partial<Pick<RunnerConfig, 'max_retries' | 'retry_base_ms' | 'max_rate_limit_wait_ms'>>;
   readonly env?: NodeJS.ProcessEnv;
   readonly progress?: Progress;
+  /** Ctrl-C (runner/interrupt.ts): no new call once requested; the run ends incomplete, resumable. */
+  readonly stop?: StopSignal;
 }
 
 export interface EvalResult {
@@ -146,6 +149,11 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   }
 
   const journal = await JournalWriter.open(path.join(runDir, JOURNAL_FILE));
+  if (options.stop) options.stop.resumeCommand = `driftgate eval --resume ${meta.runId}`;
+  if (journal.healed) {
+    meta.journalMended = (meta.journalMended ?? 0) + 1;
+    (options.progress ?? silentProgress).note?.(describeHealing(JOURNAL_FILE, journal.healed));
+  }
   const concurrency = options.concurrency ?? runner.concurrency;
   const { gateway, services } = buildRunServices(config, cache, {
     offline,
@@ -170,6 +178,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
       journal,
       concurrency,
       progress: options.progress ?? silentProgress,
+      ...(options.stop ? { stop: options.stop } : {}),
       ...(batchMode ? { batch: { runDir, settings: runner.batch, env, timeoutMs: options.timeoutMs ?? runner.timeout_ms, log: (line: string) => (options.progress ?? silentProgress).note?.(line) } } : {}),
     }));
   } catch (err) {
@@ -195,7 +204,9 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   const allowedErrors = allowedErrorCount(options.maxErrors ?? runner.max_errors, plan.size);
 
   let incompleteReason: string | undefined;
-  if (outcome.skippedForBudget > 0) {
+  if (options.stop?.requested && outcome.notStarted > 0) {
+    incompleteReason = `${options.stop.reason ?? 'interrupted'}: ${outcome.notStarted} of ${plan.size} calls not made; every finished call is journaled (resume with: driftgate eval --resume ${meta.runId})`;
+  } else if (outcome.skippedForBudget > 0) {
     incompleteReason = `budget of $${options.maxCostUsd} reached: ${outcome.skippedForBudget} of ${plan.size} calls not made (resume with: driftgate eval --resume ${meta.runId} --max-cost <more>)`;
   } else if (outcome.firstCacheMiss) {
     const miss = outcome.firstCacheMiss;

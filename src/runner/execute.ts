@@ -24,6 +24,8 @@ export interface ExecuteOptions {
   readonly progress: Progress;
   /** Leave scoring to the after phase (batch mode: the judge verdicts come in a batch first). */
   readonly deferScoring?: boolean;
+  /** Once requested (Ctrl-C), no further item is started; those in flight finish. */
+  readonly stop?: { readonly requested: boolean };
 }
 
 /** What execution counted; the records themselves are in the journal (run-records.ts reads them back). */
@@ -34,6 +36,8 @@ export interface ExecuteResult {
   readonly incomplete: number;
   /** Items not started because the budget would have been exceeded. */
   readonly skippedForBudget: number;
+  /** Items not started because a stop was requested. */
+  readonly notStarted: number;
   readonly firstCacheMiss?: WorkItem;
 }
 
@@ -42,6 +46,7 @@ export async function executeItems(items: Iterable<WorkItem>, count: number, opt
   let made = 0;
   let incomplete = 0;
   let skippedForBudget = 0;
+  let started = 0;
   let firstCacheMiss: WorkItem | undefined;
   // Once the disk refuses a write, nothing more is started: every further call would be paid for and lost.
   let storageFailure = false;
@@ -82,13 +87,18 @@ export async function executeItems(items: Iterable<WorkItem>, count: number, opt
     // not a promise and a closure (or a work item) per item of a 100,000-case run.
     const next = items[Symbol.iterator]();
     const worker = async (): Promise<void> => {
-      for (let item = next.next(); !item.done; item = next.next()) await runOne(item.value);
+      while (!options.stop?.requested) {
+        const item = next.next();
+        if (item.done) return;
+        started++;
+        await runOne(item.value);
+      }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, count)) }, worker));
   } finally {
     options.progress.finish();
   }
-  return { made, incomplete, skippedForBudget, ...(firstCacheMiss ? { firstCacheMiss } : {}) };
+  return { made, incomplete, skippedForBudget, notStarted: count - started, ...(firstCacheMiss ? { firstCacheMiss } : {}) };
 }
 
 function toRecord(item: WorkItem, outcome: Exclude<CallOutcome, { status: 'skipped' }>): CallRecord {

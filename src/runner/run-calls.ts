@@ -30,6 +30,8 @@ export interface RunCallsInput {
   readonly progress: Progress;
   /** Batch mode, with where to journal batch ids and how to wait. */
   readonly batch?: Omit<BatchPhaseContext, 'gateway'>;
+  /** Ctrl-C: no new call is started, and scoring left for the resume. */
+  readonly stop?: { readonly requested: boolean };
 }
 
 /** The records are in the journal, scored: read them with run-records.ts. */
@@ -54,7 +56,10 @@ export async function runCalls(input: RunCallsInput): Promise<RunCallsResult> {
     progress: input.progress,
     // Batch mode scores after the judge batch: the after phase completes every record's scores.
     deferScoring: batch !== undefined,
+    ...(input.stop ? { stop: input.stop } : {}),
   });
+  // Interrupted: what finished is journaled; the resume makes the rest and completes the scores.
+  if (input.stop?.requested) return { outcome, batches };
   const source = { journalFile: input.journal.file, sessionStart: input.journal.sessionStart };
   if (batch) {
     const inPlan = await readRunRecords(source.journalFile, input.prepared, { sessionStart: source.sessionStart });
