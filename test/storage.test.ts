@@ -20,7 +20,7 @@ describe('response cache', () => {
     await cache.put(request, response, 812);
     expect(cache.has(key)).toBe(true);
     expect(await readdir(path.join(dir, 'cache'))).toEqual([key.slice(0, 2)]);
-    expect(await cache.get(key)).toMatchObject({ schemaVersion: 1, key, response, latencyMs: 812 });
+    expect(await cache.get(key)).toMatchObject({ schemaVersion: 2, key, response, latencyMs: 812 });
   });
 
   it('treats a torn entry as a miss and lets the next write repair it', async () => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { RunStateError } from '../errors.js';
 import { canonicalJson } from '../util/hash.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { describeDepth, tooDeep } from '../util/depth.js';
 import type { TargetSummary } from '../runner/summary.js';
 
 export const BASELINE_SCHEMA_VERSION = 1;
@@ -89,10 +90,23 @@ export async function readBaseline(file: string): Promise<Baseline | undefined> 
   } catch (err) {
     throw new RunStateError(`${file}: not valid JSON (${(err as Error).message}); restore it from version control or re-create it with driftgate baseline update`);
   }
+  const deep = tooDeep(parsed);
+  if (deep) {
+    // One case per line after the header: a case's line is its index past the header's lines.
+    const line = deep[0] === 'cases' && typeof deep[1] === 'number' ? caseLine(text, deep[1]) : undefined;
+    throw new RunStateError(`${file}${line ? `:${line}` : ''}: ${describeDepth(deep)}`);
+  }
   if (typeof parsed.schemaVersion !== 'number') throw new RunStateError(`${file}: not a driftgate baseline (no schemaVersion)`);
   if (parsed.schemaVersion > BASELINE_SCHEMA_VERSION) {
     throw new RunStateError(`${file}: schemaVersion ${parsed.schemaVersion} was written by a newer driftgate (this one reads ${BASELINE_SCHEMA_VERSION}); upgrade driftgate — the file was not changed`);
   }
   if (!Array.isArray(parsed.cases) || typeof parsed.suite !== 'string') throw new RunStateError(`${file}: missing "suite" or "cases"`);
   return parsed;
+}
+
+/** The 1-based line of case `index` in a baseline as driftgate writes it (after the `"cases": [` line). */
+function caseLine(text: string, index: number): number | undefined {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => /"cases"\s*:\s*\[\s*$/.test(l));
+  return start === -1 ? undefined : start + 2 + index;
 }

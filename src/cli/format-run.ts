@@ -71,6 +71,7 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
     ...(meta.behaviour ?? []).map((b) => describeTargetBehaviour(b)),
     ...(meta.summaries ?? []).flatMap((s) => s.targets.flatMap((t) => (t.reliability ? [`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`] : []))),
     ...(meta.judgeVariance ?? []).map((v) => `judge variance · ${describeJudgeVariance(v)}`),
+    ...(meta.cacheRefused ? [`${int(meta.cacheRefused)} cache entries refused as answers (edited or mismatched; each was a miss): driftgate cache verify names them`] : []),
     ...(meta.batches ?? []).map((b) => `batch ${b.batchId} (${b.phase}, ${b.target}): ${b.state}, ${int(b.answered)} answered, ${int(b.failed)} not`),
     ...(meta.summaries ?? []).flatMap((s) => (s.quarantined?.length ? [`${s.suite}: ${describeQuarantine(s.quarantined)}`] : [])),
     `results: ${path.relative(process.cwd(), runDir) || '.'}`,

@@ -166,6 +166,29 @@ export function buildProgram(): Command {
       process.exitCode = await baselineUpdateCommand(opts);
     });
 
+  const cache = program.command('cache').description('Check the response cache (.driftgate/cache)');
+  cache
+    .command('verify')
+    .description('Check every cache entry as a run would before serving it, and name each one it would refuse (edited, moved, mismatched, a link)')
+    .option('-c, --config <path>', 'config file (the cache is .driftgate/cache beside it)', 'driftgate.yaml')
+    .option('--dir <path>', 'a cache folder to check instead')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nRun it in CI on a pull request that commits cache entries.\nExit codes: 0 every entry would be served · 1 some would be refused (listed) · 2 bad input')
+    .action(async (opts: Record<string, unknown>) => {
+      const { cacheVerifyCommand } = await import('./cache-command.js');
+      process.exitCode = await cacheVerifyCommand(opts);
+    });
+  cache
+    .command('upgrade')
+    .description('Seal the entries an older driftgate wrote without a content hash, when their request still matches their key')
+    .option('-c, --config <path>', 'config file (the cache is .driftgate/cache beside it)', 'driftgate.yaml')
+    .option('--dir <path>', 'a cache folder to upgrade instead')
+    .addHelpText('after', '\nSealing says you trust those entries: review them first (they are served as answers afterwards).\nExit codes: 0 all upgraded · 1 some left as they were (listed) · 2 bad input')
+    .action(async (opts: Record<string, unknown>) => {
+      const { cacheUpgradeCommand } = await import('./cache-command.js');
+      process.exitCode = await cacheUpgradeCommand(opts);
+    });
+
   program
     .command('report')
     .description('Render reports from a run directory: Markdown (PR comment), HTML, JUnit XML, JSON summary')

@@ -3,6 +3,7 @@
  * name a line. Used for driftgate.yaml, and for JSON datasets (JSON is YAML 1.2).
  */
 import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node } from 'yaml';
+import { DEPTH_PROBLEM, describeDepth, MAX_NESTING, tooDeep } from '../util/depth.js';
 
 export interface YamlSource {
   readonly file: string;
@@ -22,7 +23,8 @@ export function parseYamlSource(file: string, text: string): YamlSource | YamlSy
   const first = doc.errors[0];
   if (first) {
     const line = first.linePos?.[0].line ?? lineCounter.linePos(first.pos[0]).line;
-    return { line, message: first.message.split('\n')[0] ?? 'invalid YAML' };
+    const message = first.message.split('\n')[0] ?? 'invalid YAML';
+    return { line, message: /call stack/i.test(message) ? `${DEPTH_PROBLEM} (too deep to parse)` : message };
   }
   let value: unknown;
   try {
@@ -31,6 +33,8 @@ export function parseYamlSource(file: string, text: string): YamlSource | YamlSy
     // An alias to no anchor, or too many aliases: found while building values, not while parsing.
     return { line: 1, message: (err as Error).message.split('\n')[0] ?? 'invalid YAML' };
   }
+  const deep = tooDeep(value);
+  if (deep) return { line: lineOfPath(doc, lineCounter, deep.slice(0, MAX_NESTING)) ?? 1, message: describeDepth(deep) };
   return {
     file,
     value,

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { parse as parseCsv, CsvError } from 'csv-parse';
 import { DatasetError, locate } from '../errors.js';
 import { parseYamlSource } from '../config/yaml-source.js';
+import { DEPTH_PROBLEM, depthField, tooDeep } from '../util/depth.js';
 
 export interface RawRecord {
   readonly line: number;
@@ -28,6 +29,8 @@ export async function* readJsonl(file: string, displayName = file): AsyncGenerat
     } catch (err) {
       throw new DatasetError(locate(displayName, line, undefined, `not valid JSON (${(err as Error).message})`));
     }
+    const deep = tooDeep(record);
+    if (deep) throw new DatasetError(locate(displayName, line, depthField(deep), DEPTH_PROBLEM));
     yield { line, record };
   }
 }

@@ -70,7 +70,7 @@ export function driftWorkItems(cases: readonly PreparedCase[], drift: DriftConfi
       const model = models[target] as ModelConfig;
       for (let repeat = 0; repeat < samples; repeat++) {
         const request: ChatRequest = { model: model.model as string, messages, params: model.params ?? {}, ...options };
-        const key = cacheKey(requestKeyInput(model.provider, request, repeat));
+        const key = cacheKey(requestKeyInput(model.provider, request, repeat, model.baseURL));
         items.push({ itemId: `${DRIFT_SUITE}/${c.id}/${target}/${repeat}`, suite: DRIFT_SUITE, caseId: c.id, inputHash: c.inputHash, target, repeat, model, request, key });
       }
     }

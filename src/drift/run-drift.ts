@@ -100,7 +100,8 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   const prepared = guardSuites([unguarded], items, config.runner.max_scorer_errors)[0] as PreparedSuite;
 
   const useCache = options.useCache ?? true;
-  const cache = new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache'));
+  const cache = new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache'), { warn: (line) => (options.progress ?? silentProgress).note?.(line) });
+  if (useCache) cache.assertNoSymlinks();
   const meta: RunMeta = resumed?.meta ?? {
     schemaVersion: RUN_SCHEMA_VERSION,
     runId: newRunId(now),
@@ -199,6 +200,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   if (incompleteReason) meta.incompleteReason = incompleteReason;
   meta.finishedAt = new Date().toISOString();
   meta.scorers = health;
+  if (cache.rejected.size > 0) meta.cacheRefused = (meta.cacheRefused ?? 0) + cache.rejected.size;
   meta.totals = { ...runTotals(records), spentUsd: (resumed?.meta.totals?.spentUsd ?? 0) + gateway.options.budget.spentUsd };
   await writeRunMeta(runDir, meta);
   // An incomplete week is not history: a partial sample would move the baseline of later weeks.

@@ -14,6 +14,7 @@ import type { ChatMessage } from '../conversation/types.js';
 import { checkToolResults } from '../conversation/parse.js';
 import { loadSchemaChecker, parseRequestOptions, type SchemaChecker } from '../conversation/request-options.js';
 import { getPath, inputMessages, outputText, requestOptionsOf, type FieldMapping } from './log-fields.js';
+import { describeDepth, tooDeep } from '../util/depth.js';
 
 export interface SampledLog {
   readonly file: string;
@@ -101,7 +102,9 @@ async function* records(file: string): AsyncGenerator<LogRecord[]> {
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
     try {
-      out.push({ line: n, record: JSON.parse(text) });
+      const record: unknown = JSON.parse(text);
+      const deep = tooDeep(record);
+      out.push(deep ? { line: n, error: describeDepth(deep) } : { line: n, record });
     } catch (err) {
       out.push({ line: n, error: `not valid JSON (${(err as Error).message.slice(0, 80)})` });
     }

@@ -27,10 +27,17 @@ export type EmbedOutcome =
   | { readonly status: 'error'; readonly kind: CallFailureKind; readonly error: ProviderCallError }
   | { readonly status: 'skipped' };
 
-/** The cache as the embedding service uses it: raw entries by key. */
+/** A cache entry as written: the cache seals it with the hash of its content. */
+export interface RawCacheEntry {
+  readonly schemaVersion: number;
+  readonly key: string;
+  readonly contentHash: string;
+}
+
+/** The cache as the embedding service uses it: raw entries by key, served only when they check out. */
 export interface RawEntryCache {
-  getRaw<T extends { schemaVersion: number; key: string }>(key: string): Promise<T | undefined>;
-  putRaw(key: string, entry: { schemaVersion: number; key: string }): void;
+  getRaw<T extends RawCacheEntry>(key: string, expect: { readonly version: number }): Promise<T | undefined>;
+  putRaw<T extends RawCacheEntry>(key: string, entry: Omit<T, 'contentHash'>): T;
 }
 
 /** The gateway as the embedding service uses it: one uncached, budgeted embeddings request. */

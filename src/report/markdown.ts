@@ -150,6 +150,7 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
     '',
     `Run \`${m.runId}\`${m.gitSha ? ` · commit \`${m.gitSha.slice(0, 7)}\`` : ''} · ${m.totals?.calls ?? model.records.length} calls (${m.totals?.cached ?? 0} from the cache) · answers cost ${dollars(cost)} · spent this run ${dollars(m.totals?.spentUsd)}`,
     ...scorerHealthLines(m.scorers).map((line, i) => `${i === 0 ? '\n' : ''}- ⚠️ ${mdCell(line)}`),
+    ...(m.cacheRefused ? [`\n- ⚠️ ${m.cacheRefused} cache entries were refused as answers (edited or mismatched) and called again: \`driftgate cache verify\` names them`] : []),
     ...(m.behaviour ?? []).map((b, i) => `${i === 0 ? '\n' : ''}- ${mdCell(describeTargetBehaviour(b))}`),
     ...(m.judgeVariance ?? []).map((v) => `\n- ${mdCell(`judge variance · ${describeJudgeVariance(v)}`)}`),
     ...(m.summaries ?? []).flatMap((s) => s.targets.flatMap((t) => (t.reliability ? [`\n- ${mdCell(`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`)}`] : []))),

@@ -90,11 +90,12 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   const loaded = await loadConfig(options.configPath);
   const { config } = loaded;
   const runner = config.runner;
-  const cache = new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache'));
+  const cache = new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache'), { warn: (line) => (options.progress ?? silentProgress).note?.(line) });
   const runsDir = path.resolve(options.outDir ?? path.join(loaded.rootDir, '.driftgate', 'runs'));
   const useCache = options.useCache ?? true;
   const offline = options.offline ?? false;
   if (offline && !useCache) throw new UsageError('--offline and --no-cache contradict each other: offline replays from the cache only');
+  if (useCache) cache.assertNoSymlinks();
   const prices = new PriceTable(config.pricing);
 
   // Resume: reopen the run, keep its suite selection, skip what finished.
@@ -230,6 +231,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   if (judgeVariances.length > 0) meta.judgeVariance = judgeVariances;
   if (batches.length > 0) meta.batches = [...(meta.batches ?? []), ...batches];
   if (described.behaviour) meta.behaviour = described.behaviour;
+  if (cache.rejected.size > 0) meta.cacheRefused = (meta.cacheRefused ?? 0) + cache.rejected.size;
   await writeRunMeta(runDir, meta);
 
   return {

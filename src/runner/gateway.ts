@@ -69,7 +69,7 @@ export class CallGateway {
   }
 
   keyInputOf(model: ModelConfig, request: ChatRequest, sample: number): CacheKeyInput {
-    return requestKeyInput(model.provider, request, sample);
+    return requestKeyInput(model.provider, request, sample, model.baseURL);
   }
 
   /**

@@ -164,7 +164,7 @@ function workItem(suite: SuiteConfig, prepared: PreparedCase, target: string, re
   const { case: c, messages, options } = prepared;
   const model = models[target] as ModelConfig;
   const request: ChatRequest = { model: model.model as string, messages, params: model.params ?? {}, ...options };
-  const key = cacheKey(requestKeyInput(model.provider, request, repeat));
+  const key = cacheKey(requestKeyInput(model.provider, request, repeat, model.baseURL));
   return { itemId: `${suite.name}/${c.id}/${target}/${repeat}`, suite: suite.name, caseId: c.id, inputHash: c.inputHash, target, repeat, model, request, key };
 }
 

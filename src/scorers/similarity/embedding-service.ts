@@ -11,12 +11,15 @@ import type { EmbedBatcher, RawEntryCache } from '../../records/call-outcome.js'
 import { ScoringError } from '../types.js';
 import { localEmbedding } from './local-embedder.js';
 
-export const EMBEDDING_CACHE_SCHEMA_VERSION = 1;
+/** 2: entries carry a content hash (runner/cache-entry.ts); the key still hashes version 1. */
+export const EMBEDDING_CACHE_SCHEMA_VERSION = 2;
+const EMBEDDING_KEY_VERSION = 1;
 export const DEFAULT_EMBEDDING_BATCH = 256;
 
 interface EmbeddingEntry {
   schemaVersion: number;
   key: string;
+  contentHash: string;
   kind: 'embedding';
   model: string;
   /** Little-endian float32, base64: a third of the size of a JSON number list. */
@@ -49,7 +52,7 @@ export class EmbeddingService {
   }
 
   private keyOf(model: ModelConfig, text: string): string {
-    return canonicalHash({ kind: 'embedding', provider: model.provider, model: model.model, dimensions: model.params?.dimensions ?? null, text, v: EMBEDDING_CACHE_SCHEMA_VERSION });
+    return canonicalHash({ kind: 'embedding', provider: model.provider, model: model.model, dimensions: model.params?.dimensions ?? null, text, v: EMBEDDING_KEY_VERSION });
   }
 
   /** Embeds every text not yet known, in batches. Call once over a suite before scoring it. */
@@ -61,7 +64,7 @@ export class EmbeddingService {
     for (const text of texts) {
       const key = this.keyOf(model, text);
       if (this.memory.has(key) || missing.has(key)) continue;
-      const hit = this.cache ? await this.cache.getRaw<EmbeddingEntry>(key) : undefined;
+      const hit = this.cache ? await this.cache.getRaw<EmbeddingEntry>(key, { version: EMBEDDING_CACHE_SCHEMA_VERSION }) : undefined;
       if (hit?.kind === 'embedding') {
         this.memory.set(key, decodeVector(hit.vector));
         this.totals.cached++;
@@ -79,7 +82,7 @@ export class EmbeddingService {
       batch.forEach(([key], j) => {
         const vector = outcome.vectors[j] as Float32Array;
         this.memory.set(key, vector);
-        const entry: EmbeddingEntry = {
+        const entry: Omit<EmbeddingEntry, 'contentHash'> = {
           schemaVersion: EMBEDDING_CACHE_SCHEMA_VERSION,
           key,
           kind: 'embedding',
@@ -87,7 +90,7 @@ export class EmbeddingService {
           vector: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64'),
           createdAt: new Date().toISOString(),
         };
-        this.cache?.putRaw(key, entry);
+        this.cache?.putRaw<EmbeddingEntry>(key, entry);
       });
     }
   }

@@ -1,0 +1,187 @@
+/**
+ * Issue 23, item 6: hostile input that is not a secret. Deep nesting is a clear error (exit 2,
+ * file:line) instead of a stack overflow (exit 4); control sequences never reach the terminal; a
+ * judge's error cannot link, embed or mention in the PR comment; the Action's marker is matched
+ * only as the first line of its own comment.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FakeLlmServer } from './support/fake-llm-server.js';
+import { FakeGitHubServer } from './support/fake-github-server.js';
+import { makeProject } from './support/project.js';
+import { runCli } from './support/cli.js';
+import { carriesMarker, markerFor } from '../src/action/github-api.js';
+import { pullRequestPayload, runAction } from './support/action-runner.js';
+import { cleanForTerminal } from '../src/util/terminal-output.js';
+import { mdCell } from '../src/report/escape.js';
+import { tooDeep } from '../src/util/depth.js';
+
+const deep = (n: number): unknown => {
+  let v: unknown = 'leaf';
+  for (let i = 0; i < n; i++) v = { a: v };
+  return v;
+};
+const env = { OPENAI_API_KEY: 'sk-test-trust-inputs-0000' };
+
+let llm: FakeLlmServer;
+let judge: FakeLlmServer;
+beforeAll(async () => {
+  llm = await FakeLlmServer.start({ respond: () => 'An answer' });
+  judge = await FakeLlmServer.start();
+});
+afterAll(async () => {
+  await Promise.all([llm.close(), judge.close()]);
+});
+
+describe('input nested 2,000 deep', () => {
+  it('a JSONL dataset field: exit 2 naming file, line and field — no stack overflow', async () => {
+    const dir = await makeProject({
+      'driftgate.yaml': 'version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini }\nsuites:\n  - { name: s, dataset: d.jsonl, prompt: p.md }\n',
+      'd.jsonl': `${JSON.stringify({ id: 'q0', question: 'hi' })}\n${JSON.stringify({ id: 'q1', question: 'x', metadata: { deep: deep(2000) } })}\n`,
+      'p.md': '{{question}}',
+    });
+    const run = await runCli(['eval', '--dry-run'], env, dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe('driftgate: d.jsonl:2: metadata.deep.a.a…: nested more than 64 levels deep');
+  });
+
+  it('the config: exit 2 with its line', async () => {
+    const dir = await makeProject({
+      'driftgate.yaml': `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, params: { x: ${'['.repeat(2000)}1${']'.repeat(2000)} } }\nsuites: []\n`,
+    });
+    const run = await runCli(['eval', '--dry-run'], env, dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^driftgate: driftgate\.yaml:3: nested more than 64 levels deep/);
+  });
+
+  it('a drift log line: an unusable line with the reason, the rest of the log is read', async () => {
+    const dir = await makeProject({
+      'driftgate.yaml': `version: 1
+models:
+  pinned:   { provider: openai, model: gpt-4o-mini-2024-07-18, baseURL: ${llm.openaiBaseURL} }
+  current:  { provider: openai, model: gpt-4o-mini, baseURL: ${llm.openaiBaseURL} }
+  embedder: { provider: local }
+drift:
+  logs: logs.jsonl
+  sample: { size: 20, seed: week-1 }
+  scorers: [{ type: refusal }]
+`,
+      'logs.jsonl': [...Array.from({ length: 40 }, (_, i) => JSON.stringify({ input: `question ${i}` })), JSON.stringify({ input: 'x', extra: deep(2000) })].join('\n'),
+    });
+    const run = await runCli(['drift', '--json'], env, dir);
+    expect([0, 1]).toContain(run.code);
+    const result = JSON.parse(run.stdout) as { sample: { badLines: number; firstBad?: { line: number; reason: string }[] } };
+    expect(result.sample.badLines).toBe(1);
+    expect(JSON.stringify(result.sample)).toContain('nested more than 64 levels deep');
+  }, 60_000);
+
+  it('the depth walk itself is iterative: 100,000 levels are measured without recursion', () => {
+    expect(tooDeep(deep(100_000))?.length).toBe(64);
+    expect(tooDeep(deep(64))).toBeUndefined();
+    expect(tooDeep(deep(65))).toHaveLength(64);
+  });
+});
+
+describe('control sequences never reach the terminal', () => {
+  it('a case id and an answer carrying ESC/OSC sequences are printed without them', async () => {
+    const evil = 'q\u001b]0;pwned\u0007\u001b[2J\u001b[1A\rgate passed\u009b31m';
+    llm.configure({ respond: () => `ok\u001b]8;;http://evil.example\u001b\\click\u001b]8;;\u001b\\ done` });
+    const dir = await makeProject({
+      'driftgate.yaml': `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, baseURL: ${llm.openaiBaseURL} }\nsuites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, scorers: [{ type: contains, value: nothing-matches }] }\n`,
+      'd.jsonl': `${JSON.stringify({ id: evil, question: 'hi' })}\n`,
+      'p.md': '{{question}}',
+    });
+    const run = await runCli(['eval', '--json'], env, dir);
+    expect(run.code, run.stderr).toBe(0);
+    const both = run.stdout + run.stderr;
+    // eslint-disable-next-line no-control-regex
+    expect(both).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    llm.configure({ respond: () => 'An answer' });
+  }, 60_000);
+
+  it('the filter removes whole sequences and keeps the text', () => {
+    expect(cleanForTerminal('a\u001b]0;title\u0007b\u001b[31mc\u001b[0m\rd\u0000e\u009bf\n\tg')).toBe('abcdef\n\tg');
+    expect(cleanForTerminal('plain text, unchanged: ✓ 100%')).toBe('plain text, unchanged: ✓ 100%');
+  });
+});
+
+describe('a judge error in the PR comment is inert', () => {
+  it('an image link, a link and an @-mention in the judge\'s error are neither links nor mentions in report.md', async () => {
+    judge.configure({});
+    const hostile = 'see ![x](https://evil.example/p.png) and [docs](https://evil.example) cc @octocat www.evil.example';
+    const dir = await makeProject({
+      'driftgate.yaml': `version: 1
+models:
+  current: { provider: openai, model: gpt-4o-mini, baseURL: ${llm.openaiBaseURL} }
+  judge:   { provider: openai, model: gpt-4o-judge, baseURL: ${judge.openaiBaseURL} }
+runner: { max_retries: 0, retry_base_ms: 1 }
+suites:
+  - name: s
+    dataset: d.jsonl
+    prompt: p.md
+    scorers: [{ type: judge, rubric: rubrics/helpfulness.md }]
+`,
+      'd.jsonl': `${JSON.stringify({ id: 'q0', question: 'hi' })}\n`,
+      'p.md': '{{question}}',
+    });
+    cpSync(fileURLToPath(new URL('../rubrics', import.meta.url)), path.join(dir, 'rubrics'), { recursive: true });
+    judge.configure({ respond: () => hostile });
+    await runCli(['eval'], env, dir);
+    const report = await runCli(['report', '--format', 'md', '--out', 'out'], env, dir);
+    expect(report.code, report.stderr).toBe(0);
+    const md = (await import('node:fs')).readFileSync(path.join(dir, 'out', 'report.md'), 'utf8');
+    expect(md).toContain('judge');
+    expect(md).not.toMatch(/!\[x\]\(https/);
+    expect(md).not.toMatch(/\]\(https:\/\//);
+    expect(md).not.toMatch(/@octocat/);
+    expect(md).not.toMatch(/https:\/\/evil/);
+    expect(md).toContain('@\u200boctocat');
+  }, 60_000);
+
+  it('mdCell breaks links, images, mentions and autolinks, and keeps the words', () => {
+    const cell = mdCell('![i](http://a.b/c) [t](https://x.y) @someone www.site.org a@b.co | x\ny <b>');
+    expect(cell).toBe('![i]\\(http\u200b://a.b/c) [t]\\(https\u200b://x.y) @\u200bsomeone www\u200b.site.org a@\u200bb.co \\| x y &lt;b&gt;');
+  });
+});
+
+describe("the Action's marker", () => {
+  it('is matched only as the first line of the body', () => {
+    const a = markerFor('gate', 'a.yaml');
+    const b = markerFor('gate', 'b.yaml');
+    const quoting = `${a}\n## report of a\n\`\`\`text\n${b}\n\`\`\``;
+    expect(carriesMarker(quoting, a)).toBe(true);
+    expect(carriesMarker(quoting, b)).toBe(false);
+    expect(carriesMarker(`text before\n${a}`, a)).toBe(false);
+    expect(carriesMarker(`${a}\r\nrest`, a)).toBe(true);
+    expect(markerFor('gate', 'x-->\n<!-- y')).toBe('<!-- driftgate:gate config=x<!-- y -->');
+  });
+
+  it("the Action leaves its own comment for another config alone, even when that comment quotes this config's marker", async () => {
+    const gh = await FakeGitHubServer.start();
+    try {
+      const dir = await makeProject({
+        'driftgate.yaml': `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, baseURL: ${llm.openaiBaseURL} }\nsuites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, scorers: [{ type: contains, value: answer }] }\n`,
+        'd.jsonl': `${JSON.stringify({ id: 'q0', question: 'hi' })}\n`,
+        'p.md': '{{question}}',
+      });
+      const other = `${markerFor('gate', 'other.yaml')}\n## report of other.yaml\n\`\`\`text\n${markerFor('gate', 'driftgate.yaml')}\n\`\`\``;
+      gh.comments.push({ id: 99_999, issue: 5, body: other, user: 'github-actions[bot]' });
+      const run = await runAction({
+        cwd: dir,
+        inputs: { mode: 'eval', config: 'driftgate.yaml', 'github-token': 'ghs_markertest000000000000000000000000', cache: 'false' },
+        eventName: 'pull_request',
+        payload: pullRequestPayload({ number: 5, baseSha: 'a'.repeat(40), headSha: 'b'.repeat(40) }),
+        env: { ...env, GITHUB_API_URL: gh.url },
+      });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(gh.comments).toHaveLength(2);
+      expect(gh.comments.find((c) => c.id === 99_999)?.body).toBe(other);
+      expect(gh.comments.find((c) => c.id !== 99_999)?.body.startsWith(markerFor('gate', 'driftgate.yaml'))).toBe(true);
+      expect(gh.calls.some((c) => c.method === 'PATCH')).toBe(false);
+    } finally {
+      await gh.close();
+    }
+  }, 60_000);
+});
