@@ -35,6 +35,20 @@ describe('categorical tests', () => {
     expect(r.p).toBeCloseTo(0.0455, 4);
     expect(r.minExpected).toBe(25);
   });
+  it('χ² with an all-zero row: no NaN — the empty row carries no information (df 0, p 1), and Holm/BH stay numbers', async () => {
+    const r = chiSquareTest([[0, 0, 0], [5, 3, 2]]);
+    expect(r.statistic).toBe(0);
+    expect(r.df).toBe(0);
+    expect(r.p).toBe(1);
+    // With a third row the two non-empty rows are still compared: [[20, 30], [30, 20]] as above.
+    const three = chiSquareTest([[20, 30], [0, 0], [30, 20]]);
+    expect(three.statistic).toBeCloseTo(4, 12);
+    expect(three.df).toBe(1);
+    const { holm, benjaminiHochberg } = await import('../src/stats/multiplicity.js');
+    // R: p.adjust(c(0.01, 0.04, 1), "holm") = 0.03 0.08 1; a NaN is taken as 1, never spread.
+    expect(holm([0.01, 0.04, Number.NaN])).toEqual([0.03, 0.08, 1]);
+    expect(benjaminiHochberg([0.01, 0.04, Number.NaN]).map((x) => Number(x.toFixed(10)))).toEqual([0.03, 0.06, 1]);
+  });
   it("Fisher's tea-tasting table [[3, 1], [1, 3]]: two-sided p = 34/70", () => {
     expect(fisherExact2x2(3, 1, 1, 3)).toBeCloseTo(34 / 70, 10);
     expect(fisherExact2x2(4, 0, 0, 4)).toBeCloseTo(2 / 70, 10);

@@ -11,55 +11,141 @@ import { quantile } from '../src/stats/quantile.js';
 
 const normal = (rng: () => number) => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 
+/**
+ * Exact one-sided sign-flip p for integer differences, by dynamic programming over the sums: the
+ * number of sign assignments of |d| whose sum is ≥ the observed sum, over 2^n. Independent of the
+ * code under test (no permutation is drawn).
+ */
+function exactSignFlipP(d: readonly number[]): number {
+  const abs = d.map(Math.abs);
+  const total = abs.reduce((a, b) => a + b, 0);
+  let ways = new Map<number, number>([[0, 1]]);
+  for (const a of abs) {
+    const next = new Map<number, number>();
+    for (const [sum, w] of ways) {
+      next.set(sum + a, (next.get(sum + a) ?? 0) + w);
+      next.set(sum - a, (next.get(sum - a) ?? 0) + w);
+    }
+    ways = next;
+  }
+  const observed = d.reduce((a, b) => a + b, 0);
+  let atLeast = 0;
+  for (const [sum, w] of ways) if (sum >= observed) atLeast += w;
+  void total;
+  return atLeast / 2 ** abs.length;
+}
+
 describe('sequential permutation p-values', () => {
-  it('sign flip: under the null P(p ≤ 0.05) is within simulation error of 0.05 (4,000 simulated tests of n = 60)', () => {
+  it('exact DP check: the method gives the textbook p for a small example', () => {
+    // d = (1, 2, 3): sums over the 8 sign flips are −6, −4, −2, 0, 0, 2, 4, 6; P(S ≥ 6) = 1/8.
+    expect(exactSignFlipP([1, 2, 3])).toBe(1 / 8);
+    expect(exactSignFlipP([1, -2, 3])).toBe(3 / 8); // observed 2: sums ≥ 2 are 2, 4, 6
+  });
+
+  it('for exact p ≤ 0.1, within 10% (or 5 Monte-Carlo sd of 9,999 permutations) of the exact value — 300 data sets of n = 24 to 40', () => {
+    const rng = mulberry32(2026);
+    let checked = 0;
+    const misses: string[] = [];
+    for (let t = 0; t < 3000 && checked < 300; t++) {
+      const n = 24 + Math.floor(rng() * 17);
+      const shift = rng() * 1.2;
+      const d = Array.from({ length: n }, () => Math.round(normal(rng) * 3 + shift));
+      const exact = exactSignFlipP(d);
+      if (exact > 0.1 || exact < 0.001) continue;
+      checked++;
+      const p = paired.signFlipPValue(d, 'greater', rng, 9999);
+      const sd = Math.sqrt((exact * (1 - exact)) / 9999);
+      if (Math.abs(p - exact) > Math.max(0.1 * exact, 5 * sd)) misses.push(`exact ${exact.toFixed(4)} → ${p.toFixed(4)} after ${paired.lastPermutationCount}`);
+    }
+    expect(checked).toBe(300);
+    expect(misses).toEqual([]);
+  });
+
+  it('the example of the issue: an exact p of about 0.036 is estimated from all 9,999 permutations, not stopped at 20 exceedances', () => {
+    const rng = mulberry32(7);
+    // Search a data set whose exact p is 0.0359 ± 0.001, as in the report.
+    let d: number[] = [];
+    let exact = 1;
+    for (let t = 0; t < 20_000 && Math.abs(exact - 0.0359) > 0.001; t++) {
+      d = Array.from({ length: 30 }, () => Math.round(normal(rng) * 3 + 0.55));
+      exact = exactSignFlipP(d);
+    }
+    expect(Math.abs(exact - 0.0359)).toBeLessThanOrEqual(0.001);
+    for (let run = 0; run < 20; run++) {
+      const p = paired.signFlipPValue(d, 'greater', mulberry32(100 + run), 9999);
+      expect(paired.lastPermutationCount).toBe(9999);
+      expect(Math.abs(p - exact)).toBeLessThan(5 * Math.sqrt((exact * (1 - exact)) / 9999));
+    }
+  });
+
+  it('sign flip: under the null P(p ≤ 0.05) is within simulation error of 0.05, and every p ≤ 0.1 is the all-permutations one (4,000 simulated tests of n = 60)', () => {
     const rng = mulberry32(11);
     let rejections = 0;
     let permutations = 0;
     const sims = 4000;
     for (let s = 0; s < sims; s++) {
       const d = Array.from({ length: 60 }, () => normal(rng));
-      if (paired.signFlipPValue(d, 'greater', rng, 9999) <= 0.05) rejections++;
+      const p = paired.signFlipPValue(d, 'greater', mulberry32(s + 1), 9999);
       permutations += paired.lastPermutationCount;
+      if (p <= 0.05) rejections++;
+      // Early stopping never changes a decision: all 9,999 permutations decide alike.
+      if (p <= 0.1) expect(paired.signFlipPValue(d, 'greater', mulberry32(s + 1), 9999, { earlyStop: false })).toBe(p);
     }
     // Binomial(4000, 0.05): sd 0.0034; ±3 sd.
     expect(rejections / sims).toBeGreaterThan(0.05 - 0.0103);
     expect(rejections / sims).toBeLessThan(0.05 + 0.0103);
-    // Most null cases are far from significance: on average far fewer than 9,999 permutations.
-    expect(permutations / sims).toBeLessThan(9999 / 5);
+    // Under the null p is uniform: the decision region and its margin (p below ~0.2) run long, the
+    // rest stops early. On average still well under half of B.
+    expect(permutations / sims).toBeLessThan(9999 / 2.5);
   });
 
-  it('a clearly null case stops after about stopAfter / p permutations, and a shifted one runs them all and is found', () => {
+  it('a clearly null metric (p ≈ 0.5) costs at most a fifth of B on average, and a shifted one runs them all and is found', () => {
     const rng = mulberry32(5);
+    let permutations = 0;
+    let near = 0;
+    for (let t = 0; t < 400; t++) {
+      const d = Array.from({ length: 200 }, () => normal(rng));
+      const exactish = paired.signFlipPValue(d, 'greater', mulberry32(t), 9999, { earlyStop: false });
+      if (exactish < 0.4 || exactish > 0.6) continue;
+      near++;
+      const p = paired.signFlipPValue(d, 'greater', rng, 9999);
+      permutations += paired.lastPermutationCount;
+      expect(p).toBeGreaterThan(0.1);
+    }
+    expect(near).toBeGreaterThan(50);
+    expect(permutations / near).toBeLessThan(9999 / 5);
     const d = Array.from({ length: 200 }, () => normal(rng));
-    const p = paired.signFlipPValue(d, 'greater', rng, 9999);
-    expect(paired.lastPermutationCount).toBeLessThan(9999 / 5);
-    expect(p).toBeCloseTo(20 / paired.lastPermutationCount, 12);
     const shifted = d.map((x) => x + 0.5);
     expect(paired.signFlipPValue(shifted, 'greater', rng, 9999)).toBe(1 / 10000);
     expect(paired.lastPermutationCount).toBe(9999);
     // Off: the classic (1 + #≥)/(B + 1).
-    paired.signFlipPValue(d, 'greater', rng, 999, Number.POSITIVE_INFINITY);
+    paired.signFlipPValue(d, 'greater', rng, 999, { earlyStop: false });
     expect(paired.lastPermutationCount).toBe(999);
   });
 
-  it('swap permutation on p95: valid under the null (2,000 simulated tests of n = 80)', () => {
+  it('swap permutation on p95: valid under the null, and every decision at 0.05 is the one all 1,999 permutations give (2,000 simulated tests of n = 80)', () => {
     const rng = mulberry32(3);
     const scratch = new Float64Array(80);
     const p95 = (xs: readonly number[]) => quantile(xs, 0.95, scratch);
     let rejections = 0;
     let permutations = 0;
+    let differ = 0;
     const sims = 2000;
     for (let s = 0; s < sims; s++) {
       const base = Array.from({ length: 80 }, () => Math.exp(normal(rng)));
       const cur = Array.from({ length: 80 }, () => Math.exp(normal(rng)));
-      if (paired.swapPermutationPValue(base, cur, (b, c) => p95(c) - p95(b), 'greater', rng, 1999) <= 0.05) rejections++;
+      const stat = (b: readonly number[], c: readonly number[]) => p95(c) - p95(b);
+      const p = paired.swapPermutationPValue(base, cur, stat, 'greater', mulberry32(s + 1), 1999);
       permutations += paired.lastPermutationCount;
+      const full = paired.swapPermutationPValue(base, cur, stat, 'greater', mulberry32(s + 1), 1999, { earlyStop: false });
+      if (p <= 0.05) rejections++;
+      if (p <= 0.05 !== full <= 0.05) differ++;
     }
     // Binomial(2000, 0.05): sd 0.0049; ±3 sd.
     expect(rejections / sims).toBeGreaterThan(0.05 - 0.0146);
     expect(rejections / sims).toBeLessThan(0.05 + 0.0146);
-    expect(permutations / sims).toBeLessThan(1999 / 5);
+    expect(differ).toBe(0);
+    expect(permutations / sims).toBeLessThan(1999 / 2.5);
   });
 });
 

@@ -18,7 +18,7 @@ import { readRunRecords } from '../runner/run-records.js';
 import type { BatchReport } from '../runner/batch-phase.js';
 import { describeHealing, JournalWriter } from '../runner/journal.js';
 import type { StopSignal } from '../runner/interrupt.js';
-import { openForResume, pendingItems, reopen, withoutFailedScores } from '../runner/resume.js';
+import { openForResume, pendingItems, reopen } from '../runner/resume.js';
 import type { PreparedSuite } from '../runner/plan.js';
 import { guardSuites } from '../runner/scorer-guard.js';
 import { scorerFailureReason, scorerHealth } from '../runner/scorer-health.js';
@@ -123,8 +123,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   } else {
     runDir = await createRunDir(runsDir, meta);
   }
-  const previous = withoutFailedScores(resumed?.previous ?? []);
-  const pending = pendingItems(items, previous);
+  const pending = pendingItems(items, resumed?.finished ?? new Set());
   const { gateway, embeddings, services } = buildRunServices(config, cache, {
     offline: options.offline ?? false,
     useCache,

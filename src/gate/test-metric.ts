@@ -19,7 +19,7 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { mcnemarRegression } from '../stats/mcnemar.js';
-import { mean, pairedBootstrap, pairedBootstrapOfMeans, pairedStandardError, signFlipPValue, swapPermutationPValue } from '../stats/paired.js';
+import { DECIDE_BELOW, mean, pairedBootstrap, pairedBootstrapOfMeans, pairedStandardError, signFlipPValue, swapPermutationPValue } from '../stats/paired.js';
 import { quantile } from '../stats/quantile.js';
 import { wilcoxonSignedRank } from '../stats/wilcoxon.js';
 import { mulberry32 } from '../stats/rng.js';
@@ -97,6 +97,8 @@ export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number
 
   const d = c.map((x, i) => x - (b[i] as number));
   const worse = spec.higherIsBetter ? 'less' : 'greater';
+  // Holm and BH reject only a p below α: no early stop where α (with room) could be reached.
+  const stop = { decideBelow: Math.max(DECIDE_BELOW, 2 * alpha) };
 
   if (spec.shape === 'rate' || spec.shape === 'mean') {
     const delta = mean(d);
@@ -110,7 +112,7 @@ export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number
       deltaInterval: interval,
       effect: sign * delta,
       effectInterval,
-      pWorse: signFlipPValue(d, worse, rng, PERMUTATIONS),
+      pWorse: signFlipPValue(d, worse, rng, PERMUTATIONS, stop),
       se: pairedStandardError(d),
       wilcoxonP: wilcoxonSignedRank(d, worse).p,
     };
@@ -131,8 +133,8 @@ export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number
       : normalInterval(delta, spec.shape === 'relative-p95' ? bootstrapStandardError(b, c, relative, rng) : ratioStandardError(b, c), coverage);
   const pWorse =
     spec.shape === 'relative-p95'
-      ? swapPermutationPValue(b, c, (bb, cc) => stat(cc) - stat(bb), worse, rng, 1999)
-      : signFlipPValue(d, worse, rng, PERMUTATIONS);
+      ? swapPermutationPValue(b, c, (bb, cc) => stat(cc) - stat(bb), worse, rng, 1999, stop)
+      : signFlipPValue(d, worse, rng, PERMUTATIONS, stop);
   const se = spec.shape === 'relative-mean' && baseStat > 0 ? pairedStandardError(d) / baseStat : (interval[1] - interval[0]) / (2 * z);
   return { n, baseline: baseStat, current: curStat, delta, deltaInterval: interval, effect: sign * delta, effectInterval: orient(interval, sign), pWorse, se };
 }

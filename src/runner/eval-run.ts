@@ -14,7 +14,7 @@ import { estimateDryRun, type DryRunEstimate } from './dry-run.js';
 import { buildRunServices } from './services.js';
 import { describeHealing, JournalWriter } from './journal.js';
 import type { StopSignal } from './interrupt.js';
-import { openForResume, pendingOf, reopen, withoutFailedScores } from './resume.js';
+import { openForResume, pendingOf, reopen } from './resume.js';
 import { readRunFacts, readRunRecords } from './run-records.js';
 import { guardSuites } from './scorer-guard.js';
 import { scorerFailureReason } from './scorer-health.js';
@@ -100,7 +100,6 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
 
   // Resume: reopen the run, keep its suite selection, skip what finished.
   const resumed = options.resume !== undefined ? await openForResume(runsDir, options.resume, 'eval', { hash: loaded.hash, name: path.basename(loaded.file) }) : undefined;
-  const previous = withoutFailedScores(resumed?.previous ?? []);
 
   if (config.suites.length === 0) throw new UsageError(`${path.basename(loaded.file)} defines no suites${config.drift ? ' (it has a drift section: run driftgate drift)' : ''}`);
   const suites = selectSuites(loaded, resumed ? resumed.meta.suites : options.suites);
@@ -117,7 +116,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
 
   if (options.dryRun) return { exitCode: ExitCode.Ok, readRecords: async () => [], dryRun: estimateDryRun(plan, useCache ? cache : undefined, prices, options.batch ?? runner.mode === 'batch') };
 
-  const pending = pendingOf(plan, previous);
+  const pending = pendingOf(plan, resumed?.finished ?? new Set());
   if (!offline) precheck(pending.items, new Set(suites.flatMap((s) => s.targets)).size, useCache ? cache : undefined, options.maxCostUsd, prices, env);
 
   const now = new Date().toISOString();

@@ -6,15 +6,21 @@
 import path from 'node:path';
 import { RunStateError } from '../errors.js';
 import type { CallRecord } from '../records/call-record.js';
-import { latestByItem, readJournal } from './journal.js';
+import { forEachJournalRecord } from './journal.js';
 import type { Plan, WorkItem } from './plan.js';
 import { findLatestIncompleteRun, JOURNAL_FILE, readRunMeta, writeRunMeta, type RunMeta } from './run-dir.js';
 
 export interface ResumableRun {
   readonly dir: string;
   readonly meta: RunMeta;
-  /** Every journal line so far, in file order. */
-  readonly previous: readonly CallRecord[];
+  /** The items whose latest journal line is `ok`: read a line at a time, nothing else is kept. */
+  readonly finished: ReadonlySet<string>;
+}
+
+async function finishedItems(file: string): Promise<Set<string>> {
+  const ok = new Set<string>();
+  await forEachJournalRecord(file, (r) => (r.status === 'ok' ? ok.add(r.itemId) : ok.delete(r.itemId)));
+  return ok;
 }
 
 /**
@@ -37,7 +43,7 @@ export async function openForResume(
     throw new RunStateError(`--resume ${runId}: ${config.name} changed since the run started; resuming would mix two configurations. Start a new run instead.`);
   }
   if (refuseComplete && meta.status === 'complete') throw new RunStateError(`--resume ${runId}: the run is already complete`);
-  return { dir, meta, previous: await readJournal(path.join(dir, JOURNAL_FILE)) };
+  return { dir, meta, finished: await finishedItems(path.join(dir, JOURNAL_FILE)) };
 }
 
 /** Marks the run as running again, noting when it was resumed. */
@@ -48,17 +54,15 @@ export async function reopen(run: ResumableRun, at: string): Promise<void> {
   await writeRunMeta(run.dir, run.meta);
 }
 
-/** The items still to do: those without an `ok` line in the journal so far. */
-export function pendingItems<T extends { readonly itemId: string }>(items: readonly T[], previous: readonly CallRecord[]): T[] {
-  const finished = latestByItem(previous);
-  return items.filter((item) => finished.get(item.itemId)?.status !== 'ok');
+/** The items still to do: those whose latest journal line so far is not `ok`. */
+export function pendingItems<T extends { readonly itemId: string }>(items: readonly T[], finished: ReadonlySet<string>): T[] {
+  return items.filter((item) => !finished.has(item.itemId));
 }
 
 /** The plan's items still to do, made as they are taken; counting them makes each once more. */
-export function pendingOf(plan: Plan, previous: readonly CallRecord[]): { readonly items: Iterable<WorkItem>; readonly count: number } {
-  if (previous.length === 0) return { items: plan, count: plan.size };
-  const finished = latestByItem(previous);
-  const todo = (item: WorkItem): boolean => finished.get(item.itemId)?.status !== 'ok';
+export function pendingOf(plan: Plan, finished: ReadonlySet<string>): { readonly items: Iterable<WorkItem>; readonly count: number } {
+  if (finished.size === 0) return { items: plan, count: plan.size };
+  const todo = (item: WorkItem): boolean => !finished.has(item.itemId);
   let count = 0;
   for (const item of plan) if (todo(item)) count++;
   const items: Iterable<WorkItem> = {
@@ -71,12 +75,9 @@ export function pendingOf(plan: Plan, previous: readonly CallRecord[]): { readon
 
 /**
  * A resumed run scores again what failed to score before (the judge may work now): failed scores
- * are dropped from earlier lines, so the after phase sees those records as incomplete.
+ * are dropped from earlier lines (run-records.ts, for lines before the session), so the after
+ * phase sees those records as incomplete.
  */
-export function withoutFailedScores(records: readonly CallRecord[]): CallRecord[] {
-  return records.map(withoutFailedScore);
-}
-
 export function withoutFailedScore(r: CallRecord): CallRecord {
   return r.scores.some((s) => s.error !== undefined) ? { ...r, scores: r.scores.filter((s) => s.error === undefined) } : r;
 }

@@ -5,9 +5,12 @@
  * - Benjamini–Hochberg (1995): controls the false discovery rate; for exploring slices only.
  */
 
+/** A p-value that is not a number says nothing against the null: treated as 1, never spread as NaN. */
+const usable = (p: number): number => (Number.isNaN(p) ? 1 : p);
+
 export function holm(pValues: readonly number[]): number[] {
   const m = pValues.length;
-  const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0]);
+  const order = pValues.map((p, i) => [usable(p), i] as const).sort((a, b) => a[0] - b[0]);
   const adjusted = new Array<number>(m);
   let running = 0;
   order.forEach(([p, i], rank) => {
@@ -19,7 +22,7 @@ export function holm(pValues: readonly number[]): number[] {
 
 export function benjaminiHochberg(pValues: readonly number[]): number[] {
   const m = pValues.length;
-  const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]);
+  const order = pValues.map((p, i) => [usable(p), i] as const).sort((a, b) => b[0] - a[0]);
   const adjusted = new Array<number>(m);
   let running = 1;
   order.forEach(([p, i], k) => {

@@ -83,9 +83,13 @@ export function chiSquareTest(table: readonly (readonly number[])[]): ChiSquareR
   const colTotals = Array.from({ length: cols }, (_, c) => table.reduce((s, r) => s + (r[c] as number), 0));
   const total = rowTotals.reduce((a, b) => a + b, 0);
   const usedCols = colTotals.filter((t) => t > 0).length;
+  // A row with no counts (a side that answered nothing in these categories) carries no information:
+  // its expected counts are 0, and 0/0 would make the statistic — and every Holm/BH value — NaN.
+  const usedRows = rowTotals.filter((t) => t > 0).length;
   let statistic = 0;
   let minExpected = Number.POSITIVE_INFINITY;
   for (let r = 0; r < rows; r++) {
+    if ((rowTotals[r] as number) === 0) continue;
     for (let c = 0; c < cols; c++) {
       if ((colTotals[c] as number) === 0) continue;
       const expected = ((rowTotals[r] as number) * (colTotals[c] as number)) / total;
@@ -93,7 +97,7 @@ export function chiSquareTest(table: readonly (readonly number[])[]): ChiSquareR
       statistic += ((((table[r] as number[])[c] as number) - expected) ** 2) / expected;
     }
   }
-  const df = (rows - 1) * (usedCols - 1);
+  const df = Math.max(0, (usedRows - 1) * (usedCols - 1));
   return { statistic, df, p: df > 0 ? 1 - chisquareCdf(statistic, df) : 1, minExpected };
 }
 
