@@ -13,13 +13,34 @@ export const MAX_NESTING = 64;
  * or undefined when the value is within the limit. Walks with an explicit stack.
  */
 export function tooDeep(value: unknown, max = MAX_NESTING): (string | number)[] | undefined {
-  const stack: { value: unknown; depth: number; path: (string | number)[] }[] = [{ value, depth: 0, path: [] }];
+  // Each entry links to its parent instead of copying the path: a 100,000-case baseline is walked
+  // with one small object per value on the stack, and the path is built only for the one found.
+  interface Step {
+    readonly value: object;
+    readonly depth: number;
+    readonly parent: Step | undefined;
+    readonly key: string | number;
+  }
+  const pathOf = (step: Step): (string | number)[] => {
+    const out: (string | number)[] = [];
+    for (let s: Step | undefined = step; s?.parent; s = s.parent) out.push(s.key);
+    return out.reverse();
+  };
+  if (value === null || typeof value !== 'object') return undefined;
+  const stack: Step[] = [{ value, depth: 0, parent: undefined, key: '' }];
   while (stack.length > 0) {
-    const top = stack.pop() as (typeof stack)[number];
-    if (top.value === null || typeof top.value !== 'object') continue;
-    if (top.depth >= max) return top.path;
-    const entries: [string | number, unknown][] = Array.isArray(top.value) ? top.value.map((v, i) => [i, v]) : Object.entries(top.value);
-    for (const [k, v] of entries) if (v !== null && typeof v === 'object') stack.push({ value: v, depth: top.depth + 1, path: [...top.path, k] });
+    const top = stack.pop() as Step;
+    if (top.depth >= max) return pathOf(top);
+    if (Array.isArray(top.value)) {
+      top.value.forEach((v: unknown, i) => {
+        if (v !== null && typeof v === 'object') stack.push({ value: v, depth: top.depth + 1, parent: top, key: i });
+      });
+    } else {
+      for (const k in top.value) {
+        const v = (top.value as Record<string, unknown>)[k];
+        if (v !== null && typeof v === 'object') stack.push({ value: v, depth: top.depth + 1, parent: top, key: k });
+      }
+    }
   }
   return undefined;
 }
