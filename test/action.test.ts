@@ -165,6 +165,22 @@ suites:
     expect(llm.requestCount).toBeGreaterThan(0);
   }, 60_000);
 
+  it('a run whose target the baseline does not hold compares nothing: verdict incomplete, the step fails, never "passed"', async () => {
+    gh.reset();
+    const config = path.join(dir, 'driftgate.yaml');
+    const original = readFileSync(config, 'utf8');
+    writeFileSync(config, original.replace('current:', 'candidate:').replace('targets: [current]', 'targets: [candidate]'));
+    try {
+      const run = await runAction({ cwd: dir, inputs: { ...inputs, comment: 'false' }, eventName: 'pull_request', payload: pullRequestPayload({ number: 7, baseSha, headSha: '8'.repeat(40) }), env: env() });
+      expect(run.code, run.stdout).toBe(1);
+      expect(run.outputs.verdict).toBe('incomplete');
+      expect(run.stdout).toContain('faq: nothing compared — the baseline holds target current, the run answered candidate');
+      expect(run.summary).not.toContain('gate passed');
+    } finally {
+      writeFileSync(config, original);
+    }
+  }, 60_000);
+
   it('a bad input fails the step with a clear message', async () => {
     const run = await runAction({ cwd: dir, inputs: { ...inputs, mode: 'weekly' }, eventName: 'pull_request', payload: pullRequestPayload({ number: 7, baseSha, headSha: 'e'.repeat(40) }), env: env() });
     expect(run.code).toBe(1);

@@ -85,16 +85,19 @@ drift:
 });
 
 describe('control sequences never reach the terminal', () => {
-  it('a case id and an answer carrying ESC/OSC sequences are printed without them', async () => {
+  it('a case id, an answer and a scorer error carrying ESC/OSC sequences are printed without them', async () => {
     const evil = 'q\u001b]0;pwned\u0007\u001b[2J\u001b[1A\rgate passed\u009b31m';
     llm.configure({ respond: () => `ok\u001b]8;;http://evil.example\u001b\\click\u001b]8;;\u001b\\ done` });
     const dir = await makeProject({
-      'driftgate.yaml': `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, baseURL: ${llm.openaiBaseURL} }\nsuites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, scorers: [{ type: contains, value: nothing-matches }] }\n`,
+      'driftgate.yaml': `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, baseURL: ${llm.openaiBaseURL} }\nsuites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, scorers: [{ type: contains, value: nothing-matches }, { type: custom, module: throws.mjs }] }\n`,
       'd.jsonl': `${JSON.stringify({ id: evil, question: 'hi' })}\n`,
       'p.md': '{{question}}',
+      // As a judge's or a gateway's error text can be: an OSC title change and a screen clear.
+      'throws.mjs': "export default () => { throw new Error('judge says \\u001b]0;owned\\u0007\\u001b[2Jbye'); };\n",
     });
-    const run = await runCli(['eval', '--json'], env, dir);
-    expect(run.code, run.stderr).toBe(0);
+    const run = await runCli(['eval'], env, dir);
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stdout).toContain('judge says');
     const both = run.stdout + run.stderr;
     // eslint-disable-next-line no-control-regex
     expect(both).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
