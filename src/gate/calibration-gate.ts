@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatasetError, locate } from '../errors.js';
+import { DEPTH_PROBLEM, depthField, tooDeep } from '../util/depth.js';
 import type { Case } from '../datasets/case.js';
 import type { PreparedSuite } from '../runner/plan.js';
 import type { CallRecord } from '../records/call-record.js';
@@ -31,6 +32,8 @@ function labelledCases(rootDir: string, suite: PreparedSuite, labelsFile: string
     } catch {
       throw new DatasetError(locate(labelsFile, i + 1, undefined, 'not valid JSON'));
     }
+    const deep = tooDeep(row);
+    if (deep) throw new DatasetError(locate(labelsFile, i + 1, depthField(deep), DEPTH_PROBLEM));
     if (typeof row.id !== 'string') throw new DatasetError(locate(labelsFile, i + 1, 'id', 'expected the case id as a string'));
     if (row.human_score !== undefined && typeof row.human_score !== 'number') throw new DatasetError(locate(labelsFile, i + 1, 'human_score', 'expected a number on the rubric scale'));
     if (row.human_pass !== undefined && typeof row.human_pass !== 'boolean') throw new DatasetError(locate(labelsFile, i + 1, 'human_pass', 'expected true or false'));

@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { LineCounter, parseDocument, stringify } from 'yaml';
+import { describeDepth, MAX_NESTING, tooDeep } from '../util/depth.js';
 import { ConfigError } from '../errors.js';
 import { assertionFromString, mapAssertion, type MappedAssertion, type PromptfooAssertion, type ValueRef } from './promptfoo-assertions.js';
 
@@ -71,7 +72,9 @@ export function convertPromptfoo(configFile: string): Converted {
     throw new ConfigError(`${configFile}: cannot read (${(err as Error).message})`);
   }
   if (src.doc.errors.length > 0) throw new ConfigError(`${configFile}:${src.doc.errors[0]?.linePos?.[0]?.line ?? 1}: not valid YAML (${src.doc.errors[0]?.message.split('\n')[0]})`);
-  const cfg = (src.doc.toJS() ?? {}) as Record<string, unknown>;
+  const cfg = (src.doc.toJS({ maxAliasCount: 100 }) ?? {}) as Record<string, unknown>;
+  const deep = tooDeep(cfg);
+  if (deep) throw new ConfigError(`${src.where(deep.slice(0, MAX_NESTING))}: ${describeDepth(deep)}`);
   const unmapped: Unmapped[] = [];
   const skip = (where: string, what: string) => unmapped.push({ where, what });
   const read = (rel: string) => readFileSync(path.resolve(dir, rel), 'utf8');

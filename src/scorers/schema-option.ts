@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { describeDepth, tooDeep } from '../util/depth.js';
 import { loadValidators, type Validate } from '../conversation/tool-arguments.js';
 import type { ScorerBuildContext } from './types.js';
 
@@ -14,6 +15,8 @@ export async function compileSchemaOption(schema: Record<string, unknown> | stri
       throw new ConfigError(`${ctx.where}.schema: cannot read JSON Schema file ${schema as string} (${(err as Error).message})`);
     }
   }
+  const deep = tooDeep(resolved);
+  if (deep) throw new ConfigError(`${ctx.where}.schema: ${describeDepth(deep)}`);
   const validatorOf = await loadValidators();
   try {
     return { validate: validatorOf(resolved), schema: resolved };
