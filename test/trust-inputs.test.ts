@@ -77,6 +77,13 @@ drift:
     expect(JSON.stringify(result.sample)).toContain('nested more than 64 levels deep');
   }, 60_000);
 
+  it('a promptfoo config to import: exit 2 with its line and field', async () => {
+    const dir = await makeProject({ 'promptfooconfig.yaml': `prompts: ['Answer {{q}}']\ntests:\n  - vars: { q: ${'['.repeat(100)}1${']'.repeat(100)} }\n` });
+    const imported = await runCli(['import', 'promptfoo', 'promptfooconfig.yaml', '--out', 'converted'], env, dir);
+    expect(imported.code, imported.stderr).toBe(2);
+    expect(imported.stderr).toMatch(/promptfooconfig\.yaml:3: tests\.0\.vars\.q…: nested more than 64 levels deep/);
+  });
+
   it('the depth walk itself is iterative: 100,000 levels are measured without recursion', () => {
     expect(tooDeep(deep(100_000))?.length).toBe(64);
     expect(tooDeep(deep(64))).toBeUndefined();
