@@ -14,7 +14,7 @@ import { gateWithRounds } from '../gate/adaptive-eval.js';
 import { createProgress } from '../runner/progress.js';
 import { runEval, type EvalResult } from '../runner/eval-run.js';
 import { loadReportModel, type ReportModel } from '../report/report-model.js';
-import { saveGateOutcome } from '../report/results-files.js';
+import { finishGate } from '../gate/finish-gate.js';
 import { buildSummaryJson, type RunSummaryJson } from '../report/summary-json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { REPORT_FORMATS, writeReports } from '../report/write-reports.js';
@@ -57,8 +57,8 @@ async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: Acti
   const { result, gate } = await gateWithRounds(loaded, first, evalOptions, { env: process.env, ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}) }, baselinesDir);
   if (!result.runDir || !result.meta) throw new DriftgateError(result.incompleteReason ?? 'the run did not start', result.exitCode);
   if (gate) {
-    await saveGateOutcome(result.runDir, result.meta.runId, gate, await result.readRecords());
-    await annotateRegressions(loaded, gate.report);
+    const finished = await finishGate(result.runDir, result.meta.runId, gate, result.readGateRecords ?? result.readRecords);
+    await annotateRegressions(loaded, finished.report);
   }
   return result.runDir;
 }

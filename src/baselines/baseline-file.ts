@@ -96,6 +96,11 @@ export async function readBaseline(file: string): Promise<Baseline | undefined> 
     const line = deep[0] === 'cases' && typeof deep[1] === 'number' ? caseLine(text, deep[1]) : undefined;
     throw new RunStateError(`${file}${line ? `:${line}` : ''}: ${describeDepth(deep)}`);
   }
+  return checkBaseline(file, parsed);
+}
+
+/** The checks every reader of a baseline makes once it is parsed (whole or a case at a time). */
+export function checkBaseline(file: string, parsed: Baseline): Baseline {
   if (typeof parsed.schemaVersion !== 'number') throw new RunStateError(`${file}: not a driftgate baseline (no schemaVersion)`);
   if (parsed.schemaVersion > BASELINE_SCHEMA_VERSION) {
     throw new RunStateError(`${file}: schemaVersion ${parsed.schemaVersion} was written by a newer driftgate (this one reads ${BASELINE_SCHEMA_VERSION}); upgrade driftgate — the file was not changed`);

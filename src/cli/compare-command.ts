@@ -2,21 +2,21 @@
 import path from 'node:path';
 import { ExitCode, UsageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
-import { loadRun, resolveRunDir } from '../gate/load-run.js';
+import { loadRunForGate, resolveRunDir } from '../gate/load-run.js';
 import { runGate } from '../gate/run-gate.js';
 import { formatGateReport } from './format-gate.js';
-import { saveGateOutcome } from '../report/results-files.js';
+import { finishGate } from '../gate/finish-gate.js';
 
 export async function compareCommand(opts: Record<string, unknown>): Promise<number> {
   const loaded = await loadConfig(opts.config as string);
   const runsDir = path.resolve(opts.out ? String(opts.out) : path.join(loaded.rootDir, '.driftgate', 'runs'));
-  const run = await loadRun(await resolveRunDir(runsDir, opts.run as string | undefined, false));
-  const outcome = await runGate(loaded, run.meta.suites, run.records, undefined, run.meta.status === 'complete' ? undefined : (run.meta.incompleteReason ?? 'the run did not finish'), {
+  const run = await loadRunForGate(await resolveRunDir(runsDir, opts.run as string | undefined, false));
+  const found = await runGate(loaded, run.meta.suites, run.records, undefined, run.meta.status === 'complete' ? undefined : (run.meta.incompleteReason ?? 'the run did not finish'), {
     env: process.env,
     offline: Boolean(opts.offline),
   }, { adaptive: run.meta.adaptive });
-  if (!outcome) throw new UsageError(`no baselines for ${run.meta.suites.join(', ')} under ${path.join(loaded.rootDir, 'baselines')}; accept a run first with: driftgate baseline update`);
-  await saveGateOutcome(run.dir, run.meta.runId, outcome, run.records);
+  if (!found) throw new UsageError(`no baselines for ${run.meta.suites.join(', ')} under ${path.join(loaded.rootDir, 'baselines')}; accept a run first with: driftgate baseline update`);
+  const outcome = await finishGate(run.dir, run.meta.runId, found, async () => run.records);
   const { baselines: _baselines, lastLook: _lastLook, ...shown } = outcome;
   process.stdout.write(opts.json ? `${JSON.stringify({ run: run.meta.runId, ...shown }, null, 2)}\n` : `${formatGateReport(outcome.report, outcome.withoutBaseline)}\n`);
   if (outcome.report.incomplete?.length) return ExitCode.Incomplete;

@@ -62,12 +62,9 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
     ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
   });
   result = run.result;
-  const gate = run.gate;
   if (!result.meta || !result.runDir) return result.exitCode;
-  if (gate) {
-    const { saveGateOutcome } = await import('../report/results-files.js');
-    await saveGateOutcome(result.runDir, result.meta.runId, gate, await result.readRecords());
-  }
+  const { finishGate } = await import('../gate/finish-gate.js');
+  const gate = run.gate && (await finishGate(result.runDir, result.meta.runId, run.gate, result.readGateRecords ?? result.readRecords));
   if (json) {
     process.stdout.write(`${JSON.stringify({ runDir: result.runDir, ...result.meta, ...(gate ? { gate: { report: gate.report, withoutBaseline: gate.withoutBaseline } } : {}) }, null, 2)}\n`);
   } else {

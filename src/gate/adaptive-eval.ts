@@ -31,7 +31,7 @@ export async function gateWithRounds(
       .map((s) => [s.name, { maxRounds: s.gate?.adaptive?.max_rounds ?? 0, maxExtraCalls: s.gate?.adaptive?.max_extra_calls ?? 0 }]),
   );
   const look = (moreToCome: boolean) =>
-    runGate(loaded, result.meta?.suites ?? [], result.readRecords, baselinesDir, result.incompleteReason, rescore, { adaptive: result.meta?.adaptive, moreToCome });
+    runGate(loaded, result.meta?.suites ?? [], result.readGateRecords ?? result.readRecords, baselinesDir, result.incompleteReason, rescore, { adaptive: result.meta?.adaptive, moreToCome });
 
   const canContinue = () => budgets.size > 0 && !result.incompleteReason && !result.meta?.adaptive?.final && !!result.runId;
   let gate = await look(canContinue());

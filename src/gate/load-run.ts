@@ -3,7 +3,8 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { RunStateError } from '../errors.js';
 import type { CallRecord } from '../records/call-record.js';
-import { latestByItem, readJournal } from '../runner/journal.js';
+import { forEachJournalRecord, latestByItem, readJournal } from '../runner/journal.js';
+import { FactsProjector } from '../records/record-facts.js';
 import { JOURNAL_FILE, readRunMeta, type RunMeta } from '../runner/run-dir.js';
 
 export interface LoadedRun {
@@ -31,6 +32,22 @@ export async function resolveRunDir(runsDir: string, explicit: string | undefine
     }
   }
   throw new RunStateError(`no ${requireComplete ? 'complete ' : ''}run under ${runsDir}; run driftgate eval first, or pass --run DIR`);
+}
+
+/**
+ * The run as the gate compares it: each item's latest record without its answer
+ * (records/record-facts.ts `gateRecord`), read a line at a time — `compare` on a 100,000-case run
+ * does not hold its answers.
+ */
+export async function loadRunForGate(dir: string): Promise<LoadedRun> {
+  const meta = await readRunMeta(dir);
+  const projector = new FactsProjector();
+  const latest = new Map<string, CallRecord>();
+  await forEachJournalRecord(path.join(dir, JOURNAL_FILE), (r) => {
+    // A superseding line keeps the item's place (journal order of first appearance, as loadRun).
+    latest.set(r.itemId, projector.gateRecord(r));
+  });
+  return { dir, meta, records: [...latest.values()] };
 }
 
 export async function loadRun(dir: string): Promise<LoadedRun> {

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { baselinePath, readBaseline, type Baseline } from '../baselines/baseline-file.js';
+import { readBaselineForGate } from '../baselines/baseline-stream.js';
 import type { CallRecord } from '../records/call-record.js';
 import { compareRun, type GateReport, type GateSettings, type Pending, type SuiteComparisonInput } from './compare.js';
 import { changedScorers, rescoreBaseline, type Rescored } from './rescore.js';
@@ -22,8 +23,12 @@ export interface GateOutcome {
   readonly report: GateReport;
   /** Suites of the run that have no baseline yet. */
   readonly withoutBaseline: readonly string[];
-  /** The baselines compared with, by suite (for the reports' distributions and side-by-side outputs). */
+  /**
+   * The baselines compared with, by suite, without their answers (baselines/baseline-stream.ts):
+   * for the reports' distributions. `baselineFiles` says where each was read, for the answers.
+   */
   readonly baselines: ReadonlyMap<string, Baseline>;
+  readonly baselineFiles: ReadonlyMap<string, string>;
   /** gate.adaptive: the last look's comparison, for choosing the next round's cases. */
   readonly lastLook?: readonly Pending[];
 }
@@ -79,9 +84,11 @@ export async function runGate(
   let services: ScoringServices | undefined;
   const withoutBaseline: string[] = [];
   const baselines = new Map<string, Baseline>();
+  const baselineFiles = new Map<string, string>();
   let records: readonly CallRecord[] | undefined;
   for (const suite of suites) {
-    const baseline = await readBaseline(baselinesDir ? path.join(baselinesDir, `${suite}.json`) : baselinePath(loaded.rootDir, suite));
+    const file = baselinesDir ? path.join(baselinesDir, `${suite}.json`) : baselinePath(loaded.rootDir, suite);
+    const baseline = await readBaselineForGate(file);
     if (!baseline) {
       withoutBaseline.push(suite);
       continue;
@@ -99,7 +106,8 @@ export async function runGate(
           env: rescore.env,
           ...(rescore.maxCostUsd !== undefined ? { maxCostUsd: rescore.maxCostUsd } : {}),
         }).services;
-        ({ baseline: compared, rescored } = await rescoreBaseline(baseline, prepared, changed, services));
+        // Re-scoring reads the stored answers: the whole baseline, this once.
+        ({ baseline: compared, rescored } = await rescoreBaseline((await readBaseline(file)) ?? baseline, prepared, changed, services));
       }
     }
     records ??= typeof runRecords === 'function' ? await runRecords() : runRecords;
@@ -111,10 +119,11 @@ export async function runGate(
       if (prepared) gate = { ...gate, ungated: uncalibratedJudges(loaded.rootDir, prepared, suiteRecords, required) };
     }
     baselines.set(suite, compared);
+    baselineFiles.set(suite, file);
     inputs.push({ suite, baseline: compared, records: suiteRecords, gate, repeats: config?.repeats ?? 1, ...(rescored.length ? { rescored } : {}) });
   }
   if (inputs.length === 0) return undefined;
-  if (!inputs.some((i) => i.gate.adaptive)) return { report: compareRun(inputs, runIncomplete), withoutBaseline, baselines };
+  if (!inputs.some((i) => i.gate.adaptive)) return { report: compareRun(inputs, runIncomplete), withoutBaseline, baselines, baselineFiles };
   const rounds = looks.adaptive?.rounds ?? [];
   const plan: LookPlan = {
     rounds: rounds.length,
@@ -123,5 +132,5 @@ export async function runGate(
     extraCalls: looks.adaptive?.extraCalls ?? 0,
   };
   const { report, lastLook } = sequentialComparison(inputs, plan, runIncomplete);
-  return { report, withoutBaseline, baselines, lastLook };
+  return { report, withoutBaseline, baselines, baselineFiles, lastLook };
 }

@@ -122,6 +122,40 @@ export class FactsProjector {
     return slim;
   }
 
+  /**
+   * The record as the gate compares it: ids, input hash, status, numbers and shared scores, without
+   * the answer (an ok record's `output` is '' and its tool calls are left out: the gate fetches the
+   * answers of flipped cases afterwards, gate/flip-answers.ts), the cache key, the timestamp or the
+   * scorers' reasons.
+   */
+  gateRecord(r: CallRecord, caseId = r.caseId): CallRecord {
+    return {
+      schemaVersion: r.schemaVersion,
+      itemId: '',
+      suite: this.s(r.suite),
+      caseId,
+      target: this.s(r.target),
+      repeat: r.repeat,
+      key: '',
+      inputHash: r.inputHash,
+      model: this.s(r.model),
+      scores: this.scoreList(r.scores),
+      finishedAt: '',
+      status: r.status,
+      output: r.output === null ? null : '',
+      finishReason: this.s(r.finishReason),
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      costUsd: r.costUsd,
+      latencyMs: r.latencyMs,
+      providerModel: this.s(r.providerModel),
+      systemFingerprint: this.s(r.systemFingerprint),
+      cached: r.cached,
+      attempts: r.attempts,
+      ...(r.error ? { error: r.error } : {}),
+    };
+  }
+
   /** `caseId`: an equal string already held (the plan's), so the facts add none. */
   facts(r: CallRecord, caseId = r.caseId): RecordFacts {
     const key = JSON.stringify([r.suite, r.target, r.status, r.model, r.providerModel, r.systemFingerprint, r.cached]);

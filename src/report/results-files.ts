@@ -16,6 +16,7 @@ import type { Baseline } from '../baselines/baseline-file.js';
 import type { GateOutcome } from '../gate/run-gate.js';
 import type { CallRecord } from '../records/call-record.js';
 import { baselineOutputs, scoreDistributions, type ScoreDistribution } from './distributions.js';
+import { answersOf } from '../baselines/baseline-stream.js';
 
 export const GATE_FILE = 'gate.json';
 export const DRIFT_FILE = 'drift.json';
@@ -49,8 +50,16 @@ export async function saveGateOutcome(runDir: string, runId: string, outcome: Ga
     report: outcome.report,
     withoutBaseline: outcome.withoutBaseline,
     distributions: suites.flatMap((s) => scoreDistributions(s, outcome.baselines.get(s), records)),
-    baselineOutputs: Object.fromEntries(suites.map((s) => [s, outcome.baselines.has(s) ? baselineOutputs(outcome.baselines.get(s) as Baseline) : {}])),
+    // The gate held the baselines without their answers: read from the files, a case at a time.
+    baselineOutputs: Object.fromEntries(await Promise.all(suites.map(async (s) => [s, await baselineAnswers(outcome, s)] as const))),
   });
+}
+
+async function baselineAnswers(outcome: GateOutcome, suite: string): Promise<Record<string, string>> {
+  const file = outcome.baselineFiles.get(suite);
+  if (file) return Object.fromEntries(await answersOf(file));
+  const baseline = outcome.baselines.get(suite);
+  return baseline ? baselineOutputs(baseline) : {};
 }
 
 export async function writeDriftResult(runDir: string, result: DriftResult, projectDir: string): Promise<void> {

@@ -15,7 +15,7 @@ import { buildRunServices } from './services.js';
 import { describeHealing, JournalWriter } from './journal.js';
 import type { StopSignal } from './interrupt.js';
 import { openForResume, pendingOf, reopen } from './resume.js';
-import { readRunFacts, readRunRecords } from './run-records.js';
+import { readGateRecords, readRunFacts, readRunRecords } from './run-records.js';
 import { guardSuites } from './scorer-guard.js';
 import { scorerFailureReason } from './scorer-health.js';
 import { describeRun } from './run-description.js';
@@ -81,6 +81,8 @@ export interface EvalResult {
    * run does not hold its records (a 100,000-case suite would not fit), so this reads them when asked.
    */
   readRecords(): Promise<CallRecord[]>;
+  /** The same records as the gate compares them: without answers (the flips read theirs after). */
+  readGateRecords?(): Promise<CallRecord[]>;
   readonly incompleteReason?: string;
   readonly dryRun?: DryRunEstimate;
 }
@@ -239,6 +241,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
     runDir,
     meta,
     readRecords,
+    readGateRecords: () => readGateRecords(journalFile, prepared),
     ...(incompleteReason ? { incompleteReason } : {}),
   };
 }

@@ -111,6 +111,21 @@ export async function readRunRecords(
   return latest.hasExtra ? latest.values().sort(placement.compare) : latest.values();
 }
 
+/**
+ * Every planned item's latest record as the gate compares it (records/record-facts.ts
+ * `gateRecord`: no answer, key, timestamp or reasons; scores shared), in plan order.
+ */
+export async function readGateRecords(journalFile: string, prepared: readonly PreparedSuite[]): Promise<CallRecord[]> {
+  const placement = planPlacement(prepared);
+  const projector = new FactsProjector();
+  const latest = new InPlanOrder<CallRecord>(placement);
+  await forEachJournalRecord(journalFile, (r) => {
+    const place = placement.place(r);
+    if (place) latest.set(r, place, projector.gateRecord(r, place.caseId));
+  });
+  return latest.hasExtra ? latest.values().sort(placement.compare) : latest.values();
+}
+
 export interface RunFacts {
   /** Every planned item's latest record as facts, in plan order. */
   readonly facts: readonly RecordFacts[];
