@@ -156,6 +156,35 @@ suites:
   });
 });
 
+describe("the Action's log", () => {
+  it('an error quoting a workflow command on its own line cannot forge one (the line is indented)', async () => {
+    const gh = await FakeGitHubServer.start();
+    try {
+      const dir = await makeProject({
+        'driftgate.yaml': `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, baseURL: ${llm.openaiBaseURL} }\nsuites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, scorers: [{ type: custom, module: throws.mjs }] }\n`,
+        'd.jsonl': `${JSON.stringify({ id: 'q0', question: 'hi' })}\n`,
+        'p.md': '{{question}}',
+        'throws.mjs': "export default () => { throw new Error('upstream said:\\n::warning title=forged::all clear\\n::add-mask::driftgate'); };\n",
+      });
+      const run = await runAction({
+        cwd: dir,
+        inputs: { mode: 'eval', config: 'driftgate.yaml', 'github-token': 'ghs_logtest00000000000000000000000000', cache: 'false', 'fail-on': 'never', comment: 'false' },
+        eventName: 'pull_request',
+        payload: pullRequestPayload({ number: 6, baseSha: 'a'.repeat(40), headSha: 'b'.repeat(40) }),
+        env: { ...env, GITHUB_API_URL: gh.url },
+      });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const lines = (run.stdout + run.stderr).split('\n');
+      expect(lines.some((l) => l.includes('upstream said:'))).toBe(true);
+      expect(lines.filter((l) => l.startsWith('::warning title=forged'))).toEqual([]);
+      expect(lines.filter((l) => l.startsWith('::add-mask::driftgate'))).toEqual([]);
+      expect(lines.some((l) => l.startsWith(' ::warning title=forged'))).toBe(true);
+    } finally {
+      await gh.close();
+    }
+  }, 60_000);
+});
+
 describe("the Action's marker", () => {
   it('is matched only as the first line of the body', () => {
     const a = markerFor('gate', 'a.yaml');

@@ -25,14 +25,31 @@ export function cleanForTerminal(text: string): string {
 type Write = NodeJS.WriteStream['write'];
 const originals = new WeakMap<NodeJS.WriteStream, Write>();
 
+/**
+ * In a GitHub Actions log a line that starts with `::` is a workflow command. @actions/core writes
+ * each of its commands as one write whose message has its newlines escaped, so a later line of a
+ * write starting with `::` can only be untrusted text (a provider's error quoted in a log line)
+ * forging an annotation or a mask: it gets a space in front.
+ */
+export function neutraliseWorkflowCommands(text: string): string {
+  return text.includes('\n::') ? text.replace(/\n::/g, '\n ::') : text;
+}
+
+export interface GuardOptions {
+  /** The stream is read by the Actions runner (neutraliseWorkflowCommands). */
+  readonly actionsLog?: boolean;
+}
+
 /** Every later `stream.write` of text is cleaned (idempotent: a second call changes nothing). */
-export function guardOutput(stream: NodeJS.WriteStream): void {
+export function guardOutput(stream: NodeJS.WriteStream, options: GuardOptions = {}): void {
   if (originals.has(stream)) return;
   const original = stream.write.bind(stream) as Write;
   originals.set(stream, original);
+  // `::add-mask::<secret>` is how the runner learns what to mask: the one write left as it is.
+  const clean = options.actionsLog ? (text: string) => (text.startsWith('::add-mask::') ? text : neutraliseWorkflowCommands(cleanForTerminal(text))) : cleanForTerminal;
   const guarded = (chunk: unknown, ...rest: unknown[]): boolean => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined;
-    return (original as (...args: unknown[]) => boolean)(text === undefined ? chunk : cleanForTerminal(text), ...rest);
+    return (original as (...args: unknown[]) => boolean)(text === undefined ? chunk : clean(text), ...rest);
   };
   stream.write = guarded as Write;
 }
