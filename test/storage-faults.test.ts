@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { open } from 'node:fs/promises';
+import type * as NodeFs from 'node:fs';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,7 @@ import { readRunMeta } from '../src/runner/run-dir.js';
 import { ResponseCache } from '../src/runner/cache.js';
 import { StorageError } from '../src/errors.js';
 
-const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+const fs = createRequire(import.meta.url)('node:fs') as typeof NodeFs;
 let server: FakeLlmServer;
 let restore: (() => void)[] = [];
 beforeAll(async () => {

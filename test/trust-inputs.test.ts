@@ -5,7 +5,7 @@
  * only as the first line of its own comment.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FakeLlmServer } from './support/fake-llm-server.js';
@@ -106,7 +106,7 @@ describe('control sequences never reach the terminal', () => {
     expect(run.code, run.stderr).toBe(3);
     expect(run.stdout).toContain('judge says');
     const both = run.stdout + run.stderr;
-    // eslint-disable-next-line no-control-regex
+     
     expect(both).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     llm.configure({ respond: () => 'An answer' });
   }, 60_000);

@@ -25,8 +25,7 @@ import { describeGitHubFailure, GitHubApi, markerFor, PERMISSION_FOR } from './g
 import { readInputs, type ActionInputs } from './inputs.js';
 import { readdir } from 'node:fs/promises';
 import { mergeShardRuns } from '../runner/merge-runs.js';
-import { RUN_FILE, type RunMeta } from '../runner/run-dir.js';
-import type { CallRecord } from '../records/call-record.js';
+import { RUN_FILE } from '../runner/run-dir.js';
 import { cacheKeys, restoreResponseCache, saveResponseCache } from './response-cache.js';
 
 /** Leaves room below GitHub's 65,536-character limit for the marker and a safety margin. */

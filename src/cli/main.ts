@@ -229,6 +229,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv).then((code) => {
+void main(process.argv).then((code) => {
   process.exitCode = code;
 });

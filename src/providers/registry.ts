@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import type { ModelConfig } from '../config/model-schema.js';
 import { registerSecret } from '../util/secrets.js';
 import type { ChatProvider } from './types.js';
+import type { BatchClient } from './batch-client.js';
 
 export interface ProviderEnvironment {
   readonly env: NodeJS.ProcessEnv;
@@ -51,7 +52,7 @@ export async function createProvider(target: string, model: ModelConfig, options
 }
 
 /** The batch API client of a target (OpenAI Batch API or Anthropic Message Batches), credentials as for online calls. */
-export async function createBatchClient(target: string, model: ModelConfig, options: ProviderEnvironment): Promise<import('./batch-client.js').BatchClient> {
+export async function createBatchClient(target: string, model: ModelConfig, options: ProviderEnvironment): Promise<BatchClient> {
   const credentials = resolveCredentials(target, model, options.env);
   const base = { apiKey: credentials.apiKey, timeoutMs: options.timeoutMs, ...(credentials.baseURL ? { baseURL: credentials.baseURL } : {}) };
   if (model.provider === 'openai') return (await import('./openai-batch.js')).createOpenAIBatchClient(base);

@@ -12,7 +12,6 @@ import { RunStateError } from '../errors.js';
 import type { DriftResult } from '../drift/drift-result.js';
 import type { GateReport } from '../gate/compare.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
-import type { Baseline } from '../baselines/baseline-file.js';
 import type { GateOutcome } from '../gate/run-gate.js';
 import type { CallRecord } from '../records/call-record.js';
 import { baselineOutputs, scoreDistributions, type ScoreDistribution } from './distributions.js';

@@ -27,7 +27,11 @@ export function estimateInputTokens(messages: readonly ChatMessage[], options: P
   let images = 0;
   for (const m of messages) {
     if (typeof m.content === 'string') chars += m.content.length;
-    else for (const part of m.content) part.type === 'text' ? (chars += part.text.length) : images++;
+    else
+      for (const part of m.content) {
+        if (part.type === 'text') chars += part.text.length;
+        else images++;
+      }
     if (m.role === 'assistant') for (const call of m.toolCalls ?? []) chars += call.name.length + call.arguments.length;
   }
   if (options.tools) chars += JSON.stringify(options.tools).length;

@@ -12,7 +12,7 @@ import { BATCH_PRICE_FACTOR, costUsd, priceFor, type PriceTable } from '../provi
 import type { CallOutcome, EmbedOutcome } from '../records/call-outcome.js';
 import { cacheKey, requestKeyInput, type CacheKeyInput, type ResponseCache } from './cache.js';
 import { Cooldown } from './cooldown.js';
-import { Budget, estimateCost, estimateInputTokens, OutputTokenEstimator } from './budget.js';
+import { type Budget, estimateCost, estimateInputTokens, OutputTokenEstimator } from './budget.js';
 import { RetriesExhausted, withRetry, type RetryPolicy } from './retry.js';
 import { scrubDeep, scrubSecrets } from '../util/secrets.js';
 

@@ -4,8 +4,8 @@
  * shared Cooldown, for as long as `maxRateLimitWaitMs` allows — rate limits are expected under
  * load and are waited out, not counted as failures.
  */
-import { ProviderCallError } from '../providers/types.js';
-import { Cooldown, sleep } from './cooldown.js';
+import type { ProviderCallError } from '../providers/types.js';
+import { type Cooldown, sleep } from './cooldown.js';
 
 export interface RetryPolicy {
   readonly maxRetries: number;

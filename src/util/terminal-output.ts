@@ -11,13 +11,13 @@ import { scrubSecrets } from './secrets.js';
 const CSI = /\u001b\[[0-?]*[ -/]*[@-~]?/g;
 const OSC = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
 const ESC_PAIR = /\u001b[@-_]?/g;
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /** The text as it may reach a terminal: no control sequences, no secrets. */
 export function cleanForTerminal(text: string): string {
   const scrubbed = scrubSecrets(text);
-  // eslint-disable-next-line no-control-regex
+   
   if (!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(scrubbed)) return scrubbed;
   return scrubbed.replace(OSC, '').replace(CSI, '').replace(ESC_PAIR, '').replace(CONTROL, '');
 }

@@ -8,7 +8,7 @@
  */
 import { mulberry32 } from '../../src/stats/rng.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import { checkAnthropicMessages, checkOpenAIChat } from './wire-checks.js';
 import { FakeBatchApi } from './fake-batch-api.js';
@@ -81,7 +81,7 @@ export class FakeLlmServer {
   private tokens: number;
   private lastRefill = Date.now();
   private rng: () => number;
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
   /** OpenAI Batch API and Anthropic Message Batches (fake-batch-api.ts); `batches.configure(...)` sets its knobs. */
   readonly batches = new FakeBatchApi(
     () => this.url,

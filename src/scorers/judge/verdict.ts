@@ -2,7 +2,7 @@
  * Asking a judge model for a verdict and validating it. A verdict that does not parse or validate
  * (or a refusal to judge) gets one more try, under a different cache key, then becomes an error.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ModelConfig } from '../../config/model-schema.js';
 import type { ChatMessage } from '../../providers/types.js';
 import type { ScoringServices } from '../types.js';
