@@ -5,24 +5,107 @@ import tseslint from 'typescript-eslint';
 
 /** Folders below which a folder must not reach: its imports may only go down the data flow. */
 const FORBIDDEN_ABOVE = {
-  util: ['config', 'conversation', 'providers', 'records', 'datasets', 'scorers', 'runner', 'stats', 'gate', 'baselines', 'drift', 'report', 'cli', 'action', 'init', 'import'],
-  stats: ['config', 'conversation', 'providers', 'records', 'datasets', 'scorers', 'runner', 'gate', 'baselines', 'drift', 'report', 'cli', 'action', 'init', 'import'],
-  conversation: ['providers', 'records', 'datasets', 'scorers', 'runner', 'stats', 'gate', 'baselines', 'drift', 'report', 'cli', 'action', 'init', 'import'],
-  providers: ['records', 'datasets', 'scorers', 'runner', 'gate', 'baselines', 'drift', 'report', 'cli', 'action', 'init', 'import'],
+  util: [
+    'config',
+    'conversation',
+    'providers',
+    'records',
+    'datasets',
+    'scorers',
+    'runner',
+    'stats',
+    'gate',
+    'baselines',
+    'drift',
+    'report',
+    'cli',
+    'action',
+    'init',
+    'import',
+  ],
+  stats: [
+    'config',
+    'conversation',
+    'providers',
+    'records',
+    'datasets',
+    'scorers',
+    'runner',
+    'gate',
+    'baselines',
+    'drift',
+    'report',
+    'cli',
+    'action',
+    'init',
+    'import',
+  ],
+  conversation: [
+    'providers',
+    'records',
+    'datasets',
+    'scorers',
+    'runner',
+    'stats',
+    'gate',
+    'baselines',
+    'drift',
+    'report',
+    'cli',
+    'action',
+    'init',
+    'import',
+  ],
+  providers: [
+    'records',
+    'datasets',
+    'scorers',
+    'runner',
+    'gate',
+    'baselines',
+    'drift',
+    'report',
+    'cli',
+    'action',
+    'init',
+    'import',
+  ],
   records: ['datasets', 'scorers', 'runner', 'gate', 'baselines', 'drift', 'report', 'cli', 'action', 'init', 'import'],
   datasets: ['scorers', 'runner', 'gate', 'baselines', 'drift', 'report', 'cli', 'action', 'init', 'import'],
 };
 
 export default tseslint.config(
-  { ignores: ['lib/**', 'dist/**', 'node_modules/**', 'test-artifacts/**', 'examples/**', 'templates/**', '**/*.mjs', '**/*.js'] },
+  {
+    ignores: [
+      'lib/**',
+      'dist/**',
+      'node_modules/**',
+      'test-artifacts/**',
+      'examples/**',
+      'templates/**',
+      '**/*.mjs',
+      '**/*.js',
+    ],
+  },
   {
     files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     languageOptions: { parserOptions: { project: ['./tsconfig.check.json'], tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', prefer: 'type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', prefer: 'type-imports' },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          caughtErrors: 'none',
+        },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       // A variable set in a try block and read after it is initialised for the compiler, not by mistake.
       'no-useless-assignment': 'off',
@@ -40,7 +123,17 @@ export default tseslint.config(
   ...Object.entries(FORBIDDEN_ABOVE).map(([folder, above]) => ({
     files: [`src/${folder}/**/*.ts`],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: `^(\\.\\./)+(${above.join('|')})/`, message: `src/${folder}/ is below these folders in the data flow: it must not import from them` }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+(${above.join('|')})/`,
+              message: `src/${folder}/ is below these folders in the data flow: it must not import from them`,
+            },
+          ],
+        },
+      ],
     },
   })),
 );

@@ -39,9 +39,28 @@ function score(pass: boolean) {
 
 function record(caseId: string, repeat: number, pass: boolean): CallRecord {
   return {
-    schemaVersion: JOURNAL_SCHEMA_VERSION, itemId: `s/${caseId}/current/${repeat}`, suite: 's', caseId, target: 'current', repeat, key: 'k', inputHash: `in-${caseId}`,
-    status: 'ok', output: 'x', finishReason: 'stop', inputTokens: 10, outputTokens: 5, costUsd: 0.001, latencyMs: 800, model: 'm',
-    providerModel: 'm', systemFingerprint: null, cached: false, attempts: 1, scores: score(pass), finishedAt: '2026-11-23T00:00:00Z',
+    schemaVersion: JOURNAL_SCHEMA_VERSION,
+    itemId: `s/${caseId}/current/${repeat}`,
+    suite: 's',
+    caseId,
+    target: 'current',
+    repeat,
+    key: 'k',
+    inputHash: `in-${caseId}`,
+    status: 'ok',
+    output: 'x',
+    finishReason: 'stop',
+    inputTokens: 10,
+    outputTokens: 5,
+    costUsd: 0.001,
+    latencyMs: 800,
+    model: 'm',
+    providerModel: 'm',
+    systemFingerprint: null,
+    cached: false,
+    attempts: 1,
+    scores: score(pass),
+    finishedAt: '2026-11-23T00:00:00Z',
   } as CallRecord;
 }
 
@@ -80,7 +99,13 @@ interface AdaptiveCell {
   maxRounds: number;
   maxExtraCalls: number;
   fixed: { regressed: number; regressedCi: readonly [number, number] | null; inconclusive: number };
-  adaptive: { regressed: number; regressedCi: readonly [number, number] | null; inconclusive: number; meanExtraCalls: number; meanLooks: number };
+  adaptive: {
+    regressed: number;
+    regressedCi: readonly [number, number] | null;
+    inconclusive: number;
+    meanExtraCalls: number;
+    meanLooks: number;
+  };
 }
 
 interface CellPlan {
@@ -97,7 +122,13 @@ interface CellPlan {
 function simulateAdaptive(plan: CellPlan, seed: number): AdaptiveCell {
   const { sims: SIMS, n, repeats, drop, maxRounds, maxExtraCalls, minEffect, purpose } = plan;
   const rng: Random = mulberry32(seed);
-  const gate: GateSettings = { alpha: 0.05, minEffect, minRelativeEffect: 0.1, metrics: ['check'], adaptive: { maxRounds, maxExtraCalls, spending: SPENDING } };
+  const gate: GateSettings = {
+    alpha: 0.05,
+    minEffect,
+    minRelativeEffect: 0.1,
+    metrics: ['check'],
+    adaptive: { maxRounds, maxExtraCalls, spending: SPENDING },
+  };
   let fixedRegressed = 0;
   let fixedInconclusive = 0;
   let adRegressed = 0;
@@ -111,13 +142,30 @@ function simulateAdaptive(plan: CellPlan, seed: number): AdaptiveCell {
     for (const [i, pi] of p.entries()) {
       for (let r = 0; r < repeats; r++) {
         const pass = rng() < pi;
-        cases.push({ caseId: `c${i}`, target: 'current', repeat: r, inputHash: `in-c${i}`, output: 'x', costUsd: 0.001, latencyMs: 800, outputTokens: 5, scores: score(pass) });
+        cases.push({
+          caseId: `c${i}`,
+          target: 'current',
+          repeat: r,
+          inputHash: `in-c${i}`,
+          output: 'x',
+          costUsd: 0.001,
+          latencyMs: 800,
+          outputTokens: 5,
+          scores: score(pass),
+        });
         records.push(record(`c${i}`, r, rng() < Math.max(0, pi - drop)));
       }
     }
     const baseline: Baseline = {
-      schemaVersion: BASELINE_SCHEMA_VERSION, suite: 's', runId: 'b', configHash: 'h', gitSha: null, acceptedAt: '2026-11-01T00:00:00Z',
-      scorers: [{ name: 'check', kind: 'binary', scorerId: 'check-v1' }], summary: [], cases,
+      schemaVersion: BASELINE_SCHEMA_VERSION,
+      suite: 's',
+      runId: 'b',
+      configHash: 'h',
+      gitSha: null,
+      acceptedAt: '2026-11-01T00:00:00Z',
+      scorers: [{ name: 'check', kind: 'binary', scorerId: 'check-v1' }],
+      summary: [],
+      cases,
     };
     const input: SuiteComparisonInput = { suite: 's', baseline, records, gate, repeats };
     const fixed = compareRun([input]).suites[0]?.metrics.find((m) => m.metric === 'check');
@@ -141,7 +189,11 @@ function simulateAdaptive(plan: CellPlan, seed: number): AdaptiveCell {
       rounds.push(planned.round);
       extraCalls += roundCalls(planned.round);
       final = planned.final;
-      look = sequentialComparison([input], { rounds: rounds.length, final, repeatLimits: repeatLimits([{ name: 's', repeats }], rounds) });
+      look = sequentialComparison([input], {
+        rounds: rounds.length,
+        final,
+        repeatLimits: repeatLimits([{ name: 's', repeats }], rounds),
+      });
     }
     const report = look.report;
     looks += rounds.length + 1;
@@ -150,24 +202,73 @@ function simulateAdaptive(plan: CellPlan, seed: number): AdaptiveCell {
     if (verdict === 'inconclusive') adInconclusive++;
   }
   return {
-    purpose, sims: SIMS, minEffect, n, repeats, drop, maxRounds, maxExtraCalls,
-    fixed: { regressed: fixedRegressed / SIMS, regressedCi: wilson(fixedRegressed, SIMS).ci, inconclusive: fixedInconclusive / SIMS },
-    adaptive: { regressed: adRegressed / SIMS, regressedCi: wilson(adRegressed, SIMS).ci, inconclusive: adInconclusive / SIMS, meanExtraCalls: extraCalls / SIMS, meanLooks: looks / SIMS },
+    purpose,
+    sims: SIMS,
+    minEffect,
+    n,
+    repeats,
+    drop,
+    maxRounds,
+    maxExtraCalls,
+    fixed: {
+      regressed: fixedRegressed / SIMS,
+      regressedCi: wilson(fixedRegressed, SIMS).ci,
+      inconclusive: fixedInconclusive / SIMS,
+    },
+    adaptive: {
+      regressed: adRegressed / SIMS,
+      regressedCi: wilson(adRegressed, SIMS).ci,
+      inconclusive: adInconclusive / SIMS,
+      meanExtraCalls: extraCalls / SIMS,
+      meanLooks: looks / SIMS,
+    },
   };
 }
 
 export function runAdaptiveBench(): void {
   const started = performance.now();
   const flaky = [flakyRecall(200, 2, 11), flakyRecall(200, 3, 12), flakyRecall(200, 5, 13)];
-  for (const f of flaky) process.stderr.write(`flaky k=${f.repeats}: recall ${pct(f.recall)} (expected ${pct(f.expectedRecall)}), ${f.falseFlags} false flags\n`);
+  for (const f of flaky)
+    process.stderr.write(
+      `flaky k=${f.repeats}: recall ${pct(f.recall)} (expected ${pct(f.expectedRecall)}), ${f.falseFlags} false flags\n`,
+    );
   // Size: min_effect 0, so "regressed" is exactly "the sequential test rejected" and the loop runs
   // to its last look whenever it can (the hardest case for the level). Then the inconclusive share
   // and power at the gate's default min_effect, across suite sizes (the cut depends on how much of
   // the uncertainty is the baseline's, which no re-run of the current side can remove).
   const plans: CellPlan[] = [
-    ...[1, 2, 3, 4].map((maxRounds) => ({ purpose: 'size' as const, sims: SIMS, n: 300, repeats: 3, drop: 0, minEffect: 0, maxRounds, maxExtraCalls: 1800 })),
-    ...[300, 600, 1000].flatMap((n) => [2, 4].map((maxRounds) => ({ purpose: 'inconclusive' as const, sims: Math.ceil(SIMS / 2), n, repeats: 3, drop: 0, minEffect: 0.03, maxRounds, maxExtraCalls: 6 * n }))),
-    ...[2, 4].map((maxRounds) => ({ purpose: 'power' as const, sims: Math.ceil(SIMS / 2), n: 600, repeats: 3, drop: 0.05, minEffect: 0.03, maxRounds, maxExtraCalls: 3600 })),
+    ...[1, 2, 3, 4].map((maxRounds) => ({
+      purpose: 'size' as const,
+      sims: SIMS,
+      n: 300,
+      repeats: 3,
+      drop: 0,
+      minEffect: 0,
+      maxRounds,
+      maxExtraCalls: 1800,
+    })),
+    ...[300, 600, 1000].flatMap((n) =>
+      [2, 4].map((maxRounds) => ({
+        purpose: 'inconclusive' as const,
+        sims: Math.ceil(SIMS / 2),
+        n,
+        repeats: 3,
+        drop: 0,
+        minEffect: 0.03,
+        maxRounds,
+        maxExtraCalls: 6 * n,
+      })),
+    ),
+    ...[2, 4].map((maxRounds) => ({
+      purpose: 'power' as const,
+      sims: Math.ceil(SIMS / 2),
+      n: 600,
+      repeats: 3,
+      drop: 0.05,
+      minEffect: 0.03,
+      maxRounds,
+      maxExtraCalls: 3600,
+    })),
   ];
   const only = process.env.ADAPTIVE_ONLY;
   const cells: AdaptiveCell[] = [];
@@ -177,7 +278,9 @@ export function runAdaptiveBench(): void {
     if (only && plan.purpose !== only) continue;
     const cell = simulateAdaptive(plan, seed);
     cells.push(cell);
-    process.stderr.write(`${plan.purpose} n=${plan.n} drop=${plan.drop} min_effect=${plan.minEffect} rounds≤${plan.maxRounds}: fixed regressed ${pct(cell.fixed.regressed)} inconclusive ${pct(cell.fixed.inconclusive)} · adaptive regressed ${pct(cell.adaptive.regressed)} inconclusive ${pct(cell.adaptive.inconclusive)}, ${cell.adaptive.meanExtraCalls.toFixed(0)} extra calls\n`);
+    process.stderr.write(
+      `${plan.purpose} n=${plan.n} drop=${plan.drop} min_effect=${plan.minEffect} rounds≤${plan.maxRounds}: fixed regressed ${pct(cell.fixed.regressed)} inconclusive ${pct(cell.fixed.inconclusive)} · adaptive regressed ${pct(cell.adaptive.regressed)} inconclusive ${pct(cell.adaptive.inconclusive)}, ${cell.adaptive.meanExtraCalls.toFixed(0)} extra calls\n`,
+    );
   }
   const seconds = (performance.now() - started) / 1000;
   writeFileSync(
@@ -185,13 +288,20 @@ export function runAdaptiveBench(): void {
     `${JSON.stringify({ schemaVersion: 1, measuredAt: new Date().toISOString(), spending: SPENDING, simulationsPerCell: SIMS, seconds: Number(seconds.toFixed(1)), design: 'see bench/adaptive.ts header', flaky, adaptive: cells }, null, 2)}\n`,
   );
   const ci = (c: readonly [number, number] | null) => (c ? ` [${pct(c[0])}, ${pct(c[1])}]` : '');
-  console.log(`## Flaky cases found (${SIMS / 10} suites of 200 cases per row)\n\n| repeats | recall | expected recall | false flags |\n|---|---|---|---|`);
-  for (const f of flaky) console.log(`| ${f.repeats} | ${pct(f.recall)} | ${pct(f.expectedRecall)} | ${f.falseFlags} |`);
+  console.log(
+    `## Flaky cases found (${SIMS / 10} suites of 200 cases per row)\n\n| repeats | recall | expected recall | false flags |\n|---|---|---|---|`,
+  );
+  for (const f of flaky)
+    console.log(`| ${f.repeats} | ${pct(f.recall)} | ${pct(f.expectedRecall)} | ${f.falseFlags} |`);
   console.log(`\n## Adaptive re-runs vs the fixed design (α 0.05, ${SPENDING} spending)\n`);
-  console.log('| purpose | gates | n | repeats | drop | min_effect | max rounds | max extra calls | fixed: regressed | fixed: inconclusive | adaptive: regressed | adaptive: inconclusive | mean extra calls | mean looks |');
+  console.log(
+    '| purpose | gates | n | repeats | drop | min_effect | max rounds | max extra calls | fixed: regressed | fixed: inconclusive | adaptive: regressed | adaptive: inconclusive | mean extra calls | mean looks |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const c of cells) {
-    console.log(`| ${c.purpose} | ${c.sims} | ${c.n} | ${c.repeats} | ${c.drop} | ${c.minEffect} | ${c.maxRounds} | ${c.maxExtraCalls} | ${pct(c.fixed.regressed)}${ci(c.fixed.regressedCi)} | ${pct(c.fixed.inconclusive)} | ${pct(c.adaptive.regressed)}${ci(c.adaptive.regressedCi)} | ${pct(c.adaptive.inconclusive)} | ${c.adaptive.meanExtraCalls.toFixed(0)} | ${c.adaptive.meanLooks.toFixed(2)} |`);
+    console.log(
+      `| ${c.purpose} | ${c.sims} | ${c.n} | ${c.repeats} | ${c.drop} | ${c.minEffect} | ${c.maxRounds} | ${c.maxExtraCalls} | ${pct(c.fixed.regressed)}${ci(c.fixed.regressedCi)} | ${pct(c.fixed.inconclusive)} | ${pct(c.adaptive.regressed)}${ci(c.adaptive.regressedCi)} | ${pct(c.adaptive.inconclusive)} | ${c.adaptive.meanExtraCalls.toFixed(0)} | ${c.adaptive.meanLooks.toFixed(2)} |`,
+    );
   }
   console.log(`\nwrote bench/adaptive-${SPENDING}.json in ${seconds.toFixed(0)} s`);
 }

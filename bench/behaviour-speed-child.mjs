@@ -6,8 +6,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { behaviourChanged } = await import(path.join(root, 'lib/drift/behaviour-change.js'));
-const files = ['claude-2__claude-2.1', 'gpt-3.5-turbo-0301__gpt-3.5-turbo-0613', 'gpt4_0613__llama-2-13b-chat-hf'].map((f) =>
-  readFileSync(path.join(root, `datasets/real/model-versions/${f}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l)),
+const files = ['claude-2__claude-2.1', 'gpt-3.5-turbo-0301__gpt-3.5-turbo-0613', 'gpt4_0613__llama-2-13b-chat-hf'].map(
+  (f) =>
+    readFileSync(path.join(root, `datasets/real/model-versions/${f}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
 );
 const pairs = Array.from({ length: 1000 }, (_, k) => {
   const r = files[k % 3][k % 805];
@@ -20,4 +24,10 @@ for (let i = 0; i < 3; i++) {
   behaviourChanged(pairs, `speed-${i}`, { permutations: 10_000 });
   seconds.push((performance.now() - started) / 1000);
 }
-console.log(JSON.stringify({ seconds, rssBeforeMb: Math.round(rssBefore / 2 ** 20), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+console.log(
+  JSON.stringify({
+    seconds,
+    rssBeforeMb: Math.round(rssBefore / 2 ** 20),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
+);

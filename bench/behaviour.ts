@@ -67,9 +67,16 @@ function nullWeek(kind: Null, n: number, random: Random, week: number): AnswerPa
     const caseId = `${r.id}#${k}`;
     if (kind === 'pool') {
       const answers = pool(i);
-      return { caseId, input: r.instruction, pinned: answers[Math.floor(random() * answers.length)] as string, current: answers[Math.floor(random() * answers.length)] as string };
+      return {
+        caseId,
+        input: r.instruction,
+        pinned: answers[Math.floor(random() * answers.length)] as string,
+        current: answers[Math.floor(random() * answers.length)] as string,
+      };
     }
-    return random() < 0.5 ? { caseId, input: r.instruction, pinned: r.output_a, current: r.output_b } : { caseId, input: r.instruction, pinned: r.output_b, current: r.output_a };
+    return random() < 0.5
+      ? { caseId, input: r.instruction, pinned: r.output_a, current: r.output_b }
+      : { caseId, input: r.instruction, pinned: r.output_b, current: r.output_a };
   });
 }
 
@@ -80,10 +87,20 @@ function decidingSignals(pairs: readonly AnswerPair[], seed: string, flips: numb
   const rng = mulberry32(seedFrom(`drift/${seed}`));
   const tokens = (t: string) => Math.ceil(t.length / 4);
   const rule = (pass: (t: string) => boolean, name: string) =>
-    ruleChecks(name, pairs.filter((p) => pass(p.pinned) && !pass(p.current)).length, pairs.filter((p) => !pass(p.pinned) && pass(p.current)).length);
+    ruleChecks(
+      name,
+      pairs.filter((p) => pass(p.pinned) && !pass(p.current)).length,
+      pairs.filter((p) => !pass(p.pinned) && pass(p.current)).length,
+    );
   return [
     behaviourChanged(pairs, seed, { permutations: flips }).signal,
-    pairedDifference('output length (paired)', pairs.map((p) => Math.log((tokens(p.current) + 1) / (tokens(p.pinned) + 1))), rng, 'mean log ratio', 0.05),
+    pairedDifference(
+      'output length (paired)',
+      pairs.map((p) => Math.log((tokens(p.current) + 1) / (tokens(p.pinned) + 1))),
+      rng,
+      'mean log ratio',
+      0.05,
+    ),
     rule((t) => detectRefusal(t, null) === null, 'refusal (rule check)'),
     rule((t) => words(t) <= 400, 'length (rule check)'),
   ];
@@ -110,14 +127,25 @@ function calibration(n: number) {
       if (p <= 0.01) at01++;
       if (decideDrift(signals, 0.01).drifted) verdict01++;
     }
-    out[kind] = { weeks: SIMS, flips: CALIBRATION_FLIPS, changedSignalAt05: rate(at05, SIMS), changedSignalAt01: rate(at01, SIMS), wholeVerdictAt01: rate(verdict01, SIMS), seconds: Number(((performance.now() - started) / 1000).toFixed(1)) };
+    out[kind] = {
+      weeks: SIMS,
+      flips: CALIBRATION_FLIPS,
+      changedSignalAt05: rate(at05, SIMS),
+      changedSignalAt01: rate(at01, SIMS),
+      wholeVerdictAt01: rate(verdict01, SIMS),
+      seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+    };
     console.log(`calibration n=${n} ${kind}`, JSON.stringify(out[kind]));
   }
   return out;
 }
 
-const toProse = (text: string): string => text.replace(/\n\s*(?:[-*•+]|\d{1,3}[.)])\s+/g, ' ').replace(/^\s*(?:[-*•+]|\d{1,3}[.)])\s+/, '');
-const PLANTS: Record<string, (t: string) => string> = { 'prefix "Certainly! "': (t) => `Certainly! ${t}`, 'lists → prose': toProse };
+const toProse = (text: string): string =>
+  text.replace(/\n\s*(?:[-*•+]|\d{1,3}[.)])\s+/g, ' ').replace(/^\s*(?:[-*•+]|\d{1,3}[.)])\s+/, '');
+const PLANTS: Record<string, (t: string) => string> = {
+  'prefix "Certainly! "': (t) => `Certainly! ${t}`,
+  'lists → prose': toProse,
+};
 
 function power() {
   const planted: Record<string, unknown>[] = [];
@@ -127,8 +155,11 @@ function power() {
         const random = mulberry32(seedFrom(`power/${plant}/${n}/${share}`));
         let flagged = 0;
         for (let week = 0; week < POWER_SIMS; week++) {
-          const pairs = nullWeek('swap', n, random, week).map((p) => (random() < share ? { ...p, current: change(p.current) } : p));
-          if ((behaviourChanged(pairs, `power-${week}`, { permutations: CALIBRATION_FLIPS }).signal.p ?? 1) <= 0.01) flagged++;
+          const pairs = nullWeek('swap', n, random, week).map((p) =>
+            random() < share ? { ...p, current: change(p.current) } : p,
+          );
+          if ((behaviourChanged(pairs, `power-${week}`, { permutations: CALIBRATION_FLIPS }).signal.p ?? 1) <= 0.01)
+            flagged++;
         }
         planted.push({ n, plant, share, weeks: POWER_SIMS, powerAt01: rate(flagged, POWER_SIMS) });
         console.log('power', JSON.stringify(planted.at(-1)));
@@ -145,7 +176,8 @@ function power() {
           const r = rows[Math.floor(random() * rows.length)] as Row;
           return { caseId: `${r.id}#${k}`, input: r.instruction, pinned: r.output_a, current: r.output_b };
         });
-        if ((behaviourChanged(pairs, `real-${week}`, { permutations: CALIBRATION_FLIPS }).signal.p ?? 1) <= 0.01) flagged++;
+        if ((behaviourChanged(pairs, `real-${week}`, { permutations: CALIBRATION_FLIPS }).signal.p ?? 1) <= 0.01)
+          flagged++;
       }
       real.push({ pair: FILES[f], n, weeks: POWER_SIMS, powerAt01: rate(flagged, POWER_SIMS) });
       console.log('real pairs', JSON.stringify(real.at(-1)));
@@ -160,17 +192,32 @@ async function speed() {
   if (child.status !== 0) throw new Error(`speed child failed (run npm run build first): ${child.stderr}`);
   const m = JSON.parse(child.stdout.trim()) as { seconds: number[]; rssBeforeMb: number; peakRssMb: number };
   const round = (x: number) => Number(x.toFixed(3));
-  return { n: 1000, flips: 10_000, secondsFirst: round(m.seconds[0] as number), secondsMedianOf3: round([...m.seconds].sort((a, b) => a - b)[1] as number), target: '< 2 s', rssBeforeMb: m.rssBeforeMb, peakRssMb: m.peakRssMb };
+  return {
+    n: 1000,
+    flips: 10_000,
+    secondsFirst: round(m.seconds[0] as number),
+    secondsMedianOf3: round([...m.seconds].sort((a, b) => a - b)[1] as number),
+    target: '< 2 s',
+    rssBeforeMb: m.rssBeforeMb,
+    peakRssMb: m.peakRssMb,
+  };
 }
 
 function merge(part: Record<string, unknown>): void {
   const previous = existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>) : {};
-  const calibration = { ...((previous.calibration as Record<string, unknown>) ?? {}), ...((part.calibration as Record<string, unknown>) ?? {}) };
-  writeFileSync(OUT, `${JSON.stringify({ ...previous, ...part, calibration, schemaVersion: 1, measuredAt: new Date().toISOString() }, null, 2)}\n`);
+  const calibration = {
+    ...((previous.calibration as Record<string, unknown>) ?? {}),
+    ...((part.calibration as Record<string, unknown>) ?? {}),
+  };
+  writeFileSync(
+    OUT,
+    `${JSON.stringify({ ...previous, ...part, calibration, schemaVersion: 1, measuredAt: new Date().toISOString() }, null, 2)}\n`,
+  );
 }
 
 const part = process.argv[2] ?? '';
-if (part.startsWith('calibration:')) merge({ calibration: { [`n${part.split(':')[1]}`]: calibration(Number(part.split(':')[1])) } });
+if (part.startsWith('calibration:'))
+  merge({ calibration: { [`n${part.split(':')[1]}`]: calibration(Number(part.split(':')[1])) } });
 else if (part === 'power') merge({ power: power() });
 else if (part === 'speed') merge({ speed: await speed() });
 else {

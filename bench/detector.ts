@@ -49,7 +49,10 @@ interface Cell {
 
 function simulate(kind: 'pass' | 'judge', n: number, repeats: number, effect: number, seed: number): Cell {
   const rng = mulberry32(seed);
-  const spec: MetricSpec = kind === 'pass' ? { name: 'check', shape: 'rate', higherIsBetter: true } : { name: 'judge', shape: 'mean', higherIsBetter: true };
+  const spec: MetricSpec =
+    kind === 'pass'
+      ? { name: 'check', shape: 'rate', higherIsBetter: true }
+      : { name: 'judge', shape: 'mean', higherIsBetter: true };
   let flagged = 0;
   let significant = 0;
   let naive = 0;
@@ -78,9 +81,20 @@ function simulate(kind: 'pass' | 'judge', n: number, repeats: number, effect: nu
       baseline.push(b / repeats);
       current.push(c / repeats);
     }
-    const values: PairedValues = { caseIds: baseline.map((_, i) => String(i)), baseline, current, binarySingle: kind === 'pass' && repeats === 1 };
+    const values: PairedValues = {
+      caseIds: baseline.map((_, i) => String(i)),
+      baseline,
+      current,
+      binarySingle: kind === 'pass' && repeats === 1,
+    };
     const test = testMetric(spec, values, ALPHA, seed * 7919 + s)!;
-    const verdict = decideVerdict({ effect: test.effect, interval: test.effectInterval, pAdjusted: test.pWorse, alpha: ALPHA, minEffect: MIN_EFFECT });
+    const verdict = decideVerdict({
+      effect: test.effect,
+      interval: test.effectInterval,
+      pAdjusted: test.pWorse,
+      alpha: ALPHA,
+      minEffect: MIN_EFFECT,
+    });
     if (verdict === 'regressed') flagged++;
     if (test.pWorse < ALPHA) significant++;
     mdeSum += minimumDetectableEffect(test.se, ALPHA);
@@ -88,7 +102,16 @@ function simulate(kind: 'pass' | 'judge', n: number, repeats: number, effect: nu
     if (test.current - test.baseline < -naiveThreshold) naive++;
   }
   const w = wilson(flagged, SIMS);
-  return { n, repeats, effect, rate: flagged / SIMS, ci: w.ci, testRate: significant / SIMS, naiveRate: naive / SIMS, meanMde: mdeSum / SIMS };
+  return {
+    n,
+    repeats,
+    effect,
+    rate: flagged / SIMS,
+    ci: w.ci,
+    testRate: significant / SIMS,
+    naiveRate: naive / SIMS,
+    meanMde: mdeSum / SIMS,
+  };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -105,7 +128,9 @@ for (const kind of ['pass', 'judge'] as const) {
       for (const effect of effects) {
         const cell = simulate(kind, n, repeats, effect, seed++);
         results[kind]!.push(cell);
-        process.stderr.write(`${kind} n=${n} repeats=${repeats} effect=${effect}: flagged ${pct(cell.rate)}, naive ${pct(cell.naiveRate)}\n`);
+        process.stderr.write(
+          `${kind} n=${n} repeats=${repeats} effect=${effect}: flagged ${pct(cell.rate)}, naive ${pct(cell.naiveRate)}\n`,
+        );
       }
     }
   }
@@ -116,13 +141,19 @@ function table(kind: 'pass' | 'judge'): string {
   const effects = [...new Set(cells.map((c) => c.effect))].filter((e) => e > 0);
   const unit = kind === 'pass' ? (e: number) => `−${(e * 100).toFixed(0)} pts` : (e: number) => `−${e} (1–5)`;
   const header = `| n | repeats | gate false alarms A/A (95% CI) | test size (p < α) | naive false alarms | ${effects.map((e) => `power ${unit(e)} | naive ${unit(e)}`).join(' | ')} |`;
-  const rule = `|${header.split('|').slice(1, -1).map(() => '---').join('|')}|`;
+  const rule = `|${header
+    .split('|')
+    .slice(1, -1)
+    .map(() => '---')
+    .join('|')}|`;
   const rows = [];
   for (const n of [50, 200, 1000]) {
     for (const repeats of [1, 3]) {
       const at = (e: number) => cells.find((c) => c.n === n && c.repeats === repeats && c.effect === e)!;
       const aa = at(0);
-      rows.push(`| ${n} | ${repeats} | ${pct(aa.rate)} [${pct(aa.ci![0])}, ${pct(aa.ci![1])}] | ${pct(aa.testRate)} | ${pct(aa.naiveRate)} | ${effects.map((e) => `${pct(at(e).rate)} | ${pct(at(e).naiveRate)}`).join(' | ')} |`);
+      rows.push(
+        `| ${n} | ${repeats} | ${pct(aa.rate)} [${pct(aa.ci![0])}, ${pct(aa.ci![1])}] | ${pct(aa.testRate)} | ${pct(aa.naiveRate)} | ${effects.map((e) => `${pct(at(e).rate)} | ${pct(at(e).naiveRate)}`).join(' | ')} |`,
+      );
     }
   }
   return [header, rule, ...rows].join('\n');
@@ -141,6 +172,10 @@ const out = {
   judge: results.judge,
 };
 writeFileSync(path.join(root, 'bench/detector.json'), `${JSON.stringify(out, null, 2)}\n`);
-console.log(`## Pass/fail gate (McNemar mid-p; repeats: sign-flip), α = ${ALPHA}, min_effect ${MIN_EFFECT}, ${SIMS} simulated gates per cell\n\n${table('pass')}\n`);
-console.log(`## Judge score 1–5 (sign-flip permutation on per-case means), min_effect 0.03 on [0, 1] = 0.12 on 1–5\n\n${table('judge')}\n`);
+console.log(
+  `## Pass/fail gate (McNemar mid-p; repeats: sign-flip), α = ${ALPHA}, min_effect ${MIN_EFFECT}, ${SIMS} simulated gates per cell\n\n${table('pass')}\n`,
+);
+console.log(
+  `## Judge score 1–5 (sign-flip permutation on per-case means), min_effect 0.03 on [0, 1] = 0.12 on 1–5\n\n${table('judge')}\n`,
+);
 console.log(`wrote bench/detector.json in ${seconds.toFixed(0)} s`);

@@ -26,15 +26,28 @@ async function generateLog(file: string, bytes: number): Promise<void> {
   const rng = mulberry32(1);
   const out = createWriteStream(file);
   const features = ['billing', 'search', 'chat', 'export', 'sharing', 'security'];
-  const words = 'please help me understand how to reset my password change plan export invoices share folders restore files'.split(' ');
+  const words =
+    'please help me understand how to reset my password change plan export invoices share folders restore files'.split(
+      ' ',
+    );
   let written = 0;
   let i = 0;
   while (written < bytes) {
     const chunk: string[] = [];
     for (let k = 0; k < 2000; k++, i++) {
-      const q = Array.from({ length: 25 + Math.floor(rng() * 40) }, () => words[Math.floor(rng() * words.length)]).join(' ');
+      const q = Array.from({ length: 25 + Math.floor(rng() * 40) }, () => words[Math.floor(rng() * words.length)]).join(
+        ' ',
+      );
       const day = 1 + (i % 21);
-      chunk.push(JSON.stringify({ timestamp: `2026-11-${String(day).padStart(2, '0')}T12:00:00Z`, feature: features[i % features.length], input: `${q} (${i % 50_000})`, output: `answer ${i}`, model: 'gpt-4o' }));
+      chunk.push(
+        JSON.stringify({
+          timestamp: `2026-11-${String(day).padStart(2, '0')}T12:00:00Z`,
+          feature: features[i % features.length],
+          input: `${q} (${i % 50_000})`,
+          output: `answer ${i}`,
+          model: 'gpt-4o',
+        }),
+      );
     }
     const text = `${chunk.join('\n')}\n`;
     written += Buffer.byteLength(text);
@@ -44,7 +57,10 @@ async function generateLog(file: string, bytes: number): Promise<void> {
 }
 
 function sampleInChild(file: string): Record<string, number> {
-  const r = spawnSync(process.execPath, [path.join(root, 'bench/sample-child.mjs'), file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, [path.join(root, 'bench/sample-child.mjs'), file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as Record<string, number>;
 }
@@ -76,15 +92,32 @@ export function mmdTiming() {
   const y = make();
   const started = performance.now();
   const r = mmdPermutationTest(x, y, rng, 1000);
-  return { vectors: '2 × 500', dimensions: 1536, permutations: r.permutations, seconds: Number(((performance.now() - started) / 1000).toFixed(2)), p: r.p };
+  return {
+    vectors: '2 × 500',
+    dimensions: 1536,
+    permutations: r.permutations,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+    p: r.p,
+  };
 }
 
 /** Synthetic support answers: a template with random detail; `alt` is a different house style. */
 function answer(rng: Random, topic: number, alt: boolean): string {
-  const steps = ['open Settings', 'choose the Billing tab', 'select the plan', 'confirm by email', 'wait a minute', 'refresh the page', 'check the invoice list', 'contact support if needed'];
+  const steps = [
+    'open Settings',
+    'choose the Billing tab',
+    'select the plan',
+    'confirm by email',
+    'wait a minute',
+    'refresh the page',
+    'check the invoice list',
+    'contact support if needed',
+  ];
   const pick = () => steps[Math.floor(rng() * steps.length)];
   const body = `To handle topic ${topic}, ${pick()}, then ${pick()}, and finally ${pick()}.`;
-  return alt ? `Great question! As your friendly assistant I am delighted to help with this. ${body} Let me know if there is anything else at all I can do for you today!` : body;
+  return alt
+    ? `Great question! As your friendly assistant I am delighted to help with this. ${body} Let me know if there is anything else at all I can do for you today!`
+    : body;
 }
 
 export function driftDetector(sims = 200) {
@@ -104,11 +137,20 @@ export function driftDetector(sims = 200) {
           g.push(cosine(e1, localEmbedding(p2)) - cosine(e1, localEmbedding(c)));
           lengthRatio.push(Math.log((c.length + 1) / (p1.length + 1)));
         }
-        const decision = decideDrift([semanticAgreement(g, rng), pairedDifference('output length (paired)', lengthRatio, rng, 'log ratio', 0.05)], 0.05);
+        const decision = decideDrift(
+          [semanticAgreement(g, rng), pairedDifference('output length (paired)', lengthRatio, rng, 'log ratio', 0.05)],
+          0.05,
+        );
         if (decision.drifted) flagged++;
       }
       const w = wilson(flagged, sims);
-      out.push({ n, injected: shift === 0 ? 'none (A/A)' : '20% of current outputs in another style', simulations: sims, flaggedRate: flagged / sims, ci95: w.ci });
+      out.push({
+        n,
+        injected: shift === 0 ? 'none (A/A)' : '20% of current outputs in another style',
+        simulations: sims,
+        flaggedRate: flagged / sims,
+        ci95: w.ci,
+      });
     }
   }
   return { alpha: 0.05, results: out };

@@ -21,7 +21,16 @@ const warm = await timed(() => runEval({ configPath: path.join(warmDir, 'driftga
 const client = new OpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: `${url}/v1`, maxRetries: 0 });
 const limit = pLimit(50);
 const sdk = await timed(() =>
-  Promise.all(Array.from({ length: 2000 }, (_, i) => limit(() => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Customer: Benchmark question ${i}` }] })))),
+  Promise.all(
+    Array.from({ length: 2000 }, (_, i) =>
+      limit(() =>
+        client.chat.completions.create({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: `Customer: Benchmark question ${i}` }],
+        }),
+      ),
+    ),
+  ),
 );
 const beforeCached = await requests();
 const cached = await timed(() => runEval({ configPath: path.join(coldDir, 'driftgate.yaml'), env }));

@@ -15,7 +15,9 @@ export interface BenchProject {
 
 export async function benchProject(p: BenchProject): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'driftgate-bench-'));
-  const cases = Array.from({ length: p.cases }, (_, i) => JSON.stringify({ id: `c${i}`, question: `${p.question} ${i}: how do I reset my password?` })).join('\n');
+  const cases = Array.from({ length: p.cases }, (_, i) =>
+    JSON.stringify({ id: `c${i}`, question: `${p.question} ${i}: how do I reset my password?` }),
+  ).join('\n');
   await writeFile(path.join(dir, 'd.jsonl'), `${cases}\n`);
   await writeFile(path.join(dir, 'p.md'), 'Customer: {{question}}');
   await writeFile(

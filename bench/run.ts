@@ -27,8 +27,14 @@ import type { FakeServerOptions } from '../test/support/fake-llm-server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-async function startServer(options: FakeServerOptions): Promise<{ url: string; stats: () => Promise<{ requestCount: number; rateLimited: number }>; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/server-process.ts'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startServer(
+  options: FakeServerOptions,
+): Promise<{ url: string; stats: () => Promise<{ requestCount: number; rateLimited: number }>; stop: () => void }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'bench/server-process.ts'), JSON.stringify(options)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       const m = /READY (\S+)/.exec(d.toString());
@@ -44,7 +50,13 @@ async function startServer(options: FakeServerOptions): Promise<{ url: string; s
 }
 
 const project = (n: number, baseURL: string, concurrency: number): Promise<string> =>
-  benchProject({ cases: n, baseURL, concurrency, question: 'Benchmark question', suite: '  - { name: bench, dataset: d.jsonl, prompt: p.md, targets: [current] }\n' });
+  benchProject({
+    cases: n,
+    baseURL,
+    concurrency,
+    question: 'Benchmark question',
+    suite: '  - { name: bench, dataset: d.jsonl, prompt: p.md, targets: [current] }\n',
+  });
 
 const env = { OPENAI_API_KEY: 'sk-bench-not-a-real-key' };
 const round = (x: number, d = 3) => Number(x.toFixed(d));
@@ -54,7 +66,11 @@ async function overheadAndCache() {
   try {
     const coldDir = await project(2000, server.url, 50);
     const warmDir = await project(2000, server.url, 50);
-    const child = spawnSync(process.execPath, [path.join(root, 'bench/overhead-child.mjs'), server.url, coldDir, warmDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const child = spawnSync(
+      process.execPath,
+      [path.join(root, 'bench/overhead-child.mjs'), server.url, coldDir, warmDir],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
     if (child.status !== 0) throw new Error(child.stderr);
     const m = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as Record<string, number>;
     const [cold, warm, sdk] = [m.coldSeconds as number, m.warmSeconds as number, m.sdkSeconds as number];
@@ -74,7 +90,13 @@ async function overheadAndCache() {
         requests: m.coldRequests,
         peakRssMB: round(m.peakRssMB as number, 1),
       },
-      cachedRerun: { calls: 2000, requestsReachingServer: m.cachedRequests, cachedRecords: m.cachedRecords, wallSeconds: round(m.cachedSeconds as number), target: 0 },
+      cachedRerun: {
+        calls: 2000,
+        requestsReachingServer: m.cachedRequests,
+        cachedRecords: m.cachedRecords,
+        wallSeconds: round(m.cachedSeconds as number),
+        target: 0,
+      },
     };
   } finally {
     server.stop();
@@ -116,7 +138,13 @@ function coldStart() {
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
-  return { runs: 10, medianMs: round(((times[4] as number) + (times[5] as number)) / 2, 1), minMs: round(times[0] as number, 1), maxMs: round(times[9] as number, 1), target: '<= 200' };
+  return {
+    runs: 10,
+    medianMs: round(((times[4] as number) + (times[5] as number)) / 2, 1),
+    minMs: round(times[0] as number, 1),
+    maxMs: round(times[9] as number, 1),
+    target: '<= 200',
+  };
 }
 
 // `npm run bench -- scorers` runs one group; the file keeps the other groups' last figures.
@@ -132,14 +160,24 @@ if (!only || only === 'runner') {
   console.log('cached re-run', cachedRerun);
   const rate = await rateLimited();
   console.log('rate limits', rate);
-  results.runner = { measuredAt: new Date().toISOString(), overhead, rateLimits: rate, cachedRerun, coldStartHelp: startup };
+  results.runner = {
+    measuredAt: new Date().toISOString(),
+    overhead,
+    rateLimits: rate,
+    cachedRerun,
+    coldStartHelp: startup,
+  };
 }
 if (!only || only === 'scorers') {
   const similarity = await similarityRequests(startServer);
   console.log('similarity embedding requests', similarity);
   const local = localEmbedderThroughput();
   console.log('local embedder', local);
-  results.scorers = { measuredAt: new Date().toISOString(), similarityEmbeddingRequests: similarity, localEmbedder: local };
+  results.scorers = {
+    measuredAt: new Date().toISOString(),
+    similarityEmbeddingRequests: similarity,
+    localEmbedder: local,
+  };
 }
 if (!only || only === 'drift') {
   const sampling = await samplingThroughput();
@@ -159,19 +197,36 @@ if (!only || only === 'behaviour') {
   // The calibration is long (≈ 1 h on 2 cores at 1,000 weeks per cell): two processes, one per core.
   const part = (args: string[]) =>
     new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/behaviour.ts'), ...args], { stdio: 'inherit' });
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench/behaviour.ts ${args.join(' ')} exited with ${code}`))));
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/behaviour.ts'), ...args], {
+        stdio: 'inherit',
+      });
+      child.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`bench/behaviour.ts ${args.join(' ')} exited with ${code}`)),
+      );
     });
   const sequence = async (parts: string[]) => {
     for (const p of parts) await part([p]);
   };
-  await Promise.all([sequence(['calibration:1000']), sequence(['speed', 'calibration:50', 'calibration:300', 'power'])]);
+  await Promise.all([
+    sequence(['calibration:1000']),
+    sequence(['speed', 'calibration:50', 'calibration:300', 'power']),
+  ]);
   const detail = JSON.parse(readFileSync(path.join(root, 'bench/behaviour.json'), 'utf8')) as Record<string, unknown>;
-  results.behaviour = { measuredAt: new Date().toISOString(), details: 'bench/behaviour.json', speed: detail.speed, calibration: detail.calibration };
+  results.behaviour = {
+    measuredAt: new Date().toISOString(),
+    details: 'bench/behaviour.json',
+    speed: detail.speed,
+    calibration: detail.calibration,
+  };
 }
 // Read the file now, not at start: another group may have been written meanwhile.
 const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
 const { measuredAt: _old, ...kept } = previous;
-const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: process.platform };
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  platform: process.platform,
+};
 writeFileSync(file, `${JSON.stringify({ ...kept, schemaVersion: 1, machine, ...results }, null, 2)}\n`);
 console.log('wrote bench/results.json');

@@ -7,7 +7,24 @@ import { PRESETS } from '../lib/drift/log-fields.js';
 
 const file = process.argv[2];
 const started = performance.now();
-const s = await sampleLogs([file], { mapping: PRESETS.generic, size: 300, stratify: 'feature', minPerStratum: 10, since: new Date('2026-11-15T00:00:00Z'), seed: '2026-W47' });
+const s = await sampleLogs([file], {
+  mapping: PRESETS.generic,
+  size: 300,
+  stratify: 'feature',
+  minPerStratum: 10,
+  since: new Date('2026-11-15T00:00:00Z'),
+  seed: '2026-W47',
+});
 const seconds = (performance.now() - started) / 1000;
 const bytes = statSync(file).size;
-console.log(JSON.stringify({ bytes, lines: s.lines, sampled: s.items.length, outsideWindow: s.outsideWindow, seconds: Number(seconds.toFixed(2)), mbPerSecond: Number((bytes / 1e6 / seconds).toFixed(1)), peakRssMB: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)) }));
+console.log(
+  JSON.stringify({
+    bytes,
+    lines: s.lines,
+    sampled: s.items.length,
+    outsideWindow: s.outsideWindow,
+    seconds: Number(seconds.toFixed(2)),
+    mbPerSecond: Number((bytes / 1e6 / seconds).toFixed(1)),
+    peakRssMB: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)),
+  }),
+);

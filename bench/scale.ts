@@ -25,19 +25,29 @@ interface Timed {
 function driftgate(args: string[], cwd: string): Promise<Timed> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', PROBE, MAIN, ...args], { cwd, env: { ...process.env, OPENAI_API_KEY: 'sk-bench-not-a-real-key', CI: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', PROBE, MAIN, ...args], {
+      cwd,
+      env: { ...process.env, OPENAI_API_KEY: 'sk-bench-not-a-real-key', CI: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
     child.on('close', (code) => {
       const kb = Number(/PEAK_RSS_KB (\d+)/.exec(err)?.[1] ?? Number.NaN);
       if (code !== 0 && code !== 1) process.stderr.write(err);
-      resolve({ seconds: Math.round((performance.now() - started) / 10) / 100, peakRssMB: Math.round(kb / 102.4) / 10, code });
+      resolve({
+        seconds: Math.round((performance.now() - started) / 10) / 100,
+        peakRssMB: Math.round(kb / 102.4) / 10,
+        code,
+      });
     });
   });
 }
 
 /** Three runs; the one with the median peak RSS, with every run's peak and wall time beside it. */
-async function medianOfThree(run: () => Promise<Timed>): Promise<Timed & { peakRssMBRuns: number[]; secondsRuns: number[] }> {
+async function medianOfThree(
+  run: () => Promise<Timed>,
+): Promise<Timed & { peakRssMBRuns: number[]; secondsRuns: number[] }> {
   const runs: Timed[] = [];
   for (let i = 0; i < 3; i++) runs.push(await run());
   const median = [...runs].sort((a, b) => a.peakRssMB - b.peakRssMB)[1] as Timed;
@@ -60,7 +70,9 @@ const project = (n: number, baseURL: string): Promise<string> =>
 `,
   });
 
-export async function scaleBench(startServer: (o: object) => Promise<{ url: string; stop: () => void }>): Promise<Record<string, unknown>> {
+export async function scaleBench(
+  startServer: (o: object) => Promise<{ url: string; stop: () => void }>,
+): Promise<Record<string, unknown>> {
   const server = await startServer({ latencyMs: 2 });
   const out: Record<string, unknown> = {};
   try {
@@ -72,7 +84,13 @@ export async function scaleBench(startServer: (o: object) => Promise<{ url: stri
       const cached = await medianOfThree(() => driftgate(['eval', '--offline'], dir));
       const compare = await medianOfThree(() => driftgate(['compare'], dir));
       const baselineMB = Math.round(statSync(path.join(dir, 'baselines/scale.json')).size / 1e5) / 10;
-      out[String(n)] = { uncachedEval: uncached, fillingEval: filled, cachedEvalWithGate: cached, compare, baselineFileMB: baselineMB };
+      out[String(n)] = {
+        uncachedEval: uncached,
+        fillingEval: filled,
+        cachedEvalWithGate: cached,
+        compare,
+        baselineFileMB: baselineMB,
+      };
       console.log(n, JSON.stringify(out[String(n)]));
     }
   } finally {
@@ -86,8 +104,14 @@ export async function scaleBench(startServer: (o: object) => Promise<{ url: stri
       evalPeakRss100kOver10k: Math.round((large.uncachedEval.peakRssMB / small.uncachedEval.peakRssMB) * 100) / 100,
       compareTime100kOver10k: Math.round((large.compare.seconds / small.compare.seconds) * 100) / 100,
       compare100kOverUncachedEval100k: Math.round((large.compare.seconds / large.uncachedEval.seconds) * 100) / 100,
-      cachedEvalWithGatePeakRss100kOver10k: Math.round((large.cachedEvalWithGate.peakRssMB / small.cachedEvalWithGate.peakRssMB) * 100) / 100,
+      cachedEvalWithGatePeakRss100kOver10k:
+        Math.round((large.cachedEvalWithGate.peakRssMB / small.cachedEvalWithGate.peakRssMB) * 100) / 100,
     },
-    targets: { evalPeakRss100kOver10k: '<= 1.5', compareTime100kOver10k: '<= 12', compare100kOverUncachedEval100k: '<= 0.25', cachedEvalWithGatePeakRss100kOver10k: '<= 1.5 (issue 23, item 7)' },
+    targets: {
+      evalPeakRss100kOver10k: '<= 1.5',
+      compareTime100kOver10k: '<= 12',
+      compare100kOverUncachedEval100k: '<= 0.25',
+      cachedEvalWithGatePeakRss100kOver10k: '<= 1.5 (issue 23, item 7)',
+    },
   };
 }

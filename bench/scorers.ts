@@ -14,14 +14,20 @@ import { runEval } from '../src/runner/eval-run.js';
 import { localEmbedding } from '../src/scorers/similarity/local-embedder.js';
 import { mulberry32 } from '../src/stats/rng.js';
 
-type StartServer = (options: Record<string, unknown>) => Promise<{ url: string; stats: () => Promise<{ requestCount: number }>; stop: () => void }>;
+type StartServer = (
+  options: Record<string, unknown>,
+) => Promise<{ url: string; stats: () => Promise<{ requestCount: number }>; stop: () => void }>;
 
 const BATCH = 256;
 
 async function similarityProject(url: string, sharedReferences: boolean): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'driftgate-bench-sim-'));
   const cases = Array.from({ length: 2000 }, (_, i) =>
-    JSON.stringify({ id: `c${i}`, question: `Question ${i}`, expected: sharedReferences ? `Reference answer ${i % 20}` : `Reference answer for question ${i}` }),
+    JSON.stringify({
+      id: `c${i}`,
+      question: `Question ${i}`,
+      expected: sharedReferences ? `Reference answer ${i % 20}` : `Reference answer for question ${i}`,
+    }),
   ).join('\n');
   await writeFile(path.join(dir, 'd.jsonl'), `${cases}\n`);
   await writeFile(path.join(dir, 'p.md'), '{{question}}');
@@ -49,10 +55,15 @@ export async function similarityRequests(startServer: StartServer) {
     const server = await startServer({ embeddingDimensions: 1536 });
     try {
       const dir = await similarityProject(server.url, shared);
-      const result = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env: { OPENAI_API_KEY: 'sk-bench' } });
+      const result = await runEval({
+        configPath: path.join(dir, 'driftgate.yaml'),
+        env: { OPENAI_API_KEY: 'sk-bench' },
+      });
       const requests = (await server.stats()).requestCount;
       const embeddingRequests = requests - 2000; // the rest are the 2,000 answers
-      const scored = (await result.readRecords()).filter((r) => r.scores[0]?.value !== null && r.scores[0]?.value !== undefined).length;
+      const scored = (await result.readRecords()).filter(
+        (r) => r.scores[0]?.value !== null && r.scores[0]?.value !== undefined,
+      ).length;
       const texts = shared ? 2000 + 20 : 4000;
       out[shared ? 'sharedReferences' : 'ownReferences'] = {
         similarityScores: scored,
@@ -66,7 +77,10 @@ export async function similarityRequests(startServer: StartServer) {
         // A prompt change: every answer is new, every reference is already embedded.
         await writeFile(path.join(dir, 'p.md'), 'Answer briefly: {{question}}');
         const before = (await server.stats()).requestCount;
-        const again = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env: { OPENAI_API_KEY: 'sk-bench' } });
+        const again = await runEval({
+          configPath: path.join(dir, 'driftgate.yaml'),
+          env: { OPENAI_API_KEY: 'sk-bench' },
+        });
         const embeddingAgain = (await server.stats()).requestCount - before - 2000;
         out.ownReferencesAfterPromptChange = {
           similarityScores: (await again.readRecords()).filter((r) => typeof r.scores[0]?.value === 'number').length,
@@ -86,11 +100,21 @@ export async function similarityRequests(startServer: StartServer) {
 
 export function localEmbedderThroughput() {
   const rng = mulberry32(7);
-  const vocabulary = 'account billing refund storage plan upgrade password security folder share link sync desktop mobile offline photo backup invoice card tax export privacy region encryption version restore trash delete limit quota team member admin support chat email status outage api token rate'.split(' ');
-  const texts = Array.from({ length: 2000 }, () => Array.from({ length: 200 }, () => vocabulary[Math.floor(rng() * vocabulary.length)]).join(' '));
+  const vocabulary =
+    'account billing refund storage plan upgrade password security folder share link sync desktop mobile offline photo backup invoice card tax export privacy region encryption version restore trash delete limit quota team member admin support chat email status outage api token rate'.split(
+      ' ',
+    );
+  const texts = Array.from({ length: 2000 }, () =>
+    Array.from({ length: 200 }, () => vocabulary[Math.floor(rng() * vocabulary.length)]).join(' '),
+  );
   localEmbedding(texts[0] as string); // warm-up
   const started = performance.now();
   for (const t of texts) localEmbedding(t);
   const seconds = (performance.now() - started) / 1000;
-  return { texts: 2000, wordsPerText: 200, seconds: Number(seconds.toFixed(3)), textsPerSecond: Math.round(2000 / seconds) };
+  return {
+    texts: 2000,
+    wordsPerText: 200,
+    seconds: Number(seconds.toFixed(3)),
+    textsPerSecond: Math.round(2000 / seconds),
+  };
 }

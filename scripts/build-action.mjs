@@ -14,7 +14,9 @@ await build({
   target: 'node20',
   format: 'esm',
   // Bundled CommonJS dependencies (@actions/*) call require(); ESM output needs one made for them.
-  banner: { js: "import { createRequire as __driftgateCreateRequire } from 'node:module';\nconst require = __driftgateCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __driftgateCreateRequire } from 'node:module';\nconst require = __driftgateCreateRequire(import.meta.url);",
+  },
   // TypeScript custom scorers need tsx from the user's project; the Action has no node_modules.
   external: ['tsx', 'tsx/*'],
   legalComments: 'eof',

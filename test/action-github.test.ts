@@ -31,7 +31,13 @@ afterAll(async () => {
   await gh.close();
 });
 
-const verdictOf = (run: ActionRun) => ({ code: run.code, verdict: run.outputs.verdict, regressions: run.outputs.regressions, drifted: run.outputs['drifted-signals'], cost: run.outputs['cost-usd'] });
+const verdictOf = (run: ActionRun) => ({
+  code: run.code,
+  verdict: run.outputs.verdict,
+  regressions: run.outputs.regressions,
+  drifted: run.outputs['drifted-signals'],
+  cost: run.outputs['cost-usd'],
+});
 const warnings = (run: ActionRun) => run.stdout.split('\n').filter((l) => l.startsWith('::warning::'));
 // Short backoff after a 5xx in tests; GitHub's retry-after (1 s here) is honoured as given.
 const fastRetries = { DRIFTGATE_GITHUB_RETRY_BASE_MS: '20' };
@@ -40,13 +46,27 @@ describe('gate comments', () => {
   let dir: string;
   let baseSha: string;
   let healthy: ReturnType<typeof verdictOf>;
-  const env = () => ({ OPENAI_API_KEY: 'sk-test-action-gh-0000', OPENAI_BASE_URL: `${llm.url}/v1`, GITHUB_API_URL: gh.url, ...fastRetries });
+  const env = () => ({
+    OPENAI_API_KEY: 'sk-test-action-gh-0000',
+    OPENAI_BASE_URL: `${llm.url}/v1`,
+    GITHUB_API_URL: gh.url,
+    ...fastRetries,
+  });
   const inputs = { mode: 'gate', config: 'driftgate.yaml', 'github-token': 'ghs_testtoken456', cache: 'false' };
   const marker = '<!-- driftgate:gate config=driftgate.yaml -->';
-  const push = (sha: string) => runAction({ cwd: dir, inputs, eventName: 'pull_request', payload: pullRequestPayload({ number: 7, baseSha, headSha: sha.repeat(40) }), env: env() });
+  const push = (sha: string) =>
+    runAction({
+      cwd: dir,
+      inputs,
+      eventName: 'pull_request',
+      payload: pullRequestPayload({ number: 7, baseSha, headSha: sha.repeat(40) }),
+      env: env(),
+    });
 
   beforeAll(async () => {
-    const cases = Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `How do I change thing ${i}?`, keyword: 'settings' })).join('\n');
+    const cases = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({ id: `q${i}`, question: `How do I change thing ${i}?`, keyword: 'settings' }),
+    ).join('\n');
     dir = await makeProject({
       'driftgate.yaml': `version: 1
 models:
@@ -66,7 +86,12 @@ suites:
     llm.configure({ respond: (call) => thingAnswer(call, false) });
     expect((await runCli(['eval', '--config', 'driftgate.yaml'], env(), dir)).code).toBe(0);
     expect((await runCli(['baseline', 'update', '--config', 'driftgate.yaml'], env(), dir)).code).toBe(0);
-    llm.configure({ respond: (call) => (Number(/thing (\d+)/.exec(call.messages.at(-1)?.content ?? '')?.[1]) % 2 === 0 ? 'Sorry, please contact support.' : 'Open Settings.') });
+    llm.configure({
+      respond: (call) =>
+        Number(/thing (\d+)/.exec(call.messages.at(-1)?.content ?? '')?.[1]) % 2 === 0
+          ? 'Sorry, please contact support.'
+          : 'Open Settings.',
+    });
     git(dir, 'init', '-q', '-b', 'main');
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'base');
@@ -81,7 +106,12 @@ suites:
 
   it("leaves someone else's comment with the marker alone: creates its own, then updates only that", async () => {
     gh.reset();
-    gh.comments.push({ id: 1, issue: 7, body: `Quoting the bot:\n${marker}\n## driftgate: gate passed`, user: 'alice' });
+    gh.comments.push({
+      id: 1,
+      issue: 7,
+      body: `Quoting the bot:\n${marker}\n## driftgate: gate passed`,
+      user: 'alice',
+    });
     const first = await push('b');
     expect(verdictOf(first)).toEqual(healthy);
     expect(warnings(first)).toEqual([]);
@@ -89,18 +119,31 @@ suites:
     const second = await push('c');
     expect(verdictOf(second)).toEqual(healthy);
     const ours = gh.comments[1]?.id;
-    expect(gh.calls.filter((c) => c.method === 'PATCH').map((c) => c.path)).toEqual([`/repos/acme/support-bot/issues/comments/${ours}`]);
+    expect(gh.calls.filter((c) => c.method === 'PATCH').map((c) => c.path)).toEqual([
+      `/repos/acme/support-bot/issues/comments/${ours}`,
+    ]);
     expect(gh.calls.some((c) => c.method !== 'GET' && c.path.endsWith('/comments/1'))).toBe(false);
     expect(gh.comments[0]?.body).toContain('Quoting the bot');
     expect(gh.comments).toHaveLength(2);
   }, 60_000);
 
-  it('with a personal token the identity is its user: the bot\'s comment is not ours, the user\'s is', async () => {
+  it("with a personal token the identity is its user: the bot's comment is not ours, the user's is", async () => {
     gh.reset();
-    gh.comments.push({ id: 2, issue: 7, body: `${marker}\nold`, user: 'github-actions[bot]' }, { id: 3, issue: 7, body: `${marker}\nmine`, user: 'octocat' });
-    const run = await runAction({ cwd: dir, inputs: { ...inputs, 'github-token': 'ghp_personal123' }, eventName: 'pull_request', payload: pullRequestPayload({ number: 7, baseSha, headSha: 'g'.repeat(40) }), env: env() });
+    gh.comments.push(
+      { id: 2, issue: 7, body: `${marker}\nold`, user: 'github-actions[bot]' },
+      { id: 3, issue: 7, body: `${marker}\nmine`, user: 'octocat' },
+    );
+    const run = await runAction({
+      cwd: dir,
+      inputs: { ...inputs, 'github-token': 'ghp_personal123' },
+      eventName: 'pull_request',
+      payload: pullRequestPayload({ number: 7, baseSha, headSha: 'g'.repeat(40) }),
+      env: env(),
+    });
     expect(verdictOf(run)).toEqual(healthy);
-    expect(gh.calls.filter((c) => c.method === 'PATCH').map((c) => c.path)).toEqual(['/repos/acme/support-bot/issues/comments/3']);
+    expect(gh.calls.filter((c) => c.method === 'PATCH').map((c) => c.path)).toEqual([
+      '/repos/acme/support-bot/issues/comments/3',
+    ]);
     expect(gh.comments.find((c) => c.id === 2)?.body).toContain('old');
   }, 60_000);
 
@@ -111,7 +154,9 @@ suites:
     expect(verdictOf(run)).toEqual(healthy);
     const w = warnings(run);
     expect(w).toHaveLength(1);
-    expect(w[0]).toMatch(/^::warning::driftgate: could not post the pull request comment: GitHub answered 403 \(Resource not accessible by integration[^)]*\)\. The workflow's token needs `permissions: pull-requests: write`/);
+    expect(w[0]).toMatch(
+      /^::warning::driftgate: could not post the pull request comment: GitHub answered 403 \(Resource not accessible by integration[^)]*\)\. The workflow's token needs `permissions: pull-requests: write`/,
+    );
     expect(run.stdout).not.toContain('internal error');
     expect(gh.comments).toHaveLength(0);
   }, 60_000);
@@ -122,7 +167,11 @@ suites:
     const run = await push('e');
     expect(verdictOf(run)).toEqual(healthy);
     expect(warnings(run)).toEqual([]);
-    expect(run.stdout.match(/driftgate: GitHub answered 503 to POST \/repos\/acme\/support-bot\/issues\/7\/comments; retrying with backoff/g)).toHaveLength(2);
+    expect(
+      run.stdout.match(
+        /driftgate: GitHub answered 503 to POST \/repos\/acme\/support-bot\/issues\/7\/comments; retrying with backoff/g,
+      ),
+    ).toHaveLength(2);
     expect(gh.calls.filter((c) => c.method === 'POST')).toHaveLength(3);
     expect(gh.comments).toHaveLength(1);
   }, 60_000);
@@ -133,7 +182,9 @@ suites:
     const run = await push('f');
     expect(verdictOf(run)).toEqual(healthy);
     expect(warnings(run)).toEqual([]);
-    expect(run.stdout).toMatch(/driftgate: GitHub secondary rate limit on POST \/repos\/acme\/support-bot\/issues\/7\/comments; retrying after 1 s/);
+    expect(run.stdout).toMatch(
+      /driftgate: GitHub secondary rate limit on POST \/repos\/acme\/support-bot\/issues\/7\/comments; retrying after 1 s/,
+    );
     expect(gh.comments).toHaveLength(1);
   }, 60_000);
 });
@@ -141,14 +192,28 @@ suites:
 describe('the drift issue', () => {
   let dir: string;
   let healthy: ReturnType<typeof verdictOf>;
-  const env = () => ({ OPENAI_BASE_URL: `${llm.url}/v1`, ANTHROPIC_BASE_URL: llm.url, OPENAI_API_KEY: 'sk-unused', GITHUB_API_URL: gh.url, ...fastRetries });
-  const week = () => runAction({ cwd: dir, inputs: { mode: 'drift', 'github-token': 'ghs_t', cache: 'false' }, eventName: 'schedule', payload: schedulePayload(), env: env() });
+  const env = () => ({
+    OPENAI_BASE_URL: `${llm.url}/v1`,
+    ANTHROPIC_BASE_URL: llm.url,
+    OPENAI_API_KEY: 'sk-unused',
+    GITHUB_API_URL: gh.url,
+    ...fastRetries,
+  });
+  const week = () =>
+    runAction({
+      cwd: dir,
+      inputs: { mode: 'drift', 'github-token': 'ghs_t', cache: 'false' },
+      eventName: 'schedule',
+      payload: schedulePayload(),
+      env: env(),
+    });
 
   beforeAll(async () => {
     dir = path.join(tmpdir(), `driftgate-action-gh-drift-${process.pid}`);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    for (const p of ['driftgate.yaml', 'datasets', 'rubrics', '.driftgate/cache']) cpSync(path.join(repoRoot, p), path.join(dir, p), { recursive: true });
+    for (const p of ['driftgate.yaml', 'datasets', 'rubrics', '.driftgate/cache'])
+      cpSync(path.join(repoRoot, p), path.join(dir, p), { recursive: true });
     gh.reset();
     const run = await week();
     healthy = verdictOf(run);
@@ -157,7 +222,14 @@ describe('the drift issue', () => {
 
   it("someone else's open issue with the marker and label is left alone: the Action opens its own", async () => {
     gh.reset();
-    gh.issues.push({ number: 1, title: 'copied', body: '<!-- driftgate:drift config=driftgate.yaml -->', state: 'open', labels: ['drift'], user: 'alice' });
+    gh.issues.push({
+      number: 1,
+      title: 'copied',
+      body: '<!-- driftgate:drift config=driftgate.yaml -->',
+      state: 'open',
+      labels: ['drift'],
+      user: 'alice',
+    });
     const run = await week();
     expect(verdictOf(run)).toEqual(healthy);
     expect(gh.issues.map((i) => i.user)).toEqual(['alice', 'github-actions[bot]']);
@@ -171,7 +243,9 @@ describe('the drift issue', () => {
     expect(verdictOf(run)).toEqual(healthy);
     const w = warnings(run);
     expect(w).toHaveLength(1);
-    expect(w[0]).toMatch(/^::warning::driftgate: could not open or update the drift issue: GitHub answered 403 .*`permissions: issues: write`/);
+    expect(w[0]).toMatch(
+      /^::warning::driftgate: could not open or update the drift issue: GitHub answered 403 .*`permissions: issues: write`/,
+    );
   }, 60_000);
 
   it('503 twice then created, and a secondary rate limit: one issue each time', async () => {
@@ -179,13 +253,17 @@ describe('the drift issue', () => {
     gh.failNext('POST', /\/issues$/, '503', '503');
     const retried = await week();
     expect(verdictOf(retried)).toEqual(healthy);
-    expect(retried.stdout.match(/GitHub answered 503 to POST \/repos\/acme\/support-bot\/issues; retrying/g)).toHaveLength(2);
+    expect(
+      retried.stdout.match(/GitHub answered 503 to POST \/repos\/acme\/support-bot\/issues; retrying/g),
+    ).toHaveLength(2);
     expect(gh.issues).toHaveLength(1);
     gh.reset();
     gh.failNext('POST', /\/issues$/, 'secondary');
     const limited = await week();
     expect(verdictOf(limited)).toEqual(healthy);
-    expect(limited.stdout).toMatch(/GitHub secondary rate limit on POST \/repos\/acme\/support-bot\/issues; retrying after 1 s/);
+    expect(limited.stdout).toMatch(
+      /GitHub secondary rate limit on POST \/repos\/acme\/support-bot\/issues; retrying after 1 s/,
+    );
     expect(gh.issues).toHaveLength(1);
     expect(warnings(limited)).toEqual([]);
   }, 90_000);

@@ -24,12 +24,13 @@ beforeAll(async () => {
 });
 afterAll(() => servers.close());
 
-
 describe('a sharded gate', () => {
   it('3 silent shard jobs, then one gate job that merges, finds the regression and comments once', async () => {
     const env = { OPENAI_API_KEY: 'sk-test-matrix-0000', OPENAI_BASE_URL: `${llm.url}/v1`, GITHUB_API_URL: gh.url };
     answers = 'good';
-    const cases = Array.from({ length: 48 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `How do I change thing ${i}?` })).join('\n');
+    const cases = Array.from({ length: 48 }, (_, i) =>
+      JSON.stringify({ id: `q${i}`, question: `How do I change thing ${i}?` }),
+    ).join('\n');
     const dir = await makeProject({
       'driftgate.yaml': `version: 1
 models:
@@ -58,7 +59,13 @@ suites:
     gh.reset();
     const artifacts = path.join(dir, 'artifacts');
     for (let i = 1; i <= 3; i++) {
-      const job = await runAction({ cwd: dir, inputs: { mode: 'eval', shard: `${i}/3`, cache: 'false', 'github-token': 'ghs_matrix' }, eventName: 'pull_request', payload, env });
+      const job = await runAction({
+        cwd: dir,
+        inputs: { mode: 'eval', shard: `${i}/3`, cache: 'false', 'github-token': 'ghs_matrix' },
+        eventName: 'pull_request',
+        payload,
+        env,
+      });
       expect(job.code, job.stdout + job.stderr).toBe(0);
       // What actions/upload-artifact + download-artifact would carry to the gate job.
       const runDir = job.outputs['report-path'] as string;
@@ -67,7 +74,13 @@ suites:
     }
     expect(gh.calls).toHaveLength(0); // shard jobs post nothing
     const requestsBefore = llm.requestCount;
-    const gate = await runAction({ cwd: dir, inputs: { mode: 'gate', merge: 'artifacts', cache: 'false', 'github-token': 'ghs_matrix' }, eventName: 'pull_request', payload, env });
+    const gate = await runAction({
+      cwd: dir,
+      inputs: { mode: 'gate', merge: 'artifacts', cache: 'false', 'github-token': 'ghs_matrix' },
+      eventName: 'pull_request',
+      payload,
+      env,
+    });
     expect(gate.code, gate.stdout + gate.stderr).toBe(1);
     expect(llm.requestCount).toBe(requestsBefore); // the gate job makes no model call
     expect(gate.stdout).toContain('merging 3 shard runs from artifacts');
@@ -78,7 +91,13 @@ suites:
 
   it('refuses a shard input outside eval mode, with a clear error', async () => {
     const dir = await makeProject({ 'driftgate.yaml': 'version: 1\nmodels: {}\n' });
-    const run = await runAction({ cwd: dir, inputs: { mode: 'gate', shard: '1/2', 'github-token': 'x' }, eventName: 'push', payload: {}, env: {} });
+    const run = await runAction({
+      cwd: dir,
+      inputs: { mode: 'gate', shard: '1/2', 'github-token': 'x' },
+      eventName: 'push',
+      payload: {},
+      env: {},
+    });
     expect(run.code).not.toBe(0);
     expect(run.stdout + run.stderr).toContain('input shard: shard jobs run with mode: eval (got mode: gate)');
   });

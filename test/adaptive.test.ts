@@ -7,7 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { nominalLevels, obrienFlemingSpending, pocockSpending, sequentialBoundaries } from '../src/stats/group-sequential.js';
+import {
+  nominalLevels,
+  obrienFlemingSpending,
+  pocockSpending,
+  sequentialBoundaries,
+} from '../src/stats/group-sequential.js';
 import { uncertainCases, nextRound } from '../src/gate/adaptive-selection.js';
 import { compareRunSequential } from '../src/gate/sequential-gate.js';
 import { compareRun } from '../src/gate/compare.js';
@@ -30,15 +35,24 @@ const equally = (k: number) => Array.from({ length: k }, (_, i) => (i + 1) / k);
 describe('group-sequential boundaries (Lan–DeMets alpha spending)', () => {
   it("O'Brien–Fleming type, 5 equally spaced looks, one-sided 0.025: 4.877, 3.357, 2.680, 2.290, 2.031 (gsDesign sfLDOF)", () => {
     const t = equally(5);
-    const c = sequentialBoundaries(t.map((x) => obrienFlemingSpending(0.025, x)), t);
+    const c = sequentialBoundaries(
+      t.map((x) => obrienFlemingSpending(0.025, x)),
+      t,
+    );
     expect(c.map((x) => Number(x.toFixed(3)))).toEqual([4.877, 3.357, 2.68, 2.29, 2.031]);
-    const two = sequentialBoundaries([0.5, 1].map((x) => obrienFlemingSpending(0.025, x)), [0.5, 1]);
+    const two = sequentialBoundaries(
+      [0.5, 1].map((x) => obrienFlemingSpending(0.025, x)),
+      [0.5, 1],
+    );
     expect(two.map((x) => Number(x.toFixed(3)))).toEqual([2.963, 1.969]);
   });
 
   it('Pocock type, 5 equally spaced looks, one-sided 0.025: 2.438, 2.427, 2.410, 2.397, 2.386 (gsDesign sfLDPocock)', () => {
     const t = equally(5);
-    const c = sequentialBoundaries(t.map((x) => pocockSpending(0.025, x)), t);
+    const c = sequentialBoundaries(
+      t.map((x) => pocockSpending(0.025, x)),
+      t,
+    );
     expect(c.map((x) => Number(x.toFixed(3)))).toEqual([2.438, 2.427, 2.41, 2.397, 2.386]);
   });
 
@@ -74,7 +88,17 @@ describe('group-sequential boundaries (Lan–DeMets alpha spending)', () => {
 
 describe('which cases a round repeats', () => {
   const observations = (id: string, passes: boolean[]): BaselineCase[] =>
-    passes.map((pass, repeat) => ({ caseId: id, target: 'current', repeat, inputHash: 'h', output: 'o', costUsd: 0, latencyMs: 1, outputTokens: 1, scores: [{ name: 'check', kind: 'binary', scorerId: 'c', value: pass ? 1 : 0, pass }] }));
+    passes.map((pass, repeat) => ({
+      caseId: id,
+      target: 'current',
+      repeat,
+      inputHash: 'h',
+      output: 'o',
+      costUsd: 0,
+      latencyMs: 1,
+      outputTokens: 1,
+      scores: [{ name: 'check', kind: 'binary', scorerId: 'c', value: pass ? 1 : 0, pass }],
+    }));
   const spec = { spec: { name: 'check', shape: 'rate' as const, higherIsBetter: true }, scorerId: 'c' };
 
   it('the cases whose baseline repeats disagree; all compared cases when the baseline has one value per case', () => {
@@ -84,9 +108,19 @@ describe('which cases a round repeats', () => {
       ['c', observations('c', [false, false, false])],
       ['d', observations('d', [false, true, true])],
     ]);
-    expect(uncertainCases({ suite: 's', target: 'current', comparedIds: ['a', 'b', 'c', 'd'], baseline, metrics: [spec] })).toEqual(['b', 'd']);
+    expect(
+      uncertainCases({ suite: 's', target: 'current', comparedIds: ['a', 'b', 'c', 'd'], baseline, metrics: [spec] }),
+    ).toEqual(['b', 'd']);
     const single = new Map([...baseline].map(([id, obs]) => [id, obs.slice(0, 1)]));
-    expect(uncertainCases({ suite: 's', target: 'current', comparedIds: ['a', 'b', 'c', 'd'], baseline: single, metrics: [spec] })).toEqual(['a', 'b', 'c', 'd']);
+    expect(
+      uncertainCases({
+        suite: 's',
+        target: 'current',
+        comparedIds: ['a', 'b', 'c', 'd'],
+        baseline: single,
+        metrics: [spec],
+      }),
+    ).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('spreads the budget over the rounds left: 40 calls, 2 rounds, 4 cases → 5 repeats each; a share below the cases → one each for the first', () => {
@@ -105,17 +139,31 @@ describe('the sequential gate on fixed data', () => {
   it('a clear regression is decided at the first look, at the Pocock-type level of a first look of four (the rest of α is kept for later looks)', () => {
     const before = cases(300, () => false);
     const after = cases(300, (i) => i < 60);
-    const gate = { alpha: 0.05, minEffect: 0.03, minRelativeEffect: 0.1, metrics: ['check'], adaptive: { maxRounds: 3, maxExtraCalls: 1000 } };
-    const report = compareRunSequential([{ suite: 's', baseline: baselineOf(before), records: recordsOf(after), gate, repeats: 1 }], { rounds: 0, final: false });
+    const gate = {
+      alpha: 0.05,
+      minEffect: 0.03,
+      minRelativeEffect: 0.1,
+      metrics: ['check'],
+      adaptive: { maxRounds: 3, maxExtraCalls: 1000 },
+    };
+    const report = compareRunSequential(
+      [{ suite: 's', baseline: baselineOf(before), records: recordsOf(after), gate, repeats: 1 }],
+      { rounds: 0, final: false },
+    );
     const check = report.suites[0]!.metrics.find((m) => m.metric === 'check')!;
     expect(check.verdict).toBe('regressed');
     expect(check.sequential).toMatchObject({ look: 1, looks: 1 });
     expect(check.sequential!.nominalAlpha).toBeCloseTo(pocockSpending(0.05, 0.25), 10);
     expect(report.failed).toBe(true);
     // As the only look (final), it spends all of α: the fixed design's level.
-    const final = compareRunSequential([{ suite: 's', baseline: baselineOf(before), records: recordsOf(after), gate, repeats: 1 }], { rounds: 0, final: true });
+    const final = compareRunSequential(
+      [{ suite: 's', baseline: baselineOf(before), records: recordsOf(after), gate, repeats: 1 }],
+      { rounds: 0, final: true },
+    );
     expect(final.suites[0]!.metrics.find((m) => m.metric === 'check')!.sequential!.nominalAlpha).toBeCloseTo(0.05, 10);
-    expect(compareRun([{ suite: 's', baseline: baselineOf(before), records: recordsOf(after), gate }]).failed).toBe(true);
+    expect(compareRun([{ suite: 's', baseline: baselineOf(before), records: recordsOf(after), gate }]).failed).toBe(
+      true,
+    );
   });
 });
 
@@ -148,7 +196,7 @@ describe('gate.adaptive end to end', () => {
     const configPath = path.join(dir, 'driftgate.yaml');
     const env = { OPENAI_API_KEY: 'sk-test-adaptive-0000' };
     const first = await runEval({ configPath, env });
-    await writeBaseline(baselinePath(dir, 's'), baselineFromRun(first.meta as RunMeta, 's', (await first.readRecords())));
+    await writeBaseline(baselinePath(dir, 's'), baselineFromRun(first.meta as RunMeta, 's', await first.readRecords()));
     return { dir, configPath, env };
   }
 
@@ -166,7 +214,9 @@ describe('gate.adaptive end to end', () => {
     // Round 1: the budget spread over two rounds (60 calls) across the cases whose baseline repeats disagreed.
     const baseline = JSON.parse(await readFile(baselinePath(dir, 's'), 'utf8')) as { cases: BaselineCase[] };
     const varying = new Set(
-      [...new Set(baseline.cases.map((c) => c.caseId))].filter((id) => new Set(baseline.cases.filter((c) => c.caseId === id).map((c) => c.scores[0]!.pass)).size > 1),
+      [...new Set(baseline.cases.map((c) => c.caseId))].filter(
+        (id) => new Set(baseline.cases.filter((c) => c.caseId === id).map((c) => c.scores[0]!.pass)).size > 1,
+      ),
     );
     expect(new Set(rounds[0]!.items.map((i) => i.caseId))).toEqual(varying);
     expect(rounds[0]!.perCase.s).toBe(Math.floor(60 / varying.size));
@@ -184,11 +234,21 @@ describe('gate.adaptive end to end', () => {
     // The summary describes the run as planned: 20 cases × 3 repeats, not the rounds' extra repeats.
     expect(meta.summaries?.[0]?.targets[0]?.calls).toBe(60);
     expect(meta.summaries?.[0]?.targets[0]?.reliability?.k).toBe(3);
-    expect(formatGateReport(report)).toContain(`adaptive re-runs: 2 extra rounds, ${meta.adaptive!.extraCalls} answer calls`);
+    expect(formatGateReport(report)).toContain(
+      `adaptive re-runs: 2 extra rounds, ${meta.adaptive!.extraCalls} answer calls`,
+    );
 
     // driftgate compare on that run: the same looks, the same verdicts and levels.
     const loadedRun = await loadRun(run.result.runDir as string);
-    const again = await runGate(loaded, loadedRun.meta.suites, loadedRun.records, undefined, undefined, { env }, { adaptive: loadedRun.meta.adaptive });
+    const again = await runGate(
+      loaded,
+      loadedRun.meta.suites,
+      loadedRun.records,
+      undefined,
+      undefined,
+      { env },
+      { adaptive: loadedRun.meta.adaptive },
+    );
     expect(again!.report.suites[0]!.metrics).toEqual(report.suites[0]!.metrics);
 
     // --resume replans the rounds' calls from run.json: nothing is left to do.
@@ -213,7 +273,15 @@ describe('gate.adaptive end to end', () => {
       expect(check.sequential).toMatchObject({ look: 1, looks: 1 });
       expect((run.result.meta as RunMeta).adaptive).toEqual({ rounds: [], final: false, extraCalls: 0 });
       const loadedRun = await loadRun(run.result.runDir as string);
-      const again = await runGate(loaded, loadedRun.meta.suites, loadedRun.records, undefined, undefined, { env }, { adaptive: loadedRun.meta.adaptive });
+      const again = await runGate(
+        loaded,
+        loadedRun.meta.suites,
+        loadedRun.records,
+        undefined,
+        undefined,
+        { env },
+        { adaptive: loadedRun.meta.adaptive },
+      );
       expect(again!.report.suites[0]!.metrics).toEqual(run.gate!.report.suites[0]!.metrics);
     } finally {
       broken = false;

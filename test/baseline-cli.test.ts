@@ -20,9 +20,14 @@ describe('baseline file', () => {
   });
 
   it('refuses a newer schemaVersion and a corrupt file with a clear message', async () => {
-    const dir = await makeProject({ 'newer.json': JSON.stringify({ schemaVersion: 2, suite: 's', cases: [] }), 'corrupt.json': '{"schemaVersion": 1, "cases": [' });
+    const dir = await makeProject({
+      'newer.json': JSON.stringify({ schemaVersion: 2, suite: 's', cases: [] }),
+      'corrupt.json': '{"schemaVersion": 1, "cases": [',
+    });
     await expect(readBaseline(path.join(dir, 'newer.json'))).rejects.toThrow(RunStateError);
-    await expect(readBaseline(path.join(dir, 'newer.json'))).rejects.toThrow(/schemaVersion 2 was written by a newer driftgate .* the file was not changed/);
+    await expect(readBaseline(path.join(dir, 'newer.json'))).rejects.toThrow(
+      /schemaVersion 2 was written by a newer driftgate .* the file was not changed/,
+    );
     await expect(readBaseline(path.join(dir, 'corrupt.json'))).rejects.toThrow(/not valid JSON/);
     expect(await readBaseline(path.join(dir, 'absent.json'))).toBeUndefined();
   });
@@ -55,7 +60,9 @@ suites:
     targets: [current]
     scorers: [{ type: contains, value: KEYWORD }]
 `,
-      'd.jsonl': Array.from({ length: 60 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Question ${i}?` })).join('\n'),
+      'd.jsonl': Array.from({ length: 60 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Question ${i}?` })).join(
+        '\n',
+      ),
       'p.md': '{{question}}',
     });
 
@@ -82,7 +89,10 @@ suites:
     expect(json.code).toBe(1);
     const parsed = JSON.parse(json.stdout);
     expect(parsed.report.failed).toBe(true);
-    expect(parsed.report.suites[0].metrics.find((m: { metric: string }) => m.metric === 'contains')).toMatchObject({ verdict: 'regressed', mcnemar: { b: 40, c: 0 } });
+    expect(parsed.report.suites[0].metrics.find((m: { metric: string }) => m.metric === 'contains')).toMatchObject({
+      verdict: 'regressed',
+      mcnemar: { b: 40, c: 0 },
+    });
   });
 
   it('exit 2 and nothing overwritten when the existing baseline is corrupt; compare without a baseline is exit 2', async () => {

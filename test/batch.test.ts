@@ -41,12 +41,17 @@ beforeEach(() => {
 });
 
 function project(provider: 'openai' | 'anthropic', cases: number, batch = '{ poll_ms: 5 }') {
-  const model = provider === 'openai' ? `{ provider: openai, model: gpt-4o-mini, baseURL: ${server.openaiBaseURL} }` : `{ provider: anthropic, model: claude-3-5-haiku-20241022, baseURL: ${server.anthropicBaseURL} }`;
+  const model =
+    provider === 'openai'
+      ? `{ provider: openai, model: gpt-4o-mini, baseURL: ${server.openaiBaseURL} }`
+      : `{ provider: anthropic, model: claude-3-5-haiku-20241022, baseURL: ${server.anthropicBaseURL} }`;
   return makeProject({
     'driftgate.yaml':
       `version: 1\nmodels:\n  current: ${model}\n  judge: ${model}\nrunner: { concurrency: 4, mode: batch, batch: ${batch} }\n` +
       `suites:\n  - name: s\n    dataset: d.jsonl\n    prompt: p.md\n    scorers:\n      - { type: contains, value: KEYWORD }\n      - { type: judge, model: judge, rubric: rubrics/helpfulness.md }\n`,
-    'd.jsonl': Array.from({ length: cases }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Question ${i}?` })).join('\n'),
+    'd.jsonl': Array.from({ length: cases }, (_, i) =>
+      JSON.stringify({ id: `q${i}`, question: `Question ${i}?` }),
+    ).join('\n'),
     'p.md': '{{question}}',
   }).then((dir) => {
     cpSync(fileURLToPath(new URL('../rubrics', import.meta.url)), path.join(dir, 'rubrics'), { recursive: true });
@@ -64,8 +69,8 @@ describe.each(['openai', 'anthropic'] as const)('batch mode through the %s SDK',
     expect(server.batches.created[provider]).toBe(2);
     expect(server.batches.answered).toBeGreaterThanOrEqual(24);
     expect(server.requestCount).toBe(0); // every answer and verdict came from a batch
-    expect((await r.readRecords())).toHaveLength(12);
-    for (const rec of (await r.readRecords())) {
+    expect(await r.readRecords()).toHaveLength(12);
+    for (const rec of await r.readRecords()) {
       expect(rec.status).toBe('ok');
       expect(rec.batch).toBe(true);
       expect(rec.cached).toBe(false);
@@ -79,9 +84,16 @@ describe.each(['openai', 'anthropic'] as const)('batch mode through the %s SDK',
       ['answers', 'ended', 12, 0],
       ['judge', 'ended', 12, 0],
     ]);
-    expect(formatRunSummary(meta, r.runDir as string)).toMatch(/batch \S+ \(answers, current\): ended, 12 answered, 0 not/);
+    expect(formatRunSummary(meta, r.runDir as string)).toMatch(
+      /batch \S+ \(answers, current\): ended, 12 answered, 0 not/,
+    );
     const events = await readBatchJournal(r.runDir as string);
-    expect(events.map((e) => `${e.event}:${e.phase}`)).toEqual(['submitted:answers', 'collected:answers', 'submitted:judge', 'collected:judge']);
+    expect(events.map((e) => `${e.event}:${e.phase}`)).toEqual([
+      'submitted:answers',
+      'collected:answers',
+      'submitted:judge',
+      'collected:judge',
+    ]);
   });
 });
 
@@ -129,7 +141,9 @@ describe('batch mode, when things break', () => {
     // Every failed request (answer or verdict) was made online instead; the run is whole.
     expect(server.requestCount).toBe(failed);
     expect((await r.readRecords()).every((x) => x.status === 'ok')).toBe(true);
-    expect((await r.readRecords()).filter((x) => x.batch).length).toBe(100 - meta.batches!.find((b) => b.phase === 'answers')!.failed);
+    expect((await r.readRecords()).filter((x) => x.batch).length).toBe(
+      100 - meta.batches!.find((b) => b.phase === 'answers')!.failed,
+    );
 
     server.resetCounters();
     server.batches.configure({ failRate: 0.03, seed: 11 });

@@ -45,7 +45,11 @@ describe('driftgate CLI', () => {
   });
 
   it('exits 2 with file, line and field for a bad config, and for a bad flag', async () => {
-    const dir = await makeProject({ 'driftgate.yaml': configText().replace('targets: [current]', 'targets: [current]\n    repeats: many'), 'd.jsonl': questions(1), 'p.md': 'x' });
+    const dir = await makeProject({
+      'driftgate.yaml': configText().replace('targets: [current]', 'targets: [current]\n    repeats: many'),
+      'd.jsonl': questions(1),
+      'p.md': 'x',
+    });
     const bad = await runCli(['eval', '--config', path.join(dir, 'driftgate.yaml')], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/driftgate\.yaml:9: suites\[0\]\.repeats: expected a number, got "many"/);
@@ -59,7 +63,11 @@ describe('driftgate CLI', () => {
   });
 
   it('exits 2 naming the dataset line of a malformed case', async () => {
-    const dir = await makeProject({ 'driftgate.yaml': configText(), 'd.jsonl': '{"id":"a","question":"Q"}\n{oops}\n', 'p.md': '{{question}}' });
+    const dir = await makeProject({
+      'driftgate.yaml': configText(),
+      'd.jsonl': '{"id":"a","question":"Q"}\n{oops}\n',
+      'p.md': '{{question}}',
+    });
     const r = await runCli(['eval', '--config', path.join(dir, 'driftgate.yaml')], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^driftgate: d\.jsonl:2: not valid JSON/);
@@ -70,7 +78,10 @@ describe('driftgate CLI', () => {
     server.configure({ latencyMs: 80 });
     server.resetCounters();
     const dir = await makeProject({ 'driftgate.yaml': configText(), 'd.jsonl': questions(n), 'p.md': '{{question}}' });
-    const child = spawnCli(['eval', '--config', path.join(dir, 'driftgate.yaml'), '--no-cache', '--concurrency', '3'], env);
+    const child = spawnCli(
+      ['eval', '--config', path.join(dir, 'driftgate.yaml'), '--no-cache', '--concurrency', '3'],
+      env,
+    );
     const runsDir = path.join(dir, '.driftgate', 'runs');
     let journal = '';
     for (let i = 0; i < 400 && (await journalLines(journal)) < 8; i++) {

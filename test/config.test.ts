@@ -47,7 +47,9 @@ describe('driftgate.yaml validation', () => {
     const typo = valid.replace('params: { temperature: 0 }', 'params: { temperature: 0 }, temprature: 0');
     expect(errorOf(typo)).toBe('driftgate.yaml:3: models.pinned.temprature: unknown field "temprature"');
     const secret = valid.replace('model: gpt-4o }', 'model: gpt-4o, api_key: sk-abc }');
-    expect(errorOf(secret)).toMatch(/^driftgate\.yaml:4: models\.current\.api_key: "api_key" is not allowed: secrets are read from the environment only/);
+    expect(errorOf(secret)).toMatch(
+      /^driftgate\.yaml:4: models\.current\.api_key: "api_key" is not allowed: secrets are read from the environment only/,
+    );
   });
 
   it('lists every problem at once', () => {
@@ -67,10 +69,12 @@ describe('driftgate.yaml validation', () => {
   });
 
   it('rejects the local embedder as a target and a chat model without a model name', () => {
-    expect(errorOf(valid.replace('targets: [current]', 'targets: [embedder]'))).toContain('"embedder" is the local embedder and cannot answer prompts');
-    expect(errorOf(valid.replace('current:  { provider: openai, model: gpt-4o }', 'current:  { provider: anthropic }'))).toBe(
-      'driftgate.yaml:4: models.current: "model" is required for provider anthropic',
+    expect(errorOf(valid.replace('targets: [current]', 'targets: [embedder]'))).toContain(
+      '"embedder" is the local embedder and cannot answer prompts',
     );
+    expect(
+      errorOf(valid.replace('current:  { provider: openai, model: gpt-4o }', 'current:  { provider: anthropic }')),
+    ).toBe('driftgate.yaml:4: models.current: "model" is required for provider anthropic');
   });
 
   it('reports YAML syntax errors with their line', () => {
@@ -79,7 +83,9 @@ describe('driftgate.yaml validation', () => {
 
   it('refuses unknown scorer types instead of ignoring them', () => {
     const text = valid.replace('    gate:', '    scorers:\n      - { type: vibes }\n    gate:');
-    expect(errorOf(text)).toMatch(/^driftgate\.yaml:12: suites\[0\]\.scorers\[0\]\.type: expected one of "equals", "contains", .*"judge", "similarity", .*"tool-args-valid", got "vibes"$/);
+    expect(errorOf(text)).toMatch(
+      /^driftgate\.yaml:12: suites\[0\]\.scorers\[0\]\.type: expected one of "equals", "contains", .*"judge", "similarity", .*"tool-args-valid", got "vibes"$/,
+    );
   });
 
   it('says plainly when the file does not exist', async () => {
@@ -88,7 +94,9 @@ describe('driftgate.yaml validation', () => {
 
   it('hashes the meaning, not the formatting', async () => {
     const a = await makeProject({ 'driftgate.yaml': valid });
-    const b = await makeProject({ 'driftgate.yaml': `# a comment\n${valid.replace('{ temperature: 0 }', '{temperature: 0}')}` });
+    const b = await makeProject({
+      'driftgate.yaml': `# a comment\n${valid.replace('{ temperature: 0 }', '{temperature: 0}')}`,
+    });
     expect((await loadConfig(`${a}/driftgate.yaml`)).hash).toBe((await loadConfig(`${b}/driftgate.yaml`)).hash);
   });
 });
@@ -105,9 +113,14 @@ describe('exported JSON Schema', () => {
 });
 
 describe('range messages', () => {
-  const base = (repeats: string) => `version: 1\nmodels:\n  c: {provider: openai, model: x}\nsuites:\n  - name: s\n    dataset: d.jsonl\n    repeats: ${repeats}\n    targets: [c]\n`;
+  const base = (repeats: string) =>
+    `version: 1\nmodels:\n  c: {provider: openai, model: x}\nsuites:\n  - name: s\n    dataset: d.jsonl\n    repeats: ${repeats}\n    targets: [c]\n`;
   it('says the bound and the value', () => {
-    expect(() => parseConfigText('driftgate.yaml', base('0'))).toThrow('driftgate.yaml:7: suites[0].repeats: expected at least 1, got 0');
-    expect(() => parseConfigText('driftgate.yaml', base('1.5'))).toThrow('driftgate.yaml:7: suites[0].repeats: expected an integer, got 1.5');
+    expect(() => parseConfigText('driftgate.yaml', base('0'))).toThrow(
+      'driftgate.yaml:7: suites[0].repeats: expected at least 1, got 0',
+    );
+    expect(() => parseConfigText('driftgate.yaml', base('1.5'))).toThrow(
+      'driftgate.yaml:7: suites[0].repeats: expected an integer, got 1.5',
+    );
   });
 });

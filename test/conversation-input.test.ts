@@ -48,7 +48,8 @@ describe('bad tool-calling input', () => {
   it('the same in a tools file and in a case of its own', async () => {
     const fromFile = await evalIn({
       'driftgate.yaml': config('    tools: tools.json\n'),
-      'tools.json': '[\n  {"name": "ok", "parameters": {"type": "object"}},\n  {"name": "bad", "parameters": {"type": "object", "required": "email"}}\n]\n',
+      'tools.json':
+        '[\n  {"name": "ok", "parameters": {"type": "object"}},\n  {"name": "bad", "parameters": {"type": "object", "required": "email"}}\n]\n',
       'cases.jsonl': `${okCase}\n`,
     });
     expect(fromFile.code).toBe(2);
@@ -67,21 +68,40 @@ describe('bad tool-calling input', () => {
       id: 'orphan',
       messages: [
         { role: 'user', content: 'Where is my order?' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'search_orders', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'search_orders', arguments: '{}' } }],
+        },
         { role: 'tool', tool_call_id: 'call_2', content: '[]' },
       ],
     });
     const r = await evalIn({ 'driftgate.yaml': config(''), 'cases.jsonl': `${okCase}\n${orphan}\n` });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cases\.jsonl:2: messages\[2\]: tool result for "call_2", but no earlier assistant message calls a tool with that id/);
+    expect(r.stderr).toMatch(
+      /cases\.jsonl:2: messages\[2\]: tool result for "call_2", but no earlier assistant message calls a tool with that id/,
+    );
     expect(r.requests).toBe(0);
   });
 
   it('an image part with an unsupported URL scheme: exit 2, the case line and the part', async () => {
-    const image = JSON.stringify({ id: 'img', messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'file:///etc/passwd' } }] }] });
+    const image = JSON.stringify({
+      id: 'img',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: 'file:///etc/passwd' } },
+          ],
+        },
+      ],
+    });
     const r = await evalIn({ 'driftgate.yaml': config(''), 'cases.jsonl': `${image}\n` });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cases\.jsonl:1: messages\[0\]\.content\[1\]\.image_url\.url: unsupported image URL scheme "file:"/);
+    expect(r.stderr).toMatch(
+      /cases\.jsonl:1: messages\[0\]\.content\[1\]\.image_url\.url: unsupported image URL scheme "file:"/,
+    );
     expect(r.requests).toBe(0);
   });
 });

@@ -24,7 +24,10 @@ async function errorOf(name: string, content: string): Promise<string> {
 
 describe('JSONL datasets', () => {
   it('reads one case per line with its line number, skipping blank lines', async () => {
-    const cases = await load('d.jsonl', '{"id":"a","question":"Q1","expected":"A1","tags":["billing"]}\n\n{"question":"Q2","metadata":{"tier":"pro"}}\n');
+    const cases = await load(
+      'd.jsonl',
+      '{"id":"a","question":"Q1","expected":"A1","tags":["billing"]}\n\n{"question":"Q2","metadata":{"tier":"pro"}}\n',
+    );
     expect(cases.map((c) => [c.id.startsWith('h-') ? 'hash' : c.id, c.line])).toEqual([
       ['a', 1],
       ['hash', 3],
@@ -43,12 +46,16 @@ describe('JSONL datasets', () => {
   });
 
   it('names file, line and reason for a malformed line', async () => {
-    expect(await errorOf('d.jsonl', '{"id":"a","question":"Q"}\n{"id":"b", "question": }\n')).toMatch(/^d\.jsonl:2: not valid JSON \(/);
+    expect(await errorOf('d.jsonl', '{"id":"a","question":"Q"}\n{"id":"b", "question": }\n')).toMatch(
+      /^d\.jsonl:2: not valid JSON \(/,
+    );
   });
 
   it('rejects a line that is not an object, and bad reserved fields', async () => {
     expect(await errorOf('d.jsonl', '["a"]\n')).toBe('d.jsonl:1: expected an object per case, got a list');
-    expect(await errorOf('d.jsonl', '{"question":"Q","tags":{"a":1}}\n')).toBe('d.jsonl:1: tags: expected a list of strings or a comma-separated string');
+    expect(await errorOf('d.jsonl', '{"question":"Q","tags":{"a":1}}\n')).toBe(
+      'd.jsonl:1: tags: expected a list of strings or a comma-separated string',
+    );
     expect(await errorOf('d.jsonl', '{"messages":[{"role":"robot","content":"x"}]}\n')).toBe(
       'd.jsonl:1: messages[0].role: expected "system", "user", "assistant" or "tool", got "robot"',
     );
@@ -68,16 +75,25 @@ describe('JSONL datasets', () => {
 
 describe('CSV datasets', () => {
   it('reads a header row, quoted fields with commas and newlines, tags and metadata columns', async () => {
-    const csv = 'id,question,expected,tags,metadata.tier\nc1,"Hello, world?",Hi,"billing;refunds",pro\nc2,"line one\nline two",Bye,,free\n';
+    const csv =
+      'id,question,expected,tags,metadata.tier\nc1,"Hello, world?",Hi,"billing;refunds",pro\nc2,"line one\nline two",Bye,,free\n';
     const cases = await load('d.csv', csv);
     expect(cases).toHaveLength(2);
-    expect(cases[0]).toMatchObject({ id: 'c1', vars: { question: 'Hello, world?' }, expected: 'Hi', tags: ['billing', 'refunds'], metadata: { tier: 'pro' } });
+    expect(cases[0]).toMatchObject({
+      id: 'c1',
+      vars: { question: 'Hello, world?' },
+      expected: 'Hi',
+      tags: ['billing', 'refunds'],
+      metadata: { tier: 'pro' },
+    });
     expect(cases[1]?.vars.question).toBe('line one\nline two');
     expect(cases[0]?.line).toBe(2);
   });
 
   it('names the line of a row with the wrong number of fields', async () => {
-    expect(await errorOf('d.csv', 'id,question\na,Q1\nb,Q2,extra\n')).toBe('d.csv:3: expected 2 fields as in the header row, got 3');
+    expect(await errorOf('d.csv', 'id,question\na,Q1\nb,Q2,extra\n')).toBe(
+      'd.csv:3: expected 2 fields as in the header row, got 3',
+    );
   });
 
   it('handles a byte-order mark', async () => {
@@ -93,7 +109,9 @@ describe('JSON datasets', () => {
   });
 
   it('accepts {"cases": [...]} and names the line of a bad item', async () => {
-    expect(await errorOf('d.json', '{"cases": [\n {"id": "a"},\n 42\n]}\n')).toBe('d.json:3: expected an object per case, got 42');
+    expect(await errorOf('d.json', '{"cases": [\n {"id": "a"},\n 42\n]}\n')).toBe(
+      'd.json:3: expected an object per case, got 42',
+    );
   });
 
   it('names the line of a syntax error', async () => {
@@ -103,7 +121,9 @@ describe('JSON datasets', () => {
 
 describe('templates and prompts', () => {
   it('substitutes {{var}}, dotted paths, numbers and objects', () => {
-    expect(renderTemplate('Hi {{ name }}, order {{order.id}} x{{n}}', { name: 'Ana', order: { id: 'A-1' }, n: 3 })).toBe('Hi Ana, order A-1 x3');
+    expect(
+      renderTemplate('Hi {{ name }}, order {{order.id}} x{{n}}', { name: 'Ana', order: { id: 'A-1' }, n: 3 }),
+    ).toBe('Hi Ana, order A-1 x3');
     expect(templateVariables('{{a}} {{ b.c }} {{a}}')).toEqual(['a', 'b.c']);
   });
 
@@ -112,15 +132,23 @@ describe('templates and prompts', () => {
   });
 
   it('a missing variable is an error naming the case line and the variable, not an empty string', async () => {
-    const dir = await makeProject({ 'p.md': 'Customer asks: {{question}} (plan {{plan}})', 'd.jsonl': '{"id":"a","question":"Q","plan":"pro"}\n{"id":"b","question":"Q2"}\n' });
+    const dir = await makeProject({
+      'p.md': 'Customer asks: {{question}} (plan {{plan}})',
+      'd.jsonl': '{"id":"a","question":"Q","plan":"pro"}\n{"id":"b","question":"Q2"}\n',
+    });
     const prompt = await loadPrompt('p.md', dir, 'driftgate.yaml suites[0].prompt');
     const [a, b] = await loadDataset(path.join(dir, 'd.jsonl'), 'd.jsonl');
     expect(renderCaseMessages(prompt, a!)).toEqual([{ role: 'user', content: 'Customer asks: Q (plan pro)' }]);
-    expect(() => renderCaseMessages(prompt, b!)).toThrow('d.jsonl:2: plan: missing variable used by the prompt p.md (case "b")');
+    expect(() => renderCaseMessages(prompt, b!)).toThrow(
+      'd.jsonl:2: plan: missing variable used by the prompt p.md (case "b")',
+    );
   });
 
   it('loads chat prompts from YAML and appends the case messages', async () => {
-    const dir = await makeProject({ 'p.yaml': '- role: system\n  content: You support {{product}}.\n', 'd.jsonl': '{"id":"a","product":"Acme","messages":[{"role":"user","content":"hi"}]}\n' });
+    const dir = await makeProject({
+      'p.yaml': '- role: system\n  content: You support {{product}}.\n',
+      'd.jsonl': '{"id":"a","product":"Acme","messages":[{"role":"user","content":"hi"}]}\n',
+    });
     const prompt = await loadPrompt('p.yaml', dir, 'x');
     const [a] = await loadDataset(path.join(dir, 'd.jsonl'), 'd.jsonl');
     expect(renderCaseMessages(prompt, a!)).toEqual([
@@ -132,6 +160,8 @@ describe('templates and prompts', () => {
   it('a case with neither prompt nor messages is an error', async () => {
     const dir = await makeProject({ 'd.jsonl': '{"id":"a","question":"Q"}\n' });
     const [a] = await loadDataset(path.join(dir, 'd.jsonl'), 'd.jsonl');
-    expect(() => renderCaseMessages(undefined, a!)).toThrow('d.jsonl:1: messages: case "a" has no messages and its suite has no prompt');
+    expect(() => renderCaseMessages(undefined, a!)).toThrow(
+      'd.jsonl:1: messages: case "a" has no messages and its suite has no prompt',
+    );
   });
 });

@@ -22,7 +22,8 @@ let server: FakeLlmServer;
 beforeAll(async () => {
   server = await FakeLlmServer.start({
     respond: (call) => {
-      if (isJudge(call)) return JSON.stringify({ reasoning: 'r', score: /KEYWORD/.test(JSON.stringify(call.body.messages)) ? 4 : 2 });
+      if (isJudge(call))
+        return JSON.stringify({ reasoning: 'r', score: /KEYWORD/.test(JSON.stringify(call.body.messages)) ? 4 : 2 });
       const i = Number(/Question (\d+)/.exec(call.messages.at(-1)?.content ?? '')?.[1]);
       return good || i % 2 ? `The KEYWORD answer ${i}` : `An answer ${i}`;
     },
@@ -47,7 +48,9 @@ suites:
     derived:
       quality: ${JSON.stringify(derived)}
 `,
-    'd.jsonl': Array.from({ length: 60 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Question ${i}?` })).join('\n'),
+    'd.jsonl': Array.from({ length: 60 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Question ${i}?` })).join(
+      '\n',
+    ),
     'p.md': 'Customer: {{question}}',
   });
   cpSync(fileURLToPath(new URL('../rubrics', import.meta.url)), path.join(dir, 'rubrics'), { recursive: true });
@@ -61,8 +64,12 @@ describe('derived metrics', () => {
     const run = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
     expect(run.exitCode).toBe(0);
     // Judge 4 on the 1–5 scale is 0.75; keyword passes (1): 0.5 × 0.75 + 0.5 × 1 = 0.875.
-    for (const r of (await run.readRecords())) expect(r.scores.find((s) => s.name === 'quality')?.value).toBeCloseTo(0.875, 12);
-    expect(run.meta?.summaries?.[0]?.targets[0]?.scores.find((m) => m.metric === 'quality')).toMatchObject({ n: 60, mean: 0.875 });
+    for (const r of await run.readRecords())
+      expect(r.scores.find((s) => s.name === 'quality')?.value).toBeCloseTo(0.875, 12);
+    expect(run.meta?.summaries?.[0]?.targets[0]?.scores.find((m) => m.metric === 'quality')).toMatchObject({
+      n: 60,
+      mean: 0.875,
+    });
   });
 
   it('regresses when its parts do', async () => {
@@ -70,10 +77,13 @@ describe('derived metrics', () => {
     const dir = await project('0.5 * judge + 0.5 * keyword');
     const config = path.join(dir, 'driftgate.yaml');
     const base = await runEval({ configPath: config, env });
-    await writeBaseline(baselinePath(dir, 'faq'), baselineFromRun(base.meta as RunMeta, 'faq', (await base.readRecords())));
+    await writeBaseline(
+      baselinePath(dir, 'faq'),
+      baselineFromRun(base.meta as RunMeta, 'faq', await base.readRecords()),
+    );
     good = false; // half the answers lose the keyword, and the judge marks them down
     const run = await runEval({ configPath: config, env, useCache: false });
-    const report = (await runGate(await loadConfig(config), ['faq'], (await run.readRecords())))!.report;
+    const report = (await runGate(await loadConfig(config), ['faq'], await run.readRecords()))!.report;
     const quality = report.suites[0]!.metrics.find((m) => m.metric === 'quality')!;
     // Half the cases drop from 0.875 to 0.5 × 0.25 + 0 = 0.125: the mean falls by 0.375.
     expect(quality.delta).toBeCloseTo(-0.375, 12);
@@ -91,11 +101,14 @@ describe('derived metrics', () => {
     ['x = 1', /assignment expressions are not allowed/],
     [`${'('.repeat(10_000)}judge${')'.repeat(10_000)}`, /expression of 20005 characters; at most 1000/],
     [`${'('.repeat(60)}judge${')'.repeat(60)}`, /nested deeper than 50 levels/],
-  ])('refuses a malicious or wrong expression at load with exit 2, naming file, line and field (%#)', async (expression, message) => {
-    const dir = await project(expression);
-    const load = loadConfig(path.join(dir, 'driftgate.yaml'));
-    await expect(load).rejects.toThrow(ConfigError);
-    await expect(load).rejects.toThrow(/driftgate\.yaml:13: suites\[0\]\.derived\.quality: /);
-    await expect(loadConfig(path.join(dir, 'driftgate.yaml'))).rejects.toThrow(message);
-  });
+  ])(
+    'refuses a malicious or wrong expression at load with exit 2, naming file, line and field (%#)',
+    async (expression, message) => {
+      const dir = await project(expression);
+      const load = loadConfig(path.join(dir, 'driftgate.yaml'));
+      await expect(load).rejects.toThrow(ConfigError);
+      await expect(load).rejects.toThrow(/driftgate\.yaml:13: suites\[0\]\.derived\.quality: /);
+      await expect(loadConfig(path.join(dir, 'driftgate.yaml'))).rejects.toThrow(message);
+    },
+  );
 });

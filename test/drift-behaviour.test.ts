@@ -26,7 +26,11 @@ interface VersionPair {
   output_b: string;
 }
 
-const PAIRS = ['claude-2__claude-2.1', 'gpt-3.5-turbo-0301__gpt-3.5-turbo-0613', 'gpt4_0613__llama-2-13b-chat-hf'] as const;
+const PAIRS = [
+  'claude-2__claude-2.1',
+  'gpt-3.5-turbo-0301__gpt-3.5-turbo-0613',
+  'gpt4_0613__llama-2-13b-chat-hf',
+] as const;
 const load = (name: string): VersionPair[] =>
   readFileSync(fileURLToPath(new URL(`../datasets/real/model-versions/${name}.jsonl`, import.meta.url)), 'utf8')
     .trim()
@@ -37,7 +41,9 @@ const load = (name: string): VersionPair[] =>
 let answers = new Map<string, string>();
 let server: FakeLlmServer;
 beforeAll(async () => {
-  server = await FakeLlmServer.start({ respond: (call) => answers.get(`${call.model}\u0000${call.messages.at(-1)?.content ?? ''}`) ?? '' });
+  server = await FakeLlmServer.start({
+    respond: (call) => answers.get(`${call.model}\u0000${call.messages.at(-1)?.content ?? ''}`) ?? '',
+  });
 });
 afterAll(() => server.close());
 
@@ -45,10 +51,15 @@ const KINDS = ['email', 'phone', 'card', 'ip', 'secret'];
 
 async function driftOnPair(name: string, size: number) {
   const rows = load(name);
-  answers = new Map(rows.flatMap((r) => {
-    const sent = redact(r.instruction, KINDS).text;
-    return [[`model-a\u0000${sent}`, r.output_a], [`model-b\u0000${sent}`, r.output_b]] as [string, string][];
-  }));
+  answers = new Map(
+    rows.flatMap((r) => {
+      const sent = redact(r.instruction, KINDS).text;
+      return [
+        [`model-a\u0000${sent}`, r.output_a],
+        [`model-b\u0000${sent}`, r.output_b],
+      ] as [string, string][];
+    }),
+  );
   const dir = await makeProject({
     'driftgate.yaml': `version: 1
 models:
@@ -64,9 +75,14 @@ drift:
     - { type: refusal }
     - { type: length, unit: words, max: 400 }
 `,
-    'logs.jsonl': rows.map((r) => JSON.stringify({ input: r.instruction, feature: r.dataset, timestamp: '2026-11-20T10:00:00Z' })).join('\n'),
+    'logs.jsonl': rows
+      .map((r) => JSON.stringify({ input: r.instruction, feature: r.dataset, timestamp: '2026-11-20T10:00:00Z' }))
+      .join('\n'),
   });
-  const result = await runDrift({ configPath: path.join(dir, 'driftgate.yaml'), env: { OPENAI_API_KEY: 'sk-test-behaviour-0000' } });
+  const result = await runDrift({
+    configPath: path.join(dir, 'driftgate.yaml'),
+    env: { OPENAI_API_KEY: 'sk-test-behaviour-0000' },
+  });
   const signal = result.decision.signals.find((s) => s.name === BEHAVIOUR_TEXT)!;
   return { result, signal };
 }
@@ -75,7 +91,9 @@ describe('behaviour changed on real model versions (judge-free: rules + the new 
   for (const name of PAIRS) {
     it(`${name}: flagged at n = 300 with the changed signal's p < 0.01`, async () => {
       const { result, signal } = await driftOnPair(name, 300);
-      console.log(`${name} n=300: behaviour p ${signal.p} (Holm ${signal.pAdjusted}), effect ${signal.effect.toFixed(3)}; top change: ${(signal.details?.whatChanged as WhatChangedItem[])[0]?.text}`);
+      console.log(
+        `${name} n=300: behaviour p ${signal.p} (Holm ${signal.pAdjusted}), effect ${signal.effect.toFixed(3)}; top change: ${(signal.details?.whatChanged as WhatChangedItem[])[0]?.text}`,
+      );
       expect(signal.n).toBe(300);
       expect(signal.p).toBeLessThan(0.01);
       expect(signal.drifted).toBe(true);
@@ -96,8 +114,13 @@ describe('behaviour changed on real model versions (judge-free: rules + the new 
     let rejections = 0;
     const runs = 100;
     for (let run = 0; run < runs; run++) {
-      const pairs: AnswerPair[] = Array.from({ length: 50 }, () => rows[Math.floor(random() * rows.length)] as VersionPair).map((r) =>
-        random() < 0.5 ? { caseId: r.id, input: r.instruction, pinned: r.output_a, current: r.output_b } : { caseId: r.id, input: r.instruction, pinned: r.output_b, current: r.output_a },
+      const pairs: AnswerPair[] = Array.from(
+        { length: 50 },
+        () => rows[Math.floor(random() * rows.length)] as VersionPair,
+      ).map((r) =>
+        random() < 0.5
+          ? { caseId: r.id, input: r.instruction, pinned: r.output_a, current: r.output_b }
+          : { caseId: r.id, input: r.instruction, pinned: r.output_b, current: r.output_a },
       );
       if ((behaviourChanged(pairs, `aa-${run}`, { permutations: 499 }).signal.p as number) <= 0.05) rejections++;
     }
@@ -107,12 +130,19 @@ describe('behaviour changed on real model versions (judge-free: rules + the new 
 });
 
 /** Bullet and numbered lines become plain sentences of one paragraph. */
-const toProse = (text: string): string => text.replace(/\n\s*(?:[-*•+]|\d{1,3}[.)])\s+/g, ' ').replace(/^\s*(?:[-*•+]|\d{1,3}[.)])\s+/, '');
+const toProse = (text: string): string =>
+  text.replace(/\n\s*(?:[-*•+]|\d{1,3}[.)])\s+/g, ' ').replace(/^\s*(?:[-*•+]|\d{1,3}[.)])\s+/, '');
 
 describe('what changed names a planted change first', () => {
   const rows = load('claude-2__claude-2.1').slice(0, 300);
-  const base = (r: VersionPair): AnswerPair => ({ caseId: r.id, input: r.instruction, pinned: r.output_a, current: r.output_b });
-  const top = (pairs: AnswerPair[]) => (behaviourChanged(pairs, 'planted').signal.details?.whatChanged as WhatChangedItem[])[0] as WhatChangedItem;
+  const base = (r: VersionPair): AnswerPair => ({
+    caseId: r.id,
+    input: r.instruction,
+    pinned: r.output_a,
+    current: r.output_b,
+  });
+  const top = (pairs: AnswerPair[]) =>
+    (behaviourChanged(pairs, 'planted').signal.details?.whatChanged as WhatChangedItem[])[0] as WhatChangedItem;
 
   it('current answers prefixed with "Certainly! "', () => {
     const item = top(rows.map((r) => ({ ...base(r), current: `Certainly! ${r.output_b}` })));
@@ -134,7 +164,13 @@ describe('where it changed', () => {
     const rows = load('gpt-3.5-turbo-0301__gpt-3.5-turbo-0613').slice(0, 201);
     const pairs: AnswerPair[] = rows.map((r, i) => {
       const stratum = i === 200 ? 'lonely' : i % 2 ? 'billing' : 'search';
-      return { caseId: r.id, input: r.instruction, pinned: r.output_a, current: stratum === 'billing' ? `Certainly! ${r.output_a}` : r.output_a, stratum };
+      return {
+        caseId: r.id,
+        input: r.instruction,
+        pinned: r.output_a,
+        current: stratum === 'billing' ? `Certainly! ${r.output_a}` : r.output_a,
+        stratum,
+      };
     });
     const strata = behaviourChanged(pairs, 'strata').signal.details?.strata as StratumResult[];
     const by = new Map(strata.map((s) => [s.stratum, s]));
@@ -145,7 +181,8 @@ describe('where it changed', () => {
 });
 
 describe('degenerate answers never crash the test', () => {
-  const pairs = (n: number, f: (i: number) => [string, string]): AnswerPair[] => Array.from({ length: n }, (_, i) => ({ caseId: `c${i}`, input: `q${i}`, pinned: f(i)[0], current: f(i)[1] }));
+  const pairs = (n: number, f: (i: number) => [string, string]): AnswerPair[] =>
+    Array.from({ length: n }, (_, i) => ({ caseId: `c${i}`, input: `q${i}`, pinned: f(i)[0], current: f(i)[1] }));
   it.each([
     ['empty answers on both sides', pairs(30, () => ['', ''])],
     ['identical answers', pairs(30, (i) => [`The answer is ${i}.`, `The answer is ${i}.`])],
@@ -156,7 +193,11 @@ describe('degenerate answers never crash the test', () => {
     expect(signal.details?.whatChanged).toEqual([]);
   });
   it('one-word answers, empty current answers and a single pair give a p-value in [0, 1]', () => {
-    for (const input of [pairs(40, (i) => [i % 2 ? 'Yes' : 'No', i % 3 ? 'No' : 'Yes']), pairs(40, (i) => [`A full answer number ${i}.`, '']), pairs(1, () => ['a', 'b'])]) {
+    for (const input of [
+      pairs(40, (i) => [i % 2 ? 'Yes' : 'No', i % 3 ? 'No' : 'Yes']),
+      pairs(40, (i) => [`A full answer number ${i}.`, '']),
+      pairs(1, () => ['a', 'b']),
+    ]) {
       const { signal } = behaviourChanged(input, 'degenerate');
       expect(signal.p).toBeGreaterThan(0);
       expect(signal.p).toBeLessThanOrEqual(1);
@@ -168,7 +209,15 @@ describe('degenerate answers never crash the test', () => {
 describe('two targets of an eval suite', () => {
   it('reports "pinned vs current: behaviour differs" as a line, not a gate', async () => {
     const rows = load('claude-2__claude-2.1').slice(0, 40);
-    answers = new Map(rows.flatMap((r) => [[`model-a\u0000${r.instruction}`, r.output_a], [`model-b\u0000${r.instruction}`, `Certainly! ${r.output_a}`]] as [string, string][]));
+    answers = new Map(
+      rows.flatMap(
+        (r) =>
+          [
+            [`model-a\u0000${r.instruction}`, r.output_a],
+            [`model-b\u0000${r.instruction}`, `Certainly! ${r.output_a}`],
+          ] as [string, string][],
+      ),
+    );
     const dir = await makeProject({
       'driftgate.yaml': `version: 1
 models:
@@ -183,11 +232,16 @@ suites:
 `,
       'd.jsonl': rows.map((r) => JSON.stringify({ id: r.id, instruction: r.instruction })).join('\n'),
     });
-    const r = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env: { OPENAI_API_KEY: 'sk-test-behaviour-0000' } });
+    const r = await runEval({
+      configPath: path.join(dir, 'driftgate.yaml'),
+      env: { OPENAI_API_KEY: 'sk-test-behaviour-0000' },
+    });
     expect(r.exitCode).toBe(0);
     const b = r.meta?.behaviour?.[0];
     expect(b).toMatchObject({ suite: 'alpaca', base: 'pinned', other: 'current', n: 40 });
     expect(b?.p).toBeLessThan(0.001);
-    expect(describeTargetBehaviour(b!)).toMatch(/^alpaca · pinned vs current: behaviour differs \(p < 0\.001, 40 pairs; current opens with "certainly" in 100% of answers/);
+    expect(describeTargetBehaviour(b!)).toMatch(
+      /^alpaca · pinned vs current: behaviour differs \(p < 0\.001, 40 pairs; current opens with "certainly" in 100% of answers/,
+    );
   }, 60_000);
 });

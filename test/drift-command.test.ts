@@ -27,7 +27,18 @@ beforeEach(() => {
 
 const CANARY_EMAIL = 'canary.person@example.com';
 const CANARY_KEY = 'sk-proj-CANARYcanary0123456789abcdefXYZ';
-const topics = ['billing', 'passwords', 'sharing', 'storage', 'invoices', 'devices', 'backups', 'folders', 'teams', 'exports'];
+const topics = [
+  'billing',
+  'passwords',
+  'sharing',
+  'storage',
+  'invoices',
+  'devices',
+  'backups',
+  'folders',
+  'teams',
+  'exports',
+];
 
 async function project(): Promise<string> {
   const logs = Array.from({ length: 240 }, (_, i) =>
@@ -65,7 +76,9 @@ describe('driftgate drift', () => {
     expect(r.decision.drifted).toBe(false);
     expect(server.batches.created.openai - createdBefore).toBe(2); // pinned and current; no judge in this config
     expect(server.requestCount).toBe(0);
-    const meta = JSON.parse(readFileSync(path.join(r.runDir, 'run.json'), 'utf8')) as { batches: { target: string; answered: number }[] };
+    const meta = JSON.parse(readFileSync(path.join(r.runDir, 'run.json'), 'utf8')) as {
+      batches: { target: string; answered: number }[];
+    };
     expect(meta.batches.map((b) => [b.target, b.answered]).sort()).toEqual([
       ['current', 120],
       ['pinned', 240],
@@ -92,7 +105,10 @@ describe('driftgate drift', () => {
   });
 
   it('a changed answer style of the current model is drift (exit 1), led by semantic agreement', async () => {
-    style = (call, a) => (call.model === 'gpt-4o' ? `As an AI assistant I would like to note that policies vary widely across companies and regions. ${a.split(';')[0]}.` : a);
+    style = (call, a) =>
+      call.model === 'gpt-4o'
+        ? `As an AI assistant I would like to note that policies vary widely across companies and regions. ${a.split(';')[0]}.`
+        : a;
     const dir = await project();
     const r = await runDrift({ configPath: path.join(dir, 'driftgate.yaml'), env });
     expect(r.exitCode).toBe(1);
@@ -126,7 +142,10 @@ describe('driftgate drift', () => {
     const r = await runDrift({ configPath: path.join(dir, 'driftgate.yaml'), env, useCache: false });
     const identity = r.decision.signals.find((s) => s.name === 'model identity')!;
     expect(identity.drifted).toBe(true);
-    expect(identity.details).toMatchObject({ changedSincePrevious: true, current: ['fingerprint fp_test0001', 'gpt-4o-2024-11-20'] });
+    expect(identity.details).toMatchObject({
+      changedSincePrevious: true,
+      current: ['fingerprint fp_test0001', 'gpt-4o-2024-11-20'],
+    });
   });
 });
 
@@ -137,14 +156,22 @@ describe('driftgate drift --resume', () => {
     // A budget that runs out part way: the run stops scheduling, keeps what it did, appends no history.
     const first = await runDrift({ configPath: config, env, maxCostUsd: 0.05 });
     expect(first.exitCode).toBe(3);
-    expect(first.incompleteReason).toMatch(/^budget reached: \d+ of 360 calls not made \(resume with: driftgate drift --resume /);
+    expect(first.incompleteReason).toMatch(
+      /^budget reached: \d+ of 360 calls not made \(resume with: driftgate drift --resume /,
+    );
     const madeFirst = server.requestCount;
     expect(madeFirst).toBeGreaterThan(0);
     expect(madeFirst).toBeLessThan(360);
     expect(await readHistory(first.historyFile)).toHaveLength(0);
     server.resetCounters();
     // Days later (another ISO week): the run's own seed is kept, not this week's.
-    const resumed = await runDrift({ configPath: config, env, useCache: false, resume: true, now: new Date('2026-12-30T00:00:00Z') });
+    const resumed = await runDrift({
+      configPath: config,
+      env,
+      useCache: false,
+      resume: true,
+      now: new Date('2026-12-30T00:00:00Z'),
+    });
     expect(resumed.runId).toBe(first.runId);
     expect(resumed.exitCode).toBe(0);
     expect(resumed.sample.seed).toBe('week-1');
@@ -155,11 +182,15 @@ describe('driftgate drift --resume', () => {
   it('refuses to resume when the config changed, or when there is nothing to resume', async () => {
     const dir = await project();
     const config = path.join(dir, 'driftgate.yaml');
-    await expect(runDrift({ configPath: config, env, resume: true })).rejects.toThrow(/--resume: no incomplete drift run under /);
+    await expect(runDrift({ configPath: config, env, resume: true })).rejects.toThrow(
+      /--resume: no incomplete drift run under /,
+    );
     const first = await runDrift({ configPath: config, env, maxCostUsd: 0.05 });
     const { appendFileSync } = await import('node:fs');
     appendFileSync(config, '  alpha: 0.02\n');
-    await expect(runDrift({ configPath: config, env, resume: first.runId })).rejects.toThrow(/changed since the run started/);
+    await expect(runDrift({ configPath: config, env, resume: first.runId })).rejects.toThrow(
+      /changed since the run started/,
+    );
   });
 });
 

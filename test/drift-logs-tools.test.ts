@@ -17,15 +17,51 @@ export const OPENAI_CHAT_LINE = {
     model: 'gpt-4o',
     messages: [
       { role: 'system', content: 'You are the order-support agent of Acme.' },
-      { role: 'user', content: [{ type: 'text', text: 'This arrived broken. Order for jane@example.com' }, { type: 'image_url', image_url: { url: 'https://cdn.example.com/u/123/parcel.jpg', detail: 'low' } }] },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_9xk', type: 'function', function: { name: 'search_orders', arguments: '{"email":"jane@example.com"}' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'This arrived broken. Order for jane@example.com' },
+          { type: 'image_url', image_url: { url: 'https://cdn.example.com/u/123/parcel.jpg', detail: 'low' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          {
+            id: 'call_9xk',
+            type: 'function',
+            function: { name: 'search_orders', arguments: '{"email":"jane@example.com"}' },
+          },
+        ],
+      },
       { role: 'tool', tool_call_id: 'call_9xk', content: '[{"order_id":"A-1043","status":"delivered"}]' },
     ],
-    tools: [{ type: 'function', function: { name: 'search_orders', description: 'Find orders by customer email', parameters: { type: 'object', properties: { email: { type: 'string' } }, required: ['email'] } } }],
+    tools: [
+      {
+        type: 'function',
+        function: {
+          name: 'search_orders',
+          description: 'Find orders by customer email',
+          parameters: { type: 'object', properties: { email: { type: 'string' } }, required: ['email'] },
+        },
+      },
+    ],
     tool_choice: 'auto',
     user: 'u-77',
   },
-  response: { model: 'gpt-4o-2024-08-06', choices: [{ message: { role: 'assistant', content: 'I am sorry order A-1043 arrived damaged. I can refund it or send a replacement.' }, finish_reason: 'stop' }] },
+  response: {
+    model: 'gpt-4o-2024-08-06',
+    choices: [
+      {
+        message: {
+          role: 'assistant',
+          content: 'I am sorry order A-1043 arrived damaged. I can refund it or send a replacement.',
+        },
+        finish_reason: 'stop',
+      },
+    ],
+  },
   metadata: { feature: 'returns' },
 };
 
@@ -37,10 +73,22 @@ export const LANGFUSE_LINE = {
   input: {
     messages: [
       { role: 'user', content: 'Where is order A-2001?' },
-      { role: 'assistant', content: [{ type: 'text', text: 'Let me check.' }, { type: 'tool_use', id: 'toolu_01', name: 'get_order', input: { order_id: 'A-2001' } }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Let me check.' },
+          { type: 'tool_use', id: 'toolu_01', name: 'get_order', input: { order_id: 'A-2001' } },
+        ],
+      },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: '{"status":"in transit"}' }] },
     ],
-    tools: [{ name: 'get_order', description: 'One order by id', input_schema: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] } }],
+    tools: [
+      {
+        name: 'get_order',
+        description: 'One order by id',
+        input_schema: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] },
+      },
+    ],
   },
   output: { role: 'assistant', content: 'Order A-2001 is in transit.' },
   metadata: { feature: 'tracking' },
@@ -51,7 +99,13 @@ async function sampleOne(line: unknown, format: 'openai-chat' | 'langfuse') {
   const dir = await makeProject({});
   const file = path.join(dir, 'logs.jsonl');
   writeFileSync(file, `${JSON.stringify(line)}\n`);
-  const sample = await sampleLogs([file], { mapping: PRESETS[format] as (typeof PRESETS)['generic'], size: 10, minPerStratum: 1, seed: 's', maxBadFraction: 0 });
+  const sample = await sampleLogs([file], {
+    mapping: PRESETS[format] as (typeof PRESETS)['generic'],
+    size: 10,
+    minPerStratum: 1,
+    seed: 's',
+    maxBadFraction: 0,
+  });
   expect(sample.items).toHaveLength(1);
   return { item: sample.items[0]!, cases: (await driftCases(sample.items, ['email'])).cases };
 }
@@ -61,11 +115,31 @@ describe('log presets with tools', () => {
     const { item, cases } = await sampleOne(OPENAI_CHAT_LINE, 'openai-chat');
     expect(item.options).toEqual({ tools: OPENAI_CHAT_LINE.request.tools, tool_choice: 'auto' });
     const [c] = cases;
-    expect(c?.options.tools).toEqual([{ name: 'search_orders', description: 'Find orders by customer email', parameters: OPENAI_CHAT_LINE.request.tools[0]!.function.parameters }]);
+    expect(c?.options.tools).toEqual([
+      {
+        name: 'search_orders',
+        description: 'Find orders by customer email',
+        parameters: OPENAI_CHAT_LINE.request.tools[0]!.function.parameters,
+      },
+    ]);
     expect(c?.options.toolChoice).toBe('auto');
-    expect(c?.messages[1]).toEqual({ role: 'user', content: [{ type: 'text', text: 'This arrived broken. Order for [EMAIL]' }, { type: 'image', url: 'https://cdn.example.com/u/123/parcel.jpg', detail: 'low' }] });
-    expect(c?.messages[2]).toEqual({ role: 'assistant', content: '', toolCalls: [{ id: 'call_9xk', name: 'search_orders', arguments: '{"email":"[EMAIL]"}' }] });
-    expect(c?.messages[3]).toEqual({ role: 'tool', toolCallId: 'call_9xk', content: '[{"order_id":"A-1043","status":"delivered"}]' });
+    expect(c?.messages[1]).toEqual({
+      role: 'user',
+      content: [
+        { type: 'text', text: 'This arrived broken. Order for [EMAIL]' },
+        { type: 'image', url: 'https://cdn.example.com/u/123/parcel.jpg', detail: 'low' },
+      ],
+    });
+    expect(c?.messages[2]).toEqual({
+      role: 'assistant',
+      content: '',
+      toolCalls: [{ id: 'call_9xk', name: 'search_orders', arguments: '{"email":"[EMAIL]"}' }],
+    });
+    expect(c?.messages[3]).toEqual({
+      role: 'tool',
+      toolCallId: 'call_9xk',
+      content: '[{"order_id":"A-1043","status":"delivered"}]',
+    });
   });
 
   it('langfuse: an input of {messages, tools} in Anthropic blocks reads into the same neutral model', async () => {
@@ -74,7 +148,11 @@ describe('log presets with tools', () => {
     expect(c?.options.tools?.map((t) => t.name)).toEqual(['get_order']);
     expect(c?.messages).toEqual([
       { role: 'user', content: 'Where is order A-2001?' },
-      { role: 'assistant', content: 'Let me check.', toolCalls: [{ id: 'toolu_01', name: 'get_order', arguments: '{"order_id":"A-2001"}' }] },
+      {
+        role: 'assistant',
+        content: 'Let me check.',
+        toolCalls: [{ id: 'toolu_01', name: 'get_order', arguments: '{"order_id":"A-2001"}' }],
+      },
       { role: 'tool', toolCallId: 'toolu_01', content: '{"status":"in transit"}' },
     ]);
   });
@@ -82,10 +160,31 @@ describe('log presets with tools', () => {
   it('a logged conversation no provider would accept is a counted bad line, not a stop of the weekly job', async () => {
     const dir = await makeProject({});
     const file = path.join(dir, 'logs.jsonl');
-    const orphan = { ...OPENAI_CHAT_LINE, request: { ...OPENAI_CHAT_LINE.request, messages: [{ role: 'user', content: 'hi' }, { role: 'tool', tool_call_id: 'call_x', content: '[]' }] } };
-    const badSchema = { ...OPENAI_CHAT_LINE, request: { ...OPENAI_CHAT_LINE.request, tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', required: 'email' } } }] } };
+    const orphan = {
+      ...OPENAI_CHAT_LINE,
+      request: {
+        ...OPENAI_CHAT_LINE.request,
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'tool', tool_call_id: 'call_x', content: '[]' },
+        ],
+      },
+    };
+    const badSchema = {
+      ...OPENAI_CHAT_LINE,
+      request: {
+        ...OPENAI_CHAT_LINE.request,
+        tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', required: 'email' } } }],
+      },
+    };
     writeFileSync(file, [OPENAI_CHAT_LINE, orphan, badSchema].map((l) => JSON.stringify(l)).join('\n') + '\n');
-    const sample = await sampleLogs([file], { mapping: PRESETS['openai-chat'] as (typeof PRESETS)['generic'], size: 10, minPerStratum: 1, seed: 's', maxBadFraction: 1 });
+    const sample = await sampleLogs([file], {
+      mapping: PRESETS['openai-chat'] as (typeof PRESETS)['generic'],
+      size: 10,
+      minPerStratum: 1,
+      seed: 's',
+      maxBadFraction: 1,
+    });
     expect(sample.items).toHaveLength(1);
     expect(sample.badLines).toBe(2);
     expect(sample.firstBad.map((b) => [b.line, b.reason.split(':')[0]])).toEqual([

@@ -24,12 +24,18 @@ function measure(labelled: readonly Labelled[]) {
     const findings = findPii(text);
     found += findings.length;
     expected += entities.length;
-    const spans = entities.map((e) => ({ ...e, start: text.indexOf(e.value), end: text.indexOf(e.value) + e.value.length }));
+    const spans = entities.map((e) => ({
+      ...e,
+      start: text.indexOf(e.value),
+      end: text.indexOf(e.value) + e.value.length,
+    }));
     for (const e of spans) {
       if (findings.some((f) => f.type === e.type && f.start < e.end && e.start < f.end)) truePositives++;
       else misses.push(`${e.type} ${e.value}`);
     }
-    for (const f of findings) if (!spans.some((e) => f.type === e.type && f.start < e.end && e.start < f.end)) falseAlarms.push(`${f.type} ${f.value}`);
+    for (const f of findings)
+      if (!spans.some((e) => f.type === e.type && f.start < e.end && e.start < f.end))
+        falseAlarms.push(`${f.type} ${f.value}`);
   }
   return { recall: truePositives / expected, precision: truePositives / found, misses, falseAlarms, expected, found };
 }
@@ -39,7 +45,9 @@ describe('redaction on the labelled set', () => {
   // measured once (recall 0.957, precision 0.957), without tuning against it.
   it.each(['redaction-labelled.jsonl', 'redaction-holdout.jsonl'])('%s: recall ≥ 0.95 and precision ≥ 0.9', (file) => {
     const m = measure(load(file));
-    console.log(`${file}: recall ${m.recall.toFixed(3)} (${m.expected} labelled), precision ${m.precision.toFixed(3)} (${m.found} found); misses ${JSON.stringify(m.misses)}; false alarms ${JSON.stringify(m.falseAlarms)}`);
+    console.log(
+      `${file}: recall ${m.recall.toFixed(3)} (${m.expected} labelled), precision ${m.precision.toFixed(3)} (${m.found} found); misses ${JSON.stringify(m.misses)}; false alarms ${JSON.stringify(m.falseAlarms)}`,
+    );
     expect(m.recall).toBeGreaterThanOrEqual(0.95);
     expect(m.precision).toBeGreaterThanOrEqual(0.9);
   });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { categorical, decideDrift, embeddingDistribution, lengthDistribution, modelIdentity, pairedDifference, pairwisePreference, ruleChecks } from '../src/drift/signals.js';
+import {
+  categorical,
+  decideDrift,
+  embeddingDistribution,
+  lengthDistribution,
+  modelIdentity,
+  pairedDifference,
+  pairwisePreference,
+  ruleChecks,
+} from '../src/drift/signals.js';
 import { localEmbedding } from '../src/scorers/similarity/local-embedder.js';
 import { mulberry32 } from '../src/stats/rng.js';
 
@@ -38,12 +47,17 @@ describe('signals on known values', () => {
   it('categorical: refusal counts use Fisher when expected counts are small', () => {
     const s = categorical('refusals', { refused: 1, answered: 99 }, { refused: 9, answered: 91 });
     expect(s.test).toBe('χ² (df 1)');
-    expect(categorical('refusals', { refused: 0, answered: 10 }, { refused: 4, answered: 6 }).test).toBe('Fisher exact, two-sided');
+    expect(categorical('refusals', { refused: 0, answered: 10 }, { refused: 4, answered: 6 }).test).toBe(
+      'Fisher exact, two-sided',
+    );
   });
 });
 
 describe('on real model outputs (AlpacaEval, datasets/real)', () => {
-  const rows = readFileSync(new URL('../datasets/real/model-versions/gpt-3.5-turbo-0301__gpt-3.5-turbo-0613.jsonl', import.meta.url), 'utf8')
+  const rows = readFileSync(
+    new URL('../datasets/real/model-versions/gpt-3.5-turbo-0301__gpt-3.5-turbo-0613.jsonl', import.meta.url),
+    'utf8',
+  )
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { output_a: string; output_b: string });
@@ -51,7 +65,11 @@ describe('on real model outputs (AlpacaEval, datasets/real)', () => {
 
   it('a same-model A/A split (two random halves of gpt-3.5-turbo-0301) is not flagged at α = 0.05', () => {
     const rng = mulberry32(2026);
-    const shuffled = rows.map((r) => r.output_a).map((t) => [rng(), t] as const).sort((x, y) => x[0] - y[0]).map(([, t]) => t);
+    const shuffled = rows
+      .map((r) => r.output_a)
+      .map((t) => [rng(), t] as const)
+      .sort((x, y) => x[0] - y[0])
+      .map(([, t]) => t);
     const half = shuffled.length >> 1;
     const [x, y] = [shuffled.slice(0, half), shuffled.slice(half, 2 * half)];
     const length = lengthDistribution('output length', x.map(words), y.map(words));
@@ -65,10 +83,22 @@ describe('on real model outputs (AlpacaEval, datasets/real)', () => {
 
   it('the real upgrade gpt-3.5-turbo-0301 → 0613 is flagged', () => {
     const rng = mulberry32(7);
-    const lengthDiff = pairedDifference('output length (paired)', rows.map((r) => Math.log((words(r.output_b) + 1) / (words(r.output_a) + 1))), rng, 'mean log ratio of words, current / pinned', 0.05);
-    const length = lengthDistribution('output length', rows.map((r) => words(r.output_a)), rows.map((r) => words(r.output_b)));
+    const lengthDiff = pairedDifference(
+      'output length (paired)',
+      rows.map((r) => Math.log((words(r.output_b) + 1) / (words(r.output_a) + 1))),
+      rng,
+      'mean log ratio of words, current / pinned',
+      0.05,
+    );
+    const length = lengthDistribution(
+      'output length',
+      rows.map((r) => words(r.output_a)),
+      rows.map((r) => words(r.output_b)),
+    );
     const decision = decideDrift([lengthDiff, length], 0.01);
-    console.log(`0301 → 0613: paired log length ratio ${lengthDiff.effect.toFixed(3)} (p ${lengthDiff.p}), KS D ${(length.details as { ksD: number }).ksD.toFixed(3)}`);
+    console.log(
+      `0301 → 0613: paired log length ratio ${lengthDiff.effect.toFixed(3)} (p ${lengthDiff.p}), KS D ${(length.details as { ksD: number }).ksD.toFixed(3)}`,
+    );
     expect(decision.drifted).toBe(true);
     expect(decision.signals.every((s) => s.drifted)).toBe(true);
   });

@@ -30,7 +30,9 @@ function agent(call: ChatCall) {
   const theta = call.model === 'gpt-4o' ? thetaCurrent : 0.6;
   const calls = unit(question) < theta !== noise < 0.05;
   const email = /[\w.]+@[\w.]+/.exec(question)?.[0] ?? 'unknown@example.com';
-  return calls ? { toolCalls: [{ name: 'search_orders', arguments: { email } }] } : `I can help with that. Could you tell me your order number so I can look into "${question.slice(0, 30)}"?`;
+  return calls
+    ? { toolCalls: [{ name: 'search_orders', arguments: { email } }] }
+    : `I can help with that. Could you tell me your order number so I can look into "${question.slice(0, 30)}"?`;
 }
 
 beforeAll(async () => {
@@ -39,8 +41,22 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const tools = [
-  { type: 'function', function: { name: 'search_orders', description: 'Find orders by email', parameters: { type: 'object', properties: { email: { type: 'string' } }, required: ['email'] } } },
-  { type: 'function', function: { name: 'refund_order', description: 'Refund an order', parameters: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] } } },
+  {
+    type: 'function',
+    function: {
+      name: 'search_orders',
+      description: 'Find orders by email',
+      parameters: { type: 'object', properties: { email: { type: 'string' } }, required: ['email'] },
+    },
+  },
+  {
+    type: 'function',
+    function: {
+      name: 'refund_order',
+      description: 'Refund an order',
+      parameters: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] },
+    },
+  },
 ];
 
 function logLine(i: number): string {
@@ -50,14 +66,34 @@ function logLine(i: number): string {
     i % 5 === 0
       ? [
           { role: 'user', content: 'Hi, I ordered last week.' },
-          { role: 'assistant', content: null, tool_calls: [{ id: `call_${i}`, type: 'function', function: { name: 'search_orders', arguments: `{"email":"user${i}@shop.test"}` } }] },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              {
+                id: `call_${i}`,
+                type: 'function',
+                function: { name: 'search_orders', arguments: `{"email":"user${i}@shop.test"}` },
+              },
+            ],
+          },
           { role: 'tool', tool_call_id: `call_${i}`, content: '[{"order_id":"A-1","status":"shipped"}]' },
           { role: 'assistant', content: 'I found order A-1; it has shipped.' },
         ]
       : [];
   return JSON.stringify({
     created_at: '2026-11-20T10:00:00Z',
-    request: { model: 'gpt-4o', messages: [{ role: 'system', content: 'You are the order-support agent.' }, ...earlier, { role: 'user', content: question }], tools, tool_choice: 'auto', user: `u${i % 7}` },
+    request: {
+      model: 'gpt-4o',
+      messages: [
+        { role: 'system', content: 'You are the order-support agent.' },
+        ...earlier,
+        { role: 'user', content: question },
+      ],
+      tools,
+      tool_choice: 'auto',
+      user: `u${i % 7}`,
+    },
     response: { model: 'gpt-4o-2024-08-06', choices: [{ message: { role: 'assistant', content: 'ok' } }] },
     metadata: { feature: 'support' },
   });
@@ -97,7 +133,10 @@ describe('drift on tool use', () => {
     expect(r.decision.drifted).toBe(false);
     expect(r.exitCode).toBe(0);
     // The request's tools reached both models with every call.
-    const sent = server.requests.filter((q) => q.path.endsWith('/chat/completions')).slice(-1)[0]?.body as { tools?: unknown[]; tool_choice?: unknown };
+    const sent = server.requests.filter((q) => q.path.endsWith('/chat/completions')).slice(-1)[0]?.body as {
+      tools?: unknown[];
+      tool_choice?: unknown;
+    };
     expect(sent.tools).toHaveLength(2);
     expect(sent.tool_choice).toBe('auto');
   });
@@ -127,7 +166,7 @@ describe('the tool-use signal by simulation (known ground truth)', () => {
   const week = (rng: () => number, thetaNow: number, n = 300) =>
     Array.from({ length: n }, () => {
       const u = rng();
-      const decide = (theta: number) => (u < theta) !== (rng() < 0.05);
+      const decide = (theta: number) => u < theta !== rng() < 0.05;
       const call = (yes: boolean) => (yes ? [{ id: 'c', name: 'search_orders', arguments: {} }] : []);
       return { pinned: call(decide(0.6)), current: call(decide(thetaNow)) };
     });

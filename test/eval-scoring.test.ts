@@ -21,7 +21,10 @@ const isJudge = (call: ChatCall) => 'response_format' in call.body || 'tools' in
 function respond(call: ChatCall): string {
   const text = call.messages.map((m) => m.content).join('\n');
   if (isJudge(call)) {
-    if ('response_format' in call.body && (call.body.response_format as { json_schema: { name: string } }).json_schema.name === 'preference') {
+    if (
+      'response_format' in call.body &&
+      (call.body.response_format as { json_schema: { name: string } }).json_schema.name === 'preference'
+    ) {
       const a = /<answer-a-[0-9a-f]{12}>\n([^]*?)\n</.exec(text)?.[1] ?? '';
       const b = /<answer-b-[0-9a-f]{12}>\n([^]*?)\n</.exec(text)?.[1] ?? '';
       const good = (t: string) => t.includes('KEYWORD');
@@ -37,7 +40,13 @@ function respond(call: ChatCall): string {
 
 function dataset(n: number): string {
   return Array.from({ length: n }, (_, i) =>
-    JSON.stringify({ id: `q${i}`, question: `Question ${i}?`, keyword: 'KEYWORD', expected: `Here is the KEYWORD answer to question ${i}.`, ...(i < 6 ? { human_score: i % 2 === 0 ? 5 : 2 } : {}) }),
+    JSON.stringify({
+      id: `q${i}`,
+      question: `Question ${i}?`,
+      keyword: 'KEYWORD',
+      expected: `Here is the KEYWORD answer to question ${i}.`,
+      ...(i < 6 ? { human_score: i % 2 === 0 ? 5 : 2 } : {}),
+    }),
   ).join('\n');
 }
 
@@ -86,7 +95,10 @@ describe('eval with scorers', () => {
     const q1 = current.find((r) => r.caseId === 'q1')!; // odd case: current drops the keyword
     expect(q1.scores.find((s) => s.name === 'contains')?.pass).toBe(false);
     expect(q1.scores.find((s) => s.name === 'judge')?.details).toMatchObject({ score: 2, referenceGuided: true });
-    expect(q1.scores.find((s) => s.name === 'preference')?.details).toMatchObject({ preference: 'loss', consistent: true });
+    expect(q1.scores.find((s) => s.name === 'preference')?.details).toMatchObject({
+      preference: 'loss',
+      consistent: true,
+    });
     const q0 = current.find((r) => r.caseId === 'q0')!;
     expect(q0.scores.find((s) => s.name === 'agreement')?.value).toBeCloseTo(1, 5);
     expect(q0.scores.find((s) => s.name === 'preference')?.value).toBe(0.5);
@@ -125,8 +137,14 @@ describe('eval with scorers', () => {
     server.resetCounters();
     const again = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
     expect(server.requestCount).toBe(0);
-    expect((await again.readRecords()).filter((r) => r.target === 'current').every((r) => r.scores.length === 5)).toBe(true);
-    expect((await again.readRecords()).filter((r) => r.target === 'pinned').every((r) => r.scores.map((s) => s.name).join() === 'contains,judge,similarity')).toBe(true);
+    expect((await again.readRecords()).filter((r) => r.target === 'current').every((r) => r.scores.length === 5)).toBe(
+      true,
+    );
+    expect(
+      (await again.readRecords())
+        .filter((r) => r.target === 'pinned')
+        .every((r) => r.scores.map((s) => s.name).join() === 'contains,judge,similarity'),
+    ).toBe(true);
   });
 
   it('a judge that answers garbage becomes an error score, and beyond runner.max_scorer_errors the run is incomplete', async () => {

@@ -25,21 +25,30 @@ describe('examples/order-agent', () => {
     expect(r.stdout).toContain('gate passed');
     const runs = path.join(dir, '.driftgate/runs');
     const [run] = readdirSync(runs);
-    const records = readFileSync(path.join(runs, run as string, 'cases.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as CallRecord);
+    const records = readFileSync(path.join(runs, run as string, 'cases.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as CallRecord);
     const parallel = records.find((x) => x.caseId === 'status-two' && x.target === 'current');
     expect(parallel?.toolCalls?.map((c) => c.arguments)).toEqual([{ order_id: 'A-7001' }, { order_id: 'A-7002' }]);
     const photo = records.find((x) => x.caseId === 'refund-photo' && x.target === 'current');
-    expect(photo?.toolCalls?.[0]).toMatchObject({ name: 'refund_order', arguments: { order_id: 'A-8123', reason: 'damaged' } });
+    expect(photo?.toolCalls?.[0]).toMatchObject({
+      name: 'refund_order',
+      arguments: { order_id: 'A-8123', reason: 'damaged' },
+    });
   });
 
   it('a changed tool scorer re-scores the baseline with the tool calls it stored (same outputs: unchanged, not "improved")', async () => {
     const dir = await makeProject({});
     cpSync(example, dir, { recursive: true });
     const config = path.join(dir, 'driftgate.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('{ type: tool-call, match: subset }', '{ type: tool-call, match: exact }'));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace('{ type: tool-call, match: subset }', '{ type: tool-call, match: exact }'),
+    );
     const r = await runCli(['eval', '--config', 'driftgate.yaml', '--offline'], {}, dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('baseline re-scored with today\'s scorer');
+    expect(r.stdout).toContain("baseline re-scored with today's scorer");
     // current's tool-call rate is the same on both sides (the baseline's stored calls were re-scored), so no row improved.
     expect(r.stdout).toMatch(/tool-call +96\.2% +96\.2% +\+0\.0 pts/);
     expect(r.stdout).not.toContain('improved ·');

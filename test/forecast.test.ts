@@ -16,8 +16,16 @@ const gate = { alpha: 0.05, minEffect: 0.03, minRelativeEffect: 0.1, monthlyCall
 describe('the cost forecast of the gate', () => {
   it('Δ$/month = (mean cost now − mean cost before) × monthly calls, with the interval carried through', () => {
     // Baseline: 0.0010 and 0.0012 alternating (mean 0.0011). Now: 0.0014 and 0.0016 (mean 0.0015).
-    const before = cases(60, () => false, (i) => ({ cost: i % 2 ? 0.0012 : 0.001 }));
-    const after = cases(60, () => false, (i) => ({ cost: i % 2 ? 0.0016 : 0.0014 }));
+    const before = cases(
+      60,
+      () => false,
+      (i) => ({ cost: i % 2 ? 0.0012 : 0.001 }),
+    );
+    const after = cases(
+      60,
+      () => false,
+      (i) => ({ cost: i % 2 ? 0.0016 : 0.0014 }),
+    );
     const report = compareRun([{ suite: 's', baseline: baselineOf(before), records: recordsOf(after), gate }]);
     const cost = report.suites[0]!.metrics.find((m) => m.metric === 'cost')!;
     // By hand: (0.0015 − 0.0011) × 200,000 = $80.00 a month; relative change 0.0015 / 0.0011 − 1 = +36.4%.
@@ -29,10 +37,24 @@ describe('the cost forecast of the gate', () => {
     expect(lo).toBeLessThanOrEqual(80);
     expect(hi).toBeGreaterThanOrEqual(80);
     const line = formatForecast(cost)!;
-    expect(line).toMatch(/^cost per answer \+36% \[\+\d+%, \+\d+%\] → \+\$80\.00 \/ month at 200,000 calls \[\+\$\d+\.\d\d, \+\$\d+\.\d\d\]$/);
+    expect(line).toMatch(
+      /^cost per answer \+36% \[\+\d+%, \+\d+%\] → \+\$80\.00 \/ month at 200,000 calls \[\+\$\d+\.\d\d, \+\$\d+\.\d\d\]$/,
+    );
     expect(formatGateReport(report)).toContain(line);
     const model = {
-      meta: { schemaVersion: 1, runId: 'r', status: 'complete', command: 'eval', configFile: 'driftgate.yaml', configHash: 'h', gitSha: null, suites: ['s'], models: {}, startedAt: '2026-11-23T00:00:00Z', resumedAt: [] },
+      meta: {
+        schemaVersion: 1,
+        runId: 'r',
+        status: 'complete',
+        command: 'eval',
+        configFile: 'driftgate.yaml',
+        configHash: 'h',
+        gitSha: null,
+        suites: ['s'],
+        models: {},
+        startedAt: '2026-11-23T00:00:00Z',
+        resumedAt: [],
+      },
       records: [],
       gate: { schemaVersion: 1, runId: 'r', report, withoutBaseline: [], distributions: [], baselineOutputs: {} },
     } as never;
@@ -41,7 +63,14 @@ describe('the cost forecast of the gate', () => {
   });
 
   it('no forecast without forecast.monthly_calls', () => {
-    const report = compareRun([{ suite: 's', baseline: baselineOf(cases(10, () => false)), records: recordsOf(cases(10, () => false)), gate: { ...gate, monthlyCalls: undefined } }]);
+    const report = compareRun([
+      {
+        suite: 's',
+        baseline: baselineOf(cases(10, () => false)),
+        records: recordsOf(cases(10, () => false)),
+        gate: { ...gate, monthlyCalls: undefined },
+      },
+    ]);
     expect(report.suites[0]!.metrics.find((m) => m.metric === 'cost')?.forecast).toBeUndefined();
   });
 });

@@ -46,7 +46,8 @@ describe('the gate without answers in memory', () => {
     expect(run.code, run.stderr).toBe(1);
     const runId = (JSON.parse(run.stdout) as { runId: string }).runId;
     for (const source of ['eval', 'compare']) {
-      if (source === 'compare') expect((await runCli(['compare', '--run', path.join('.driftgate', 'runs', runId)], env, dir)).code).toBe(1);
+      if (source === 'compare')
+        expect((await runCli(['compare', '--run', path.join('.driftgate', 'runs', runId)], env, dir)).code).toBe(1);
       const gate = gateFile(dir, runId);
       const flips = gate.report.suites[0]?.flips ?? [];
       expect(flips.length, source).toBe(10);
@@ -76,7 +77,10 @@ describe('the gate without answers in memory', () => {
     const file = path.join(dir, 'baselines', 's.json');
     const whole = await readBaseline(file);
     const lean = await readBaselineForGate(file);
-    const strip = (b: typeof whole) => ({ ...b, cases: b?.cases.map(({ output: _o, toolCalls: _t, ...rest }) => rest) });
+    const strip = (b: typeof whole) => ({
+      ...b,
+      cases: b?.cases.map(({ output: _o, toolCalls: _t, ...rest }) => rest),
+    });
     expect(strip(lean)).toEqual(strip(whole));
     expect(lean?.cases.every((c) => c.output === '')).toBe(true);
     // Pretty-printed by hand (not one case per line): read whole, same result.

@@ -21,12 +21,18 @@ describe('regex checks on hostile output', () => {
 
   it('a pattern that needs backtracking (lookaround, backreference) is refused when the config loads', async () => {
     await expect(scoreWith({ type: 'regex', pattern: 'price(?= USD)' }, 'x')).rejects.toThrow(ConfigError);
-    await expect(scoreWith({ type: 'regex', pattern: 'price(?= USD)' }, 'x')).rejects.toThrow(/test\.scorers\[0\]\.pattern: "price\(\?= USD\)" needs a backtracking feature/);
-    await expect(scoreWith({ type: 'regex', pattern: '(\\w)\\1' }, 'x')).rejects.toThrow(/needs a backtracking feature/);
+    await expect(scoreWith({ type: 'regex', pattern: 'price(?= USD)' }, 'x')).rejects.toThrow(
+      /test\.scorers\[0\]\.pattern: "price\(\?= USD\)" needs a backtracking feature/,
+    );
+    await expect(scoreWith({ type: 'regex', pattern: '(\\w)\\1' }, 'x')).rejects.toThrow(
+      /needs a backtracking feature/,
+    );
   });
 
   it('keeps the flags and named groups people write', async () => {
-    expect((await scoreWith({ type: 'regex', pattern: '^total: (?<n>\\d+)$', flags: 'mi' }, 'Summary\nTOTAL: 12\nend')).pass).toBe(true);
+    expect(
+      (await scoreWith({ type: 'regex', pattern: '^total: (?<n>\\d+)$', flags: 'mi' }, 'Summary\nTOTAL: 12\nend')).pass,
+    ).toBe(true);
     expect((await scoreWith({ type: 'regex', pattern: 'a.b', flags: 's' }, 'a\nb')).pass).toBe(true);
     expect((await scoreWith({ type: 'regex', pattern: 'a.b' }, 'a\nb')).pass).toBe(false);
   });
@@ -37,7 +43,13 @@ describe('custom scorers with a time limit', () => {
     const dir = await makeProject({});
     await writeFile(path.join(dir, 'hang.mjs'), 'export default () => new Promise(() => {});\n');
     const started = Date.now();
-    const score = await scoreWith({ type: 'custom', module: 'hang.mjs', timeout_ms: 200 }, 'x', {}, {}, { rootDir: dir });
+    const score = await scoreWith(
+      { type: 'custom', module: 'hang.mjs', timeout_ms: 200 },
+      'x',
+      {},
+      {},
+      { rootDir: dir },
+    );
     expect(score.error).toBe('custom scorer did not settle within timeout_ms (200 ms)');
     expect(Date.now() - started).toBeLessThan(10_000);
   });
@@ -50,10 +62,36 @@ describe('judge replies are size-capped', () => {
     const services: ScoringServices = {
       ...noServices,
       discard: (key) => discarded.push(key),
-      chat: async () => ({ status: 'ok', key: 'k', cached: false, attempts: 1, latencyMs: 1, costUsd: 0, response: { text: reply, finishReason: 'stop', inputTokens: 1, outputTokens: 1, providerModel: 'm', systemFingerprint: null } }),
+      chat: async () => ({
+        status: 'ok',
+        key: 'k',
+        cached: false,
+        attempts: 1,
+        latencyMs: 1,
+        costUsd: 0,
+        response: {
+          text: reply,
+          finishReason: 'stop',
+          inputTokens: 1,
+          outputTokens: 1,
+          providerModel: 'm',
+          systemFingerprint: null,
+        },
+      }),
     };
-    const r = await askVerdict(services, { target: 'judge', model: { provider: 'openai', model: 'm' } }, [{ role: 'user', content: 'q' }], { name: 'v', description: 'd', schema: {} }, z.object({ score: z.number() }), 0, emptyCost());
-    expect(r).toEqual({ ok: false, error: `the judge gave no valid verdict in 2 tries; last: reply of ${reply.length.toLocaleString('en-US')} characters, over the 20,000 a verdict may take` });
+    const r = await askVerdict(
+      services,
+      { target: 'judge', model: { provider: 'openai', model: 'm' } },
+      [{ role: 'user', content: 'q' }],
+      { name: 'v', description: 'd', schema: {} },
+      z.object({ score: z.number() }),
+      0,
+      emptyCost(),
+    );
+    expect(r).toEqual({
+      ok: false,
+      error: `the judge gave no valid verdict in 2 tries; last: reply of ${reply.length.toLocaleString('en-US')} characters, over the 20,000 a verdict may take`,
+    });
     expect(discarded).toEqual(['k', 'k']);
   });
 });

@@ -19,12 +19,20 @@ let server: FakeLlmServer;
 const isJudge = (call: ChatCall) => 'response_format' in call.body || 'tools' in call.body;
 beforeAll(async () => {
   server = await FakeLlmServer.start({
-    respond: (call) => (isJudge(call) ? JSON.stringify({ reasoning: 'meets it', score: 1 }) : `Answer: ${call.messages.at(-1)?.content ?? ''} {"ok": true}`),
+    respond: (call) =>
+      isJudge(call)
+        ? JSON.stringify({ reasoning: 'meets it', score: 1 })
+        : `Answer: ${call.messages.at(-1)?.content ?? ''} {"ok": true}`,
   });
 });
 afterAll(() => server.close());
 
-const env = () => ({ OPENAI_API_KEY: 'sk-test-import-0000', ANTHROPIC_API_KEY: 'sk-ant-test-import-0000', OPENAI_BASE_URL: server.openaiBaseURL, ANTHROPIC_BASE_URL: server.anthropicBaseURL });
+const env = () => ({
+  OPENAI_API_KEY: 'sk-test-import-0000',
+  ANTHROPIC_API_KEY: 'sk-ant-test-import-0000',
+  OPENAI_BASE_URL: server.openaiBaseURL,
+  ANTHROPIC_BASE_URL: server.anthropicBaseURL,
+});
 
 async function convertAndRun(files: Record<string, string>) {
   const dir = await makeProject(files);
@@ -87,9 +95,16 @@ tests:
     expect(converted).toMatchObject({ suites: 1, cases: 3 });
     expect(converted.files['driftgate.yaml']).toContain('value: "{{_assert_2}}"');
     expect(run.exitCode).toBe(0);
-    expect((await run.readRecords())).toHaveLength(3);
-    for (const r of (await run.readRecords())) expect(r.scores.map((s) => [s.name, s.pass])).toEqual([['icontains', true], ['cost', true], ['contains', true]]);
-    expect(server.requests.map((q) => JSON.stringify(q.body))).toContainEqual(expect.stringContaining('Be warm. Question: Hello there'));
+    expect(await run.readRecords()).toHaveLength(3);
+    for (const r of await run.readRecords())
+      expect(r.scores.map((s) => [s.name, s.pass])).toEqual([
+        ['icontains', true],
+        ['cost', true],
+        ['contains', true],
+      ]);
+    expect(server.requests.map((q) => JSON.stringify(q.body))).toContainEqual(
+      expect.stringContaining('Be warm. Question: Hello there'),
+    );
   });
 
   it('CSV tests with __expected columns, a prompt file and an Anthropic provider', async () => {
@@ -99,14 +114,19 @@ providers: [anthropic:messages:claude-haiku-4-5]
 tests: file://tests.csv
 `,
       'prompt.txt': 'Translate to {{language}}: {{text}}',
-      'tests.csv': 'language,text,__expected1,__expected2,__description\nFrench,Hello,contains:Hello,grade:Is a greeting,first\nGerman,Good night,contains:night,grade:Mentions the night,second\nSpanish,Thanks,contains:Thanks,llm-rubric:Says thanks,third\n',
+      'tests.csv':
+        'language,text,__expected1,__expected2,__description\nFrench,Hello,contains:Hello,grade:Is a greeting,first\nGerman,Good night,contains:night,grade:Mentions the night,second\nSpanish,Thanks,contains:Thanks,llm-rubric:Says thanks,third\n',
     });
     expect(converted.unmapped).toEqual([]);
     expect(converted.files['rubrics/promptfoo-1.md']).toContain('the requirement stated in the reference');
     expect(run.exitCode).toBe(0);
-    expect((await run.readRecords())).toHaveLength(3);
-    expect((await run.readRecords()).every((r) => r.scores.find((s) => s.name === 'llm-rubric')?.value === 1)).toBe(true);
-    expect((await run.readRecords()).every((r) => r.scores.find((s) => s.name === 'contains')?.pass === true)).toBe(true);
+    expect(await run.readRecords()).toHaveLength(3);
+    expect((await run.readRecords()).every((r) => r.scores.find((s) => s.name === 'llm-rubric')?.value === 1)).toBe(
+      true,
+    );
+    expect((await run.readRecords()).every((r) => r.scores.find((s) => s.name === 'contains')?.pass === true)).toBe(
+      true,
+    );
     expect(server.requests.some((q) => q.path.endsWith('/messages'))).toBe(true);
   });
 
@@ -139,14 +159,22 @@ tests: file://tests.yaml
     - { type: contains-json }
     - { type: latency, threshold: 60000 }
 `,
-      'check.js': "module.exports = (output, context) => ({ pass: output.includes(context.vars.q), score: 1, reason: 'mentions the question' });\n",
+      'check.js':
+        "module.exports = (output, context) => ({ pass: output.includes(context.vars.q), score: 1, reason: 'mentions the question' });\n",
     });
     expect(converted.unmapped).toEqual([]);
-    expect(converted.files['driftgate.yaml']).toMatch(/local-llama:\n\s+provider: openai\n\s+model: llama3\n\s+baseURL: http:\/\/127\.0\.0\.1/);
+    expect(converted.files['driftgate.yaml']).toMatch(
+      /local-llama:\n\s+provider: openai\n\s+model: llama3\n\s+baseURL: http:\/\/127\.0\.0\.1/,
+    );
     expect(run.exitCode).toBe(0);
-    expect((await run.readRecords())).toHaveLength(4);
-    for (const r of (await run.readRecords())) expect(r.scores.every((s) => s.pass === true)).toBe(true);
-    expect((await run.readRecords()).map((r) => r.target).sort()).toEqual(['local-llama', 'local-llama', 'mini', 'mini']);
+    expect(await run.readRecords()).toHaveLength(4);
+    for (const r of await run.readRecords()) expect(r.scores.every((s) => s.pass === true)).toBe(true);
+    expect((await run.readRecords()).map((r) => r.target).sort()).toEqual([
+      'local-llama',
+      'local-llama',
+      'mini',
+      'mini',
+    ]);
   });
 
   it('a chat prompt, a grader provider and per-test rubrics; exactly the two planted constructs are listed as not converted', async () => {
@@ -170,7 +198,10 @@ tests:
       - type: llm-rubric
         value: Explains privacy
 `,
-      'chat.json': JSON.stringify([{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Tell me about {{topic}}.' }]),
+      'chat.json': JSON.stringify([
+        { role: 'system', content: 'You are terse.' },
+        { role: 'user', content: 'Tell me about {{topic}}.' },
+      ]),
     });
     expect(converted.unmapped).toEqual([
       { where: 'promptfooconfig.yaml:4', what: 'provider "vertex:gemini-pro"' },
@@ -178,12 +209,15 @@ tests:
     ]);
     expect(converted.files['driftgate.yaml']).toContain('#   promptfooconfig.yaml:13: assertion "python"');
     expect(run.exitCode).toBe(0);
-    expect((await run.readRecords())).toHaveLength(2);
+    expect(await run.readRecords()).toHaveLength(2);
     expect(server.requests.find((q) => JSON.stringify(q.body).includes('You are terse.'))).toBeDefined();
   });
 
   it('the command refuses to overwrite and names the file', async () => {
-    const dir = await makeProject({ 'promptfooconfig.yaml': "prompts: ['{{q}}']\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { q: hi }\n", 'driftgate.yaml': 'version: 1\n' });
+    const dir = await makeProject({
+      'promptfooconfig.yaml': "prompts: ['{{q}}']\nproviders: [openai:gpt-4o-mini]\ntests:\n  - vars: { q: hi }\n",
+      'driftgate.yaml': 'version: 1\n',
+    });
     const r = await runCli(['import', 'promptfoo', path.join(dir, 'promptfooconfig.yaml')], env(), dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${path.join(dir, 'driftgate.yaml')} already exists; nothing was written`);

@@ -34,7 +34,8 @@ async function failureOf(provider: ChatProvider): Promise<ProviderCallError> {
 }
 
 describe('openai provider (official SDK against the local server)', () => {
-  const make = (timeoutMs = 5_000) => createOpenAIProvider({ apiKey: 'sk-test', baseURL: server.openaiBaseURL, timeoutMs });
+  const make = (timeoutMs = 5_000) =>
+    createOpenAIProvider({ apiKey: 'sk-test', baseURL: server.openaiBaseURL, timeoutMs });
 
   it('records text, finish reason, tokens, reported model and system_fingerprint', async () => {
     const provider = await make();
@@ -90,7 +91,10 @@ describe('openai provider (official SDK against the local server)', () => {
 
   it('serves embeddings to the official SDK in its default base64 encoding', async () => {
     const client = new OpenAI({ apiKey: 'sk-test', baseURL: server.openaiBaseURL, maxRetries: 0 });
-    const res = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['refund policy', 'refund policy', 'weather'] });
+    const res = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: ['refund policy', 'refund policy', 'weather'],
+    });
     expect(res.data).toHaveLength(3);
     const [a, b, c] = res.data.map((d) => d.embedding);
     expect(a).toHaveLength(8);
@@ -102,7 +106,8 @@ describe('openai provider (official SDK against the local server)', () => {
 });
 
 describe('anthropic provider (official SDK against the local server)', () => {
-  const make = (timeoutMs = 5_000) => createAnthropicProvider({ apiKey: 'sk-ant-test', baseURL: server.anthropicBaseURL, timeoutMs });
+  const make = (timeoutMs = 5_000) =>
+    createAnthropicProvider({ apiKey: 'sk-ant-test', baseURL: server.anthropicBaseURL, timeoutMs });
 
   it('sends system messages as the system parameter and defaults max_tokens', async () => {
     const provider = await make();
@@ -119,7 +124,9 @@ describe('anthropic provider (official SDK against the local server)', () => {
     expect(sent.messages).toEqual([{ role: 'user', content: 'How do I reset my password?' }]);
     // SDK 1.x sends the key as a bearer token; older versions used x-api-key. Either is the key.
     const headers = server.requests[0]?.headers ?? {};
-    expect([headers['x-api-key'], headers.authorization]).toContain(headers['x-api-key'] ? 'sk-ant-test' : 'Bearer sk-ant-test');
+    expect([headers['x-api-key'], headers.authorization]).toContain(
+      headers['x-api-key'] ? 'sk-ant-test' : 'Bearer sk-ant-test',
+    );
   });
 
   it('classifies 429, 5xx, resets and malformed bodies like the OpenAI adapter', async () => {

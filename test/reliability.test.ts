@@ -18,14 +18,32 @@ import { FakeLlmServer } from './support/fake-llm-server.js';
 import { makeProject } from './support/project.js';
 
 const call = (caseId: string, repeat: number, pass: boolean) =>
-  testRecord({ itemId: `s/${caseId}/current/${repeat}`, caseId, repeat, scores: [{ name: 'check', kind: 'binary', scorerId: 'c', value: pass ? 1 : 0, pass }] });
+  testRecord({
+    itemId: `s/${caseId}/current/${repeat}`,
+    caseId,
+    repeat,
+    scores: [{ name: 'check', kind: 'binary', scorerId: 'c', value: pass ? 1 : 0, pass }],
+  });
 
 describe('per-case reliability', () => {
   it('pass^k, pass@k and the flaky cases, most flaky first (hand-counted)', () => {
     // a: 3/3 · b: 2/3 · c: 1/3 · d: 0/3 · e: 1/2 (one repeat's scoring failed)
-    const pattern: Record<string, boolean[]> = { a: [true, true, true], b: [true, false, true], c: [false, false, true], d: [false, false, false], e: [true, false] };
+    const pattern: Record<string, boolean[]> = {
+      a: [true, true, true],
+      b: [true, false, true],
+      c: [false, false, true],
+      d: [false, false, false],
+      e: [true, false],
+    };
     const records = Object.entries(pattern).flatMap(([id, ps]) => ps.map((p, i) => call(id, i, p)));
-    records.push(testRecord({ itemId: 's/e/current/2', caseId: 'e', repeat: 2, scores: [{ name: 'check', kind: 'binary', scorerId: 'c', value: null, error: 'boom' }] }));
+    records.push(
+      testRecord({
+        itemId: 's/e/current/2',
+        caseId: 'e',
+        repeat: 2,
+        scores: [{ name: 'check', kind: 'binary', scorerId: 'c', value: null, error: 'boom' }],
+      }),
+    );
     const r = reliability(records)!;
     expect(r).toMatchObject({ k: 3, cases: 5, passAll: 1 / 5, passAny: 4 / 5 });
     expect(r.flaky).toEqual([
@@ -33,7 +51,9 @@ describe('per-case reliability', () => {
       { caseId: 'b', passes: 2, of: 3 },
       { caseId: 'c', passes: 1, of: 3 },
     ]);
-    expect(describeReliability(r)).toBe('reliability over 3 repeats: pass^3 20.0% · pass@3 80.0% · 3 flaky cases: e (1/2), b (2/3), c (1/3)');
+    expect(describeReliability(r)).toBe(
+      'reliability over 3 repeats: pass^3 20.0% · pass@3 80.0% · 3 flaky cases: e (1/2), b (2/3), c (1/3)',
+    );
     expect(reliability(Object.keys(pattern).map((id) => call(id, 0, true)))).toBeUndefined();
   });
 
@@ -51,13 +71,18 @@ describe('per-case reliability', () => {
       'd.jsonl': Array.from({ length: 6 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Q${i}` })).join('\n'),
       'p.md': '{{question}}',
     });
-    const r = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env: { OPENAI_API_KEY: 'sk-test-rel-0000' } });
+    const r = await runEval({
+      configPath: path.join(dir, 'driftgate.yaml'),
+      env: { OPENAI_API_KEY: 'sk-test-rel-0000' },
+    });
     expect(server.requestCount).toBe(18); // 6 cases × 3 repeats, each its own request and cache entry
     const rel = r.meta?.summaries?.[0]?.targets[0]?.reliability;
     expect(rel?.k).toBe(3);
     expect(rel?.flaky.length).toBe(6); // one miss in every three calls, in order: every case has one
     expect(rel?.passAll).toBe(0);
-    expect(formatRunSummary(r.meta as RunMeta, r.runDir as string)).toContain('s · current reliability over 3 repeats: pass^3 0.0% · pass@3 100.0% · 6 flaky cases');
+    expect(formatRunSummary(r.meta as RunMeta, r.runDir as string)).toContain(
+      's · current reliability over 3 repeats: pass^3 0.0% · pass@3 100.0% · 6 flaky cases',
+    );
   });
 });
 
@@ -70,7 +95,9 @@ describe('quarantine', () => {
     const plain = compareRun([{ suite: 's', baseline: baselineOf(before), records: recordsOf(after), gate }]);
     expect(plain.failed).toBe(true);
     const ids = Array.from({ length: 10 }, (_, i) => `c${String(i).padStart(4, '0')}`);
-    const report = compareRun([{ suite: 's', baseline: baselineOf(before), records: recordsOf(after), gate: { ...gate, quarantine: ids } }]);
+    const report = compareRun([
+      { suite: 's', baseline: baselineOf(before), records: recordsOf(after), gate: { ...gate, quarantine: ids } },
+    ]);
     expect(report.failed).toBe(false);
     expect(report.suites[0]?.cases.compared).toBe(50);
     expect(report.suites[0]?.quarantined).toEqual(ids);
@@ -78,7 +105,19 @@ describe('quarantine', () => {
     const line = `10 quarantined cases, run and reported but not gated: ${ids.join(', ')}`;
     expect(formatGateReport(report)).toContain(line);
     const model = {
-      meta: { schemaVersion: 1, runId: 'r', status: 'complete', command: 'eval', configFile: 'c', configHash: 'h', gitSha: null, suites: ['s'], models: {}, startedAt: 'now', resumedAt: [] },
+      meta: {
+        schemaVersion: 1,
+        runId: 'r',
+        status: 'complete',
+        command: 'eval',
+        configFile: 'c',
+        configHash: 'h',
+        gitSha: null,
+        suites: ['s'],
+        models: {},
+        startedAt: 'now',
+        resumedAt: [],
+      },
       records: recordsOf(after),
       gate: { schemaVersion: 1, runId: 'r', report, withoutBaseline: [], distributions: [], baselineOutputs: {} },
     } as never;
@@ -92,7 +131,13 @@ describe('judge calibration as a precondition of gating', () => {
   beforeAll(async () => {
     // The judge's verdict on question i is 1 + (i mod 5).
     server = await FakeLlmServer.start({
-      respond: (c) => ('response_format' in c.body ? JSON.stringify({ reasoning: 'r', score: 1 + (Number(/Answer to Q(\d+)/.exec(JSON.stringify(c.body.messages))?.[1]) % 5) }) : `Answer to ${c.messages.at(-1)?.content}`),
+      respond: (c) =>
+        'response_format' in c.body
+          ? JSON.stringify({
+              reasoning: 'r',
+              score: 1 + (Number(/Answer to Q(\d+)/.exec(JSON.stringify(c.body.messages))?.[1]) % 5),
+            })
+          : `Answer to ${c.messages.at(-1)?.content}`,
     });
   });
   afterAll(() => server.close());
@@ -113,13 +158,17 @@ describe('judge calibration as a precondition of gating', () => {
     cpSync(fileURLToPath(new URL('../rubrics', import.meta.url)), path.join(dir, 'rubrics'), { recursive: true });
     const config = path.join(dir, 'driftgate.yaml');
     const run = await runEval({ configPath: config, env: { OPENAI_API_KEY: 'sk-test-cal-0000' } });
-    await writeBaseline(baselinePath(dir, 's'), baselineFromRun(run.meta as RunMeta, 's', (await run.readRecords())));
-    return (await runGate(await loadConfig(config), ['s'], (await run.readRecords())))!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')!;
+    await writeBaseline(baselinePath(dir, 's'), baselineFromRun(run.meta as RunMeta, 's', await run.readRecords()));
+    return (await runGate(await loadConfig(config), ['s'], await run.readRecords()))!.report.suites[0]!.metrics.find(
+      (m) => m.metric === 'judge',
+    )!;
   }
 
   it('a judge below min_kappa is reported, not gated: "judge κ 0.00 < 0.6"', async () => {
     // The humans say 3 to everything: a constant rater agrees no better than chance, κ = 0.
-    const judge = await gateWith(Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `q${i}`, human_score: 3 })).join('\n'));
+    const judge = await gateWith(
+      Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `q${i}`, human_score: 3 })).join('\n'),
+    );
     expect(judge.gated).toBe(false);
     expect(judge.notGatedReason).toBe('judge κ 0.00 < 0.6');
     const { verdictText } = await import('../src/report/format-metric.js');
@@ -127,7 +176,9 @@ describe('judge calibration as a precondition of gating', () => {
   }, 60_000);
 
   it('a judge that agrees with the humans gates', async () => {
-    const judge = await gateWith(Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `q${i}`, human_score: 1 + (i % 5) })).join('\n'));
+    const judge = await gateWith(
+      Array.from({ length: 8 }, (_, i) => JSON.stringify({ id: `q${i}`, human_score: 1 + (i % 5) })).join('\n'),
+    );
     expect(judge.gated).toBe(true);
     expect(judge.notGatedReason).toBeUndefined();
   }, 60_000);
@@ -153,8 +204,18 @@ describe('judge variance apart from generator variance (--judge-repeats)', () =>
   it('the one-way decomposition on a hand-computed example: [[1,3],[5,7]] gives 2/9', async () => {
     // MSW = (1+1+1+1)/2 = 2; MSB = 2·((2−4)² + (6−4)²)/1 = 16; σ²_outputs = (16 − 2)/2 = 7; share = 2/(2+7).
     const { judgeShare } = await import('../src/runner/judge-variance.js');
-    expect(judgeShare([[1, 3], [5, 7]])).toBeCloseTo(2 / 9, 12);
-    expect(judgeShare([[2, 2], [4, 4]])).toBe(0);
+    expect(
+      judgeShare([
+        [1, 3],
+        [5, 7],
+      ]),
+    ).toBeCloseTo(2 / 9, 12);
+    expect(
+      judgeShare([
+        [2, 2],
+        [4, 4],
+      ]),
+    ).toBe(0);
   });
 
   it("reports the judge's share of the score variance, matching the planted ⅓ within its interval, and judge-flaky outputs", async () => {
@@ -167,7 +228,11 @@ describe('judge variance apart from generator variance (--judge-repeats)', () =>
     });
     cpSync(fileURLToPath(new URL('../rubrics', import.meta.url)), path.join(dir, 'rubrics'), { recursive: true });
     server.resetCounters();
-    const r = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env: { OPENAI_API_KEY: 'sk-test-jv-0000' }, judgeRepeats: 5 });
+    const r = await runEval({
+      configPath: path.join(dir, 'driftgate.yaml'),
+      env: { OPENAI_API_KEY: 'sk-test-jv-0000' },
+      judgeRepeats: 5,
+    });
     expect(r.exitCode).toBe(0);
     expect(server.requestCount).toBe(200 + 200 * 6); // answers, then 1 + 5 verdicts per output
     const v = r.meta?.judgeVariance?.[0];
@@ -178,6 +243,8 @@ describe('judge variance apart from generator variance (--judge-repeats)', () =>
     // Pass at 4 on the rubric: odd outputs (4 ± 1) cross it under re-grading; even ones (2 ± 1) never do.
     expect(v!.judgeFlaky.length).toBeGreaterThan(50);
     expect(v!.judgeFlaky.every((id) => Number(id.slice(1)) % 2 === 1)).toBe(true);
-    expect(formatRunSummary(r.meta as RunMeta, r.runDir as string)).toMatch(/judge variance · s · judge: \d+% of the score variance is the judge's \[\d+%, \d+%\] \(6 verdicts on each of 200 outputs\)/);
+    expect(formatRunSummary(r.meta as RunMeta, r.runDir as string)).toMatch(
+      /judge variance · s · judge: \d+% of the score variance is the judge's \[\d+%, \d+%\] \(6 verdicts on each of 200 outputs\)/,
+    );
   }, 60_000);
 });

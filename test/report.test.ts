@@ -43,7 +43,9 @@ describe('JUnit XML', () => {
   it('is well-formed, one testcase per case and scorer, regressions as failures', () => {
     const xml = renderJunit(regressionModel());
     expect(XMLValidator.validate(xml)).toBe(true);
-    const doc = new XMLParser({ ignoreAttributes: false }).parse(xml) as { testsuites: { testsuite: { testcase: Record<string, unknown>[]; '@_tests': string; '@_failures': string } } };
+    const doc = new XMLParser({ ignoreAttributes: false }).parse(xml) as {
+      testsuites: { testsuite: { testcase: Record<string, unknown>[]; '@_tests': string; '@_failures': string } };
+    };
     const suite = doc.testsuites.testsuite;
     const names = suite.testcase.map((t) => t['@_name'] as string);
     // 60 cases × 2 scorers + the gated metrics (pass_rate, check, judge).
@@ -65,14 +67,18 @@ describe('bounded reports for large runs', () => {
     expect(statuses).toHaveLength(2000);
     expect(statuses.slice(0, 20).every((s) => s === 'regressed')).toBe(true);
     expect(statuses.slice(20).every((s) => s === 'ok')).toBe(true);
-    expect(html).toContain('1,000 more rows (ok) left out: the table shows the 2,000 worst; every case is in cases.jsonl.');
+    expect(html).toContain(
+      '1,000 more rows (ok) left out: the table shows the 2,000 worst; every case is in cases.jsonl.',
+    );
     expect(html).toContain('more characters in cases.jsonl)');
   });
 
   it('JUnit: failures kept, passing testcases cut to the cap, a testcase saying so, still well-formed', () => {
     const xml = renderJunit(regressionModel({ cases: 3000, failing: 20 }), 500);
     expect(XMLValidator.validate(xml)).toBe(true);
-    const doc = new XMLParser({ ignoreAttributes: false }).parse(xml) as { testsuites: { testsuite: { testcase: Record<string, unknown>[] } } };
+    const doc = new XMLParser({ ignoreAttributes: false }).parse(xml) as {
+      testsuites: { testsuite: { testcase: Record<string, unknown>[] } };
+    };
     const cases = doc.testsuites.testsuite.testcase;
     expect(cases.length).toBe(501);
     const failed = cases.filter((t) => t.failure !== undefined).map((t) => t['@_name'] as string);
@@ -97,7 +103,9 @@ describe('HTML report (static checks; the browser test renders it)', () => {
   it('is self-contained: no external URL, a CSP that allows only its own script', () => {
     const html = renderHtml(regressionModel());
     expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
-    expect(html).toMatch(/Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(html).toMatch(
+      /Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-[A-Za-z0-9+/=]+'/,
+    );
     expect(html).not.toContain(SCRIPT_PAYLOAD);
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('&lt;script&gt;window.__pwned');
@@ -106,12 +114,15 @@ describe('HTML report (static checks; the browser test renders it)', () => {
 
 describe('driftgate report', () => {
   it('rejects an unknown format with exit 2 and names the choices', () => {
-    expect(() => parseFormats('md,pdf')).toThrow('--format: expected a comma-separated list of md, html, junit, json, got "md,pdf"');
+    expect(() => parseFormats('md,pdf')).toThrow(
+      '--format: expected a comma-separated list of md, html, junit, json, got "md,pdf"',
+    );
   });
 
   it('renders all four files from a run directory; a missing run is exit 2', async () => {
     const dir = await makeProject({
-      'driftgate.yaml': 'version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini }\nsuites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, targets: [current], scorers: [{ type: contains, value: "x" }] }\n',
+      'driftgate.yaml':
+        'version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini }\nsuites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, targets: [current], scorers: [{ type: contains, value: "x" }] }\n',
     });
     const runDir = path.join(dir, '.driftgate', 'runs', '20261122T100000Z-abcdef');
     mkdirSync(runDir, { recursive: true });
@@ -122,7 +133,12 @@ describe('driftgate report', () => {
     writeFileSync(path.join(runDir, 'gate.json'), JSON.stringify(model.gate));
     const ok = await runCli(['report', '--format', 'md,html,junit,json'], {}, dir);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout.trim().split('\n').map((l) => path.basename(l))).toEqual(['report.md', 'report.html', 'junit.xml', 'summary.json']);
+    expect(
+      ok.stdout
+        .trim()
+        .split('\n')
+        .map((l) => path.basename(l)),
+    ).toEqual(['report.md', 'report.html', 'junit.xml', 'summary.json']);
     expect(JSON.parse(readFileSync(path.join(runDir, 'summary.json'), 'utf8')).verdict).toBe('failed');
     const missing = await runCli(['report', '--run', path.join(dir, 'nope')], {}, dir);
     expect(missing.code).toBe(2);

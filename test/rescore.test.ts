@@ -22,11 +22,17 @@ let server: FakeLlmServer;
 /** Answers change between the baseline's run and the pull request's, as a new prompt would make them. */
 let version = 1;
 beforeAll(async () => {
-  server = await FakeLlmServer.start({ respond: (call) => (isJudge(call) ? JSON.stringify({ reasoning: 'ok', score: 4 }) : `Answer v${version} to ${call.messages.at(-1)?.content}`) });
+  server = await FakeLlmServer.start({
+    respond: (call) =>
+      isJudge(call)
+        ? JSON.stringify({ reasoning: 'ok', score: 4 })
+        : `Answer v${version} to ${call.messages.at(-1)?.content}`,
+  });
 });
 afterAll(() => server.close());
 const env = { OPENAI_API_KEY: 'sk-test-rescore-0000' };
-const judgeCalls = () => server.requests.filter((r) => typeof r.body === 'object' && r.body !== null && 'response_format' in r.body).length;
+const judgeCalls = () =>
+  server.requests.filter((r) => typeof r.body === 'object' && r.body !== null && 'response_format' in r.body).length;
 
 async function project(rescore?: 'never'): Promise<string> {
   version = 1;
@@ -43,15 +49,23 @@ suites:
       - { type: contains, value: Answer }
       - { type: judge, rubric: rubrics/helpfulness.md }
 ${rescore ? `    gate: { rescore: ${rescore} }\n` : ''}`,
-    'd.jsonl': Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Question ${i}?` })).join('\n'),
+    'd.jsonl': Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Question ${i}?` })).join(
+      '\n',
+    ),
     'p.md': 'Customer: {{question}}',
   });
   cpSync(fileURLToPath(new URL('../rubrics', import.meta.url)), path.join(dir, 'rubrics'), { recursive: true });
   const run = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
-  await writeBaseline(baselinePath(dir, 'faq'), baselineFromRun(run.meta as RunMeta, 'faq', (await run.readRecords())));
+  await writeBaseline(baselinePath(dir, 'faq'), baselineFromRun(run.meta as RunMeta, 'faq', await run.readRecords()));
   // The pull request edits the rubric: the judge's scorerId changes.
   const rubric = path.join(dir, 'rubrics/helpfulness.md');
-  writeFileSync(rubric, readFileSync(rubric, 'utf8').replace('Judge how well the answer serves the user who asked.', 'Judge how well the answer serves the customer who asked, and whether it is polite.'));
+  writeFileSync(
+    rubric,
+    readFileSync(rubric, 'utf8').replace(
+      'Judge how well the answer serves the user who asked.',
+      'Judge how well the answer serves the customer who asked, and whether it is polite.',
+    ),
+  );
   version = 2;
   return dir;
 }
@@ -64,25 +78,43 @@ describe('re-scoring a baseline when a scorer changed', () => {
     const run = await runEval({ configPath: config, env, useCache: false });
     expect(run.exitCode).toBe(0);
     server.resetCounters();
-    const gate = await runGate(await loadConfig(config), ['faq'], (await run.readRecords()), undefined, undefined, { env });
+    const gate = await runGate(await loadConfig(config), ['faq'], await run.readRecords(), undefined, undefined, {
+      env,
+    });
     const judge = gate!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')!;
     expect(judge.status).toBe('compared');
-    expect(judge.rescored).toEqual({ metric: 'judge', outputs: 10, calls: 10, cached: 0, costUsd: expect.any(Number), errors: 0 });
+    expect(judge.rescored).toEqual({
+      metric: 'judge',
+      outputs: 10,
+      calls: 10,
+      cached: 0,
+      costUsd: expect.any(Number),
+      errors: 0,
+    });
     expect(judgeCalls()).toBe(10);
     expect(gate!.report.suites[0]!.metrics.find((m) => m.metric === 'pass_rate')?.status).toBe('compared');
-    expect(formatGateReport(gate!.report)).toMatch(/baseline re-scored with today's scorer \(10 outputs, 10 judge calls, 0 cached, worth (\$[\d.e-]+|unpriced)\)/);
+    expect(formatGateReport(gate!.report)).toMatch(
+      /baseline re-scored with today's scorer \(10 outputs, 10 judge calls, 0 cached, worth (\$[\d.e-]+|unpriced)\)/,
+    );
 
     server.resetCounters();
-    const again = await runGate(await loadConfig(config), ['faq'], (await run.readRecords()), undefined, undefined, { env });
+    const again = await runGate(await loadConfig(config), ['faq'], await run.readRecords(), undefined, undefined, {
+      env,
+    });
     expect(judgeCalls()).toBe(0);
-    expect(again!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')?.rescored).toMatchObject({ calls: 10, cached: 10 });
+    expect(again!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')?.rescored).toMatchObject({
+      calls: 10,
+      cached: 10,
+    });
   }, 60_000);
 
   it('gate.rescore: never keeps the old behaviour: "not compared: scorer changed"', async () => {
     const dir = await project('never');
     const config = path.join(dir, 'driftgate.yaml');
     const run = await runEval({ configPath: config, env });
-    const gate = await runGate(await loadConfig(config), ['faq'], (await run.readRecords()), undefined, undefined, { env });
+    const gate = await runGate(await loadConfig(config), ['faq'], await run.readRecords(), undefined, undefined, {
+      env,
+    });
     expect(gate!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')?.status).toBe('scorer-changed');
   }, 60_000);
 
@@ -92,8 +124,15 @@ describe('re-scoring a baseline when a scorer changed', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('faq · judge: 10 outputs re-scored, 10 judge calls (0 cached), 0 errors');
     const written = await readBaseline(baselinePath(dir, 'faq'));
-    const [prepared] = await (await import('../src/runner/plan.js')).prepareSuites(await loadConfig(path.join(dir, 'driftgate.yaml')), (await loadConfig(path.join(dir, 'driftgate.yaml'))).config.suites);
-    expect(written?.scorers.find((s) => s.name === 'judge')?.scorerId).toBe(prepared?.scorers.find((s) => s.name === 'judge')?.id);
+    const [prepared] = await (
+      await import('../src/runner/plan.js')
+    ).prepareSuites(
+      await loadConfig(path.join(dir, 'driftgate.yaml')),
+      (await loadConfig(path.join(dir, 'driftgate.yaml'))).config.suites,
+    );
+    expect(written?.scorers.find((s) => s.name === 'judge')?.scorerId).toBe(
+      prepared?.scorers.find((s) => s.name === 'judge')?.id,
+    );
     const second = await runCli(['baseline', 'rescore', '--config', path.join(dir, 'driftgate.yaml')], { ...env }, dir);
     expect(second.stdout).toContain('nothing to re-score');
   }, 60_000);

@@ -40,7 +40,8 @@ async function project(n: number, extra: Parameters<typeof config>[0] = {}): Pro
   return makeProject({ 'driftgate.yaml': config(extra), 'd.jsonl': questions(n), 'p.md': 'Customer: {{question}}' });
 }
 
-const run = (dir: string, options: EvalOptions = {}) => runEval({ configPath: path.join(dir, 'driftgate.yaml'), env, ...options });
+const run = (dir: string, options: EvalOptions = {}) =>
+  runEval({ configPath: path.join(dir, 'driftgate.yaml'), env, ...options });
 
 describe('driftgate eval runner', () => {
   it('replays every case through both SDKs and journals one line per call', async () => {
@@ -107,10 +108,10 @@ describe('driftgate eval runner', () => {
   it('stops scheduling at --max-cost, keeps what was done, and resumes the rest', async () => {
     // $1 per 1k tokens makes each call cost about a cent.
     const dir = await makeProject({
-      'driftgate.yaml': config({ runner: ', concurrency: 1', pricing: 'pricing: { gpt-4o-mini: { input: 1000, output: 1000 } }' }).replace(
-        'params: { temperature: 0 }',
-        'params: { temperature: 0, max_tokens: 16 }',
-      ),
+      'driftgate.yaml': config({
+        runner: ', concurrency: 1',
+        pricing: 'pricing: { gpt-4o-mini: { input: 1000, output: 1000 } }',
+      }).replace('params: { temperature: 0 }', 'params: { temperature: 0, max_tokens: 16 }'),
       'd.jsonl': questions(20),
       'p.md': 'Customer: {{question}}',
     });
@@ -124,7 +125,7 @@ describe('driftgate eval runner', () => {
     expect(server.requestCount).toBe(done);
     const resumed = await run(dir, { resume: first.runId!, useCache: false });
     expect(resumed.exitCode).toBe(0);
-    expect((await resumed.readRecords())).toHaveLength(20);
+    expect(await resumed.readRecords()).toHaveLength(20);
     expect(server.requestCount).toBe(20);
   });
 
@@ -149,12 +150,18 @@ describe('driftgate eval runner', () => {
     const result = await run(cold, { offline: true });
     expect(server.requestCount).toBe(0);
     expect(result.exitCode).toBe(3);
-    expect(result.incompleteReason).toMatch(/^--offline: 3 calls are not in the cache; first missing: suite support, case "q\d", target current, repeat 0 \(key [0-9a-f]{16}…\)$/);
+    expect(result.incompleteReason).toMatch(
+      /^--offline: 3 calls are not in the cache; first missing: suite support, case "q\d", target current, repeat 0 \(key [0-9a-f]{16}…\)$/,
+    );
     expect((await result.readRecords()).every((r) => r.error?.kind === 'cache_miss')).toBe(true);
   });
 
   it('gives each repeat its own cache entry', async () => {
-    const dir = await makeProject({ 'driftgate.yaml': config().replace('targets: [current]', 'targets: [current]\n    repeats: 3'), 'd.jsonl': questions(2), 'p.md': '{{question}}' });
+    const dir = await makeProject({
+      'driftgate.yaml': config().replace('targets: [current]', 'targets: [current]\n    repeats: 3'),
+      'd.jsonl': questions(2),
+      'p.md': '{{question}}',
+    });
     await run(dir);
     expect(server.requestCount).toBe(6);
     await run(dir);

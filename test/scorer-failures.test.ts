@@ -40,7 +40,9 @@ beforeAll(async () => {
     respond: (call) => {
       if (!isJudge(call)) return `Answer: ${call.messages.at(-1)?.content ?? ''}`;
       if (judgeAnswers(call) === 'prose') return PROSE;
-      const pairwise = (call.body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name === 'preference';
+      const pairwise =
+        (call.body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name ===
+        'preference';
       return JSON.stringify(pairwise ? { reasoning: 'alike', winner: 'tie' } : { reasoning: 'fine', score: 4 });
     },
   });
@@ -51,7 +53,10 @@ beforeEach(() => {
   judgeAnswers = () => 'verdict';
 });
 
-const judgeCalls = () => server.requests.filter((r) => r.body !== null && typeof r.body === 'object' && ('response_format' in r.body || 'tools' in r.body)).length;
+const judgeCalls = () =>
+  server.requests.filter(
+    (r) => r.body !== null && typeof r.body === 'object' && ('response_format' in r.body || 'tools' in r.body),
+  ).length;
 
 async function project(n: number, scorers: string, extra = ''): Promise<string> {
   const dir = await makeProject({
@@ -67,7 +72,9 @@ ${extra}suites:
     scorers:
 ${scorers}
 `,
-    'd.jsonl': Array.from({ length: n }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Question ${i}?` })).join('\n'),
+    'd.jsonl': Array.from({ length: n }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Question ${i}?` })).join(
+      '\n',
+    ),
     'p.md': 'Customer: {{question}}',
   });
   cpSync(fileURLToPath(new URL('../rubrics', import.meta.url)), path.join(dir, 'rubrics'), { recursive: true });
@@ -83,7 +90,9 @@ describe('eval with a judge that answers in prose', () => {
     const dir = await project(30, RULE_AND_JUDGE);
     const r = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
     expect(r.exitCode).toBe(3);
-    expect(r.incompleteReason).toContain('judge: 30 of 30 verdicts failed — the judge answered in prose; does the model support structured output?');
+    expect(r.incompleteReason).toContain(
+      'judge: 30 of 30 verdicts failed — the judge answered in prose; does the model support structured output?',
+    );
     const meta = r.meta as RunMeta;
     const judge = meta.scorers?.find((h) => h.scorer === 'judge');
     expect(judge).toMatchObject({ outputs: 30, scored: 0, errors: 30, allowed: 1 });
@@ -117,7 +126,8 @@ describe('eval with a judge that answers in prose', () => {
 
   it('a judge failing on 2% of verdicts gives a complete run that reports the 2%', async () => {
     // Cases 7, 57, 107, … (6 of 300) get prose; the first verdicts succeed, so nothing is stopped.
-    judgeAnswers = (call) => (Number(/Question (\d+)\?/.exec(JSON.stringify(call.body.messages))?.[1]) % 50 === 7 ? 'prose' : 'verdict');
+    judgeAnswers = (call) =>
+      Number(/Question (\d+)\?/.exec(JSON.stringify(call.body.messages))?.[1]) % 50 === 7 ? 'prose' : 'verdict';
     const dir = await project(300, RULE_AND_JUDGE);
     const r = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
     expect(r.exitCode).toBe(0);
@@ -127,7 +137,9 @@ describe('eval with a judge that answers in prose', () => {
     expect(judge?.stopped).toBeUndefined();
     const row = r.meta?.summaries?.[0]?.targets[0]?.scores.find((m) => m.metric === 'judge');
     expect(row).toMatchObject({ n: 294, errors: 6 });
-    expect(formatRunSummary(r.meta as RunMeta, r.runDir as string)).toContain('judge: 6 of 300 verdicts failed — the judge answered in prose');
+    expect(formatRunSummary(r.meta as RunMeta, r.runDir as string)).toContain(
+      'judge: 6 of 300 verdicts failed — the judge answered in prose',
+    );
   });
 
   it('resuming after the judge is fixed scores again what failed, and completes', async () => {
@@ -157,7 +169,13 @@ describe('embedders and custom scorers that fail', () => {
       );
       const config = path.join(dir, 'driftgate.yaml');
       const { writeFile } = await import('node:fs/promises');
-      await writeFile(config, (await readFile(config, 'utf8')).replace('models:\n', `models:\n  remote:  { provider: openai, model: text-embedding-3-small, baseURL: ${broken.openaiBaseURL} }\n`));
+      await writeFile(
+        config,
+        (await readFile(config, 'utf8')).replace(
+          'models:\n',
+          `models:\n  remote:  { provider: openai, model: text-embedding-3-small, baseURL: ${broken.openaiBaseURL} }\n`,
+        ),
+      );
       const r = await runEval({ configPath: config, env, retry: { max_retries: 1 } });
       expect(r.exitCode).toBe(3);
       expect(r.incompleteReason).toContain('similarity: 20 of 20 similarity scores failed');
@@ -171,11 +189,16 @@ describe('embedders and custom scorers that fail', () => {
   it('a custom scorer that throws on every output becomes error scores with its reason, and the run is incomplete', async () => {
     const dir = await project(20, '      - { type: custom, module: broken.mjs }');
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(path.join(dir, 'broken.mjs'), "export default () => { throw new Error('lookup table missing'); };\n");
+    await writeFile(
+      path.join(dir, 'broken.mjs'),
+      "export default () => { throw new Error('lookup table missing'); };\n",
+    );
     const r = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env });
     expect(r.exitCode).toBe(3);
     expect(r.meta?.scorers?.[0]).toMatchObject({ scorer: 'custom', errors: 20, firstError: 'lookup table missing' });
-    expect(r.meta?.scorers?.[0]?.stopped).toContain('custom stopped after 2 failed scorings, more than runner.max_scorer_errors allows');
+    expect(r.meta?.scorers?.[0]?.stopped).toContain(
+      'custom stopped after 2 failed scorings, more than runner.max_scorer_errors allows',
+    );
     expect(r.incompleteReason).toContain('custom: 20 of 20 scores failed — first: lookup table missing');
   });
 });
@@ -186,7 +209,10 @@ describe('the gate with failing or new scorers', () => {
     const config = path.join(dir, 'driftgate.yaml');
     const run = await runEval({ configPath: config, env });
     expect(run.exitCode).toBe(0);
-    await writeBaseline(baselinePath(dir, 'support'), baselineFromRun(run.meta as RunMeta, 'support', (await run.readRecords())));
+    await writeBaseline(
+      baselinePath(dir, 'support'),
+      baselineFromRun(run.meta as RunMeta, 'support', await run.readRecords()),
+    );
     return dir;
   }
 
@@ -197,7 +223,7 @@ describe('the gate with failing or new scorers', () => {
     const run = await runEval({ configPath: config, env, useCache: false });
     expect(run.exitCode).toBe(3);
     // Even without the run's own incomplete reason, the metrics alone make the gate incomplete.
-    const gate = await runGate(await loadConfig(config), ['support'], (await run.readRecords()));
+    const gate = await runGate(await loadConfig(config), ['support'], await run.readRecords());
     const report = gate!.report;
     expect(report.failed).toBe(false);
     const judge = report.suites[0]!.metrics.find((m) => m.metric === 'judge')!;
@@ -213,7 +239,9 @@ describe('the gate with failing or new scorers', () => {
     const cli = await runCli(['compare', '--config', config, '--run', run.runDir as string], env, dir);
     expect(cli.code).toBe(3);
     expect(cli.stdout).toContain('GATE INCOMPLETE');
-    const summary = JSON.parse(await readFile(path.join(run.runDir as string, 'gate.json'), 'utf8')) as { report: { incomplete: string[] } };
+    const summary = JSON.parse(await readFile(path.join(run.runDir as string, 'gate.json'), 'utf8')) as {
+      report: { incomplete: string[] };
+    };
     expect(summary.report.incomplete.length).toBeGreaterThan(0);
   });
 
@@ -225,7 +253,7 @@ describe('the gate with failing or new scorers', () => {
     await writeFile(config, yaml.replace('      - { type: contains, value: "Answer" }', RULE_AND_JUDGE));
     const run = await runEval({ configPath: config, env });
     expect(run.exitCode).toBe(0);
-    const report = (await runGate(await loadConfig(config), ['support'], (await run.readRecords())))!.report;
+    const report = (await runGate(await loadConfig(config), ['support'], await run.readRecords()))!.report;
     const metrics = report.suites[0]!.metrics;
     expect(metrics.find((m) => m.metric === 'judge')?.status).toBe('new');
     // pass_rate still compares, over the scorer both sides ran alike.
@@ -243,7 +271,9 @@ describe('the gate with failing or new scorers', () => {
 describe('drift with a pairwise judge that answers in prose', () => {
   it('exits 3, shows the judge row with its errors, stops early, and does not append the history', async () => {
     judgeAnswers = () => 'prose';
-    const logs = Array.from({ length: 300 }, (_, i) => JSON.stringify({ input: `Question ${i} about billing`, timestamp: '2026-11-20T10:00:00Z' })).join('\n');
+    const logs = Array.from({ length: 300 }, (_, i) =>
+      JSON.stringify({ input: `Question ${i} about billing`, timestamp: '2026-11-20T10:00:00Z' }),
+    ).join('\n');
     const dir = await makeProject({
       'driftgate.yaml': `version: 1
 models:
@@ -283,7 +313,12 @@ describe('driftgate check', () => {
     judgeAnswers = () => 'prose';
     const bad = await probeScorers({ configPath: path.join(dir, 'driftgate.yaml'), env });
     expect(bad).toHaveLength(1);
-    expect(bad[0]).toMatchObject({ suite: 'support', scorer: 'judge', ok: false, hint: 'the judge answered in prose; does the model support structured output?' });
+    expect(bad[0]).toMatchObject({
+      suite: 'support',
+      scorer: 'judge',
+      ok: false,
+      hint: 'the judge answered in prose; does the model support structured output?',
+    });
     expect(judgeCalls()).toBe(2); // one probe: the verdict and its one retry
     judgeAnswers = () => 'verdict';
     const good = await probeScorers({ configPath: path.join(dir, 'driftgate.yaml'), env });

@@ -6,8 +6,12 @@ import { detectRefusal } from '../src/scorers/refusal.js';
 import { measure } from '../src/scorers/length.js';
 import { ConfigError } from '../src/errors.js';
 
-const pass = async (config: Record<string, unknown>, output: string, fields: Record<string, unknown> = {}, record = {}) =>
-  (await scoreWith(config, output, fields, record)).pass;
+const pass = async (
+  config: Record<string, unknown>,
+  output: string,
+  fields: Record<string, unknown> = {},
+  record = {},
+) => (await scoreWith(config, output, fields, record)).pass;
 
 describe('string checks', () => {
   it('equals trims and optionally ignores case', async () => {
@@ -18,7 +22,9 @@ describe('string checks', () => {
   });
 
   it('contains uses {{var}} from the case and reports what is missing', async () => {
-    const s = await scoreWith({ type: 'contains', value: '{{keyword}}' }, 'Open the Trash folder', { keyword: 'Trash' });
+    const s = await scoreWith({ type: 'contains', value: '{{keyword}}' }, 'Open the Trash folder', {
+      keyword: 'Trash',
+    });
     expect(s).toMatchObject({ name: 'contains', kind: 'binary', value: 1, pass: true });
     const miss = await scoreWith({ type: 'contains', value: '{{keyword}}' }, 'Open the bin', { keyword: 'Trash' });
     expect(miss).toMatchObject({ value: 0, pass: false, reason: 'does not contain "Trash"' });
@@ -33,11 +39,18 @@ describe('string checks', () => {
   });
 
   it('contains-any, contains-all and not-contains', async () => {
-    expect(await pass({ type: 'contains-any', values: ['refund', 'money back'] }, 'You get your money back.')).toBe(true);
-    const all = await scoreWith({ type: 'contains-all', values: ['Settings', 'Billing', 'Invoices'] }, 'Settings > Billing');
+    expect(await pass({ type: 'contains-any', values: ['refund', 'money back'] }, 'You get your money back.')).toBe(
+      true,
+    );
+    const all = await scoreWith(
+      { type: 'contains-all', values: ['Settings', 'Billing', 'Invoices'] },
+      'Settings > Billing',
+    );
     expect(all).toMatchObject({ pass: false, reason: 'missing ["Invoices"]', details: { found: 2, of: 3 } });
     expect(await pass({ type: 'not-contains', values: ['Dropbox', 'Google Drive'] }, 'Use Nimbus Drive.')).toBe(true);
-    expect(await pass({ type: 'not-contains', value: 'dropbox', ignore_case: true }, 'Unlike Dropbox, we...')).toBe(false);
+    expect(await pass({ type: 'not-contains', value: 'dropbox', ignore_case: true }, 'Unlike Dropbox, we...')).toBe(
+      false,
+    );
   });
 
   it('starts-with ignores leading whitespace', async () => {
@@ -55,11 +68,15 @@ describe('string checks', () => {
 
   it('an invalid regex is a config error naming the scorer', async () => {
     await expect(scoreWith({ type: 'regex', pattern: '(unclosed' }, 'x')).rejects.toThrow(ConfigError);
-    await expect(scoreWith({ type: 'regex', pattern: '(unclosed' }, 'x')).rejects.toThrow(/test\.scorers\[0\]\.pattern: "\(unclosed" is not a valid regular expression/);
+    await expect(scoreWith({ type: 'regex', pattern: '(unclosed' }, 'x')).rejects.toThrow(
+      /test\.scorers\[0\]\.pattern: "\(unclosed" is not a valid regular expression/,
+    );
   });
 
   it('a missing case variable is an error for that score, not a crash', async () => {
-    await expect(scoreWith({ type: 'contains', value: '{{nope}}' }, 'x')).rejects.toThrow('case "c1" has no variable "nope"');
+    await expect(scoreWith({ type: 'contains', value: '{{nope}}' }, 'x')).rejects.toThrow(
+      'case "c1" has no variable "nope"',
+    );
   });
 });
 
@@ -77,14 +94,30 @@ describe('JSON checks', () => {
     const bad = await scoreWith({ type: 'json-schema', schema }, '{"intent": "weather"}');
     expect(bad.pass).toBe(false);
     expect(bad.reason).toBe('/intent must be equal to one of the allowed values');
-    expect((await scoreWith({ type: 'json-schema', schema }, '{}')).reason).toBe("(root) must have required property 'intent'");
+    expect((await scoreWith({ type: 'json-schema', schema }, '{}')).reason).toBe(
+      "(root) must have required property 'intent'",
+    );
   });
 
   it('json-schema reads a schema file, and rejects an invalid schema at build time', async () => {
     const dir = await makeProject({ 'schemas/intent.json': JSON.stringify({ type: 'object', required: ['intent'] }) });
-    expect((await scoreWith({ type: 'json-schema', schema: 'schemas/intent.json' }, '{"intent":1}', {}, {}, { rootDir: dir })).pass).toBe(true);
-    await expect(scoreWith({ type: 'json-schema', schema: { type: 'nonsense' } }, '{}')).rejects.toThrow(/not a valid JSON Schema/);
-    await expect(scoreWith({ type: 'json-schema', schema: 'missing.json' }, '{}', {}, {}, { rootDir: dir })).rejects.toThrow(/cannot read JSON Schema file missing\.json/);
+    expect(
+      (
+        await scoreWith(
+          { type: 'json-schema', schema: 'schemas/intent.json' },
+          '{"intent":1}',
+          {},
+          {},
+          { rootDir: dir },
+        )
+      ).pass,
+    ).toBe(true);
+    await expect(scoreWith({ type: 'json-schema', schema: { type: 'nonsense' } }, '{}')).rejects.toThrow(
+      /not a valid JSON Schema/,
+    );
+    await expect(
+      scoreWith({ type: 'json-schema', schema: 'missing.json' }, '{}', {}, {}, { rootDir: dir }),
+    ).rejects.toThrow(/cannot read JSON Schema file missing\.json/);
   });
 });
 
@@ -114,12 +147,13 @@ describe('refusal', () => {
   ])('detects %j', (text) => {
     expect(detectRefusal(text, 'stop')).not.toBeNull();
   });
-  it.each(['Sure! Go to Settings > Billing.', "You can't undo a deletion after 30 days, but I can help you restore it before then.", ''])(
-    'does not flag %j',
-    (text) => {
-      expect(detectRefusal(text, 'stop')).toBeNull();
-    },
-  );
+  it.each([
+    'Sure! Go to Settings > Billing.',
+    "You can't undo a deletion after 30 days, but I can help you restore it before then.",
+    '',
+  ])('does not flag %j', (text) => {
+    expect(detectRefusal(text, 'stop')).toBeNull();
+  });
   it('passes answers by default and refusals with expect: refuse; a content_filter stop is a refusal', async () => {
     expect(await pass({ type: 'refusal' }, 'Go to Settings.')).toBe(true);
     expect(await pass({ type: 'refusal' }, "Sorry, I can't help with that.")).toBe(false);
@@ -147,21 +181,33 @@ export const ratio = ({ output, options }) => Math.min(1, output.length / option
 export const rich = () => ({ value: 0.25, pass: false, reason: 'too terse' });
 export const broken = () => 7;`,
     });
-    const at = (config: Record<string, unknown>, output: string) => scoreWith({ type: 'custom', module: 'scorers/polite.mjs', ...config }, output, {}, {}, { rootDir: dir });
+    const at = (config: Record<string, unknown>, output: string) =>
+      scoreWith({ type: 'custom', module: 'scorers/polite.mjs', ...config }, output, {}, {}, { rootDir: dir });
     expect(await at({ kind: 'binary' }, 'Thank you!')).toMatchObject({ value: 1, pass: true, kind: 'binary' });
-    expect(await at({ export: 'ratio', options: { target: 10 } }, 'hello')).toMatchObject({ value: 0.5, kind: 'continuous' });
+    expect(await at({ export: 'ratio', options: { target: 10 } }, 'hello')).toMatchObject({
+      value: 0.5,
+      kind: 'continuous',
+    });
     expect(await at({ export: 'rich' }, 'x')).toMatchObject({ value: 0.25, pass: false, reason: 'too terse' });
     expect((await at({ export: 'broken' }, 'x')).error).toBe('custom scorer returned 7, outside [0, 1]');
   });
 
   it('loads a TypeScript module through tsx', async () => {
-    const dir = await makeProject({ 'scorers/len.ts': `export default ({ output }: { output: string }): number => (output.length > 3 ? 1 : 0);` });
-    expect((await scoreWith({ type: 'custom', module: 'scorers/len.ts' }, 'long enough', {}, {}, { rootDir: dir })).value).toBe(1);
+    const dir = await makeProject({
+      'scorers/len.ts': `export default ({ output }: { output: string }): number => (output.length > 3 ? 1 : 0);`,
+    });
+    expect(
+      (await scoreWith({ type: 'custom', module: 'scorers/len.ts' }, 'long enough', {}, {}, { rootDir: dir })).value,
+    ).toBe(1);
   });
 
   it('names a missing module or export as a config error', async () => {
     const dir = await makeProject({ 'm.mjs': 'export const a = 1;' });
-    await expect(scoreWith({ type: 'custom', module: 'nope.mjs' }, 'x', {}, {}, { rootDir: dir })).rejects.toThrow('test.scorers[0].module: nope.mjs not found');
-    await expect(scoreWith({ type: 'custom', module: 'm.mjs' }, 'x', {}, {}, { rootDir: path.resolve(dir) })).rejects.toThrow('has no function export "default"');
+    await expect(scoreWith({ type: 'custom', module: 'nope.mjs' }, 'x', {}, {}, { rootDir: dir })).rejects.toThrow(
+      'test.scorers[0].module: nope.mjs not found',
+    );
+    await expect(
+      scoreWith({ type: 'custom', module: 'm.mjs' }, 'x', {}, {}, { rootDir: path.resolve(dir) }),
+    ).rejects.toThrow('has no function export "default"');
   });
 });

@@ -58,16 +58,36 @@ describe('local embedder (lexical, offline)', () => {
 describe('similarity scorer', () => {
   const models: Record<string, ModelConfig> = { embedder: { provider: 'local' } };
   it('scores an output against {{expected}} with the local embedder', async () => {
-    const s = await scoreWith({ type: 'similarity', reference: '{{expected}}', pass: 0.5 }, 'Open Trash and click Restore.', { expected: 'Open Trash, select the file, click Restore.' }, {}, { models });
+    const s = await scoreWith(
+      { type: 'similarity', reference: '{{expected}}', pass: 0.5 },
+      'Open Trash and click Restore.',
+      { expected: 'Open Trash, select the file, click Restore.' },
+      {},
+      { models },
+    );
     expect(s.kind).toBe('continuous');
     expect(s.value).toBeGreaterThan(0.5);
     expect(s.pass).toBe(true);
     expect(s.details?.embedder).toBe('local (lexical)');
   });
   it('compares with another target’s output, and refuses Anthropic as an embedder', async () => {
-    const s = await scoreWith({ type: 'similarity', against: 'pinned' }, 'same words here', {}, {}, { models, other: { target: 'pinned', output: 'same words here' } });
+    const s = await scoreWith(
+      { type: 'similarity', against: 'pinned' },
+      'same words here',
+      {},
+      {},
+      { models, other: { target: 'pinned', output: 'same words here' } },
+    );
     expect(s.value).toBeCloseTo(1, 6);
-    await expect(scoreWith({ type: 'similarity', reference: 'x', embedder: 'c' }, 'x', {}, {}, { models: { c: { provider: 'anthropic', model: 'claude-haiku-4-5' } } })).rejects.toThrow(/no embeddings API/);
+    await expect(
+      scoreWith(
+        { type: 'similarity', reference: 'x', embedder: 'c' },
+        'x',
+        {},
+        {},
+        { models: { c: { provider: 'anthropic', model: 'claude-haiku-4-5' } } },
+      ),
+    ).rejects.toThrow(/no embeddings API/);
   });
 });
 
@@ -78,7 +98,9 @@ describe('embeddings through the OpenAI SDK', () => {
   });
   afterAll(() => server.close());
   beforeEach(() => server.resetCounters());
-  const models = (): Record<string, ModelConfig> => ({ embedder: { provider: 'openai', model: 'text-embedding-3-small', baseURL: server.openaiBaseURL } });
+  const models = (): Record<string, ModelConfig> => ({
+    embedder: { provider: 'openai', model: 'text-embedding-3-small', baseURL: server.openaiBaseURL },
+  });
 
   it('batches: 250 distinct texts at batch size 100 take 3 requests; a second pass takes none (cached per text)', async () => {
     const dir = await makeProject({});
@@ -100,7 +122,13 @@ describe('embeddings through the OpenAI SDK', () => {
   it('scores similarity through the embeddings endpoint', async () => {
     const dir = await makeProject({});
     const { services } = testServices(dir, models());
-    const s = await scoreWith({ type: 'similarity', reference: '{{expected}}' }, 'exact same text', { expected: 'exact same text' }, {}, { models: models(), services });
+    const s = await scoreWith(
+      { type: 'similarity', reference: '{{expected}}' },
+      'exact same text',
+      { expected: 'exact same text' },
+      {},
+      { models: models(), services },
+    );
     expect(s.value).toBeCloseTo(1, 5);
     expect(server.requests[0]?.path).toBe('/v1/embeddings');
   });

@@ -50,8 +50,16 @@ suites:
     prompt: p.md
     scorers: [{ type: length, unit: words, max: 12 }]
 `,
-    'd.jsonl': Array.from({ length: 90 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Question ${i}?`, expected: `Open Settings, then Billing, to change plan ${i}.` })).join('\n'),
-    's.jsonl': Array.from({ length: 7 }, (_, i) => JSON.stringify({ id: `s${i}`, question: `Question ${100 + i}?` })).join('\n'),
+    'd.jsonl': Array.from({ length: 90 }, (_, i) =>
+      JSON.stringify({
+        id: `q${i}`,
+        question: `Question ${i}?`,
+        expected: `Open Settings, then Billing, to change plan ${i}.`,
+      }),
+    ).join('\n'),
+    's.jsonl': Array.from({ length: 7 }, (_, i) =>
+      JSON.stringify({ id: `s${i}`, question: `Question ${100 + i}?` }),
+    ).join('\n'),
     'p.md': 'Customer: {{question}}',
   });
 }
@@ -66,7 +74,10 @@ describe('shards', () => {
     await runEval({ configPath, env });
     expect((await runCli(['baseline', 'update', '--config', configPath], env)).code).toBe(0);
     // A change of model settings (new cache keys) that regresses: every third answer loses the keyword.
-    writeFileSync(configPath, readFileSync(configPath, 'utf8').replaceAll('baseURL: ', 'params: { temperature: 0.7 }, baseURL: '));
+    writeFileSync(
+      configPath,
+      readFileSync(configPath, 'utf8').replaceAll('baseURL: ', 'params: { temperature: 0.7 }, baseURL: '),
+    );
     good = false;
     await runEval({ configPath, env }); // fills the cache with the new answers
     const whole = await runEval({ configPath, env });
@@ -80,7 +91,11 @@ describe('shards', () => {
       shardDirs.push(r.runDir as string);
     }
     // Every shard holds some cases, none holds all.
-    const sizes = await Promise.all(shardDirs.map(async (d) => (await import('../src/runner/journal.js')).readJournal(path.join(d, 'cases.jsonl')).then((x) => x.length)));
+    const sizes = await Promise.all(
+      shardDirs.map(async (d) =>
+        (await import('../src/runner/journal.js')).readJournal(path.join(d, 'cases.jsonl')).then((x) => x.length),
+      ),
+    );
     expect(sizes.every((n) => n > 0 && n < wholeRecords.length)).toBe(true);
 
     const merged = await mergeShardRuns(await loadConfig(configPath), shardDirs, path.join(dir, '.driftgate/runs'));
@@ -92,7 +107,10 @@ describe('shards', () => {
 
     const verdict = async (run: string) => {
       const r = await runCli(['compare', '--config', configPath, '--run', run, '--json'], env);
-      const out = JSON.parse(r.stdout) as { run: string; suites: { verdicts?: unknown }[]; failed?: boolean } & Record<string, unknown>;
+      const out = JSON.parse(r.stdout) as { run: string; suites: { verdicts?: unknown }[]; failed?: boolean } & Record<
+        string,
+        unknown
+      >;
       return { code: r.code, ...out, run: '' };
     };
     const a = await verdict(whole.runDir as string);
@@ -106,7 +124,8 @@ describe('shards', () => {
     const configPath = path.join(dir, 'driftgate.yaml');
     good = true;
     const runs: string[] = [];
-    for (let i = 1; i <= 3; i++) runs.push((await runEval({ configPath, env, shard: { index: i, count: 3 } })).runDir as string);
+    for (let i = 1; i <= 3; i++)
+      runs.push((await runEval({ configPath, env, shard: { index: i, count: 3 } })).runDir as string);
     const other = (await runEval({ configPath, env, shard: { index: 1, count: 2 } })).runDir as string;
     const before = readdirSync(path.join(dir, '.driftgate/runs')).length;
     const merge = (...dirs: string[]) => runCli(['merge', '--config', configPath, ...dirs], env);

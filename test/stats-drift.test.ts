@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { chiSquareTest, fisherExact2x2, kolmogorovQ, ksTwoSample, normalisedWasserstein } from '../src/stats/two-sample.js';
+import {
+  chiSquareTest,
+  fisherExact2x2,
+  kolmogorovQ,
+  ksTwoSample,
+  normalisedWasserstein,
+} from '../src/stats/two-sample.js';
 import { mmdPermutationTest } from '../src/stats/kernel-two-sample.js';
 import { ewmaCheck } from '../src/stats/ewma.js';
 import { mulberry32 } from '../src/stats/rng.js';
@@ -19,7 +25,12 @@ describe('Kolmogorov–Smirnov', () => {
     const rng = mulberry32(3);
     const normal = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
     const a = Array.from({ length: 300 }, normal);
-    expect(ksTwoSample(a, Array.from({ length: 300 }, () => normal() + 0.5)).p).toBeLessThan(0.001);
+    expect(
+      ksTwoSample(
+        a,
+        Array.from({ length: 300 }, () => normal() + 0.5),
+      ).p,
+    ).toBeLessThan(0.001);
     expect(ksTwoSample(a.slice(0, 150), a.slice(150)).p).toBeGreaterThan(0.05);
   });
   it('normalised Wasserstein: {0,0} vs {1,1} moves mass 1 over a pooled sd of √(1/3)', () => {
@@ -29,19 +40,29 @@ describe('Kolmogorov–Smirnov', () => {
 
 describe('categorical tests', () => {
   it('χ² on [[20, 30], [30, 20]]: every expected count is 25, χ² = 4, df 1, p = 0.0455', () => {
-    const r = chiSquareTest([[20, 30], [30, 20]]);
+    const r = chiSquareTest([
+      [20, 30],
+      [30, 20],
+    ]);
     expect(r.statistic).toBeCloseTo(4, 12);
     expect(r.df).toBe(1);
     expect(r.p).toBeCloseTo(0.0455, 4);
     expect(r.minExpected).toBe(25);
   });
   it('χ² with an all-zero row: no NaN — the empty row carries no information (df 0, p 1), and Holm/BH stay numbers', async () => {
-    const r = chiSquareTest([[0, 0, 0], [5, 3, 2]]);
+    const r = chiSquareTest([
+      [0, 0, 0],
+      [5, 3, 2],
+    ]);
     expect(r.statistic).toBe(0);
     expect(r.df).toBe(0);
     expect(r.p).toBe(1);
     // With a third row the two non-empty rows are still compared: [[20, 30], [30, 20]] as above.
-    const three = chiSquareTest([[20, 30], [0, 0], [30, 20]]);
+    const three = chiSquareTest([
+      [20, 30],
+      [0, 0],
+      [30, 20],
+    ]);
     expect(three.statistic).toBeCloseTo(4, 12);
     expect(three.df).toBe(1);
     const { holm, benjaminiHochberg } = await import('../src/stats/multiplicity.js');
@@ -58,20 +79,39 @@ describe('categorical tests', () => {
 describe('MMD² with a pooled permutation test', () => {
   it('matches the hand-computed value on a tiny sample: 2 − 2/e', () => {
     // x = {0, 0}, y = {1, 1}: median pairwise squared distance 1 → σ² = ½; k(across) = e⁻¹, k(within) = 1.
-    const r = mmdPermutationTest([Float32Array.of(0), Float32Array.of(0)], [Float32Array.of(1), Float32Array.of(1)], mulberry32(1), 10);
+    const r = mmdPermutationTest(
+      [Float32Array.of(0), Float32Array.of(0)],
+      [Float32Array.of(1), Float32Array.of(1)],
+      mulberry32(1),
+      10,
+    );
     expect(r.mmd2).toBeCloseTo(2 - 2 / Math.E, 6);
   });
   it('is calibrated under no change and finds a shift (simulation with known truth)', () => {
     const rng = mulberry32(11);
-    const point = (shift: number) => Float32Array.from({ length: 8 }, (_, k) => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()) + (k === 0 ? shift : 0));
+    const point = (shift: number) =>
+      Float32Array.from(
+        { length: 8 },
+        (_, k) => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()) + (k === 0 ? shift : 0),
+      );
     let falseAlarms = 0;
     const trials = 40;
     for (let t = 0; t < trials; t++) {
-      const r = mmdPermutationTest(Array.from({ length: 40 }, () => point(0)), Array.from({ length: 40 }, () => point(0)), rng, 199);
+      const r = mmdPermutationTest(
+        Array.from({ length: 40 }, () => point(0)),
+        Array.from({ length: 40 }, () => point(0)),
+        rng,
+        199,
+      );
       if (r.p < 0.05) falseAlarms++;
     }
     expect(falseAlarms).toBeLessThanOrEqual(6); // Binomial(40, 0.05): P(X > 6) ≈ 0.005
-    const shifted = mmdPermutationTest(Array.from({ length: 60 }, () => point(0)), Array.from({ length: 60 }, () => point(1.5)), rng, 499);
+    const shifted = mmdPermutationTest(
+      Array.from({ length: 60 }, () => point(0)),
+      Array.from({ length: 60 }, () => point(1.5)),
+      rng,
+      499,
+    );
     expect(shifted.p).toBeLessThan(0.01);
     expect(shifted.p).toBeGreaterThan(0); // (1 + #≥)/(B + 1) is never 0
   });

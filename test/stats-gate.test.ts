@@ -18,10 +18,11 @@ describe('McNemar, exact one-sided, and mid-p', () => {
     expect(mcnemarRegression(0, 0)).toMatchObject({ pExact: 1, pMid: 1 });
   });
   it('mid-p is never above the exact p', () => {
-    for (let b = 0; b <= 12; b++) for (let c = 0; c <= 12; c++) {
-      const r = mcnemarRegression(b, c);
-      expect(r.pMid).toBeLessThanOrEqual(r.pExact + 1e-15);
-    }
+    for (let b = 0; b <= 12; b++)
+      for (let c = 0; c <= 12; c++) {
+        const r = mcnemarRegression(b, c);
+        expect(r.pMid).toBeLessThanOrEqual(r.pExact + 1e-15);
+      }
   });
 });
 
@@ -33,7 +34,9 @@ describe('multiplicity adjustments (as R p.adjust)', () => {
     [0.06, 0.03, 0.06].forEach((v, i) => expect(unsorted[i]).toBeCloseTo(v, 12));
   });
   it('Benjamini–Hochberg, hand-derived: min over k ≥ rank of m·p₍k₎/k', () => {
-    expect(benjaminiHochberg([0.01, 0.02, 0.03, 0.04, 0.05]).map((p) => Number(p.toFixed(12)))).toEqual([0.05, 0.05, 0.05, 0.05, 0.05]);
+    expect(benjaminiHochberg([0.01, 0.02, 0.03, 0.04, 0.05]).map((p) => Number(p.toFixed(12)))).toEqual([
+      0.05, 0.05, 0.05, 0.05, 0.05,
+    ]);
     const unsorted = benjaminiHochberg([0.04, 0.01, 0.03]);
     [0.04, 0.03, 0.04].forEach((v, i) => expect(unsorted[i]).toBeCloseTo(v, 12));
     expect(holm([0.9, 0.8])).toEqual([1, 1]);
@@ -70,7 +73,12 @@ describe('sign-flip permutation test', () => {
     const cur = base.map((x) => x + 0.1 * (rng() - 0.3));
     const diffMean = (b: readonly number[], c: readonly number[]) => mean(c) - mean(b);
     const swap = swapPermutationPValue(base, cur, diffMean, 'greater', mulberry32(9), 9999);
-    const flip = signFlipPValue(cur.map((c, i) => c - base[i]!), 'greater', mulberry32(9), 9999);
+    const flip = signFlipPValue(
+      cur.map((c, i) => c - base[i]!),
+      'greater',
+      mulberry32(9),
+      9999,
+    );
     expect(Math.abs(swap - flip)).toBeLessThan(0.02);
   });
 });
@@ -97,7 +105,10 @@ describe('Wilcoxon signed-rank (normal approximation, ties, zeros)', () => {
   it('reproduces V = 40 of R’s wilcox.test example (Hollander & Wolfe depression data)', () => {
     const x = [1.83, 0.5, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.3];
     const y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29];
-    const r = wilcoxonSignedRank(x.map((v, i) => v - y[i]!), 'greater');
+    const r = wilcoxonSignedRank(
+      x.map((v, i) => v - y[i]!),
+      'greater',
+    );
     expect(r.v).toBe(40);
     // E = 22.5, Var = 9·10·19/24 = 71.25, z = (40 − 22.5 − ½)/√71.25
     expect(r.z).toBeCloseTo(17 / Math.sqrt(71.25), 12);

@@ -8,7 +8,10 @@ import { symmetricEigen } from '../src/stats/linear-algebra.js';
 import { pairedVectorTest, singularScores, systematicShare } from '../src/stats/paired-vector-test.js';
 import { mulberry32 } from '../src/stats/rng.js';
 
-const dense = (values: readonly number[]): SparseRow => ({ index: Int32Array.from(values.map((_, i) => i)), value: Float64Array.from(values) });
+const dense = (values: readonly number[]): SparseRow => ({
+  index: Int32Array.from(values.map((_, i) => i)),
+  value: Float64Array.from(values),
+});
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -16,7 +19,11 @@ function gaussian(random: () => number): number {
 
 describe('pairedVectorTest: exact values derived by hand', () => {
   it('one dimension, d = 1, 2, 3, 4: only the all-plus and all-minus signs reach |Σ| = 10, so p = 2/16', () => {
-    const r = pairedVectorTest([1, 2, 3, 4].map((d) => dense([d])), 1, mulberry32(1));
+    const r = pairedVectorTest(
+      [1, 2, 3, 4].map((d) => dense([d])),
+      1,
+      mulberry32(1),
+    );
     expect(r.exact).toBe(true);
     expect(r.permutations).toBe(16);
     expect(r.p).toBeCloseTo(2 / 16, 12);
@@ -24,7 +31,13 @@ describe('pairedVectorTest: exact values derived by hand', () => {
   });
 
   it('six equal differences: p = 2/64', () => {
-    expect(pairedVectorTest(Array.from({ length: 6 }, () => dense([0.5])), 1, mulberry32(2)).p).toBeCloseTo(2 / 64, 12);
+    expect(
+      pairedVectorTest(
+        Array.from({ length: 6 }, () => dense([0.5])),
+        1,
+        mulberry32(2),
+      ).p,
+    ).toBeCloseTo(2 / 64, 12);
   });
 
   it('two dimensions, d = (1,0), (0,1), (1,0): T = (s₁+s₃)² + s₂² is 5 exactly when s₁ = s₃, so p = 4/8', () => {
@@ -35,7 +48,10 @@ describe('pairedVectorTest: exact values derived by hand', () => {
   });
 
   it('identical answers (all differences zero) and no pairs give p = 1 with the reason', () => {
-    expect(pairedVectorTest([dense([0, 0]), dense([0, 0])], 2, mulberry32(4))).toMatchObject({ p: 1, degenerate: 'every pair of answers is identical in these features' });
+    expect(pairedVectorTest([dense([0, 0]), dense([0, 0])], 2, mulberry32(4))).toMatchObject({
+      p: 1,
+      degenerate: 'every pair of answers is identical in these features',
+    });
     expect(pairedVectorTest([], 2, mulberry32(4))).toMatchObject({ p: 1, degenerate: 'no pairs to compare' });
   });
 
@@ -56,7 +72,9 @@ describe('pairedVectorTest: exactness and calibration', () => {
     const a = singularScores(rows, 25, 10, mulberry32(99));
     const b = singularScores(flipped, 25, 10, mulberry32(99));
     expect(b.k).toBe(a.k);
-    for (let i = 0; i < 40; i++) for (let c = 0; c < a.k; c++) expect(b.scores[i * a.k + c]).toBeCloseTo((signs[i] as number) * (a.scores[i * a.k + c] as number), 8);
+    for (let i = 0; i < 40; i++)
+      for (let c = 0; c < a.k; c++)
+        expect(b.scores[i * a.k + c]).toBeCloseTo((signs[i] as number) * (a.scores[i * a.k + c] as number), 8);
   });
 
   it('under the null (symmetric differences) p ≤ α about α of the time; with a shift it rejects nearly always', () => {

@@ -55,7 +55,8 @@ describe('sequential permutation p-values', () => {
       checked++;
       const p = paired.signFlipPValue(d, 'greater', rng, 9999);
       const sd = Math.sqrt((exact * (1 - exact)) / 9999);
-      if (Math.abs(p - exact) > Math.max(0.1 * exact, 5 * sd)) misses.push(`exact ${exact.toFixed(4)} → ${p.toFixed(4)} after ${paired.lastPermutationCount}`);
+      if (Math.abs(p - exact) > Math.max(0.1 * exact, 5 * sd))
+        misses.push(`exact ${exact.toFixed(4)} → ${p.toFixed(4)} after ${paired.lastPermutationCount}`);
     }
     expect(checked).toBe(300);
     expect(misses).toEqual([]);
@@ -139,7 +140,13 @@ describe('sequential permutation p-values', () => {
       permutations += paired.lastPermutationCount;
       if (p <= 0.05) rejections++;
       // The all-permutations run on the first 500: enough to see any decision early stopping changed.
-      if (s < 500 && p <= 0.05 !== paired.swapPermutationPValue(base, cur, stat, 'greater', mulberry32(s + 1), 1999, { earlyStop: false }) <= 0.05) differ++;
+      if (
+        s < 500 &&
+        p <= 0.05 !==
+          paired.swapPermutationPValue(base, cur, stat, 'greater', mulberry32(s + 1), 1999, { earlyStop: false }) <=
+            0.05
+      )
+        differ++;
     }
     // Binomial(2000, 0.05): sd 0.0049; ±3 sd.
     expect(rejections / sims).toBeGreaterThan(0.05 - 0.0146);
@@ -160,7 +167,9 @@ describe('quantile by selection', () => {
       return (s[lo] as number) + (h - lo) * ((s[hi] as number) - (s[lo] as number));
     };
     for (let t = 0; t < 3000; t++) {
-      const v = Array.from({ length: 1 + Math.floor(rng() * 40) }, () => (rng() < 0.3 ? Math.floor(rng() * 4) : rng() * 10));
+      const v = Array.from({ length: 1 + Math.floor(rng() * 40) }, () =>
+        rng() < 0.3 ? Math.floor(rng() * 4) : rng() * 10,
+      );
       for (const p of [0, 0.25, 0.5, 0.95, 1]) expect(quantile(v, p)).toBe(sorted(v, p));
     }
     // R: quantile(c(1, 2, 3, 4, 10), 0.95, type = 7) = 8.8
@@ -173,7 +182,14 @@ describe('bootstrap of means', () => {
     const rng = mulberry32(21);
     const b = Array.from({ length: 500 }, () => Math.exp(normal(rng)));
     const c = b.map((x) => x * (1 + 0.1 * normal(rng)));
-    const general = paired.pairedBootstrap(b, c, (bb, cc) => paired.mean(cc) / paired.mean(bb) - 1, mulberry32(4), 0.9, 500);
+    const general = paired.pairedBootstrap(
+      b,
+      c,
+      (bb, cc) => paired.mean(cc) / paired.mean(bb) - 1,
+      mulberry32(4),
+      0.9,
+      500,
+    );
     const fast = paired.pairedBootstrapOfMeans(b, c, (mb, mc) => mc / mb - 1, mulberry32(4), 0.9, 500);
     expect(fast).toEqual(general);
     const diff = paired.pairedBootstrap(b, c, (bb, cc) => paired.mean(cc) - paired.mean(bb), mulberry32(8), 0.9, 500);
@@ -183,7 +199,12 @@ describe('bootstrap of means', () => {
 
 describe('large-n intervals of the gate (beyond 5,000 cases): coverage by simulation', async () => {
   const { testMetric, LARGE_N } = await import('../src/gate/test-metric.js');
-  const simulate = (shape: 'mean' | 'relative-mean' | 'relative-p95', sims: number, truth: number, draw: (rng: () => number) => [number, number]) => {
+  const simulate = (
+    shape: 'mean' | 'relative-mean' | 'relative-p95',
+    sims: number,
+    truth: number,
+    draw: (rng: () => number) => [number, number],
+  ) => {
     const rng = mulberry32(77);
     const n = LARGE_N + 1000;
     let covered = 0;
@@ -195,7 +216,12 @@ describe('large-n intervals of the gate (beyond 5,000 cases): coverage by simula
         baseline.push(b);
         current.push(c);
       }
-      const t = testMetric({ name: 'm', shape, higherIsBetter: false }, { caseIds: baseline.map((_, i) => `c${i}`), baseline, current, binarySingle: false }, 0.05, s + 1);
+      const t = testMetric(
+        { name: 'm', shape, higherIsBetter: false },
+        { caseIds: baseline.map((_, i) => `c${i}`), baseline, current, binarySingle: false },
+        0.05,
+        s + 1,
+      );
       if (t && t.deltaInterval[0] <= truth && truth <= t.deltaInterval[1]) covered++;
     }
     return covered / sims;

@@ -80,7 +80,9 @@ describe('a full disk or a read-only directory', () => {
     const failed = await runEval({ configPath: config, env }).catch((err: unknown) => err);
     expect(failed).toBeInstanceOf(StorageError);
     expect((failed as StorageError).exitCode).toBe(3);
-    expect((failed as StorageError).message).toMatch(/cannot write .*cases\.jsonl: the disk is full \(ENOSPC\); every call journaled before is kept: free space \(or make the directory writable\), then driftgate eval --resume \S+/);
+    expect((failed as StorageError).message).toMatch(
+      /cannot write .*cases\.jsonl: the disk is full \(ENOSPC\); every call journaled before is kept: free space \(or make the directory writable\), then driftgate eval --resume \S+/,
+    );
     const runId = /--resume (\S+)/.exec((failed as StorageError).message)?.[1] as string;
     const runDir = path.join(dir, '.driftgate', 'runs', runId);
     expect((await readRunMeta(runDir)).status).toBe('incomplete');
@@ -93,7 +95,7 @@ describe('a full disk or a read-only directory', () => {
     const resumed = await runEval({ configPath: config, env, resume: runId, useCache: false });
     expect(resumed.exitCode).toBe(0);
     expect(server.requestCount).toBe(30 - new Set(kept.map((r) => r.itemId)).size);
-    expect((await resumed.readRecords())).toHaveLength(30);
+    expect(await resumed.readRecords()).toHaveLength(30);
   }, 60_000);
 
   it('a read-only cache directory (EROFS): exit 3 naming the file, and no call is started after it', async () => {
@@ -102,7 +104,9 @@ describe('a full disk or a read-only directory', () => {
     server.resetCounters();
     const failed = await runEval({ configPath: path.join(dir, 'driftgate.yaml'), env }).catch((err: unknown) => err);
     expect(failed).toBeInstanceOf(StorageError);
-    expect((failed as StorageError).message).toMatch(/cannot write .*\.driftgate\/cache\/.*\.json: the file system is read-only \(EROFS\)/);
+    expect((failed as StorageError).message).toMatch(
+      /cannot write .*\.driftgate\/cache\/.*\.json: the file system is read-only \(EROFS\)/,
+    );
     // Concurrency 2: the two calls in flight when the first write failed, nothing scheduled after.
     expect(server.requestCount).toBeLessThanOrEqual(2);
   }, 60_000);
@@ -117,17 +121,22 @@ describe('two runs in one .driftgate/ at once', () => {
     expect(a.runId).not.toBe(b.runId);
     for (const r of [a, b]) expect(await readJournal(path.join(r.runDir as string, 'cases.jsonl'))).toHaveLength(40);
     const cache = new ResponseCache(path.join(dir, '.driftgate', 'cache'));
-    for (const r of (await a.readRecords())) expect(await cache.get(r.key)).toBeDefined();
+    for (const r of await a.readRecords()) expect(await cache.get(r.key)).toBeDefined();
   }, 60_000);
 
   it('two drift runs finishing together both keep their history row', async () => {
-    const logs = Array.from({ length: 40 }, (_, i) => JSON.stringify({ input: `Question ${i}?`, timestamp: '2026-11-20T00:00:00Z' })).join('\n');
+    const logs = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({ input: `Question ${i}?`, timestamp: '2026-11-20T00:00:00Z' }),
+    ).join('\n');
     const dir = await makeProject({
       'driftgate.yaml': `version: 1\nmodels:\n  pinned: { provider: openai, model: gpt-4o-2024-08-06, baseURL: ${server.openaiBaseURL} }\n  current: { provider: openai, model: gpt-4o, baseURL: ${server.openaiBaseURL} }\n  embedder: { provider: local }\ndrift:\n  logs: logs.jsonl\n  sample: { size: 20 }\n  pinned_samples: 1\n  scorers: [{ type: refusal }]\n`,
       'logs.jsonl': logs,
     });
     const config = path.join(dir, 'driftgate.yaml');
-    const [a, b] = await Promise.all([runDrift({ configPath: config, env, seed: 'one' }), runDrift({ configPath: config, env, seed: 'two' })]);
+    const [a, b] = await Promise.all([
+      runDrift({ configPath: config, env, seed: 'one' }),
+      runDrift({ configPath: config, env, seed: 'two' }),
+    ]);
     const rows = await readHistory(a.historyFile);
     expect(rows.map((r) => r.runId).sort()).toEqual([a.runId, b.runId].sort());
     expect(readdirSync(path.join(dir, '.driftgate'))).toContain('history.jsonl');

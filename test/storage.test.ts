@@ -8,8 +8,21 @@ import { JOURNAL_SCHEMA_VERSION, type CallRecord } from '../src/records/call-rec
 import { RunStateError } from '../src/errors.js';
 import { makeProject } from './support/project.js';
 
-const request = { provider: 'openai', model: 'gpt-4o', params: {}, messages: [{ role: 'user' as const, content: 'hi' }], sample: 0 };
-const response = { text: 'hello', finishReason: 'stop', inputTokens: 3, outputTokens: 1, providerModel: 'gpt-4o-2024-08-06', systemFingerprint: 'fp_1' };
+const request = {
+  provider: 'openai',
+  model: 'gpt-4o',
+  params: {},
+  messages: [{ role: 'user' as const, content: 'hi' }],
+  sample: 0,
+};
+const response = {
+  text: 'hello',
+  finishReason: 'stop',
+  inputTokens: 3,
+  outputTokens: 1,
+  providerModel: 'gpt-4o-2024-08-06',
+  systemFingerprint: 'fp_1',
+};
 
 describe('response cache', () => {
   it('stores one entry per key under a two-hex shard and reads it back', async () => {
@@ -46,9 +59,28 @@ describe('response cache', () => {
 
 function record(i: number): CallRecord {
   return {
-    schemaVersion: JOURNAL_SCHEMA_VERSION, itemId: `s/c${i}/t/0`, suite: 's', caseId: `c${i}`, target: 't', repeat: 0, key: 'k', inputHash: 'h',
-    status: 'ok', output: `out ${i}`, finishReason: 'stop', inputTokens: 1, outputTokens: 1, costUsd: 0, latencyMs: 1, model: 'm',
-    providerModel: null, systemFingerprint: null, cached: false, attempts: 1, scores: [], finishedAt: '2026-11-22T00:00:00Z',
+    schemaVersion: JOURNAL_SCHEMA_VERSION,
+    itemId: `s/c${i}/t/0`,
+    suite: 's',
+    caseId: `c${i}`,
+    target: 't',
+    repeat: 0,
+    key: 'k',
+    inputHash: 'h',
+    status: 'ok',
+    output: `out ${i}`,
+    finishReason: 'stop',
+    inputTokens: 1,
+    outputTokens: 1,
+    costUsd: 0,
+    latencyMs: 1,
+    model: 'm',
+    providerModel: null,
+    systemFingerprint: null,
+    cached: false,
+    attempts: 1,
+    scores: [],
+    finishedAt: '2026-11-22T00:00:00Z',
   };
 }
 

@@ -56,7 +56,9 @@ describe('the journal read a line at a time', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'dg-stream-'));
     const file = path.join(dir, 'cases.jsonl');
     // Multi-byte answers and lines longer than a 64 KiB read chunk.
-    const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify(record(`c${i}`, 0, `ünïcødé ${'x'.repeat(i % 7 === 0 ? 70_000 : i)} €`)));
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify(record(`c${i}`, 0, `ünïcødé ${'x'.repeat(i % 7 === 0 ? 70_000 : i)} €`)),
+    );
     await writeFile(file, `${lines.join('\n')}\n`);
     const { records, offsets } = await streamed(file);
     expect(records).toEqual(await readJournal(file));
@@ -95,11 +97,29 @@ describe('per-case means without a list per case', () => {
       { c: 'b', v: 0.3 },
       { c: 'a', v: 0.3 },
     ];
-    const { means, repeated } = caseMeans(items, (x) => x.c, (x) => x.v);
-    expect(means).toEqual(clusterMeans([[0.1, 0.2, 0.3], [0.7, 0.3]]));
+    const { means, repeated } = caseMeans(
+      items,
+      (x) => x.c,
+      (x) => x.v,
+    );
+    expect(means).toEqual(
+      clusterMeans([
+        [0.1, 0.2, 0.3],
+        [0.7, 0.3],
+      ]),
+    );
     expect(means[0]).toBe((0.1 + 0.2 + 0.3) / 3);
     expect(repeated).toBe(true);
-    expect(caseMeans([{ c: 'a', v: 1 }, { c: 'b', v: 0 }], (x) => x.c, (x) => x.v)).toEqual({ means: [1, 0], repeated: false });
+    expect(
+      caseMeans(
+        [
+          { c: 'a', v: 1 },
+          { c: 'b', v: 0 },
+        ],
+        (x) => x.c,
+        (x) => x.v,
+      ),
+    ).toEqual({ means: [1, 0], repeated: false });
   });
 
   it('gives the same means with a shared case index: first-seen order of the items, not of the index; unindexed cases too', () => {
@@ -111,10 +131,28 @@ describe('per-case means without a list per case', () => {
       { c: 'z', v: 1 },
       { c: 'b', v: 0.75 },
     ];
-    const plain = caseMeans(items, (x) => x.c, (x) => x.v);
+    const plain = caseMeans(
+      items,
+      (x) => x.c,
+      (x) => x.v,
+    );
     expect(plain).toEqual({ means: [0.5, 0.5, 1], repeated: true });
-    expect(caseMeans(items, (x) => x.c, (x) => x.v, index)).toEqual(plain);
-    expect(caseMeans(items.values(), (x) => x.c, (x) => x.v, index)).toEqual(plain);
+    expect(
+      caseMeans(
+        items,
+        (x) => x.c,
+        (x) => x.v,
+        index,
+      ),
+    ).toEqual(plain);
+    expect(
+      caseMeans(
+        items.values(),
+        (x) => x.c,
+        (x) => x.v,
+        index,
+      ),
+    ).toEqual(plain);
   });
 });
 
@@ -142,7 +180,14 @@ describe('cases held as compact JSON', () => {
   it('read back equal to the loaded cases (own messages, options, labels and all), with the same requests and cache keys', async () => {
     const lines = [
       { id: 'plain', question: 'reset my password?' },
-      { question: 'no id: its id is its hash', tags: 'billing, urgent', metadata: { tier: 'gold' }, expected: { answer: 42 }, human_score: 4, human_pass: 'yes' },
+      {
+        question: 'no id: its id is its hash',
+        tags: 'billing, urgent',
+        metadata: { tier: 'gold' },
+        expected: { answer: 42 },
+        human_score: 4,
+        human_pass: 'yes',
+      },
       { id: 7, vars: { question: 'vars form, tools as a var name', tools: 'not an option' } },
       { id: 'convo', question: 'q', messages: [{ role: 'user', content: 'earlier turn' }] },
     ];
@@ -160,7 +205,8 @@ describe('cases held as compact JSON', () => {
     expect(prepared!.cases[2]!.case).not.toBe(first);
     // Messages and options rendered on demand are those of the case held whole.
     const prompt = await loadPrompt(loaded.config.suites[0]!.prompt, path.dirname(configPath), 'prompt');
-    for (const [k, c] of original.entries()) expect(prepared!.cases[k]!.messages).toEqual(renderCaseMessages(prompt, c));
+    for (const [k, c] of original.entries())
+      expect(prepared!.cases[k]!.messages).toEqual(renderCaseMessages(prompt, c));
     expect(prepared!.cases[3]!.messages.map((m) => m.content)).toContain('earlier turn');
     const keys = planCalls([prepared!], loaded.config.models).map((i) => i.key);
     expect(new Set(keys).size).toBe(8);
@@ -170,7 +216,9 @@ describe('cases held as compact JSON', () => {
 
 describe('a run read back from its journal', () => {
   it('takes the latest line of each planned item, in plan order, leaving out items outside the plan', async () => {
-    const configPath = await project(`${['a', 'b', 'c'].map((id) => JSON.stringify({ id, question: id })).join('\n')}\n`);
+    const configPath = await project(
+      `${['a', 'b', 'c'].map((id) => JSON.stringify({ id, question: id })).join('\n')}\n`,
+    );
     const loaded = await loadConfig(configPath);
     const prepared = await prepareSuites(loaded, loaded.config.suites);
     const journal = path.join(path.dirname(configPath), 'cases.jsonl');
@@ -185,7 +233,13 @@ describe('a run read back from its journal', () => {
     ];
     await writeFile(journal, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
     const whole = await readRunRecords(journal, prepared);
-    expect(whole.map((r) => `${r.caseId}/${r.repeat}:${r.output}`)).toEqual(['a/0:a0 superseding', 'a/2:adaptive round repeat', 'b/0:b0', 'c/0:c0', 'c/1:c1']);
+    expect(whole.map((r) => `${r.caseId}/${r.repeat}:${r.output}`)).toEqual([
+      'a/0:a0 superseding',
+      'a/2:adaptive round repeat',
+      'b/0:b0',
+      'c/0:c0',
+      'c/1:c1',
+    ]);
     const { facts } = await readRunFacts(journal, prepared);
     // Planned repeats in plan order, then the adaptive rounds' extra repeats.
     expect(facts.map((f) => `${f.caseId}/${f.repeat}`)).toEqual(['a/0', 'b/0', 'c/0', 'c/1', 'a/2']);

@@ -37,7 +37,11 @@ suites:
 `;
 
 async function recorded(n = 4): Promise<string> {
-  const dir = await makeProject({ 'driftgate.yaml': config(server.openaiBaseURL), 'd.jsonl': questions(n), 'p.md': 'Customer: {{question}}' });
+  const dir = await makeProject({
+    'driftgate.yaml': config(server.openaiBaseURL),
+    'd.jsonl': questions(n),
+    'p.md': 'Customer: {{question}}',
+  });
   const first = await runCli(['eval'], env, dir);
   expect(first.code, first.stderr).toBe(0);
   return dir;
@@ -45,7 +49,9 @@ async function recorded(n = 4): Promise<string> {
 
 function entries(dir: string): string[] {
   const root = path.join(dir, '.driftgate', 'cache');
-  return readdirSync(root).flatMap((shard) => readdirSync(path.join(root, shard)).map((f) => path.join(root, shard, f)));
+  return readdirSync(root).flatMap((shard) =>
+    readdirSync(path.join(root, shard)).map((f) => path.join(root, shard, f)),
+  );
 }
 
 const edit = (file: string, change: (entry: Record<string, any>) => void) => {
@@ -61,7 +67,9 @@ describe('a forged or confused cache entry is a miss with a warning, never an an
     edit(file as string, (e) => (e.response.text = 'Forged: the real answer is to wire money'));
     const replay = await runCli(['eval', '--offline'], env, dir);
     expect(replay.code).toBe(3);
-    expect(replay.stderr).toContain(`cache entry .driftgate/cache/${path.basename(path.dirname(file as string))}/${path.basename(file as string)} refused, treated as a miss: its content was edited after it was written`);
+    expect(replay.stderr).toContain(
+      `cache entry .driftgate/cache/${path.basename(path.dirname(file as string))}/${path.basename(file as string)} refused, treated as a miss: its content was edited after it was written`,
+    );
     expect(replay.stdout).toContain('1 cache entries refused as answers');
     expect(replay.stdout).not.toContain('Forged');
     const verify = await runCli(['cache', 'verify'], env, dir);
@@ -108,10 +116,12 @@ describe('a forged or confused cache entry is a miss with a warning, never an an
     const moved = path.join(path.dirname(path.dirname(a)), 'ff', path.basename(a));
     mkdirSync(path.dirname(moved), { recursive: true });
     renameSync(a, moved);
-    expect((await runCli(['cache', 'verify'], env, dir)).stdout).toContain(`is in folder ff/, not ${path.basename(a).slice(0, 2)}/`);
+    expect((await runCli(['cache', 'verify'], env, dir)).stdout).toContain(
+      `is in folder ff/, not ${path.basename(a).slice(0, 2)}/`,
+    );
   }, 60_000);
 
-  it('another base URL is another cache key: the first server\'s answers are not replayed for the second', async () => {
+  it("another base URL is another cache key: the first server's answers are not replayed for the second", async () => {
     const dir = await recorded();
     writeFileSync(path.join(dir, 'driftgate.yaml'), config(other.openaiBaseURL));
     const offline = await runCli(['eval', '--offline'], env, dir);
@@ -125,7 +135,11 @@ describe('a forged or confused cache entry is a miss with a warning, never an an
   }, 60_000);
 
   it('a symlinked cache folder is refused before any call (exit 2); a symlinked entry is refused as an answer', async () => {
-    const dir = await makeProject({ 'driftgate.yaml': config(server.openaiBaseURL), 'd.jsonl': questions(3), 'p.md': 'Customer: {{question}}' });
+    const dir = await makeProject({
+      'driftgate.yaml': config(server.openaiBaseURL),
+      'd.jsonl': questions(3),
+      'p.md': 'Customer: {{question}}',
+    });
     const elsewhere = await mkdtemp(path.join(tmpdir(), 'driftgate-elsewhere-'));
     mkdirSync(path.join(dir, '.driftgate'), { recursive: true });
     symlinkSync(elsewhere, path.join(dir, '.driftgate', 'cache'));

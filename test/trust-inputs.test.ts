@@ -38,7 +38,8 @@ afterAll(async () => {
 describe('input nested 2,000 deep', () => {
   it('a JSONL dataset field: exit 2 naming file, line and field — no stack overflow', async () => {
     const dir = await makeProject({
-      'driftgate.yaml': 'version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini }\nsuites:\n  - { name: s, dataset: d.jsonl, prompt: p.md }\n',
+      'driftgate.yaml':
+        'version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini }\nsuites:\n  - { name: s, dataset: d.jsonl, prompt: p.md }\n',
       'd.jsonl': `${JSON.stringify({ id: 'q0', question: 'hi' })}\n${JSON.stringify({ id: 'q1', question: 'x', metadata: { deep: deep(2000) } })}\n`,
       'p.md': '{{question}}',
     });
@@ -68,17 +69,24 @@ drift:
   sample: { size: 20, seed: week-1 }
   scorers: [{ type: refusal }]
 `,
-      'logs.jsonl': [...Array.from({ length: 40 }, (_, i) => JSON.stringify({ input: `question ${i}` })), JSON.stringify({ input: 'x', extra: deep(2000) })].join('\n'),
+      'logs.jsonl': [
+        ...Array.from({ length: 40 }, (_, i) => JSON.stringify({ input: `question ${i}` })),
+        JSON.stringify({ input: 'x', extra: deep(2000) }),
+      ].join('\n'),
     });
     const run = await runCli(['drift', '--json'], env, dir);
     expect([0, 1]).toContain(run.code);
-    const result = JSON.parse(run.stdout) as { sample: { badLines: number; firstBad?: { line: number; reason: string }[] } };
+    const result = JSON.parse(run.stdout) as {
+      sample: { badLines: number; firstBad?: { line: number; reason: string }[] };
+    };
     expect(result.sample.badLines).toBe(1);
     expect(JSON.stringify(result.sample)).toContain('nested more than 64 levels deep');
   }, 60_000);
 
   it('a promptfoo config to import: exit 2 with its line and field', async () => {
-    const dir = await makeProject({ 'promptfooconfig.yaml': `prompts: ['Answer {{q}}']\ntests:\n  - vars: { q: ${'['.repeat(100)}1${']'.repeat(100)} }\n` });
+    const dir = await makeProject({
+      'promptfooconfig.yaml': `prompts: ['Answer {{q}}']\ntests:\n  - vars: { q: ${'['.repeat(100)}1${']'.repeat(100)} }\n`,
+    });
     const imported = await runCli(['import', 'promptfoo', 'promptfooconfig.yaml', '--out', 'converted'], env, dir);
     expect(imported.code, imported.stderr).toBe(2);
     expect(imported.stderr).toMatch(/promptfooconfig\.yaml:3: tests\.0\.vars\.q…: nested more than 64 levels deep/);
@@ -106,7 +114,7 @@ describe('control sequences never reach the terminal', () => {
     expect(run.code, run.stderr).toBe(3);
     expect(run.stdout).toContain('judge says');
     const both = run.stdout + run.stderr;
-     
+
     expect(both).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     llm.configure({ respond: () => 'An answer' });
   }, 60_000);
@@ -118,9 +126,10 @@ describe('control sequences never reach the terminal', () => {
 });
 
 describe('a judge error in the PR comment is inert', () => {
-  it('an image link, a link and an @-mention in the judge\'s error are neither links nor mentions in report.md', async () => {
+  it("an image link, a link and an @-mention in the judge's error are neither links nor mentions in report.md", async () => {
     judge.configure({});
-    const hostile = 'see ![x](https://evil.example/p.png) and [docs](https://evil.example) cc @octocat www.evil.example';
+    const hostile =
+      'see ![x](https://evil.example/p.png) and [docs](https://evil.example) cc @octocat www.evil.example';
     const dir = await makeProject({
       'driftgate.yaml': `version: 1
 models:
@@ -152,7 +161,9 @@ suites:
 
   it('mdCell breaks links, images, mentions and autolinks, and keeps the words', () => {
     const cell = mdCell('![i](http://a.b/c) [t](https://x.y) @someone www.site.org a@b.co | x\ny <b>');
-    expect(cell).toBe('![i]\\(http\u200b://a.b/c) [t]\\(https\u200b://x.y) @\u200bsomeone www\u200b.site.org a@\u200bb.co \\| x y &lt;b&gt;');
+    expect(cell).toBe(
+      '![i]\\(http\u200b://a.b/c) [t]\\(https\u200b://x.y) @\u200bsomeone www\u200b.site.org a@\u200bb.co \\| x y &lt;b&gt;',
+    );
   });
 });
 
@@ -164,11 +175,19 @@ describe("the Action's log", () => {
         'driftgate.yaml': `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, baseURL: ${llm.openaiBaseURL} }\nsuites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, scorers: [{ type: custom, module: throws.mjs }] }\n`,
         'd.jsonl': `${JSON.stringify({ id: 'q0', question: 'hi' })}\n`,
         'p.md': '{{question}}',
-        'throws.mjs': "export default () => { throw new Error('upstream said:\\n::warning title=forged::all clear\\n::add-mask::driftgate'); };\n",
+        'throws.mjs':
+          "export default () => { throw new Error('upstream said:\\n::warning title=forged::all clear\\n::add-mask::driftgate'); };\n",
       });
       const run = await runAction({
         cwd: dir,
-        inputs: { mode: 'eval', config: 'driftgate.yaml', 'github-token': 'ghs_logtest00000000000000000000000000', cache: 'false', 'fail-on': 'never', comment: 'false' },
+        inputs: {
+          mode: 'eval',
+          config: 'driftgate.yaml',
+          'github-token': 'ghs_logtest00000000000000000000000000',
+          cache: 'false',
+          'fail-on': 'never',
+          comment: 'false',
+        },
         eventName: 'pull_request',
         payload: pullRequestPayload({ number: 6, baseSha: 'a'.repeat(40), headSha: 'b'.repeat(40) }),
         env: { ...env, GITHUB_API_URL: gh.url },
@@ -209,7 +228,12 @@ describe("the Action's marker", () => {
       gh.comments.push({ id: 99_999, issue: 5, body: other, user: 'github-actions[bot]' });
       const run = await runAction({
         cwd: dir,
-        inputs: { mode: 'eval', config: 'driftgate.yaml', 'github-token': 'ghs_markertest000000000000000000000000', cache: 'false' },
+        inputs: {
+          mode: 'eval',
+          config: 'driftgate.yaml',
+          'github-token': 'ghs_markertest000000000000000000000000',
+          cache: 'false',
+        },
         eventName: 'pull_request',
         payload: pullRequestPayload({ number: 5, baseSha: 'a'.repeat(40), headSha: 'b'.repeat(40) }),
         env: { ...env, GITHUB_API_URL: gh.url },

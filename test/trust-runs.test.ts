@@ -37,7 +37,8 @@ suites:
 `;
 }
 
-const project = (n: number) => makeProject({ 'driftgate.yaml': config(), 'd.jsonl': questions(n), 'p.md': 'Customer: {{question}}' });
+const project = (n: number) =>
+  makeProject({ 'driftgate.yaml': config(), 'd.jsonl': questions(n), 'p.md': 'Customer: {{question}}' });
 
 async function onlyRun(dir: string): Promise<string> {
   const runs = path.join(dir, '.driftgate', 'runs');
@@ -79,13 +80,19 @@ describe('a torn journal heals', () => {
     expect((await readRunMeta(runDir)).status).toBe('running');
 
     // The first resume is killed too, and tears its own last line.
-    const again = await killedEval(dir, readFileSync(journal, 'utf8').split('\n').length + 3, ['eval', '--resume', '--no-cache']);
+    const again = await killedEval(dir, readFileSync(journal, 'utf8').split('\n').length + 3, [
+      'eval',
+      '--resume',
+      '--no-cache',
+    ]);
     expect(again).toBe(runDir);
     appendFileSync(journal, '{"schemaVersion":1,"itemId":"s/q3');
     server.configure({ latencyMs: 0 });
     const resumed = await runCli(['eval', '--resume', '--no-cache'], env, dir);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toMatch(/cases\.jsonl:\d+: cut off a torn last line \(\d+ bytes\) left by an interrupted write/);
+    expect(resumed.stderr).toMatch(
+      /cases\.jsonl:\d+: cut off a torn last line \(\d+ bytes\) left by an interrupted write/,
+    );
     const records = await readJournal(journal);
     const items = new Set(records.map((r) => r.itemId));
     expect(items.size).toBe(40);
@@ -136,34 +143,40 @@ const canMount = (() => {
 
 describe('a full disk for real (a small tmpfs)', () => {
   // Needs root (CI and the developers' machines run as root); elsewhere mount is refused.
-  it.skipIf(!canMount)('ENOSPC mid-run: exit 3 saying how to resume; space freed; --resume completes with every case once', async () => {
-    const mount = mountTmpfs(600) as string;
-    try {
-      const dir = path.join(mount, 'project');
-      mkdirSync(dir);
-      writeFileSync(path.join(dir, 'driftgate.yaml'), config());
-      writeFileSync(path.join(dir, 'd.jsonl'), questions(300));
-      writeFileSync(path.join(dir, 'p.md'), 'Customer: {{question}} '.padEnd(600, '.'));
-      const full = await runCli(['eval'], env, dir);
-      expect(full.code, full.stderr).toBe(3);
-      expect(full.stderr).toMatch(/the disk is full \(ENOSPC\); every call journaled before is kept: free space \(or make the directory writable\), then driftgate eval --resume \S+/);
-      const runDir = await onlyRun(dir);
-      const before = new Set((await readJournal(path.join(runDir, 'cases.jsonl'))).map((r) => r.itemId)).size;
-      expect(before).toBeGreaterThan(0);
-      expect(before).toBeLessThan(300);
-      execFileSync('mount', ['-o', 'remount,size=64m', mount]);
-      const resumed = await runCli(['eval', '--resume'], env, dir);
-      expect(resumed.code, resumed.stderr).toBe(0);
-      const records = await readJournal(path.join(runDir, 'cases.jsonl'));
-      const latest = new Map(records.map((r) => [r.itemId, r]));
-      expect(latest.size).toBe(300);
-      expect([...latest.values()].every((r) => r.status === 'ok')).toBe(true);
-      expect((await readRunMeta(runDir)).status).toBe('complete');
-    } finally {
-      execFileSync('umount', ['-l', mount]);
-      rmSync(mount, { recursive: true, force: true });
-    }
-  }, 120_000);
+  it.skipIf(!canMount)(
+    'ENOSPC mid-run: exit 3 saying how to resume; space freed; --resume completes with every case once',
+    async () => {
+      const mount = mountTmpfs(600) as string;
+      try {
+        const dir = path.join(mount, 'project');
+        mkdirSync(dir);
+        writeFileSync(path.join(dir, 'driftgate.yaml'), config());
+        writeFileSync(path.join(dir, 'd.jsonl'), questions(300));
+        writeFileSync(path.join(dir, 'p.md'), 'Customer: {{question}} '.padEnd(600, '.'));
+        const full = await runCli(['eval'], env, dir);
+        expect(full.code, full.stderr).toBe(3);
+        expect(full.stderr).toMatch(
+          /the disk is full \(ENOSPC\); every call journaled before is kept: free space \(or make the directory writable\), then driftgate eval --resume \S+/,
+        );
+        const runDir = await onlyRun(dir);
+        const before = new Set((await readJournal(path.join(runDir, 'cases.jsonl'))).map((r) => r.itemId)).size;
+        expect(before).toBeGreaterThan(0);
+        expect(before).toBeLessThan(300);
+        execFileSync('mount', ['-o', 'remount,size=64m', mount]);
+        const resumed = await runCli(['eval', '--resume'], env, dir);
+        expect(resumed.code, resumed.stderr).toBe(0);
+        const records = await readJournal(path.join(runDir, 'cases.jsonl'));
+        const latest = new Map(records.map((r) => [r.itemId, r]));
+        expect(latest.size).toBe(300);
+        expect([...latest.values()].every((r) => r.status === 'ok')).toBe(true);
+        expect((await readRunMeta(runDir)).status).toBe('complete');
+      } finally {
+        execFileSync('umount', ['-l', mount]);
+        rmSync(mount, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });
 
 describe('Ctrl-C', () => {
@@ -233,6 +246,8 @@ describe('a gate that compares nothing', () => {
     writeFileSync(path.join(dir, 'd.jsonl'), questions(24).split('\n').slice(12).join('\n'));
     const run = await runCli(['eval'], env, dir);
     expect(run.code, run.stdout).toBe(3);
-    expect(run.stdout).toContain('s · current: nothing compared — no case in common with the baseline (12 new, 12 removed, 0 edited)');
+    expect(run.stdout).toContain(
+      's · current: nothing compared — no case in common with the baseline (12 new, 12 removed, 0 edited)',
+    );
   }, 60_000);
 });

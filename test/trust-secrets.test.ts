@@ -23,7 +23,9 @@ let gh: FakeGitHubServer;
 
 beforeAll(async () => {
   // The app's answers quote the key (a model told to repeat its headers); its first call fails echoing it.
-  app = await FakeLlmServer.start({ respond: (call) => `Here is what I was given: ${KEY} for ${call.messages.at(-1)?.content ?? ''}` });
+  app = await FakeLlmServer.start({
+    respond: (call) => `Here is what I was given: ${KEY} for ${call.messages.at(-1)?.content ?? ''}`,
+  });
   judge = await FakeLlmServer.start();
   embedder = await FakeLlmServer.start();
   gh = await FakeGitHubServer.start();
@@ -58,10 +60,14 @@ suites:
       - { type: custom, name: leaky_reason, module: leaky-reason.mjs }
       - { type: custom, name: leaky_throw, module: leaky-throw.mjs }
 `,
-    'd.jsonl': Array.from({ length: 12 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Question ${i}?` })).join('\n'),
+    'd.jsonl': Array.from({ length: 12 }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Question ${i}?` })).join(
+      '\n',
+    ),
     'p.md': 'Customer: {{question}}',
-    'leaky-reason.mjs': "export default () => ({ value: 1, reason: `compared with ${process.env.OPENAI_API_KEY}`, details: { seen: process.env.OPENAI_API_KEY } });\n",
-    'leaky-throw.mjs': "export default () => { throw new Error(`auth failed for key ${process.env.OPENAI_API_KEY}`); };\n",
+    'leaky-reason.mjs':
+      'export default () => ({ value: 1, reason: `compared with ${process.env.OPENAI_API_KEY}`, details: { seen: process.env.OPENAI_API_KEY } });\n',
+    'leaky-throw.mjs':
+      'export default () => { throw new Error(`auth failed for key ${process.env.OPENAI_API_KEY}`); };\n',
   });
   cpSync(fileURLToPath(new URL('../rubrics', import.meta.url)), path.join(dir, 'rubrics'), { recursive: true });
   return dir;
@@ -91,7 +97,12 @@ describe('a live key planted at every boundary', () => {
     echoEverything();
     const action = await runAction({
       cwd: dir,
-      inputs: { mode: 'eval', config: 'driftgate.yaml', 'github-token': 'ghs_trusttoken000000000000000000000000', cache: 'false' },
+      inputs: {
+        mode: 'eval',
+        config: 'driftgate.yaml',
+        'github-token': 'ghs_trusttoken000000000000000000000000',
+        cache: 'false',
+      },
       eventName: 'pull_request',
       payload: pullRequestPayload({ number: 3, baseSha: 'a'.repeat(40), headSha: 'b'.repeat(40) }),
       env: env(),
@@ -101,42 +112,67 @@ describe('a live key planted at every boundary', () => {
     expect(comment).toContain('[redacted]');
 
     const found: string[] = [];
-    for (const { file, text } of await allFiles(dir)) if (occurrences(text) > 0) found.push(`${path.relative(dir, file)}: ${occurrences(text)}`);
+    for (const { file, text } of await allFiles(dir))
+      if (occurrences(text) > 0) found.push(`${path.relative(dir, file)}: ${occurrences(text)}`);
     for (const { what, run } of outputs) {
       if (occurrences(run.stdout) > 0) found.push(`${what} stdout: ${occurrences(run.stdout)}`);
       if (occurrences(run.stderr) > 0) found.push(`${what} stderr: ${occurrences(run.stderr)}`);
     }
-    const actionLog = action.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
-    for (const [what, text] of [['Action log', actionLog], ['Action stderr', action.stderr], ['job summary', action.summary], ['PR comment', comment], ['outputs', JSON.stringify(action.outputs)]] as const) {
+    const actionLog = action.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n');
+    for (const [what, text] of [
+      ['Action log', actionLog],
+      ['Action stderr', action.stderr],
+      ['job summary', action.summary],
+      ['PR comment', comment],
+      ['outputs', JSON.stringify(action.outputs)],
+    ] as const) {
       if (occurrences(text) > 0) found.push(`${what}: ${occurrences(text)}`);
     }
     expect(found).toEqual([]);
 
     // What each planting became, so the test cannot pass by writing nothing.
     const runs = path.join(dir, '.driftgate', 'runs');
-    const journal = (await allFiles(runs)).filter((f) => f.file.endsWith('cases.jsonl')).map((f) => f.text).join('');
+    const journal = (await allFiles(runs))
+      .filter((f) => f.file.endsWith('cases.jsonl'))
+      .map((f) => f.text)
+      .join('');
     expect(journal).toContain('Here is what I was given: [redacted]');
     expect(journal).toContain('Incorrect API key provided: Bearer [redacted]');
     expect(journal).toContain('compared with [redacted]');
     expect(journal).toContain('auth failed for key [redacted]');
     const report = readFileSync(path.join(action.outputs['report-path'] as string, 'report.md'), 'utf8');
     expect(report).toMatch(/judge.*\[redacted\]|\[redacted\].*judge/s);
-    expect(outputs.find((o) => o.what === 'check')?.run.stdout + (outputs.find((o) => o.what === 'check')?.run.stderr ?? '')).toContain('[redacted]');
+    expect(
+      outputs.find((o) => o.what === 'check')?.run.stdout + (outputs.find((o) => o.what === 'check')?.run.stderr ?? ''),
+    ).toContain('[redacted]');
     expect(action.stdout).toContain(`::add-mask::${KEY}`);
   }, 120_000);
 
   it('a cached answer written before the key was known is scrubbed when it is replayed', async () => {
     const dir = await project();
-    await writeFile(path.join(dir, 'driftgate.yaml'), readFileSync(path.join(dir, 'driftgate.yaml'), 'utf8').replace(/ {6}- \{ type: (judge|similarity|custom).*\n/g, ''));
+    await writeFile(
+      path.join(dir, 'driftgate.yaml'),
+      readFileSync(path.join(dir, 'driftgate.yaml'), 'utf8').replace(
+        / {6}- \{ type: (judge|similarity|custom).*\n/g,
+        '',
+      ),
+    );
     const first = await runCli(['eval'], { OPENAI_API_KEY: 'some-other-key-0000000' }, dir);
     expect(first.code, first.stderr).toBe(0);
     // That run did not know KEY as a secret: the answers hold it, in the cache too.
-    expect(occurrences((await allFiles(path.join(dir, '.driftgate', 'cache'))).map((f) => f.text).join(''))).toBeGreaterThan(0);
+    expect(
+      occurrences((await allFiles(path.join(dir, '.driftgate', 'cache'))).map((f) => f.text).join('')),
+    ).toBeGreaterThan(0);
     const replay = await runCli(['eval', '--offline', '--json', '--out', 'replayed'], env(), dir);
     expect(replay.code, replay.stderr).toBe(0);
     expect(occurrences(replay.stdout + replay.stderr)).toBe(0);
     const written = await allFiles(path.join(dir, 'replayed'));
-    expect(written.some((f) => f.file.endsWith('cases.jsonl') && f.text.includes('Here is what I was given: [redacted]'))).toBe(true);
+    expect(
+      written.some((f) => f.file.endsWith('cases.jsonl') && f.text.includes('Here is what I was given: [redacted]')),
+    ).toBe(true);
     expect(written.filter((f) => occurrences(f.text) > 0).map((f) => f.file)).toEqual([]);
   }, 60_000);
 });

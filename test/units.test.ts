@@ -14,7 +14,12 @@ describe('pricing', () => {
   it('prices dated snapshots as their family, without confusing gpt-4o with gpt-4o-mini', () => {
     expect(table.lookup('gpt-4o-2024-08-06')).toEqual({ input: 2.5, output: 10, cached_input: 1.25 });
     expect(table.lookup('gpt-4o-mini-2024-07-18')).toEqual({ input: 0.15, output: 0.6, cached_input: 0.075 });
-    expect(table.lookup('claude-haiku-4-5-20251001')).toEqual({ input: 1, output: 5, cached_input: 0.1, cache_write: 1.25 });
+    expect(table.lookup('claude-haiku-4-5-20251001')).toEqual({
+      input: 1,
+      output: 5,
+      cached_input: 0.1,
+      cache_write: 1.25,
+    });
     expect(table.lookup('my-llama')).toEqual({ input: 0.1, output: 0.2 });
     expect(table.lookup('unknown-model')).toBeUndefined();
   });
@@ -70,12 +75,20 @@ describe('budget', () => {
   it('counts images, tool calls and tool definitions in the input, and reasoning in the first output estimates', () => {
     // 8 characters of text, a call f({"a":"bc"}) of 1 + 10 characters, one image (1,000), two messages.
     const withImage = estimateInputTokens([
-      { role: 'user', content: [{ type: 'text', text: 'x'.repeat(8) }, { type: 'image', url: 'https://example.com/a.png' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'x'.repeat(8) },
+          { type: 'image', url: 'https://example.com/a.png' },
+        ],
+      },
       { role: 'assistant', content: '', toolCalls: [{ id: 'c', name: 'f', arguments: '{"a":"bc"}' }] },
     ]);
     expect(withImage).toBe(Math.ceil((8 + 1 + 10) / 4) + 2 * 4 + 1_000);
     const tools = [{ name: 'f', parameters: { type: 'object' } }];
-    expect(estimateInputTokens([{ role: 'user', content: 'hi' }], { tools })).toBe(Math.ceil((2 + JSON.stringify(tools).length) / 4) + 4);
+    expect(estimateInputTokens([{ role: 'user', content: 'hi' }], { tools })).toBe(
+      Math.ceil((2 + JSON.stringify(tools).length) / 4) + 4,
+    );
     const e = new OutputTokenEstimator();
     expect(e.estimate('t', { reasoning_effort: 'high' })).toBe(256 + 16_384);
     expect(e.estimate('t', { thinking: { type: 'enabled', budget_tokens: 2_000 } })).toBe(256 + 2_000);
@@ -88,7 +101,13 @@ describe('budget', () => {
 });
 
 describe('cache keys', () => {
-  const base = { provider: 'openai', model: 'gpt-4o', params: { temperature: 0, seed: 1 }, messages: [{ role: 'user' as const, content: 'hi' }], sample: 0 };
+  const base = {
+    provider: 'openai',
+    model: 'gpt-4o',
+    params: { temperature: 0, seed: 1 },
+    messages: [{ role: 'user' as const, content: 'hi' }],
+    sample: 0,
+  };
   it('do not depend on key order, and change with anything that changes the answer', () => {
     expect(cacheKey(base)).toBe(cacheKey({ ...base, params: { seed: 1, temperature: 0 } }));
     expect(cacheKey(base)).not.toBe(cacheKey({ ...base, sample: 1 }));

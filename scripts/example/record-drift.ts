@@ -32,7 +32,10 @@ const server = await FakeLlmServer.start({
 });
 try {
   rmSync(path.join(root, '.driftgate/history.jsonl'), { force: true });
-  const result = await runDrift({ configPath: path.join(root, 'driftgate.yaml'), env: { OPENAI_API_KEY: 'recording-against-local-server', OPENAI_BASE_URL: server.openaiBaseURL } });
+  const result = await runDrift({
+    configPath: path.join(root, 'driftgate.yaml'),
+    env: { OPENAI_API_KEY: 'recording-against-local-server', OPENAI_BASE_URL: server.openaiBaseURL },
+  });
   console.log(`recorded ${server.requestCount} responses; drift ${result.decision.drifted} (exit ${result.exitCode})`);
   rmSync(path.join(root, '.driftgate/history.jsonl'), { force: true });
 } finally {

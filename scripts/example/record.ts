@@ -44,16 +44,28 @@ function standInVerdict(judgePrompt: string, question: string): string {
   const answer = /<answer-[0-9a-f]{12}>\n([^]*?)\n<\/answer-[0-9a-f]{12}>/.exec(judgePrompt)?.[1] ?? '';
   const keyword = cases.get(question)?.expected_keyword ?? '';
   const label = '[scripted stand-in judge, not a model]';
-  if (detectRefusal(answer, 'stop')) return JSON.stringify({ reasoning: `${label} The answer declines a question the documentation answers.`, score: 1 });
+  if (detectRefusal(answer, 'stop'))
+    return JSON.stringify({
+      reasoning: `${label} The answer declines a question the documentation answers.`,
+      score: 1,
+    });
   if (answer.toLowerCase().includes(keyword.toLowerCase())) {
-    return JSON.stringify({ reasoning: `${label} The answer gives the documented specifics ("${keyword}").`, score: 5 });
+    return JSON.stringify({
+      reasoning: `${label} The answer gives the documented specifics ("${keyword}").`,
+      score: 5,
+    });
   }
   return JSON.stringify({ reasoning: `${label} The answer misses the documented specifics ("${keyword}").`, score: 2 });
 }
 
 const server = await FakeLlmServer.start({
   latencyMs: latency,
-  reportedModel: (model) => (model === 'gpt-4o-mini' ? 'gpt-4o-mini-2024-07-18' : model === 'claude-haiku-4-5' ? 'claude-haiku-4-5-20251001' : model),
+  reportedModel: (model) =>
+    model === 'gpt-4o-mini'
+      ? 'gpt-4o-mini-2024-07-18'
+      : model === 'claude-haiku-4-5'
+        ? 'claude-haiku-4-5-20251001'
+        : model,
   systemFingerprint: 'fp_synthetic',
   respond: (call) => {
     const prompt = call.messages.at(-1)?.content ?? '';

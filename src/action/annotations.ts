@@ -31,17 +31,22 @@ export async function annotateRegressions(loaded: LoadedConfig, report: GateRepo
     for (const f of flips) {
       if (count >= MAX_ANNOTATIONS) return count;
       const line = lines.get(f.caseId);
-      core.error(`${f.caseId}: ${f.checks.join(', ') || 'scores'} passed in the baseline and fail${f.checks.length === 1 ? 's' : ''} now (${s.target})`, {
-        title: `driftgate: ${s.suite} regression`,
-        ...(file ? { file } : {}),
-        ...(line !== undefined ? { startLine: line } : {}),
-      });
+      core.error(
+        `${f.caseId}: ${f.checks.join(', ') || 'scores'} passed in the baseline and fail${f.checks.length === 1 ? 's' : ''} now (${s.target})`,
+        {
+          title: `driftgate: ${s.suite} regression`,
+          ...(file ? { file } : {}),
+          ...(line !== undefined ? { startLine: line } : {}),
+        },
+      );
       count++;
     }
   }
   for (const s of report.suites) {
     for (const m of s.metrics.filter((x) => x.gated && x.verdict === 'regressed')) {
-      core.error(`${m.metric} regressed in ${s.suite} (${s.target}): p (adjusted) ${m.pAdjusted?.toPrecision(2)}`, { title: `driftgate: ${s.suite} ${m.metric}` });
+      core.error(`${m.metric} regressed in ${s.suite} (${s.target}): p (adjusted) ${m.pAdjusted?.toPrecision(2)}`, {
+        title: `driftgate: ${s.suite} ${m.metric}`,
+      });
     }
   }
   return count;

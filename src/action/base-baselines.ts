@@ -18,7 +18,11 @@ async function git(cwd: string, args: string[]): Promise<string> {
   return stdout;
 }
 
-export async function baselinesAtCommit(rootDir: string, sha: string, suites: readonly string[]): Promise<{ dir: string; found: string[] } | undefined> {
+export async function baselinesAtCommit(
+  rootDir: string,
+  sha: string,
+  suites: readonly string[],
+): Promise<{ dir: string; found: string[] } | undefined> {
   try {
     await git(rootDir, ['cat-file', '-e', `${sha}^{commit}`]);
   } catch {

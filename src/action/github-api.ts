@@ -52,7 +52,8 @@ function attemptLogger(log: (line: string) => void) {
   return (octokit: CoreOctokit) => {
     octokit.hook.error('request', (error, options) => {
       const status = (error as { status?: number }).status;
-      if (status !== undefined && status >= 500) log(`driftgate: GitHub answered ${status} to ${requestPath(options as never)}; retrying with backoff`);
+      if (status !== undefined && status >= 500)
+        log(`driftgate: GitHub answered ${status} to ${requestPath(options as never)}; retrying with backoff`);
       throw error;
     });
   };
@@ -76,11 +77,15 @@ export class GitHubApi {
     options: GitHubApiOptions = {},
   ) {
     const log = options.log ?? (() => undefined);
-    const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-      const again = retryCount < RATE_LIMIT_RETRIES;
-      log(`driftgate: GitHub ${kind} on ${requestPath(request as never)}; ${again ? `retrying after ${retryAfter} s` : 'giving up'}`);
-      return again;
-    };
+    const onLimit =
+      (kind: string) =>
+      (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        const again = retryCount < RATE_LIMIT_RETRIES;
+        log(
+          `driftgate: GitHub ${kind} on ${requestPath(request as never)}; ${again ? `retrying after ${retryAfter} s` : 'giving up'}`,
+        );
+        return again;
+      };
     this.octokit = github.getOctokit(
       token,
       {
@@ -112,7 +117,12 @@ export class GitHubApi {
     const { owner, repo } = this;
     const body = scrubSecrets(text);
     const me = await this.whoAmI();
-    const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+    const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: issueNumber,
+      per_page: 100,
+    });
     const mine = comments.find((c) => c.user?.login === me && carriesMarker(c.body, marker));
     if (mine) {
       const { data } = await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
@@ -126,7 +136,13 @@ export class GitHubApi {
   async findOpenIssue(label: string, marker: string): Promise<{ number: number; url: string } | undefined> {
     const { owner, repo } = this;
     const me = await this.whoAmI();
-    const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, { owner, repo, labels: label, state: 'open', per_page: 100 });
+    const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
+      owner,
+      repo,
+      labels: label,
+      state: 'open',
+      per_page: 100,
+    });
     const found = issues.find((i) => !i.pull_request && i.user?.login === me && carriesMarker(i.body, marker));
     return found ? { number: found.number, url: found.html_url } : undefined;
   }

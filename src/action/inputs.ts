@@ -30,7 +30,8 @@ export interface ActionInputs {
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`input ${name}: expected one of ${allowed.join(', ')}, got "${value}"`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`input ${name}: expected one of ${allowed.join(', ')}, got "${value}"`);
   return value as T;
 }
 
@@ -45,22 +46,34 @@ function bool(name: string, fallback: boolean): boolean {
 export function readInputs(): ActionInputs {
   const mode = oneOf('mode', core.getInput('mode').trim() || 'gate', ['gate', 'drift', 'eval'] as const);
   const failOnRaw = core.getInput('fail-on').trim();
-  const failOn = failOnRaw ? oneOf('fail-on', failOnRaw, ['regression', 'drift', 'never'] as const) : mode === 'drift' ? 'drift' : 'regression';
+  const failOn = failOnRaw
+    ? oneOf('fail-on', failOnRaw, ['regression', 'drift', 'never'] as const)
+    : mode === 'drift'
+      ? 'drift'
+      : 'regression';
   const maxCost = core.getInput('max-cost').trim();
   const maxCostUsd = maxCost === '' ? undefined : Number(maxCost);
-  if (maxCostUsd !== undefined && !(Number.isFinite(maxCostUsd) && maxCostUsd >= 0)) throw new UsageError(`input max-cost: expected dollars (a number ≥ 0), got "${maxCost}"`);
+  if (maxCostUsd !== undefined && !(Number.isFinite(maxCostUsd) && maxCostUsd >= 0))
+    throw new UsageError(`input max-cost: expected dollars (a number ≥ 0), got "${maxCost}"`);
   const token = core.getInput('github-token');
   if (token) core.setSecret(token);
   const shardText = core.getInput('shard').trim();
   const shard = shardText ? parseShard(shardText) : undefined;
   const merge = core.getInput('merge').trim();
-  if (shard && mode !== 'eval') throw new UsageError(`input shard: shard jobs run with mode: eval (got mode: ${mode}); the gate job merges them (input merge)`);
-  if (merge && mode === 'drift') throw new UsageError('input merge: shard runs are merged in gate or eval mode, not drift');
+  if (shard && mode !== 'eval')
+    throw new UsageError(
+      `input shard: shard jobs run with mode: eval (got mode: ${mode}); the gate job merges them (input merge)`,
+    );
+  if (merge && mode === 'drift')
+    throw new UsageError('input merge: shard runs are merged in gate or eval mode, not drift');
   if (shard && merge) throw new UsageError('inputs shard and merge: a job either runs one shard or merges them all');
   return {
     mode,
     config: core.getInput('config').trim() || 'driftgate.yaml',
-    suites: core.getInput('suites').split(/[\s,]+/).filter(Boolean),
+    suites: core
+      .getInput('suites')
+      .split(/[\s,]+/)
+      .filter(Boolean),
     failOn,
     comment: bool('comment', true),
     ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),

@@ -31,32 +31,62 @@ import { cacheKeys, restoreResponseCache, saveResponseCache } from './response-c
 /** Leaves room below GitHub's 65,536-character limit for the marker and a safety margin. */
 const COMMENT_CHARS = 65_000;
 
-async function gateBaselinesDir(loaded: LoadedConfig, event: ActionEvent, suites: readonly string[]): Promise<string | undefined> {
+async function gateBaselinesDir(
+  loaded: LoadedConfig,
+  event: ActionEvent,
+  suites: readonly string[],
+): Promise<string | undefined> {
   const pr = event.pullRequest;
   if (!pr) return undefined;
   const base = await baselinesAtCommit(loaded.rootDir, pr.baseSha, suites);
   if (!base) {
-    core.warning(`driftgate: could not read the base commit ${pr.baseSha.slice(0, 7)} with git; comparing with the baselines in the checkout instead`);
+    core.warning(
+      `driftgate: could not read the base commit ${pr.baseSha.slice(0, 7)} with git; comparing with the baselines in the checkout instead`,
+    );
     return undefined;
   }
-  core.info(`driftgate: comparing with the baselines of ${pr.baseRef} (${pr.baseSha.slice(0, 7)}): ${base.found.join(', ') || 'none there yet'}`);
+  core.info(
+    `driftgate: comparing with the baselines of ${pr.baseRef} (${pr.baseSha.slice(0, 7)}): ${base.found.join(', ') || 'none there yet'}`,
+  );
   return base.dir;
 }
 
 async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: ActionEvent): Promise<string> {
-  const common = { configPath: loaded.file, progress: createProgress(), ...(inputs.batch ? { batch: true } : {}), ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}) };
+  const common = {
+    configPath: loaded.file,
+    progress: createProgress(),
+    ...(inputs.batch ? { batch: true } : {}),
+    ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}),
+  };
   if (inputs.mode === 'drift') return (await runDrift(common)).runDir;
-  const evalOptions = { ...common, ...(inputs.suites.length ? { suites: inputs.suites } : {}), ...(inputs.shard ? { shard: inputs.shard } : {}) };
+  const evalOptions = {
+    ...common,
+    ...(inputs.suites.length ? { suites: inputs.suites } : {}),
+    ...(inputs.shard ? { shard: inputs.shard } : {}),
+  };
   const first = inputs.merge ? await mergedRun(loaded, inputs.merge) : await runEval(evalOptions);
-  if (!first.runDir || !first.meta) throw new DriftgateError(first.incompleteReason ?? 'the run did not start', first.exitCode);
+  if (!first.runDir || !first.meta)
+    throw new DriftgateError(first.incompleteReason ?? 'the run did not start', first.exitCode);
   // A shard holds part of the cases: the gate job compares the merged run.
   if (inputs.shard) return first.runDir;
   const baselinesDir = inputs.mode === 'gate' ? await gateBaselinesDir(loaded, event, first.meta.suites) : undefined;
   // gate.adaptive: inconclusive metrics may get extra rounds of the same run before the verdict.
-  const { result, gate } = await gateWithRounds(loaded, first, evalOptions, { env: process.env, ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}) }, baselinesDir);
-  if (!result.runDir || !result.meta) throw new DriftgateError(result.incompleteReason ?? 'the run did not start', result.exitCode);
+  const { result, gate } = await gateWithRounds(
+    loaded,
+    first,
+    evalOptions,
+    { env: process.env, ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}) },
+    baselinesDir,
+  );
+  if (!result.runDir || !result.meta)
+    throw new DriftgateError(result.incompleteReason ?? 'the run did not start', result.exitCode);
   if (gate) {
-    const finished = await finishGate(result.runDir, result.meta.runId, gate, result.readGateRecords ?? result.readRecords);
+    const finished = await finishGate(
+      result.runDir,
+      result.meta.runId,
+      gate,
+      result.readGateRecords ?? result.readRecords,
+    );
     await annotateRegressions(loaded, finished.report);
   }
   return result.runDir;
@@ -65,9 +95,15 @@ async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: Acti
 /** The gate job of a matrix: every run directory under `dir` (the downloaded shard artifacts), merged. */
 async function mergedRun(loaded: LoadedConfig, dir: string): Promise<EvalResult> {
   const root = path.resolve(loaded.rootDir, dir);
-  const found = (await readdir(root, { recursive: true })).filter((f) => path.basename(f) === RUN_FILE).map((f) => path.dirname(path.join(root, f)));
+  const found = (await readdir(root, { recursive: true }))
+    .filter((f) => path.basename(f) === RUN_FILE)
+    .map((f) => path.dirname(path.join(root, f)));
   core.info(`driftgate: merging ${found.length} shard runs from ${dir}`);
-  const { runDir, meta, records } = await mergeShardRuns(loaded, found.sort(), path.join(loaded.rootDir, '.driftgate', 'runs'));
+  const { runDir, meta, records } = await mergeShardRuns(
+    loaded,
+    found.sort(),
+    path.join(loaded.rootDir, '.driftgate', 'runs'),
+  );
   return { runDir, meta, readRecords: async () => [...records], exitCode: ExitCode.Ok };
 }
 
@@ -83,19 +119,31 @@ async function bestEffort(what: string, permission: string, action: () => Promis
   }
 }
 
-async function publish(inputs: ActionInputs, event: ActionEvent, model: ReportModel, summary: RunSummaryJson): Promise<void> {
+async function publish(
+  inputs: ActionInputs,
+  event: ActionEvent,
+  model: ReportModel,
+  summary: RunSummaryJson,
+): Promise<void> {
   if (!inputs.token) {
     core.info('driftgate: no github-token; nothing is posted to the pull request or issues');
     return;
   }
   const retryBaseMs = Number(process.env.DRIFTGATE_GITHUB_RETRY_BASE_MS);
-  const api = new GitHubApi(inputs.token, event.owner, event.repo, { log: (line) => core.info(line), ...(retryBaseMs > 0 ? { retryBaseMs } : {}) });
+  const api = new GitHubApi(inputs.token, event.owner, event.repo, {
+    log: (line) => core.info(line),
+    ...(retryBaseMs > 0 ? { retryBaseMs } : {}),
+  });
   // Shard jobs stay silent: the gate job comments once, on the merged run.
   if (inputs.mode !== 'drift' && inputs.comment && event.pullRequest && !inputs.shard) {
     const pr = event.pullRequest;
     await bestEffort('post the pull request comment', PERMISSION_FOR.comment, async () => {
       const marker = markerFor('gate', inputs.config);
-      const body = renderMarkdown(model, { prefix: `${marker}\n`, maxChars: COMMENT_CHARS, ...(event.runUrl ? { detailsUrl: event.runUrl } : {}) });
+      const body = renderMarkdown(model, {
+        prefix: `${marker}\n`,
+        maxChars: COMMENT_CHARS,
+        ...(event.runUrl ? { detailsUrl: event.runUrl } : {}),
+      });
       const done = await api.upsertComment(pr.number, marker, body);
       core.info(`driftgate: ${done.action} the pull request comment ${done.url}`);
     });
@@ -105,7 +153,11 @@ async function publish(inputs: ActionInputs, event: ActionEvent, model: ReportMo
     if (summary.verdict === 'drift') {
       await bestEffort('open or update the drift issue', PERMISSION_FOR.issue, async () => {
         const title = `driftgate: ${summary.driftKind === 'worse' ? 'quality worse' : 'behaviour changed'} (${summary.driftedSignals.join(', ')})`;
-        const body = renderMarkdown(model, { prefix: `${marker}\n`, maxChars: COMMENT_CHARS, ...(event.runUrl ? { detailsUrl: event.runUrl } : {}) });
+        const body = renderMarkdown(model, {
+          prefix: `${marker}\n`,
+          maxChars: COMMENT_CHARS,
+          ...(event.runUrl ? { detailsUrl: event.runUrl } : {}),
+        });
         const done = await api.upsertIssue('drift', marker, title, body);
         core.info(`driftgate: ${done.action} drift issue ${done.url}`);
       });
@@ -113,7 +165,10 @@ async function publish(inputs: ActionInputs, event: ActionEvent, model: ReportMo
       await bestEffort('look for an open drift issue', PERMISSION_FOR.issue, async () => {
         const open = await api.findOpenIssue('drift', marker);
         // Never closed silently: a person decides the drift was handled.
-        if (open) core.notice(`driftgate: no drift this week; drift issue #${open.number} stays open until someone closes it (${open.url})`);
+        if (open)
+          core.notice(
+            `driftgate: no drift this week; drift issue #${open.number} stays open until someone closes it (${open.url})`,
+          );
       });
     }
   }
@@ -129,9 +184,11 @@ function setOutputs(summary: RunSummaryJson, reportPath: string): void {
 
 function shouldFail(inputs: ActionInputs, summary: RunSummaryJson): string | undefined {
   if (inputs.failOn === 'never') return undefined;
-  if (summary.verdict === 'incomplete') return `driftgate: the run is incomplete (${summary.incompleteReason ?? 'see the log'}); its verdict cannot be trusted`;
+  if (summary.verdict === 'incomplete')
+    return `driftgate: the run is incomplete (${summary.incompleteReason ?? 'see the log'}); its verdict cannot be trusted`;
   if (summary.verdict === 'failed' && inputs.failOn === 'regression') return `driftgate: ${summary.headline}`;
-  if (summary.verdict === 'drift' && (inputs.failOn === 'drift' || inputs.failOn === 'regression')) return `driftgate: ${summary.headline}`;
+  if (summary.verdict === 'drift' && (inputs.failOn === 'drift' || inputs.failOn === 'regression'))
+    return `driftgate: ${summary.headline}`;
   return undefined;
 }
 

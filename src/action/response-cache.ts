@@ -12,7 +12,11 @@ export interface CacheKeys {
   readonly restore: readonly string[];
 }
 
-export function cacheKeys(configHash: string, env: NodeJS.ProcessEnv = process.env, shard?: { index: number; count: number }): CacheKeys {
+export function cacheKeys(
+  configHash: string,
+  env: NodeJS.ProcessEnv = process.env,
+  shard?: { index: number; count: number },
+): CacheKeys {
   const prefix = `driftgate-cache-${configHash.slice(0, 12)}-`;
   const run = `${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
   if (!shard) return { primary: `${prefix}${run}`, restore: [prefix, 'driftgate-cache-'] };
@@ -29,7 +33,11 @@ export async function restoreResponseCache(dir: string, keys: CacheKeys): Promis
   }
   try {
     const hit = await cache.restoreCache([dir], keys.primary, [...keys.restore]);
-    core.info(hit ? `driftgate: response cache restored from ${hit}` : 'driftgate: no response cache yet (first run for this config)');
+    core.info(
+      hit
+        ? `driftgate: response cache restored from ${hit}`
+        : 'driftgate: no response cache yet (first run for this config)',
+    );
     return hit;
   } catch (err) {
     // A cache outage must not fail the gate: the run just pays for its calls.

@@ -45,7 +45,11 @@ export interface Baseline {
   readonly configHash: string;
   readonly gitSha: string | null;
   readonly acceptedAt: string;
-  readonly scorers: readonly { readonly name: string; readonly kind: 'binary' | 'continuous'; readonly scorerId: string }[];
+  readonly scorers: readonly {
+    readonly name: string;
+    readonly kind: 'binary' | 'continuous';
+    readonly scorerId: string;
+  }[];
   readonly summary: readonly TargetSummary[];
   readonly cases: readonly BaselineCase[];
 }
@@ -56,7 +60,9 @@ export function baselinePath(rootDir: string, suite: string): string {
 
 export function serialiseBaseline(baseline: Baseline): string {
   const { cases, summary, scorers, ...header } = baseline;
-  const sorted = [...cases].sort((a, b) => a.caseId.localeCompare(b.caseId) || a.target.localeCompare(b.target) || a.repeat - b.repeat);
+  const sorted = [...cases].sort(
+    (a, b) => a.caseId.localeCompare(b.caseId) || a.target.localeCompare(b.target) || a.repeat - b.repeat,
+  );
   const headerLines = Object.entries(header).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)},`);
   return [
     '{',
@@ -88,7 +94,9 @@ export async function readBaseline(file: string): Promise<Baseline | undefined> 
   try {
     parsed = JSON.parse(text) as Baseline;
   } catch (err) {
-    throw new RunStateError(`${file}: not valid JSON (${(err as Error).message}); restore it from version control or re-create it with driftgate baseline update`);
+    throw new RunStateError(
+      `${file}: not valid JSON (${(err as Error).message}); restore it from version control or re-create it with driftgate baseline update`,
+    );
   }
   const deep = tooDeep(parsed);
   if (deep) {
@@ -101,11 +109,15 @@ export async function readBaseline(file: string): Promise<Baseline | undefined> 
 
 /** The checks every reader of a baseline makes once it is parsed (whole or a case at a time). */
 export function checkBaseline(file: string, parsed: Baseline): Baseline {
-  if (typeof parsed.schemaVersion !== 'number') throw new RunStateError(`${file}: not a driftgate baseline (no schemaVersion)`);
+  if (typeof parsed.schemaVersion !== 'number')
+    throw new RunStateError(`${file}: not a driftgate baseline (no schemaVersion)`);
   if (parsed.schemaVersion > BASELINE_SCHEMA_VERSION) {
-    throw new RunStateError(`${file}: schemaVersion ${parsed.schemaVersion} was written by a newer driftgate (this one reads ${BASELINE_SCHEMA_VERSION}); upgrade driftgate — the file was not changed`);
+    throw new RunStateError(
+      `${file}: schemaVersion ${parsed.schemaVersion} was written by a newer driftgate (this one reads ${BASELINE_SCHEMA_VERSION}); upgrade driftgate — the file was not changed`,
+    );
   }
-  if (!Array.isArray(parsed.cases) || typeof parsed.suite !== 'string') throw new RunStateError(`${file}: missing "suite" or "cases"`);
+  if (!Array.isArray(parsed.cases) || typeof parsed.suite !== 'string')
+    throw new RunStateError(`${file}: missing "suite" or "cases"`);
   return parsed;
 }
 

@@ -20,7 +20,10 @@ type Header = Omit<Baseline, 'cases'>;
  * Calls `visit` for each case line, in file order, and answers the header; undefined when the file
  * does not exist, or is not laid out one case per line (then the caller reads it whole).
  */
-async function forEachCaseLine(file: string, visit: (c: BaselineCase, line: number) => void): Promise<Header | undefined | 'not-streamable'> {
+async function forEachCaseLine(
+  file: string,
+  visit: (c: BaselineCase, line: number) => void,
+): Promise<Header | undefined | 'not-streamable'> {
   const input = createReadStream(file, { encoding: 'utf8' });
   try {
     await new Promise<void>((resolve, reject) => input.once('open', () => resolve()).once('error', reject));
@@ -93,7 +96,17 @@ class ScoreSharing {
 
 /** The case as the gate compares it: everything but the answer (held back; `answersOf` reads them). */
 function withoutAnswer(c: BaselineCase, sharing: ScoreSharing): BaselineCase {
-  return { caseId: c.caseId, target: c.target, repeat: c.repeat, inputHash: c.inputHash, output: '', costUsd: c.costUsd, latencyMs: c.latencyMs, outputTokens: c.outputTokens, scores: sharing.list(c.scores) };
+  return {
+    caseId: c.caseId,
+    target: c.target,
+    repeat: c.repeat,
+    inputHash: c.inputHash,
+    output: '',
+    costUsd: c.costUsd,
+    latencyMs: c.latencyMs,
+    outputTokens: c.outputTokens,
+    scores: sharing.list(c.scores),
+  };
 }
 
 /**
@@ -119,7 +132,8 @@ export async function answersOf(file: string, wanted?: (key: string) => boolean)
     const key = `${c.target}/${c.caseId}`;
     if (wanted && !wanted(key)) return;
     const held = out.get(key);
-    if (!held || c.repeat < held.repeat) out.set(key, { repeat: c.repeat, answer: renderAnswer(c.output, c.toolCalls) });
+    if (!held || c.repeat < held.repeat)
+      out.set(key, { repeat: c.repeat, answer: renderAnswer(c.output, c.toolCalls) });
   };
   const header = await forEachCaseLine(file, take);
   if (header === 'not-streamable') for (const c of (await readBaseline(file))?.cases ?? []) take(c);

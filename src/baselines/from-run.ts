@@ -4,7 +4,9 @@ import type { RunMeta } from '../runner/run-dir.js';
 import { BASELINE_SCHEMA_VERSION, type Baseline, type BaselineCase, type BaselineScore } from './baseline-file.js';
 
 /** What a baseline keeps of a score: no reasons or details, which can be long and are in the run. */
-export function toBaselineScore(s: Pick<Score, 'name' | 'kind' | 'scorerId' | 'value' | 'pass' | 'error'>): BaselineScore {
+export function toBaselineScore(
+  s: Pick<Score, 'name' | 'kind' | 'scorerId' | 'value' | 'pass' | 'error'>,
+): BaselineScore {
   return {
     name: s.name,
     kind: s.kind,
@@ -15,10 +17,17 @@ export function toBaselineScore(s: Pick<Score, 'name' | 'kind' | 'scorerId' | 'v
   };
 }
 
-export function baselineFromRun(meta: RunMeta, suite: string, records: readonly CallRecord[], now = new Date()): Baseline {
+export function baselineFromRun(
+  meta: RunMeta,
+  suite: string,
+  records: readonly CallRecord[],
+  now = new Date(),
+): Baseline {
   const ok = records.filter((r) => r.suite === suite && r.status === 'ok' && r.output !== null);
   const scorers = new Map<string, { name: string; kind: 'binary' | 'continuous'; scorerId: string }>();
-  for (const r of ok) for (const s of r.scores) if (!scorers.has(s.name)) scorers.set(s.name, { name: s.name, kind: s.kind, scorerId: s.scorerId });
+  for (const r of ok)
+    for (const s of r.scores)
+      if (!scorers.has(s.name)) scorers.set(s.name, { name: s.name, kind: s.kind, scorerId: s.scorerId });
   const cases: BaselineCase[] = ok.map((r) => ({
     caseId: r.caseId,
     target: r.target,

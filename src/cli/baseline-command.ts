@@ -16,17 +16,24 @@ export async function baselineUpdateCommand(opts: Record<string, unknown>): Prom
   const runsDir = path.resolve(opts.out ? String(opts.out) : path.join(loaded.rootDir, '.driftgate', 'runs'));
   const run = await loadRun(await resolveRunDir(runsDir, opts.run as string | undefined, true));
   if (run.meta.status !== 'complete') {
-    throw new RunStateError(`run ${run.meta.runId} is ${run.meta.status}${run.meta.incompleteReason ? ` (${run.meta.incompleteReason})` : ''}; a baseline must come from a complete run`);
+    throw new RunStateError(
+      `run ${run.meta.runId} is ${run.meta.status}${run.meta.incompleteReason ? ` (${run.meta.incompleteReason})` : ''}; a baseline must come from a complete run`,
+    );
   }
   const wanted = (opts.suite as string[] | undefined) ?? run.meta.suites;
   const unknown = wanted.filter((s) => !run.meta.suites.includes(s));
-  if (unknown.length) throw new RunStateError(`--suite ${unknown.join(', ')}: not in run ${run.meta.runId} (it ran ${run.meta.suites.join(', ')})`);
+  if (unknown.length)
+    throw new RunStateError(
+      `--suite ${unknown.join(', ')}: not in run ${run.meta.runId} (it ran ${run.meta.suites.join(', ')})`,
+    );
   for (const suite of wanted) {
     const file = baselinePath(loaded.rootDir, suite);
     await readBaseline(file); // refuses to overwrite a baseline from a newer driftgate, or a corrupt one
     const baseline = baselineFromRun(run.meta, suite, run.records);
     await writeBaseline(file, baseline);
-    process.stdout.write(`wrote ${path.relative(process.cwd(), file)}: ${baseline.cases.length} results of run ${run.meta.runId}\n`);
+    process.stdout.write(
+      `wrote ${path.relative(process.cwd(), file)}: ${baseline.cases.length} results of run ${run.meta.runId}\n`,
+    );
   }
   return ExitCode.Ok;
 }
@@ -36,12 +43,16 @@ export async function baselineRescoreCommand(opts: Record<string, unknown>): Pro
   const loaded = await loadConfig(opts.config as string);
   const maxCostUsd = nonNegativeNumber('--max-cost', opts.maxCost);
   const wanted = (opts.suite as string[] | undefined) ?? loaded.config.suites.map((s) => s.name);
-  const { services } = buildRunServices(loaded.config, new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache')), {
-    offline: Boolean(opts.offline),
-    useCache: true,
-    env: process.env,
-    ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
-  });
+  const { services } = buildRunServices(
+    loaded.config,
+    new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache')),
+    {
+      offline: Boolean(opts.offline),
+      useCache: true,
+      env: process.env,
+      ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
+    },
+  );
   let failed = false;
   for (const name of wanted) {
     const config = loaded.config.suites.find((s) => s.name === name);
@@ -59,7 +70,10 @@ export async function baselineRescoreCommand(opts: Record<string, unknown>): Pro
       continue;
     }
     const result = await rescoreBaseline(baseline, prepared, changed, services);
-    for (const r of result.rescored) process.stdout.write(`${name} · ${r.metric}: ${r.outputs} outputs re-scored, ${r.calls} judge calls (${r.cached} cached), ${r.errors} errors\n`);
+    for (const r of result.rescored)
+      process.stdout.write(
+        `${name} · ${r.metric}: ${r.outputs} outputs re-scored, ${r.calls} judge calls (${r.cached} cached), ${r.errors} errors\n`,
+      );
     if (result.rescored.some((r) => r.errors > 0)) {
       failed = true;
       process.stdout.write(`${name}: not written (some re-scorings failed; fix the scorer and run again)\n`);

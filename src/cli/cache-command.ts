@@ -45,7 +45,8 @@ async function entryFiles(dir: string): Promise<EntryFile[]> {
       out.push({ file: shardDir, key: '', shard });
       continue;
     }
-    for (const name of (await readdir(shardDir)).sort()) out.push({ file: path.join(shardDir, name), key: name.replace(/\.json$/, ''), shard });
+    for (const name of (await readdir(shardDir)).sort())
+      out.push({ file: path.join(shardDir, name), key: name.replace(/\.json$/, ''), shard });
   }
   return out;
 }
@@ -54,9 +55,12 @@ async function entryFiles(dir: string): Promise<EntryFile[]> {
 export async function verifyEntry(e: EntryFile): Promise<VerifiedEntry> {
   const stat = await lstat(e.file);
   if (stat.isSymbolicLink()) return { file: e.file, problem: 'is a symbolic link' };
-  if (!stat.isFile()) return { file: e.file, problem: 'is not a cache entry (a folder of entries is named by two hex digits)' };
-  if (!/^[0-9a-f]{64}$/.test(e.key) || !e.file.endsWith('.json')) return { file: e.file, problem: 'is not a cache entry (entries are <sha256>.json)' };
-  if (e.shard !== e.key.slice(0, 2)) return { file: e.file, problem: `is in folder ${e.shard}/, not ${e.key.slice(0, 2)}/ where its key puts it` };
+  if (!stat.isFile())
+    return { file: e.file, problem: 'is not a cache entry (a folder of entries is named by two hex digits)' };
+  if (!/^[0-9a-f]{64}$/.test(e.key) || !e.file.endsWith('.json'))
+    return { file: e.file, problem: 'is not a cache entry (entries are <sha256>.json)' };
+  if (e.shard !== e.key.slice(0, 2))
+    return { file: e.file, problem: `is in folder ${e.shard}/, not ${e.key.slice(0, 2)}/ where its key puts it` };
   let entry: unknown;
   try {
     entry = JSON.parse(await readFile(e.file, 'utf8'));
@@ -64,7 +68,13 @@ export async function verifyEntry(e: EntryFile): Promise<VerifiedEntry> {
     return { file: e.file, problem: 'is not valid JSON (torn by a killed writer: a run removes and rewrites it)' };
   }
   const embedding = (entry as { kind?: unknown } | null)?.kind === 'embedding';
-  const problem = entryProblem(e.key, entry, embedding ? { version: EMBEDDING_CACHE_SCHEMA_VERSION } : { version: CACHE_SCHEMA_VERSION, requestKey: (r) => cacheKey(r as CacheKeyInput) });
+  const problem = entryProblem(
+    e.key,
+    entry,
+    embedding
+      ? { version: EMBEDDING_CACHE_SCHEMA_VERSION }
+      : { version: CACHE_SCHEMA_VERSION, requestKey: (r) => cacheKey(r as CacheKeyInput) },
+  );
   return problem ? { file: e.file, problem } : { file: e.file };
 }
 
@@ -74,11 +84,19 @@ export async function cacheVerifyCommand(opts: Record<string, unknown>): Promise
   const refused = results.filter((r) => r.problem !== undefined);
   const rel = (f: string) => path.relative(process.cwd(), f) || f;
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ dir: rel(dir), entries: results.length, refused: refused.map((r) => ({ file: rel(r.file), problem: r.problem })) }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ dir: rel(dir), entries: results.length, refused: refused.map((r) => ({ file: rel(r.file), problem: r.problem })) }, null, 2)}\n`,
+    );
   } else {
-    const lines = [`${rel(dir)}: ${results.length.toLocaleString('en-US')} entries checked, ${(results.length - refused.length).toLocaleString('en-US')} would be served, ${refused.length.toLocaleString('en-US')} refused`];
+    const lines = [
+      `${rel(dir)}: ${results.length.toLocaleString('en-US')} entries checked, ${(results.length - refused.length).toLocaleString('en-US')} would be served, ${refused.length.toLocaleString('en-US')} refused`,
+    ];
     for (const r of refused) lines.push(`  ${rel(r.file)}: ${r.problem}`);
-    if (refused.length) lines.push('', 'A run treats each refused entry as a miss (and pays for that call again). Review how they came to be before you trust the rest of this cache.');
+    if (refused.length)
+      lines.push(
+        '',
+        'A run treats each refused entry as a miss (and pays for that call again). Review how they came to be before you trust the rest of this cache.',
+      );
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return refused.length ? ExitCode.GateFailed : ExitCode.Ok;
@@ -94,19 +112,31 @@ export async function cacheUpgradeCommand(opts: Record<string, unknown>): Promis
   for (const e of files) {
     const verified = await verifyEntry(e);
     if (!verified.problem) continue;
-    const entry = await readFile(e.file, 'utf8').then((t) => JSON.parse(t) as Record<string, unknown>, () => undefined);
+    const entry = await readFile(e.file, 'utf8').then(
+      (t) => JSON.parse(t) as Record<string, unknown>,
+      () => undefined,
+    );
     const old = entry && entry.schemaVersion === 1 && entry.contentHash === undefined && entry.key === e.key;
     const embedding = entry?.kind === 'embedding';
     if (!old || (!embedding && cacheKey(entry.request as CacheKeyInput) !== e.key)) {
       left.push(`${path.relative(process.cwd(), e.file)}: ${verified.problem}`);
       continue;
     }
-    const upgraded = seal<SealedEntry>({ ...entry, key: e.key, schemaVersion: embedding ? EMBEDDING_CACHE_SCHEMA_VERSION : CACHE_SCHEMA_VERSION });
+    const upgraded = seal<SealedEntry>({
+      ...entry,
+      key: e.key,
+      schemaVersion: embedding ? EMBEDDING_CACHE_SCHEMA_VERSION : CACHE_SCHEMA_VERSION,
+    });
     const tmp = `${e.file}.${process.pid}.tmp`;
     await writeFile(tmp, `${JSON.stringify(upgraded)}\n`);
     await rename(tmp, e.file);
     sealed++;
   }
-  process.stdout.write([`sealed ${sealed.toLocaleString('en-US')} entries of the older format; ${left.length} left as they were`, ...left.map((l) => `  ${l}`)].join('\n') + '\n');
+  process.stdout.write(
+    [
+      `sealed ${sealed.toLocaleString('en-US')} entries of the older format; ${left.length} left as they were`,
+      ...left.map((l) => `  ${l}`),
+    ].join('\n') + '\n',
+  );
   return left.length ? ExitCode.GateFailed : ExitCode.Ok;
 }

@@ -6,17 +6,31 @@ import { renderTable } from './table.js';
 
 export async function checkCommand(opts: Record<string, unknown>): Promise<number> {
   const timeoutMs = positiveInt('--timeout', opts.timeout);
-  const results = await probeScorers({ configPath: opts.config as string, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+  const results = await probeScorers({
+    configPath: opts.config as string,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  });
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else if (results.length === 0) {
-    process.stdout.write('driftgate check: no judge, similarity or custom scorer to probe (rule checks need no probe)\n');
+    process.stdout.write(
+      'driftgate check: no judge, similarity or custom scorer to probe (rule checks need no probe)\n',
+    );
   } else {
-    const rows = results.map((r) => [r.suite, r.scorer, r.type, r.ok ? 'ok' : 'FAILED', r.ok ? (r.value === undefined ? '' : r.value.toFixed(3)) : `${r.hint ? `${r.hint} — ` : ''}${r.error ?? ''}`, `${r.ms} ms`]);
+    const rows = results.map((r) => [
+      r.suite,
+      r.scorer,
+      r.type,
+      r.ok ? 'ok' : 'FAILED',
+      r.ok ? (r.value === undefined ? '' : r.value.toFixed(3)) : `${r.hint ? `${r.hint} — ` : ''}${r.error ?? ''}`,
+      `${r.ms} ms`,
+    ]);
     const failed = results.filter((r) => !r.ok).length;
     process.stdout.write(
       `driftgate check: one live probe per model-based scorer (not from the cache)\n\n${renderTable(['suite', 'scorer', 'type', 'probe', 'value or reason', 'time'], rows)}\n\n${
-        failed ? `${failed} of ${results.length} probes failed: fix these before a long run` : `all ${results.length} probes answered`
+        failed
+          ? `${failed} of ${results.length} probes failed: fix these before a long run`
+          : `all ${results.length} probes answered`
       }\n`,
     );
   }

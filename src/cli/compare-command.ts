@@ -11,14 +11,29 @@ export async function compareCommand(opts: Record<string, unknown>): Promise<num
   const loaded = await loadConfig(opts.config as string);
   const runsDir = path.resolve(opts.out ? String(opts.out) : path.join(loaded.rootDir, '.driftgate', 'runs'));
   const run = await loadRunForGate(await resolveRunDir(runsDir, opts.run as string | undefined, false));
-  const found = await runGate(loaded, run.meta.suites, run.records, undefined, run.meta.status === 'complete' ? undefined : (run.meta.incompleteReason ?? 'the run did not finish'), {
-    env: process.env,
-    offline: Boolean(opts.offline),
-  }, { adaptive: run.meta.adaptive });
-  if (!found) throw new UsageError(`no baselines for ${run.meta.suites.join(', ')} under ${path.join(loaded.rootDir, 'baselines')}; accept a run first with: driftgate baseline update`);
+  const found = await runGate(
+    loaded,
+    run.meta.suites,
+    run.records,
+    undefined,
+    run.meta.status === 'complete' ? undefined : (run.meta.incompleteReason ?? 'the run did not finish'),
+    {
+      env: process.env,
+      offline: Boolean(opts.offline),
+    },
+    { adaptive: run.meta.adaptive },
+  );
+  if (!found)
+    throw new UsageError(
+      `no baselines for ${run.meta.suites.join(', ')} under ${path.join(loaded.rootDir, 'baselines')}; accept a run first with: driftgate baseline update`,
+    );
   const outcome = await finishGate(run.dir, run.meta.runId, found, async () => run.records);
   const { baselines: _baselines, lastLook: _lastLook, ...shown } = outcome;
-  process.stdout.write(opts.json ? `${JSON.stringify({ run: run.meta.runId, ...shown }, null, 2)}\n` : `${formatGateReport(outcome.report, outcome.withoutBaseline)}\n`);
+  process.stdout.write(
+    opts.json
+      ? `${JSON.stringify({ run: run.meta.runId, ...shown }, null, 2)}\n`
+      : `${formatGateReport(outcome.report, outcome.withoutBaseline)}\n`,
+  );
   if (outcome.report.incomplete?.length) return ExitCode.Incomplete;
   return outcome.report.failed ? ExitCode.GateFailed : ExitCode.Ok;
 }

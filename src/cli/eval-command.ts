@@ -49,24 +49,36 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
     // A shard holds part of the cases: the gate runs once, on the merged run.
     const { index, count } = result.meta.shard;
     if (json) process.stdout.write(`${JSON.stringify({ runDir: result.runDir, ...result.meta }, null, 2)}\n`);
-    else process.stdout.write(`${formatRunSummary(result.meta, result.runDir)}\n\nshard ${index}/${count}: not compared with the baselines; join the shards with driftgate merge <dirs...>, then driftgate compare\n`);
+    else
+      process.stdout.write(
+        `${formatRunSummary(result.meta, result.runDir)}\n\nshard ${index}/${count}: not compared with the baselines; join the shards with driftgate merge <dirs...>, then driftgate compare\n`,
+      );
     return result.exitCode;
   }
   // With baselines present, the run is compared at once, as `driftgate compare` would; with
   // gate.adaptive, inconclusive metrics may get extra rounds first.
   const { loadConfig } = await import('../config/load.js');
   const { gateWithRounds } = await import('../gate/adaptive-eval.js');
-  const run = await gateWithRounds(await loadConfig(opts.config as string), result, { ...evalOptions, progress: createProgress() }, {
-    env: process.env,
-    offline: Boolean(opts.offline),
-    ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
-  });
+  const run = await gateWithRounds(
+    await loadConfig(opts.config as string),
+    result,
+    { ...evalOptions, progress: createProgress() },
+    {
+      env: process.env,
+      offline: Boolean(opts.offline),
+      ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
+    },
+  );
   result = run.result;
   if (!result.meta || !result.runDir) return result.exitCode;
   const { finishGate } = await import('../gate/finish-gate.js');
-  const gate = run.gate && (await finishGate(result.runDir, result.meta.runId, run.gate, result.readGateRecords ?? result.readRecords));
+  const gate =
+    run.gate &&
+    (await finishGate(result.runDir, result.meta.runId, run.gate, result.readGateRecords ?? result.readRecords));
   if (json) {
-    process.stdout.write(`${JSON.stringify({ runDir: result.runDir, ...result.meta, ...(gate ? { gate: { report: gate.report, withoutBaseline: gate.withoutBaseline } } : {}) }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ runDir: result.runDir, ...result.meta, ...(gate ? { gate: { report: gate.report, withoutBaseline: gate.withoutBaseline } } : {}) }, null, 2)}\n`,
+    );
   } else {
     process.stdout.write(`${formatRunSummary(result.meta, result.runDir)}\n`);
     if (gate) process.stdout.write(`\n${formatGateReport(gate.report, gate.withoutBaseline)}\n`);

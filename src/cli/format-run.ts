@@ -37,14 +37,36 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
       ]);
     }
   }
-  const table = renderTable(['suite', 'target', 'model (reported)', 'cases', 'calls', 'cached', 'errors', 'tokens in / out', 'cost', 'latency p50 / p95 ms'], rows);
+  const table = renderTable(
+    [
+      'suite',
+      'target',
+      'model (reported)',
+      'cases',
+      'calls',
+      'cached',
+      'errors',
+      'tokens in / out',
+      'cost',
+      'latency p50 / p95 ms',
+    ],
+    rows,
+  );
   const scoreRows: string[][] = [];
   const calibrationLines: string[] = [];
   for (const suite of meta.summaries ?? []) {
     for (const t of suite.targets) {
       for (const m of t.scores) {
         const show = (v: number | null) => formatScoreValue(m.kind, v);
-        scoreRows.push([suite.suite, t.target, m.metric, int(m.n), show(m.mean), m.ci ? `[${show(m.ci[0])}, ${show(m.ci[1])}]` : '–', int(m.errors)]);
+        scoreRows.push([
+          suite.suite,
+          t.target,
+          m.metric,
+          int(m.n),
+          show(m.mean),
+          m.ci ? `[${show(m.ci[0])}, ${show(m.ci[1])}]` : '–',
+          int(m.errors),
+        ]);
       }
       for (const c of t.calibration) {
         const f = (v: number | null) => (v === null ? '–' : v.toFixed(2));
@@ -61,7 +83,9 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
     `driftgate eval · run ${meta.runId} · ${meta.status}`,
     '',
     table,
-    ...(scoreRows.length ? ['', renderTable(['suite', 'target', 'metric', 'n', 'value', '95% interval', 'errors'], scoreRows)] : []),
+    ...(scoreRows.length
+      ? ['', renderTable(['suite', 'target', 'metric', 'n', 'value', '95% interval', 'errors'], scoreRows)]
+      : []),
     ...(calibrationLines.length ? ['', ...calibrationLines] : []),
     '',
     totals
@@ -69,11 +93,24 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
       : '',
     ...scorerHealthLines(meta.scorers),
     ...(meta.behaviour ?? []).map((b) => describeTargetBehaviour(b)),
-    ...(meta.summaries ?? []).flatMap((s) => s.targets.flatMap((t) => (t.reliability ? [`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`] : []))),
+    ...(meta.summaries ?? []).flatMap((s) =>
+      s.targets.flatMap((t) =>
+        t.reliability ? [`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`] : [],
+      ),
+    ),
     ...(meta.judgeVariance ?? []).map((v) => `judge variance · ${describeJudgeVariance(v)}`),
-    ...(meta.cacheRefused ? [`${int(meta.cacheRefused)} cache entries refused as answers (edited or mismatched; each was a miss): driftgate cache verify names them`] : []),
-    ...(meta.batches ?? []).map((b) => `batch ${b.batchId} (${b.phase}, ${b.target}): ${b.state}, ${int(b.answered)} answered, ${int(b.failed)} not`),
-    ...(meta.summaries ?? []).flatMap((s) => (s.quarantined?.length ? [`${s.suite}: ${describeQuarantine(s.quarantined)}`] : [])),
+    ...(meta.cacheRefused
+      ? [
+          `${int(meta.cacheRefused)} cache entries refused as answers (edited or mismatched; each was a miss): driftgate cache verify names them`,
+        ]
+      : []),
+    ...(meta.batches ?? []).map(
+      (b) =>
+        `batch ${b.batchId} (${b.phase}, ${b.target}): ${b.state}, ${int(b.answered)} answered, ${int(b.failed)} not`,
+    ),
+    ...(meta.summaries ?? []).flatMap((s) =>
+      s.quarantined?.length ? [`${s.suite}: ${describeQuarantine(s.quarantined)}`] : [],
+    ),
     `results: ${path.relative(process.cwd(), runDir) || '.'}`,
   ];
   if (meta.incompleteReason) lines.push('', `incomplete: ${meta.incompleteReason}`);
@@ -81,7 +118,10 @@ export function formatRunSummary(meta: RunMeta, runDir: string): string {
 }
 
 export function formatDryRun(estimate: DryRunEstimate): string {
-  const cost = estimate.costUsd === null ? `unknown (no price for ${estimate.unpricedModels.join(', ')})` : `≈ ${formatUsd(estimate.costUsd)}`;
+  const cost =
+    estimate.costUsd === null
+      ? `unknown (no price for ${estimate.unpricedModels.join(', ')})`
+      : `≈ ${formatUsd(estimate.costUsd)}`;
   return [
     'driftgate eval --dry-run: nothing was sent',
     `calls planned: ${int(estimate.calls)} · in cache: ${int(estimate.cached)} · to send: ${int(estimate.toSend)}`,

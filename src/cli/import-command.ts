@@ -9,7 +9,10 @@ export async function importCommand(tool: string, config: string, opts: Record<s
   const converted = convertPromptfoo(config);
   const outDir = path.resolve(opts.out ? String(opts.out) : path.dirname(path.resolve(config)));
   const existing = existingFiles(converted, outDir);
-  if (existing.length > 0) throw new UsageError(`import: ${existing.map((f) => path.join(outDir, f)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; nothing was written (use --out DIR for another directory)`);
+  if (existing.length > 0)
+    throw new UsageError(
+      `import: ${existing.map((f) => path.join(outDir, f)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; nothing was written (use --out DIR for another directory)`,
+    );
   for (const [name, content] of Object.entries(converted.files)) {
     const file = path.join(outDir, name);
     await mkdir(path.dirname(file), { recursive: true });

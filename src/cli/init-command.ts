@@ -6,16 +6,30 @@ import { UsageError } from '../errors.js';
 export async function initCommand(dir: string | undefined, opts: Record<string, unknown>): Promise<number> {
   const size = positiveInt('--size', opts.size);
   const format = opts.format === undefined ? undefined : String(opts.format);
-  if (format !== undefined && !['generic', 'openai-chat', 'langfuse'].includes(format)) throw new UsageError(`--format: expected generic, openai-chat or langfuse, got "${format}"`);
+  if (format !== undefined && !['generic', 'openai-chat', 'langfuse'].includes(format))
+    throw new UsageError(`--format: expected generic, openai-chat or langfuse, got "${format}"`);
   const result = await init({
     dir: dir ?? '.',
-    ...(opts.fromLogs ? { fromLogs: { file: String(opts.fromLogs), ...(size !== undefined ? { size } : {}), ...(format ? { format: format as 'generic' } : {}) } } : {}),
+    ...(opts.fromLogs
+      ? {
+          fromLogs: {
+            file: String(opts.fromLogs),
+            ...(size !== undefined ? { size } : {}),
+            ...(format ? { format: format as 'generic' } : {}),
+          },
+        }
+      : {}),
   });
   const lines = [
     'driftgate init: wrote',
     ...result.written.map((f) => `  ${f}`),
     `  .gitignore (${result.gitignore})`,
-    ...(result.drafted !== undefined ? ['', `datasets/golden.jsonl: ${result.drafted} cases drafted from the log (redacted); fill in each "expected" before relying on it.`] : []),
+    ...(result.drafted !== undefined
+      ? [
+          '',
+          `datasets/golden.jsonl: ${result.drafted} cases drafted from the log (redacted); fill in each "expected" before relying on it.`,
+        ]
+      : []),
     '',
     'next:',
     '  npx driftgate eval --dry-run      # what a run would send and cost; sends nothing',

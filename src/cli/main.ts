@@ -13,7 +13,8 @@ const INTERNAL_ERROR_EXIT = 4;
 
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }
@@ -39,9 +40,18 @@ export function buildProgram(): Command {
     .option('--max-errors <n|pct>', 'error records tolerated before the run is incomplete (e.g. 3 or 5%)')
     .option('--timeout <ms>', 'per-request timeout in milliseconds')
     .option('--dry-run', 'estimate calls, tokens and dollars; send nothing')
-    .option('--judge-repeats <k>', "grade every judged output k more times: the judge's share of the score variance, and judge-flaky outputs")
-    .option('--batch', 'send the calls through the OpenAI Batch API / Anthropic Message Batches: half price, slower (runner.mode: batch)')
-    .option('--shard <i/n>', 'run only the cases whose id hashes to shard i of n (CI matrix jobs); join them with driftgate merge')
+    .option(
+      '--judge-repeats <k>',
+      "grade every judged output k more times: the judge's share of the score variance, and judge-flaky outputs",
+    )
+    .option(
+      '--batch',
+      'send the calls through the OpenAI Batch API / Anthropic Message Batches: half price, slower (runner.mode: batch)',
+    )
+    .option(
+      '--shard <i/n>',
+      'run only the cases whose id hashes to shard i of n (CI matrix jobs); join them with driftgate merge',
+    )
     .option('--out <dir>', 'directory for run directories (default .driftgate/runs next to the config)')
     .addOption(new Option('--resume [runId]', 'resume an interrupted run (default: the newest incomplete one)'))
     .option('--json', 'print the run summary as JSON on stdout')
@@ -67,10 +77,21 @@ export function buildProgram(): Command {
     .option('--no-cache', 'send every call, neither reading nor writing the cache')
     .option('--max-cost <usd>', 'stop scheduling calls once this many dollars would be exceeded')
     .option('--out <dir>', 'directory for run directories (default .driftgate/runs)')
-    .option('--batch', 'send the calls through the OpenAI Batch API / Anthropic Message Batches: half price, slower (runner.mode: batch)')
-    .addOption(new Option('--resume [runId]', 'resume an interrupted drift run: same sample, finished calls kept (default: the newest incomplete one)'))
+    .option(
+      '--batch',
+      'send the calls through the OpenAI Batch API / Anthropic Message Batches: half price, slower (runner.mode: batch)',
+    )
+    .addOption(
+      new Option(
+        '--resume [runId]',
+        'resume an interrupted drift run: same sample, finished calls kept (default: the newest incomplete one)',
+      ),
+    )
     .option('--json', 'print the drift report as JSON')
-    .addHelpText('after', '\nExit codes: 0 no drift · 1 drift · 2 bad input or config · 3 run incomplete (the history is not appended)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 no drift · 1 drift · 2 bad input or config · 3 run incomplete (the history is not appended)',
+    )
     .action(async (opts: Record<string, unknown>) => {
       const { driftCommand } = await import('./drift-command.js');
       process.exitCode = await driftCommand(opts);
@@ -78,12 +99,20 @@ export function buildProgram(): Command {
 
   program
     .command('init')
-    .description('Start a project: driftgate.yaml, a small dataset and prompt, a rubric, baselines/, the two example workflows')
+    .description(
+      'Start a project: driftgate.yaml, a small dataset and prompt, a rubric, baselines/, the two example workflows',
+    )
     .argument('[dir]', 'project directory', '.')
-    .option('--from-logs <file>', 'draft the dataset from a production log (JSONL or CSV; stratified sample, redacted) for people to label')
+    .option(
+      '--from-logs <file>',
+      'draft the dataset from a production log (JSONL or CSV; stratified sample, redacted) for people to label',
+    )
     .option('--format <preset>', 'log field mapping for --from-logs: generic, openai-chat, langfuse', 'generic')
     .option('--size <n>', 'cases to draft with --from-logs (default 50)')
-    .addHelpText('after', '\nNothing is overwritten: when a file it would write exists, init writes nothing and names it.\nExit codes: 0 written · 2 a file exists, or bad input')
+    .addHelpText(
+      'after',
+      '\nNothing is overwritten: when a file it would write exists, init writes nothing and names it.\nExit codes: 0 written · 2 a file exists, or bad input',
+    )
     .action(async (dir: string | undefined, opts: Record<string, unknown>) => {
       const { initCommand } = await import('./init-command.js');
       process.exitCode = await initCommand(dir, opts);
@@ -91,11 +120,14 @@ export function buildProgram(): Command {
 
   program
     .command('import')
-    .description('Convert another tool\'s suite into a driftgate project (promptfoo)')
+    .description("Convert another tool's suite into a driftgate project (promptfoo)")
     .argument('<tool>', 'the source format: promptfoo')
     .argument('<config>', 'its config file, e.g. promptfooconfig.yaml')
     .option('--out <dir>', 'where to write driftgate.yaml and the datasets (default: next to the config)')
-    .addHelpText('after', '\nEvery construct that does not map is listed with its file and line. Nothing is overwritten.\nExit codes: 0 written · 2 bad input, or a file would be overwritten')
+    .addHelpText(
+      'after',
+      '\nEvery construct that does not map is listed with its file and line. Nothing is overwritten.\nExit codes: 0 written · 2 bad input, or a file would be overwritten',
+    )
     .action(async (tool: string, config: string, opts: Record<string, unknown>) => {
       const { importCommand } = await import('./import-command.js');
       process.exitCode = await importCommand(tool, config, opts);
@@ -107,7 +139,10 @@ export function buildProgram(): Command {
     .option('-c, --config <path>', 'config file', 'driftgate.yaml')
     .option('--timeout <ms>', 'per-request timeout in milliseconds')
     .option('--json', 'print the probe results as JSON')
-    .addHelpText('after', '\nEach probe scores a fixed answer to the first case of its suite, without the cache (it costs one call or two).\nExit codes: 0 every probe answered · 2 bad input or config · 3 a probe failed')
+    .addHelpText(
+      'after',
+      '\nEach probe scores a fixed answer to the first case of its suite, without the cache (it costs one call or two).\nExit codes: 0 every probe answered · 2 bad input or config · 3 a probe failed',
+    )
     .action(async (opts: Record<string, unknown>) => {
       const { checkCommand } = await import('./check-command.js');
       process.exitCode = await checkCommand(opts);
@@ -115,12 +150,17 @@ export function buildProgram(): Command {
 
   program
     .command('merge')
-    .description('Join the runs of eval --shard i/n into one run, which compare, report and baseline update treat like an unsharded run')
+    .description(
+      'Join the runs of eval --shard i/n into one run, which compare, report and baseline update treat like an unsharded run',
+    )
     .argument('<dirs...>', 'the shard run directories (one per shard)')
     .option('-c, --config <path>', 'config file (the one the shards ran)', 'driftgate.yaml')
     .option('--out <dir>', 'directory for the merged run (default .driftgate/runs next to the config)')
     .option('--json', 'print the merged run summary as JSON')
-    .addHelpText('after', '\nExit codes: 0 merged · 2 refused (a shard missing or given twice, shards of different configs or shard counts, an incomplete shard)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 merged · 2 refused (a shard missing or given twice, shards of different configs or shard counts, an incomplete shard)',
+    )
     .action(async (dirs: string[], opts: Record<string, unknown>) => {
       const { mergeCommand } = await import('./merge-command.js');
       process.exitCode = await mergeCommand(dirs, opts);
@@ -134,7 +174,10 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'directory holding run directories (default .driftgate/runs)')
     .option('--offline', 'replay the judge verdicts of a baseline re-scoring from the cache only')
     .option('--json', 'print the comparison as JSON')
-    .addHelpText('after', '\nExit codes: 0 gate passed · 1 gate failed · 2 bad input (no baseline, corrupt or newer baseline file) · 3 gate incomplete (the run did not finish, or a gated metric has no values now)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 gate passed · 1 gate failed · 2 bad input (no baseline, corrupt or newer baseline file) · 3 gate incomplete (the run did not finish, or a gated metric has no values now)',
+    )
     .action(async (opts: Record<string, unknown>) => {
       const { compareCommand } = await import('./compare-command.js');
       process.exitCode = await compareCommand(opts);
@@ -143,12 +186,17 @@ export function buildProgram(): Command {
   const baseline = program.command('baseline').description('Manage baselines');
   baseline
     .command('rescore')
-    .description("Score the committed baselines' stored outputs again with today's scorers where a scorer changed (rubric, judge model, options), and write them")
+    .description(
+      "Score the committed baselines' stored outputs again with today's scorers where a scorer changed (rubric, judge model, options), and write them",
+    )
     .option('-c, --config <path>', 'config file', 'driftgate.yaml')
     .option('-s, --suite <name...>', 'only these suites')
     .option('--offline', 'replay judge verdicts from the cache only')
     .option('--max-cost <usd>', 'stop once this many dollars of judge calls would be exceeded')
-    .addHelpText('after', '\nThe gate does this by itself when gate.rescore is auto (the default); this command makes it permanent.\nExit codes: 0 written (or nothing to do) · 2 bad input · 3 some re-scorings failed (nothing written for that suite)')
+    .addHelpText(
+      'after',
+      '\nThe gate does this by itself when gate.rescore is auto (the default); this command makes it permanent.\nExit codes: 0 written (or nothing to do) · 2 bad input · 3 some re-scorings failed (nothing written for that suite)',
+    )
     .action(async (opts: Record<string, unknown>) => {
       const { baselineRescoreCommand } = await import('./baseline-command.js');
       process.exitCode = await baselineRescoreCommand(opts);
@@ -160,7 +208,10 @@ export function buildProgram(): Command {
     .option('--run <dir>', 'run directory (default: the newest complete run)')
     .option('--out <dir>', 'directory holding run directories (default .driftgate/runs)')
     .option('-s, --suite <name...>', 'only these suites')
-    .addHelpText('after', '\nExit codes: 0 written · 2 bad input (incomplete run, corrupt or newer baseline file: nothing is overwritten)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 written · 2 bad input (incomplete run, corrupt or newer baseline file: nothing is overwritten)',
+    )
     .action(async (opts: Record<string, unknown>) => {
       const { baselineUpdateCommand } = await import('./baseline-command.js');
       process.exitCode = await baselineUpdateCommand(opts);
@@ -169,21 +220,31 @@ export function buildProgram(): Command {
   const cache = program.command('cache').description('Check the response cache (.driftgate/cache)');
   cache
     .command('verify')
-    .description('Check every cache entry as a run would before serving it, and name each one it would refuse (edited, moved, mismatched, a link)')
+    .description(
+      'Check every cache entry as a run would before serving it, and name each one it would refuse (edited, moved, mismatched, a link)',
+    )
     .option('-c, --config <path>', 'config file (the cache is .driftgate/cache beside it)', 'driftgate.yaml')
     .option('--dir <path>', 'a cache folder to check instead')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nRun it in CI on a pull request that commits cache entries.\nExit codes: 0 every entry would be served · 1 some would be refused (listed) · 2 bad input')
+    .addHelpText(
+      'after',
+      '\nRun it in CI on a pull request that commits cache entries.\nExit codes: 0 every entry would be served · 1 some would be refused (listed) · 2 bad input',
+    )
     .action(async (opts: Record<string, unknown>) => {
       const { cacheVerifyCommand } = await import('./cache-command.js');
       process.exitCode = await cacheVerifyCommand(opts);
     });
   cache
     .command('upgrade')
-    .description('Seal the entries an older driftgate wrote without a content hash, when their request still matches their key')
+    .description(
+      'Seal the entries an older driftgate wrote without a content hash, when their request still matches their key',
+    )
     .option('-c, --config <path>', 'config file (the cache is .driftgate/cache beside it)', 'driftgate.yaml')
     .option('--dir <path>', 'a cache folder to upgrade instead')
-    .addHelpText('after', '\nSealing says you trust those entries: review them first (they are served as answers afterwards).\nExit codes: 0 all upgraded · 1 some left as they were (listed) · 2 bad input')
+    .addHelpText(
+      'after',
+      '\nSealing says you trust those entries: review them first (they are served as answers afterwards).\nExit codes: 0 all upgraded · 1 some left as they were (listed) · 2 bad input',
+    )
     .action(async (opts: Record<string, unknown>) => {
       const { cacheUpgradeCommand } = await import('./cache-command.js');
       process.exitCode = await cacheUpgradeCommand(opts);
@@ -195,8 +256,14 @@ export function buildProgram(): Command {
     .option('--run <dir>', 'run directory (default: the newest run under --runs)')
     .option('--runs <dir>', 'directory holding run directories', '.driftgate/runs')
     .option('--format <list>', 'comma-separated: md, html, junit, json', 'md,html,junit,json')
-    .option('--out <dir>', 'where to write report.md, report.html, junit.xml, summary.json (default: the run directory)')
-    .addHelpText('after', '\nExit codes: 0 written · 2 bad input (no run, corrupt or newer result files, unknown format)')
+    .option(
+      '--out <dir>',
+      'where to write report.md, report.html, junit.xml, summary.json (default: the run directory)',
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 written · 2 bad input (no run, corrupt or newer result files, unknown format)',
+    )
     .action(async (opts: Record<string, unknown>) => {
       const { reportCommand } = await import('./report-command.js');
       process.exitCode = await reportCommand(opts);
@@ -223,8 +290,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       return err.exitCode;
     }
     const { scrubSecrets } = await import('../util/secrets.js');
-    const detail = process.env.DRIFTGATE_DEBUG ? String((err as Error).stack ?? err) : String((err as Error).message ?? err);
-    process.stderr.write(`driftgate: internal error: ${scrubSecrets(detail)}\n(set DRIFTGATE_DEBUG=1 for the stack trace; please report it)\n`);
+    const detail = process.env.DRIFTGATE_DEBUG
+      ? String((err as Error).stack ?? err)
+      : String((err as Error).message ?? err);
+    process.stderr.write(
+      `driftgate: internal error: ${scrubSecrets(detail)}\n(set DRIFTGATE_DEBUG=1 for the stack trace; please report it)\n`,
+    );
     return INTERNAL_ERROR_EXIT;
   }
 }

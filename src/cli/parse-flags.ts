@@ -4,14 +4,16 @@ import { UsageError } from '../errors.js';
 export function positiveInt(flag: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: expected a whole number of at least 1, got "${String(value)}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag}: expected a whole number of at least 1, got "${String(value)}"`);
   return n;
 }
 
 export function nonNegativeNumber(flag: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(String(value).replace(/^\$/, ''));
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag}: expected a non-negative number, got "${String(value)}"`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new UsageError(`${flag}: expected a non-negative number, got "${String(value)}"`);
   return n;
 }
 

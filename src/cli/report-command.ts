@@ -7,7 +7,11 @@ import { parseFormats, writeReports } from '../report/write-reports.js';
 
 export async function reportCommand(opts: Record<string, unknown>): Promise<number> {
   const formats = parseFormats(String(opts.format ?? 'md,html,junit,json'));
-  const runDir = await resolveRunDir(path.resolve(String(opts.runs ?? path.join('.driftgate', 'runs'))), opts.run as string | undefined, false);
+  const runDir = await resolveRunDir(
+    path.resolve(String(opts.runs ?? path.join('.driftgate', 'runs'))),
+    opts.run as string | undefined,
+    false,
+  );
   const model = await loadReportModel(runDir);
   const written = await writeReports(model, formats, path.resolve(opts.out ? String(opts.out) : runDir));
   for (const file of Object.values(written)) process.stdout.write(`${path.relative(process.cwd(), file) || file}\n`);

@@ -9,7 +9,8 @@ export function checkDerivedMetrics(config: DriftgateConfig): { at: ConfigPath; 
   config.suites.forEach((suite, i) => {
     const names = scorerNames(suite.scorers);
     for (const [name, expression] of Object.entries(suite.derived ?? {})) {
-      if (names.includes(name)) problems.push({ at: ['suites', i, 'derived', name], message: `"${name}" is already a scorer's name` });
+      if (names.includes(name))
+        problems.push({ at: ['suites', i, 'derived', name], message: `"${name}" is already a scorer's name` });
       const checked = checkDerived(expression, names);
       if (!checked.ok) problems.push({ at: ['suites', i, 'derived', name], message: checked.error });
     }

@@ -46,7 +46,8 @@ export function describeIssue(issue: z.core.$ZodIssue): { path: ConfigPath; mess
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'invalid_type': {
-      if (input === undefined) return { path, message: `is required (expected ${article[issue.expected] ?? issue.expected})` };
+      if (input === undefined)
+        return { path, message: `is required (expected ${article[issue.expected] ?? issue.expected})` };
       return { path, message: `expected ${article[issue.expected] ?? issue.expected}, got ${describeValue(input)}` };
     }
     case 'invalid_value':
@@ -68,14 +69,22 @@ export function describeIssue(issue: z.core.$ZodIssue): { path: ConfigPath; mess
     case 'invalid_union': {
       const { options, discriminator } = issue as { options?: unknown[]; discriminator?: string };
       // For a discriminator, zod reports the whole object; the user wrote the discriminator's value.
-      const got = discriminator && input && typeof input === 'object' ? (input as Record<string, unknown>)[discriminator] : input;
+      const got =
+        discriminator && input && typeof input === 'object' ? (input as Record<string, unknown>)[discriminator] : input;
       if (options) return { path, message: `expected one of ${quoteAll(options)}, got ${describeValue(got)}` };
       return { path, message: `${describeValue(input)} matches none of the accepted forms` };
     }
     case 'too_small':
     case 'too_big': {
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-      const word = issue.code === 'too_small' ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than';
+      const word =
+        issue.code === 'too_small'
+          ? issue.inclusive
+            ? 'at least'
+            : 'more than'
+          : issue.inclusive
+            ? 'at most'
+            : 'less than';
       const unit = issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : '';
       const got = issue.origin === 'array' || issue.origin === 'string' ? '' : `, got ${describeValue(input)}`;
       return { path, message: `expected ${word} ${String(bound)}${unit}${got}` };
@@ -84,6 +93,9 @@ export function describeIssue(issue: z.core.$ZodIssue): { path: ConfigPath; mess
     case 'not_multiple_of':
     case 'custom':
     default:
-      return { path, message: `${issue.message.replace(/^Invalid input: /, '')}${input !== undefined && issue.code !== 'custom' ? ` (got ${describeValue(input)})` : ''}` };
+      return {
+        path,
+        message: `${issue.message.replace(/^Invalid input: /, '')}${input !== undefined && issue.code !== 'custom' ? ` (got ${describeValue(input)})` : ''}`,
+      };
   }
 }

@@ -44,7 +44,9 @@ export async function loadConfig(configPath = DEFAULT_CONFIG_FILE): Promise<Load
     if (problems.length > 0) throw configProblems(parseYamlSource(configPath, text) as YamlSource, problems);
   }
   // Tools and response formats need ajv: only when a suite has some inline.
-  if (config.suites.some((s) => Array.isArray(s.tools) || s.tool_choice !== undefined || s.response_format !== undefined)) {
+  if (
+    config.suites.some((s) => Array.isArray(s.tools) || s.tool_choice !== undefined || s.response_format !== undefined)
+  ) {
     const { checkRequestOptions } = await import('./request-options-check.js');
     const problems = await checkRequestOptions(config);
     if (problems.length > 0) throw configProblems(parseYamlSource(configPath, text) as YamlSource, problems);
@@ -90,19 +92,36 @@ function crossCheck(config: DriftgateConfig): { at: ConfigPath; message: string 
       problems.push({ at: ['models', name], message: `"model" is required for provider ${model.provider}` });
     }
   }
-  if (config.suites.length === 0 && !config.drift) problems.push({ at: ['suites'], message: 'define at least one suite, or a drift section' });
+  if (config.suites.length === 0 && !config.drift)
+    problems.push({ at: ['suites'], message: 'define at least one suite, or a drift section' });
   if (config.drift) {
     config.drift.targets.forEach((target, j) => {
       const model = config.models[target];
-      if (!model) problems.push({ at: ['drift', 'targets', j], message: `no model named "${target}" under models (defined: ${modelNames.join(', ') || 'none'})` });
-      else if (model.provider === 'local') problems.push({ at: ['drift', 'targets', j], message: `"${target}" is the local embedder and cannot answer prompts` });
+      if (!model)
+        problems.push({
+          at: ['drift', 'targets', j],
+          message: `no model named "${target}" under models (defined: ${modelNames.join(', ') || 'none'})`,
+        });
+      else if (model.provider === 'local')
+        problems.push({
+          at: ['drift', 'targets', j],
+          message: `"${target}" is the local embedder and cannot answer prompts`,
+        });
     });
-    if (!config.models[config.drift.embedder]) problems.push({ at: ['drift', 'embedder'], message: `no model named "${config.drift.embedder}" under models (add e.g. embedder: { provider: local })` });
+    if (!config.models[config.drift.embedder])
+      problems.push({
+        at: ['drift', 'embedder'],
+        message: `no model named "${config.drift.embedder}" under models (add e.g. embedder: { provider: local })`,
+      });
   }
   const seen = new Map<string, number>();
   config.suites.forEach((suite, i) => {
     const first = seen.get(suite.name);
-    if (first !== undefined) problems.push({ at: ['suites', i, 'name'], message: `duplicate suite name "${suite.name}" (also suites[${first}])` });
+    if (first !== undefined)
+      problems.push({
+        at: ['suites', i, 'name'],
+        message: `duplicate suite name "${suite.name}" (also suites[${first}])`,
+      });
     else seen.set(suite.name, i);
     suite.targets.forEach((target, j) => {
       const model = config.models[target];
@@ -112,7 +131,10 @@ function crossCheck(config: DriftgateConfig): { at: ConfigPath; message: string 
           message: `no model named "${target}" under models (defined: ${modelNames.join(', ') || 'none'})`,
         });
       } else if (model.provider === 'local') {
-        problems.push({ at: ['suites', i, 'targets', j], message: `"${target}" is the local embedder and cannot answer prompts` });
+        problems.push({
+          at: ['suites', i, 'targets', j],
+          message: `"${target}" is the local embedder and cannot answer prompts`,
+        });
       }
     });
     if (new Set(suite.targets).size !== suite.targets.length) {

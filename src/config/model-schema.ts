@@ -9,15 +9,25 @@ import { z } from 'zod';
 export const priceSchema = z.strictObject({
   input: z.number().nonnegative().describe('US dollars per 1M input tokens'),
   output: z.number().nonnegative().describe('US dollars per 1M output tokens'),
-  cached_input: z.number().nonnegative().optional().describe('US dollars per 1M input tokens read from the prompt cache (default: the input price)'),
-  cache_write: z.number().nonnegative().optional().describe("US dollars per 1M input tokens written to Anthropic's prompt cache (default: the input price)"),
+  cached_input: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe('US dollars per 1M input tokens read from the prompt cache (default: the input price)'),
+  cache_write: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe("US dollars per 1M input tokens written to Anthropic's prompt cache (default: the input price)"),
 });
 
 export const modelSchema = z
   .strictObject({
-    provider: z.enum(['openai', 'anthropic', 'local']).describe(
-      'openai also covers any OpenAI-compatible server (Ollama, vLLM, LiteLLM, Azure) through baseURL; local is the built-in offline embedder',
-    ),
+    provider: z
+      .enum(['openai', 'anthropic', 'local'])
+      .describe(
+        'openai also covers any OpenAI-compatible server (Ollama, vLLM, LiteLLM, Azure) through baseURL; local is the built-in offline embedder',
+      ),
     model: z.string().min(1).optional().describe('Model name or dated version, e.g. gpt-4o-2024-08-06'),
     params: z
       .record(z.string(), z.unknown())

@@ -9,8 +9,17 @@ export function quarantineOf(rootDir: string, suite: Pick<SuiteConfig, 'name' | 
   if (q === undefined) return [];
   if (Array.isArray(q)) return [...new Set(q)];
   try {
-    return [...new Set(readFileSync(path.resolve(rootDir, q), 'utf8').split(/\r?\n/).map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean))];
+    return [
+      ...new Set(
+        readFileSync(path.resolve(rootDir, q), 'utf8')
+          .split(/\r?\n/)
+          .map((l) => l.replace(/#.*$/, '').trim())
+          .filter(Boolean),
+      ),
+    ];
   } catch (err) {
-    throw new ConfigError(`suite ${suite.name}: quarantine file ${q} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new ConfigError(
+      `suite ${suite.name}: quarantine file ${q} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
 }

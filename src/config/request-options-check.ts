@@ -10,7 +10,8 @@ import type { DriftgateConfig } from './schema.js';
 /** `tools[1].function.parameters` → ['tools', 1, 'function', 'parameters']. */
 export function fieldPath(field: string): ConfigPath {
   const out: (string | number)[] = [];
-  for (const token of field.match(/[^.[\]]+|\[\d+\]/g) ?? []) out.push(token.startsWith('[') ? Number(token.slice(1, -1)) : token);
+  for (const token of field.match(/[^.[\]]+|\[\d+\]/g) ?? [])
+    out.push(token.startsWith('[') ? Number(token.slice(1, -1)) : token);
   return out;
 }
 
@@ -33,11 +34,20 @@ export async function checkRequestOptions(config: DriftgateConfig): Promise<{ at
   config.suites.forEach((suite, i) => {
     if (!suiteHasInlineOptions(suite)) return;
     // A tools file is read later; here its choice is checked against no tools only when inline.
-    const source: Record<string, unknown> = { ...(Array.isArray(suite.tools) ? { tools: suite.tools } : {}), ...(typeof suite.tools === 'string' ? {} : { tool_choice: suite.tool_choice }), response_format: suite.response_format };
+    const source: Record<string, unknown> = {
+      ...(Array.isArray(suite.tools) ? { tools: suite.tools } : {}),
+      ...(typeof suite.tools === 'string' ? {} : { tool_choice: suite.tool_choice }),
+      response_format: suite.response_format,
+    };
     try {
-      parseRequestOptions(source, '', (field, message) => {
-        throw new OptionProblem(field, message);
-      }, check);
+      parseRequestOptions(
+        source,
+        '',
+        (field, message) => {
+          throw new OptionProblem(field, message);
+        },
+        check,
+      );
     } catch (err) {
       if (!(err instanceof OptionProblem)) throw err;
       problems.push({ at: ['suites', i, ...fieldPath(err.field)], message: err.message });

@@ -19,43 +19,87 @@ export const messageSchema = z.strictObject({
 
 export const promptSchema = z.union([
   z.string().min(1).describe('Path of a template file (.md/.txt: one user message; .json/.yaml: a list of messages)'),
-  z.strictObject({ messages: z.array(messageSchema).min(1) }).describe('Inline chat messages with {{var}} placeholders'),
+  z
+    .strictObject({ messages: z.array(messageSchema).min(1) })
+    .describe('Inline chat messages with {{var}} placeholders'),
 ]);
 
 export const gateSchema = z.strictObject({
-  alpha: z.number().gt(0).lt(1).default(0.05).describe('One-sided significance level, Holm-corrected across gated metrics'),
-  min_effect: z.number().nonnegative().default(0.03).describe('Smallest change in a pass rate or [0, 1] score that matters (0.03 = 3 points)'),
-  min_relative_effect: z.number().nonnegative().default(0.1).describe('Smallest relative change in cost or latency that matters (0.1 = 10%)'),
+  alpha: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(0.05)
+    .describe('One-sided significance level, Holm-corrected across gated metrics'),
+  min_effect: z
+    .number()
+    .nonnegative()
+    .default(0.03)
+    .describe('Smallest change in a pass rate or [0, 1] score that matters (0.03 = 3 points)'),
+  min_relative_effect: z
+    .number()
+    .nonnegative()
+    .default(0.1)
+    .describe('Smallest relative change in cost or latency that matters (0.1 = 10%)'),
   metrics: z
     .array(z.string().min(1))
     .optional()
-    .describe('Metrics that can fail the gate: pass_rate, scorer names, cost, latency, latency_p95 (default: pass_rate and every scorer)'),
+    .describe(
+      'Metrics that can fail the gate: pass_rate, scorer names, cost, latency, latency_p95 (default: pass_rate and every scorer)',
+    ),
   correction: z
     .enum(['holm', 'bh'])
     .default('holm')
-    .describe('Multiplicity correction across the gated metrics of a run: holm (family-wise error) or bh (false discovery rate, for exploring)'),
+    .describe(
+      'Multiplicity correction across the gated metrics of a run: holm (family-wise error) or bh (false discovery rate, for exploring)',
+    ),
   require_calibration: z
     .strictObject({
-      labels: z.string().min(1).optional().describe('JSONL of {id, human_score?, human_pass?}; default: the labels in the dataset'),
-      min_kappa: z.number().min(-1).max(1).default(0.6).describe('Agreement with the humans (weighted κ on scores, else κ on pass/fail) a judge needs to gate'),
+      labels: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('JSONL of {id, human_score?, human_pass?}; default: the labels in the dataset'),
+      min_kappa: z
+        .number()
+        .min(-1)
+        .max(1)
+        .default(0.6)
+        .describe('Agreement with the humans (weighted κ on scores, else κ on pass/fail) a judge needs to gate'),
     })
     .optional()
-    .describe("A judge's metric gates only when the judge agrees well enough with human labels; otherwise it is reported, not gated, and the report says why"),
+    .describe(
+      "A judge's metric gates only when the judge agrees well enough with human labels; otherwise it is reported, not gated, and the report says why",
+    ),
   adaptive: z
     .strictObject({
-      max_extra_calls: z.int().min(1).describe('Answer calls the extra rounds may make in all (their judge calls come on top)'),
-      max_rounds: z.int().min(1).max(4).default(2).describe('Extra rounds at most; every round is one more look of a group-sequential test'),
+      max_extra_calls: z
+        .int()
+        .min(1)
+        .describe('Answer calls the extra rounds may make in all (their judge calls come on top)'),
+      max_rounds: z
+        .int()
+        .min(1)
+        .max(4)
+        .default(2)
+        .describe('Extra rounds at most; every round is one more look of a group-sequential test'),
       spending: z
         .enum(['pocock', 'obrien-fleming'])
         .default('pocock')
-        .describe("Lan–DeMets alpha spending: pocock spends evenly (verdicts early, fewer extra calls); obrien-fleming keeps almost all of alpha for the last look (nearly every inconclusive gate runs its rounds)"),
+        .describe(
+          'Lan–DeMets alpha spending: pocock spends evenly (verdicts early, fewer extra calls); obrien-fleming keeps almost all of alpha for the last look (nearly every inconclusive gate runs its rounds)',
+        ),
     })
     .optional()
-    .describe('When a gated metric is inconclusive, repeat the current side of the cases that carry the uncertainty and look again, with Lan–DeMets alpha spending so the looks keep the false-alarm rate at alpha'),
+    .describe(
+      'When a gated metric is inconclusive, repeat the current side of the cases that carry the uncertainty and look again, with Lan–DeMets alpha spending so the looks keep the false-alarm rate at alpha',
+    ),
   rescore: z
     .enum(['auto', 'never'])
     .default('auto')
-    .describe('When a scorer changed since the baseline (rubric, judge model, options): auto scores the baseline outputs again with it, so the metric is still compared; never reports it "not compared"'),
+    .describe(
+      'When a scorer changed since the baseline (rubric, judge model, options): auto scores the baseline outputs again with it, so the metric is still compared; never reports it "not compared"',
+    ),
 });
 
 const suiteNameSchema = z
@@ -70,7 +114,9 @@ export const suiteSchema = z.strictObject({
   tools: z
     .union([z.string().min(1), z.array(z.record(z.string(), z.unknown()))])
     .optional()
-    .describe('Functions the model may call: a list of {name, description, parameters (JSON Schema)}, or a path to a .json/.yaml file holding one; a case\'s own `tools` replace them'),
+    .describe(
+      "Functions the model may call: a list of {name, description, parameters (JSON Schema)}, or a path to a .json/.yaml file holding one; a case's own `tools` replace them",
+    ),
   tool_choice: z
     .union([z.string().min(1), z.record(z.string(), z.unknown())])
     .optional()
@@ -85,13 +131,25 @@ export const suiteSchema = z.strictObject({
   quarantine: z
     .union([z.array(z.string().min(1)), z.string().min(1)])
     .optional()
-    .describe('Case ids (or a file with one id per line) that keep running and are reported, but are left out of the gated metrics'),
+    .describe(
+      'Case ids (or a file with one id per line) that keep running and are reported, but are left out of the gated metrics',
+    ),
   derived: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a name of letters, digits and "_"'), z.string().min(1))
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a name of letters, digits and "_"'),
+      z.string().min(1),
+    )
     .optional()
-    .describe('Metrics computed per case from this suite\'s scores, e.g. { quality: "0.6 * judge + 0.4 * similarity" }; gated like any score'),
+    .describe(
+      'Metrics computed per case from this suite\'s scores, e.g. { quality: "0.6 * judge + 0.4 * similarity" }; gated like any score',
+    ),
   forecast: z
-    .strictObject({ monthly_calls: z.int().positive().describe('Calls a month in production: cost changes are shown as dollars a month at this volume') })
+    .strictObject({
+      monthly_calls: z
+        .int()
+        .positive()
+        .describe('Calls a month in production: cost changes are shown as dollars a month at this volume'),
+    })
     .optional()
     .describe('Money in plain terms: the cost change per answer, times a month of calls'),
 });
@@ -100,7 +158,11 @@ export const runnerSchema = z.strictObject({
   concurrency: z.int().min(1).max(1000).default(8),
   timeout_ms: z.int().min(1).default(60_000).describe('Per-request timeout'),
   max_retries: z.int().min(0).max(20).default(4).describe('Retries on 5xx, timeouts, resets and malformed bodies'),
-  retry_base_ms: z.int().min(1).default(500).describe('First backoff delay; doubles each retry, with jitter, capped at 30 s'),
+  retry_base_ms: z
+    .int()
+    .min(1)
+    .default(500)
+    .describe('First backoff delay; doubles each retry, with jitter, capped at 30 s'),
   max_rate_limit_wait_ms: z
     .int()
     .min(0)
@@ -109,19 +171,38 @@ export const runnerSchema = z.strictObject({
   mode: z
     .enum(['online', 'batch'])
     .default('online')
-    .describe('batch: send the run\'s answers, then its judge verdicts, through the OpenAI Batch API / Anthropic Message Batches (half price, hours not minutes); --batch does the same'),
+    .describe(
+      "batch: send the run's answers, then its judge verdicts, through the OpenAI Batch API / Anthropic Message Batches (half price, hours not minutes); --batch does the same",
+    ),
   batch: z
     .strictObject({
       poll_ms: z.int().min(1).default(30_000).describe('How often to ask whether a batch has ended'),
-      max_requests: z.int().min(1).optional().describe("Requests per batch at most (default: the provider's limit, 50,000 for OpenAI and 100,000 for Anthropic); more make several batches"),
-      max_wait_ms: z.int().min(1).default(86_400_000).describe('Stop waiting after this long (the batch ids stay in the run: --resume polls them again)'),
+      max_requests: z
+        .int()
+        .min(1)
+        .optional()
+        .describe(
+          "Requests per batch at most (default: the provider's limit, 50,000 for OpenAI and 100,000 for Anthropic); more make several batches",
+        ),
+      max_wait_ms: z
+        .int()
+        .min(1)
+        .default(86_400_000)
+        .describe('Stop waiting after this long (the batch ids stay in the run: --resume polls them again)'),
       failed: z
         .enum(['online', 'error'])
         .default('online')
-        .describe('Requests a batch did not answer (failed, expired, cancelled): online calls them one by one; error makes them error records'),
+        .describe(
+          'Requests a batch did not answer (failed, expired, cancelled): online calls them one by one; error makes them error records',
+        ),
     })
     .default({ poll_ms: 30_000, max_wait_ms: 86_400_000, failed: 'online' }),
-  embedding_batch_size: z.int().min(1).max(2048).default(256).describe('Texts per embeddings request (OpenAI accepts up to 2,048)'),
+  embedding_batch_size: z
+    .int()
+    .min(1)
+    .max(2048)
+    .default(256)
+    .describe('Texts per embeddings request (OpenAI accepts up to 2,048)'),
   max_errors: z
     .union([z.int().min(0), z.string().regex(/^\d+(\.\d+)?%$/, 'expected a count or a percentage such as "5%"')])
     .default(0)
@@ -135,7 +216,9 @@ export const runnerSchema = z.strictObject({
 });
 
 export const driftSchema = z.strictObject({
-  logs: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('Log files or glob patterns (.jsonl, .csv), relative to driftgate.yaml'),
+  logs: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .describe('Log files or glob patterns (.jsonl, .csv), relative to driftgate.yaml'),
   format: z.enum(['generic', 'openai-chat', 'langfuse']).default('generic').describe('Field-mapping preset'),
   fields: z
     .strictObject({
@@ -154,23 +237,48 @@ export const driftSchema = z.strictObject({
       stratify: z.enum(['feature', 'model', 'user']).optional(),
       min_per_stratum: z.int().min(0).default(5),
       seed: z.string().min(1).default('auto').describe('"auto" = the ISO week, so a week’s job reproduces its sample'),
-      since: z.string().regex(/^\d+[dhm]$/, 'expected a duration such as 7d, 12h or 30m').optional(),
+      since: z
+        .string()
+        .regex(/^\d+[dhm]$/, 'expected a duration such as 7d, 12h or 30m')
+        .optional(),
     })
     .default({ size: 300, min_per_stratum: 5, seed: 'auto' }),
-  redact: z.array(z.enum(['email', 'phone', 'card', 'ip', 'secret'])).default(['email', 'phone', 'card', 'ip', 'secret']),
-  targets: z.tuple([z.string().min(1), z.string().min(1)]).default(['pinned', 'current']).describe('[pinned, current]'),
-  pinned_samples: z.int().min(1).max(5).default(2).describe('Samples of the pinned model per input; 2 gives the semantic-agreement floor'),
+  redact: z
+    .array(z.enum(['email', 'phone', 'card', 'ip', 'secret']))
+    .default(['email', 'phone', 'card', 'ip', 'secret']),
+  targets: z
+    .tuple([z.string().min(1), z.string().min(1)])
+    .default(['pinned', 'current'])
+    .describe('[pinned, current]'),
+  pinned_samples: z
+    .int()
+    .min(1)
+    .max(5)
+    .default(2)
+    .describe('Samples of the pinned model per input; 2 gives the semantic-agreement floor'),
   embedder: z.string().min(1).default('embedder'),
   scorers: z.array(scorerConfigSchema).default([]),
   alpha: z.number().gt(0).lt(1).default(0.01).describe('Per weekly run; Holm across the deciding signals'),
   fail_on: z
     .enum(['changed', 'worse'])
     .default('changed')
-    .describe('Exit 1 when behaviour changed (any deciding signal), or only when quality got worse (judge, rule checks, similarity, refusals)'),
+    .describe(
+      'Exit 1 when behaviour changed (any deciding signal), or only when quality got worse (judge, rule checks, similarity, refusals)',
+    ),
   behaviour: z
     .strictObject({
-      permutations: z.int().min(99).max(1_000_000).default(10_000).describe('Sign flips of the "behaviour changed" test; its p-value resolution is 1/(permutations + 1)'),
-      components: z.int().min(1).max(256).default(64).describe('Top singular directions of the answer differences the test keeps'),
+      permutations: z
+        .int()
+        .min(99)
+        .max(1_000_000)
+        .default(10_000)
+        .describe('Sign flips of the "behaviour changed" test; its p-value resolution is 1/(permutations + 1)'),
+      components: z
+        .int()
+        .min(1)
+        .max(256)
+        .default(64)
+        .describe('Top singular directions of the answer differences the test keeps'),
       min_stratum: z.int().min(2).default(5).describe('Fewest inputs a stratum needs to be tested on its own'),
     })
     .default({ permutations: 10_000, components: 64, min_stratum: 5 })
@@ -178,7 +286,9 @@ export const driftSchema = z.strictObject({
   forecast: z
     .strictObject({ monthly_calls: z.int().positive() })
     .optional()
-    .describe('Calls a month for the cost forecast (default: the lines of the sampling window, scaled to 30 days, when sample.since is set)'),
+    .describe(
+      'Calls a month for the cost forecast (default: the lines of the sampling window, scaled to 30 days, when sample.since is set)',
+    ),
   history: z.string().min(1).default('.driftgate/history.jsonl'),
   window: z.int().min(1).max(52).default(4).describe('Trailing runs this week is compared with'),
   max_bad_lines: z.number().min(0).max(1).default(0.05).describe('Share of unusable log lines tolerated'),

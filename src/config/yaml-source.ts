@@ -34,7 +34,8 @@ export function parseYamlSource(file: string, text: string): YamlSource | YamlSy
     return { line: 1, message: (err as Error).message.split('\n')[0] ?? 'invalid YAML' };
   }
   const deep = tooDeep(value);
-  if (deep) return { line: lineOfPath(doc, lineCounter, deep.slice(0, MAX_NESTING)) ?? 1, message: describeDepth(deep) };
+  if (deep)
+    return { line: lineOfPath(doc, lineCounter, deep.slice(0, MAX_NESTING)) ?? 1, message: describeDepth(deep) };
   return {
     file,
     value,
@@ -47,7 +48,9 @@ function lineOfPath(doc: Document, lineCounter: LineCounter, path: readonly (str
   let best: number | undefined = rangeLine(node, lineCounter);
   for (const part of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => String((p.key as { value?: unknown } | null)?.value ?? p.key) === String(part));
+      const pair = node.items.find(
+        (p) => String((p.key as { value?: unknown } | null)?.value ?? p.key) === String(part),
+      );
       if (!pair) break;
       // A key's own line is more useful than its value's when the value is a nested block.
       best = rangeLine(pair.key, lineCounter) ?? best;

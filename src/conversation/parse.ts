@@ -20,14 +20,18 @@ export function checkImageUrl(url: string, field: string, fail: Fail): string {
     return fail(field, 'expected a base64 data URI of a PNG, JPEG, GIF or WebP image (data:image/png;base64,...)');
   }
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1];
-  return fail(field, `unsupported image URL${scheme ? ` scheme "${scheme}:"` : ''}: expected https://, http:// or a data:image/...;base64 URI (driftgate never fetches images; the provider does)`);
+  return fail(
+    field,
+    `unsupported image URL${scheme ? ` scheme "${scheme}:"` : ''}: expected https://, http:// or a data:image/...;base64 URI (driftgate never fetches images; the provider does)`,
+  );
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function parsePart(raw: unknown, field: string, fail: Fail): ContentPart | ContentPart[] {
   if (typeof raw === 'string') return { type: 'text', text: raw };
-  if (!isObject(raw)) return fail(field, 'expected a content part such as {type: "text", text} or {type: "image", url}');
+  if (!isObject(raw))
+    return fail(field, 'expected a content part such as {type: "text", text} or {type: "image", url}');
   switch (raw.type) {
     case 'text':
     case 'input_text':
@@ -39,23 +43,46 @@ function parsePart(raw: unknown, field: string, fail: Fail): ContentPart | Conte
       const url = typeof inner === 'string' ? inner : isObject(inner) ? inner.url : undefined;
       if (typeof url !== 'string') return fail(`${field}.image_url.url`, 'expected the image URL as a string');
       const detail = isObject(inner) ? inner.detail : undefined;
-      return { type: 'image', url: checkImageUrl(url, `${field}.image_url.url`, fail), ...(detail === 'low' || detail === 'high' || detail === 'auto' ? { detail } : {}) };
+      return {
+        type: 'image',
+        url: checkImageUrl(url, `${field}.image_url.url`, fail),
+        ...(detail === 'low' || detail === 'high' || detail === 'auto' ? { detail } : {}),
+      };
     }
     case 'image': {
       if (typeof raw.url === 'string') {
         const detail = raw.detail;
-        return { type: 'image', url: checkImageUrl(raw.url, `${field}.url`, fail), ...(detail === 'low' || detail === 'high' || detail === 'auto' ? { detail } : {}) };
+        return {
+          type: 'image',
+          url: checkImageUrl(raw.url, `${field}.url`, fail),
+          ...(detail === 'low' || detail === 'high' || detail === 'auto' ? { detail } : {}),
+        };
       }
       // Anthropic: {type: image, source: {type: url, url} | {type: base64, media_type, data}}.
       const source = raw.source;
-      if (isObject(source) && source.type === 'url' && typeof source.url === 'string') return { type: 'image', url: checkImageUrl(source.url, `${field}.source.url`, fail) };
-      if (isObject(source) && source.type === 'base64' && typeof source.media_type === 'string' && typeof source.data === 'string') {
-        return { type: 'image', url: checkImageUrl(`data:${source.media_type};base64,${source.data}`, `${field}.source`, fail) };
+      if (isObject(source) && source.type === 'url' && typeof source.url === 'string')
+        return { type: 'image', url: checkImageUrl(source.url, `${field}.source.url`, fail) };
+      if (
+        isObject(source) &&
+        source.type === 'base64' &&
+        typeof source.media_type === 'string' &&
+        typeof source.data === 'string'
+      ) {
+        return {
+          type: 'image',
+          url: checkImageUrl(`data:${source.media_type};base64,${source.data}`, `${field}.source`, fail),
+        };
       }
-      return fail(field, 'expected an image as {type: "image", url} or an Anthropic image block with a url or base64 source');
+      return fail(
+        field,
+        'expected an image as {type: "image", url} or an Anthropic image block with a url or base64 source',
+      );
     }
     default:
-      return fail(`${field}.type`, `unsupported content part type ${JSON.stringify(raw.type)}: expected "text" or "image" (or "image_url")`);
+      return fail(
+        `${field}.type`,
+        `unsupported content part type ${JSON.stringify(raw.type)}: expected "text" or "image" (or "image_url")`,
+      );
   }
 }
 
@@ -93,7 +120,8 @@ function parseToolCalls(raw: unknown, field: string, fail: Fail): ToolCall[] {
     // OpenAI nests name and arguments under `function`.
     const fn = isObject(c.function) ? c.function : c;
     if (typeof c.id !== 'string' || c.id === '') return fail(`${f}.id`, 'expected the call id as a string');
-    if (typeof fn.name !== 'string' || fn.name === '') return fail(`${f}${fn === c ? '' : '.function'}.name`, 'expected the tool name as a string');
+    if (typeof fn.name !== 'string' || fn.name === '')
+      return fail(`${f}${fn === c ? '' : '.function'}.name`, 'expected the tool name as a string');
     return { id: c.id, name: fn.name, arguments: argumentsText(fn.arguments ?? c.input) };
   });
 }
@@ -116,8 +144,13 @@ function parseOne(raw: unknown, field: string, fail: Fail): ChatMessage[] {
         const rest: unknown[] = [];
         content.forEach((b, i) => {
           if (isObject(b) && b.type === 'tool_result') {
-            if (typeof b.tool_use_id !== 'string') return fail(`${field}.content[${i}].tool_use_id`, 'expected the id of the tool_use this answers');
-            out.push({ role: 'tool', toolCallId: b.tool_use_id, content: textOf(b.content ?? '', `${field}.content[${i}].content`, fail) });
+            if (typeof b.tool_use_id !== 'string')
+              return fail(`${field}.content[${i}].tool_use_id`, 'expected the id of the tool_use this answers');
+            out.push({
+              role: 'tool',
+              toolCallId: b.tool_use_id,
+              content: textOf(b.content ?? '', `${field}.content[${i}].content`, fail),
+            });
           } else rest.push(b);
         });
         if (rest.length > 0) out.push({ role: 'user', content: parseParts(rest, `${field}.content`, fail) });
@@ -125,7 +158,8 @@ function parseOne(raw: unknown, field: string, fail: Fail): ChatMessage[] {
       }
       const parts = parseParts(content, `${field}.content`, fail);
       // Text-only parts mean the same as their text to both providers: one spelling, one cache key.
-      if (parts.every((p) => p.type === 'text')) return [{ role: 'user', content: parts.map((p) => (p as { text: string }).text).join('') }];
+      if (parts.every((p) => p.type === 'text'))
+        return [{ role: 'user', content: parts.map((p) => (p as { text: string }).text).join('') }];
       return [{ role: 'user', content: parts }];
     }
     case 'assistant': {
@@ -145,15 +179,28 @@ function parseOne(raw: unknown, field: string, fail: Fail): ChatMessage[] {
         text = textOf(raw.content, `${field}.content`, fail);
       }
       const listed = raw.tool_calls ?? raw.toolCalls;
-      if (listed !== undefined && listed !== null) calls.push(...parseToolCalls(listed, `${field}.${raw.tool_calls !== undefined ? 'tool_calls' : 'toolCalls'}`, fail));
-      if (raw.content === undefined && calls.length === 0) return fail(`${field}.content`, 'expected a string (or tool calls)');
-      const message: AssistantMessage = { role: 'assistant', content: text, ...(calls.length > 0 ? { toolCalls: calls } : {}) };
+      if (listed !== undefined && listed !== null)
+        calls.push(
+          ...parseToolCalls(listed, `${field}.${raw.tool_calls !== undefined ? 'tool_calls' : 'toolCalls'}`, fail),
+        );
+      if (raw.content === undefined && calls.length === 0)
+        return fail(`${field}.content`, 'expected a string (or tool calls)');
+      const message: AssistantMessage = {
+        role: 'assistant',
+        content: text,
+        ...(calls.length > 0 ? { toolCalls: calls } : {}),
+      };
       return [message];
     }
     case 'tool': {
       const id = raw.tool_call_id ?? raw.toolCallId;
-      if (typeof id !== 'string' || id === '') return fail(`${field}.tool_call_id`, 'expected the id of the tool call this result answers');
-      const message: ToolMessage = { role: 'tool', toolCallId: id, content: textOf(raw.content ?? '', `${field}.content`, fail) };
+      if (typeof id !== 'string' || id === '')
+        return fail(`${field}.tool_call_id`, 'expected the id of the tool call this result answers');
+      const message: ToolMessage = {
+        role: 'tool',
+        toolCallId: id,
+        content: textOf(raw.content ?? '', `${field}.content`, fail),
+      };
       return [message];
     }
     default:
@@ -163,7 +210,8 @@ function parseOne(raw: unknown, field: string, fail: Fail): ChatMessage[] {
 
 /** Parses a list of messages; `field` is the list's own name (`messages`, or `` for a prompt file). */
 export function parseMessages(raw: unknown, field: string, fail: Fail): ChatMessage[] {
-  if (!Array.isArray(raw) || raw.length === 0) return fail(field || '[0]', 'expected a non-empty list of {role, content}');
+  if (!Array.isArray(raw) || raw.length === 0)
+    return fail(field || '[0]', 'expected a non-empty list of {role, content}');
   return raw.flatMap((m, i) => parseOne(m, `${field}[${i}]`, fail));
 }
 
@@ -171,14 +219,22 @@ export function parseMessages(raw: unknown, field: string, fail: Fail): ChatMess
  * A conversation is sendable when every tool result answers a call made earlier in it and not
  * answered yet. Both APIs reject such a request; catching it here stops the run before any call.
  */
-export function checkToolResults(messages: readonly ChatMessage[], fail: (index: number, message: string) => never): void {
+export function checkToolResults(
+  messages: readonly ChatMessage[],
+  fail: (index: number, message: string) => never,
+): void {
   const open = new Set<string>();
   const answered = new Set<string>();
   messages.forEach((m, i) => {
     if (m.role === 'assistant') for (const call of m.toolCalls ?? []) open.add(call.id);
     if (m.role === 'tool') {
       if (!open.has(m.toolCallId)) {
-        fail(i, answered.has(m.toolCallId) ? `tool result for "${m.toolCallId}" given twice` : `tool result for "${m.toolCallId}", but no earlier assistant message calls a tool with that id`);
+        fail(
+          i,
+          answered.has(m.toolCallId)
+            ? `tool result for "${m.toolCallId}" given twice`
+            : `tool result for "${m.toolCallId}", but no earlier assistant message calls a tool with that id`,
+        );
       }
       open.delete(m.toolCallId);
       answered.add(m.toolCallId);

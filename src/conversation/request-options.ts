@@ -48,25 +48,41 @@ export function parseTools(raw: unknown, field: string, fail: Fail, check: Schem
     // OpenAI: {type: function, function: {...}}; Anthropic: {name, description, input_schema}.
     const fn = t.type === 'function' && isObject(t.function) ? t.function : t;
     const at = fn === t ? f : `${f}.function`;
-    if (typeof fn.name !== 'string' || !TOOL_NAME.test(fn.name)) return fail(`${at}.name`, 'expected a name of 1-64 letters, digits, "_" or "-" (both providers require it)');
+    if (typeof fn.name !== 'string' || !TOOL_NAME.test(fn.name))
+      return fail(`${at}.name`, 'expected a name of 1-64 letters, digits, "_" or "-" (both providers require it)');
     if (seen.has(fn.name)) return fail(`${at}.name`, `tool "${fn.name}" is defined twice`);
     seen.add(fn.name);
-    if (fn.description !== undefined && typeof fn.description !== 'string') return fail(`${at}.description`, 'expected a string');
-    const key = fn.parameters !== undefined ? 'parameters' : fn.input_schema !== undefined ? 'input_schema' : 'parameters';
+    if (fn.description !== undefined && typeof fn.description !== 'string')
+      return fail(`${at}.description`, 'expected a string');
+    const key =
+      fn.parameters !== undefined ? 'parameters' : fn.input_schema !== undefined ? 'input_schema' : 'parameters';
     const parameters = fn[key] ?? { type: 'object', properties: {} };
     const problem = check(parameters);
     if (problem) return fail(`${at}.${key}`, `not a valid JSON Schema: ${problem}`);
-    if ((parameters as Record<string, unknown>).type !== undefined && (parameters as Record<string, unknown>).type !== 'object') {
+    if (
+      (parameters as Record<string, unknown>).type !== undefined &&
+      (parameters as Record<string, unknown>).type !== 'object'
+    ) {
       return fail(`${at}.${key}.type`, 'expected "object": tool arguments are a JSON object for both providers');
     }
-    return { name: fn.name, ...(typeof fn.description === 'string' ? { description: fn.description } : {}), parameters: parameters as Record<string, unknown> };
+    return {
+      name: fn.name,
+      ...(typeof fn.description === 'string' ? { description: fn.description } : {}),
+      parameters: parameters as Record<string, unknown>,
+    };
   });
 }
 
-export function parseToolChoice(raw: unknown, field: string, fail: Fail, tools: readonly ToolDefinition[] | undefined): ToolChoice {
+export function parseToolChoice(
+  raw: unknown,
+  field: string,
+  fail: Fail,
+  tools: readonly ToolDefinition[] | undefined,
+): ToolChoice {
   let choice: ToolChoice | undefined;
   if (raw === 'auto' || raw === 'none' || raw === 'required') choice = raw;
-  else if (raw === 'any') choice = 'required'; // Anthropic's word for it
+  else if (raw === 'any')
+    choice = 'required'; // Anthropic's word for it
   else if (typeof raw === 'string') choice = { name: raw };
   else if (isObject(raw)) {
     const name = isObject(raw.function) ? raw.function.name : raw.name;
@@ -76,7 +92,10 @@ export function parseToolChoice(raw: unknown, field: string, fail: Fail, tools: 
   }
   if (choice === undefined) return fail(field, 'expected auto, none, required, or {name: <tool>}');
   if (typeof choice === 'object' && !tools?.some((t) => t.name === choice.name)) {
-    return fail(field, `names tool "${choice.name}", which is not among the tools (${tools?.map((t) => t.name).join(', ') || 'none defined'})`);
+    return fail(
+      field,
+      `names tool "${choice.name}", which is not among the tools (${tools?.map((t) => t.name).join(', ') || 'none defined'})`,
+    );
   }
   if (choice !== 'auto' && choice !== 'none' && !tools?.length) return fail(field, 'needs tools to choose from');
   return choice;
@@ -92,21 +111,46 @@ export function parseResponseFormat(raw: unknown, field: string, fail: Fail, che
   const inner = isObject(raw.json_schema) ? raw.json_schema : raw;
   const at = inner === raw ? field : `${field}.json_schema`;
   const name = inner.name ?? 'response';
-  if (typeof name !== 'string' || !TOOL_NAME.test(name)) return fail(`${at}.name`, 'expected a name of 1-64 letters, digits, "_" or "-"');
+  if (typeof name !== 'string' || !TOOL_NAME.test(name))
+    return fail(`${at}.name`, 'expected a name of 1-64 letters, digits, "_" or "-"');
   const problem = check(inner.schema);
   if (problem) return fail(`${at}.schema`, `not a valid JSON Schema: ${problem}`);
-  if (inner.strict !== undefined && typeof inner.strict !== 'boolean') return fail(`${at}.strict`, 'expected true or false');
-  return { type: 'json_schema', name, schema: inner.schema as Record<string, unknown>, ...(typeof inner.strict === 'boolean' ? { strict: inner.strict } : {}) };
+  if (inner.strict !== undefined && typeof inner.strict !== 'boolean')
+    return fail(`${at}.strict`, 'expected true or false');
+  return {
+    type: 'json_schema',
+    name,
+    schema: inner.schema as Record<string, unknown>,
+    ...(typeof inner.strict === 'boolean' ? { strict: inner.strict } : {}),
+  };
 }
 
 /** Reads the three options from an object holding them (a suite's config, a case's record). */
-export function parseRequestOptions(source: Record<string, unknown>, prefix: string, fail: Fail, check: SchemaChecker, inherited: RequestOptions = {}): RequestOptions {
+export function parseRequestOptions(
+  source: Record<string, unknown>,
+  prefix: string,
+  fail: Fail,
+  check: SchemaChecker,
+  inherited: RequestOptions = {},
+): RequestOptions {
   const at = (key: string): string => (prefix ? `${prefix}.${key}` : key);
-  const tools = source.tools !== undefined && source.tools !== null ? parseTools(source.tools, at('tools'), fail, check) : inherited.tools;
-  const toolChoice = source.tool_choice !== undefined && source.tool_choice !== null ? parseToolChoice(source.tool_choice, at('tool_choice'), fail, tools) : inherited.toolChoice;
+  const tools =
+    source.tools !== undefined && source.tools !== null
+      ? parseTools(source.tools, at('tools'), fail, check)
+      : inherited.tools;
+  const toolChoice =
+    source.tool_choice !== undefined && source.tool_choice !== null
+      ? parseToolChoice(source.tool_choice, at('tool_choice'), fail, tools)
+      : inherited.toolChoice;
   const responseFormat =
-    source.response_format !== undefined && source.response_format !== null ? parseResponseFormat(source.response_format, at('response_format'), fail, check) : inherited.responseFormat;
-  return { ...(tools ? { tools } : {}), ...(toolChoice ? { toolChoice } : {}), ...(responseFormat ? { responseFormat } : {}) };
+    source.response_format !== undefined && source.response_format !== null
+      ? parseResponseFormat(source.response_format, at('response_format'), fail, check)
+      : inherited.responseFormat;
+  return {
+    ...(tools ? { tools } : {}),
+    ...(toolChoice ? { toolChoice } : {}),
+    ...(responseFormat ? { responseFormat } : {}),
+  };
 }
 
 /** True when the options need the schema checker (so ajv is loaded only then). */

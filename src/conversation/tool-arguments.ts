@@ -17,7 +17,10 @@ export async function loadValidators(): Promise<(schema: object) => Validate> {
     let validate = compiled.get(schema);
     if (!validate) {
       const fn = ajv.compile(schema);
-      validate = (value) => (fn(value) ? undefined : (fn.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`));
+      validate = (value) =>
+        fn(value)
+          ? undefined
+          : (fn.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`);
       compiled.set(schema, validate);
     }
     return validate;
@@ -25,10 +28,15 @@ export async function loadValidators(): Promise<(schema: object) => Validate> {
 }
 
 /** Why one call does not fit the tools the request offered, or undefined when it does. */
-export function toolCallProblem(call: RecordedToolCall, tools: readonly ToolDefinition[], validatorOf: (schema: object) => Validate): string | undefined {
+export function toolCallProblem(
+  call: RecordedToolCall,
+  tools: readonly ToolDefinition[],
+  validatorOf: (schema: object) => Validate,
+): string | undefined {
   const tool = tools.find((t) => t.name === call.name);
   if (!tool) return `called ${call.name}, which the request does not define (${tools.map((t) => t.name).join(', ')})`;
-  if (call.rawArguments !== undefined) return `${call.name}: arguments are not JSON (${JSON.stringify(call.rawArguments.slice(0, 80))})`;
+  if (call.rawArguments !== undefined)
+    return `${call.name}: arguments are not JSON (${JSON.stringify(call.rawArguments.slice(0, 80))})`;
   const errors = validatorOf(tool.parameters)(call.arguments);
   return errors ? `${call.name}: arguments ${errors.slice(0, 3).join('; ')}` : undefined;
 }

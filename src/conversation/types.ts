@@ -56,7 +56,12 @@ export type ToolChoice = 'auto' | 'none' | 'required' | { readonly name: string 
 export type ResponseFormat =
   | { readonly type: 'text' }
   | { readonly type: 'json_object' }
-  | { readonly type: 'json_schema'; readonly name: string; readonly schema: Readonly<Record<string, unknown>>; readonly strict?: boolean };
+  | {
+      readonly type: 'json_schema';
+      readonly name: string;
+      readonly schema: Readonly<Record<string, unknown>>;
+      readonly strict?: boolean;
+    };
 
 /** Tools and output format for a request; set per suite and overridable per case. */
 export interface RequestOptions {
@@ -76,7 +81,11 @@ export interface RecordedToolCall {
 
 export function recordToolCall(call: ToolCall): RecordedToolCall {
   try {
-    return { id: call.id, name: call.name, arguments: JSON.parse(call.arguments === '' ? '{}' : call.arguments) as unknown };
+    return {
+      id: call.id,
+      name: call.name,
+      arguments: JSON.parse(call.arguments === '' ? '{}' : call.arguments) as unknown,
+    };
   } catch {
     return { id: call.id, name: call.name, rawArguments: call.arguments };
   }
@@ -104,7 +113,10 @@ export function renderConversation(messages: readonly ChatMessage[]): string {
   return messages
     .map((m) => {
       if (m.role === 'tool') return `[tool result for ${m.toolCallId}]\n${m.content}`;
-      const calls = m.role === 'assistant' && m.toolCalls?.length ? `\n[tool calls]\n${renderToolCalls(m.toolCalls.map(recordToolCall))}` : '';
+      const calls =
+        m.role === 'assistant' && m.toolCalls?.length
+          ? `\n[tool calls]\n${renderToolCalls(m.toolCalls.map(recordToolCall))}`
+          : '';
       return `[${m.role}]\n${messageText(m)}${calls}`;
     })
     .join('\n\n');

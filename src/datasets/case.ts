@@ -31,7 +31,19 @@ export interface Case {
   readonly requestOptions?: Readonly<Record<string, unknown>>;
 }
 
-const RESERVED = new Set(['id', 'expected', 'tags', 'metadata', 'messages', 'vars', 'human_score', 'human_pass', 'tools', 'tool_choice', 'response_format']);
+const RESERVED = new Set([
+  'id',
+  'expected',
+  'tags',
+  'metadata',
+  'messages',
+  'vars',
+  'human_score',
+  'human_pass',
+  'tools',
+  'tool_choice',
+  'response_format',
+]);
 const OPTION_FIELDS = ['tools', 'tool_choice', 'response_format'] as const;
 
 // Most cases have no tags, metadata or labels: one frozen empty value serves them all (a
@@ -45,26 +57,36 @@ export function toCase(record: unknown, file: string, line: number): Case {
     throw new DatasetError(locate(file, line, field, message));
   };
   if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-    return fail(undefined, `expected an object per case, got ${Array.isArray(record) ? 'a list' : JSON.stringify(record)}`);
+    return fail(
+      undefined,
+      `expected an object per case, got ${Array.isArray(record) ? 'a list' : JSON.stringify(record)}`,
+    );
   }
   const r = record as Record<string, unknown>;
 
   let vars: Record<string, unknown>;
   if (r.vars !== undefined) {
-    if (r.vars === null || typeof r.vars !== 'object' || Array.isArray(r.vars)) return fail('vars', 'expected an object of template variables');
+    if (r.vars === null || typeof r.vars !== 'object' || Array.isArray(r.vars))
+      return fail('vars', 'expected an object of template variables');
     vars = { ...(r.vars as Record<string, unknown>) };
   } else {
     vars = Object.fromEntries(Object.entries(r).filter(([k]) => !RESERVED.has(k)));
   }
 
-  const messages: ChatMessage[] | undefined = r.messages !== undefined ? parseMessages(r.messages, 'messages', fail) : undefined;
+  const messages: ChatMessage[] | undefined =
+    r.messages !== undefined ? parseMessages(r.messages, 'messages', fail) : undefined;
   const options = OPTION_FIELDS.filter((k) => r[k] !== undefined && r[k] !== null);
   const requestOptions = options.length > 0 ? Object.fromEntries(options.map((k) => [k, r[k]])) : undefined;
 
   let tags: readonly string[] = NO_TAGS;
-  if (typeof r.tags === 'string') tags = r.tags.split(/[,;|]/).map((t) => t.trim()).filter(Boolean);
+  if (typeof r.tags === 'string')
+    tags = r.tags
+      .split(/[,;|]/)
+      .map((t) => t.trim())
+      .filter(Boolean);
   else if (Array.isArray(r.tags) && r.tags.every((t) => typeof t === 'string')) tags = r.tags as string[];
-  else if (r.tags !== undefined && r.tags !== null) return fail('tags', 'expected a list of strings or a comma-separated string');
+  else if (r.tags !== undefined && r.tags !== null)
+    return fail('tags', 'expected a list of strings or a comma-separated string');
 
   let metadata: Readonly<Record<string, unknown>> = NO_METADATA;
   if (r.metadata !== undefined && r.metadata !== null) {

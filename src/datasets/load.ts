@@ -24,11 +24,20 @@ export async function loadDataset(file: string, displayName?: string): Promise<C
  * `keep`: what to hold of each case, made as it is read (given the case and the record it came
  * from), so the cases are never all held whole.
  */
-export async function loadDataset<T>(file: string, displayName: string, keep: (c: Case, record: unknown) => T): Promise<T[]>;
-export async function loadDataset<T>(file: string, displayName = file, keep?: (c: Case, record: unknown) => T): Promise<(T | Case)[]> {
+export async function loadDataset<T>(
+  file: string,
+  displayName: string,
+  keep: (c: Case, record: unknown) => T,
+): Promise<T[]>;
+export async function loadDataset<T>(
+  file: string,
+  displayName = file,
+  keep?: (c: Case, record: unknown) => T,
+): Promise<(T | Case)[]> {
   const ext = path.extname(file).toLowerCase();
   const reader = READERS[ext];
-  if (!reader) throw new DatasetError(`${displayName}: unsupported dataset format "${ext}" (expected .jsonl, .json or .csv)`);
+  if (!reader)
+    throw new DatasetError(`${displayName}: unsupported dataset format "${ext}" (expected .jsonl, .json or .csv)`);
   try {
     const s = await stat(file);
     if (!s.isFile()) throw new DatasetError(`${displayName}: not a file`);
@@ -42,8 +51,12 @@ export async function loadDataset<T>(file: string, displayName = file, keep?: (c
     const c = toCase(record, displayName, line);
     const first = lineOfId.get(c.id);
     if (first !== undefined) {
-      const hint = c.id.startsWith('h-') ? ' (two cases with the same input: give them distinct "id" fields, or remove one)' : '';
-      throw new DatasetError(locate(displayName, line, 'id', `duplicate id "${c.id}", first used on line ${first}${hint}`));
+      const hint = c.id.startsWith('h-')
+        ? ' (two cases with the same input: give them distinct "id" fields, or remove one)'
+        : '';
+      throw new DatasetError(
+        locate(displayName, line, 'id', `duplicate id "${c.id}", first used on line ${first}${hint}`),
+      );
     }
     lineOfId.set(c.id, line);
     cases.push(keep ? keep(c, record) : c);

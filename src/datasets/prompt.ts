@@ -21,7 +21,11 @@ export interface PromptTemplate {
   readonly messages: readonly ChatMessage[];
 }
 
-export async function loadPrompt(prompt: SuiteConfig['prompt'], rootDir: string, inlineName: string): Promise<PromptTemplate | undefined> {
+export async function loadPrompt(
+  prompt: SuiteConfig['prompt'],
+  rootDir: string,
+  inlineName: string,
+): Promise<PromptTemplate | undefined> {
   if (prompt === undefined) return undefined;
   if (typeof prompt !== 'string') {
     const messages = parseMessages(prompt.messages, 'messages', (field, message) => {
@@ -37,11 +41,13 @@ export async function loadPrompt(prompt: SuiteConfig['prompt'], rootDir: string,
     throw new DatasetError(`${prompt}: prompt file not found (named in ${inlineName})`);
   }
   const ext = path.extname(file).toLowerCase();
-  if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml') return { source: prompt, messages: [{ role: 'user', content: text }] };
+  if (ext !== '.json' && ext !== '.yaml' && ext !== '.yml')
+    return { source: prompt, messages: [{ role: 'user', content: text }] };
   const parsed = parseYamlSource(prompt, text);
   if (!('value' in parsed)) throw new DatasetError(locate(prompt, parsed.line, undefined, parsed.message));
   const list = parsed.value;
-  if (!Array.isArray(list) || list.length === 0) throw new DatasetError(`${prompt}: expected a list of {role, content} messages`);
+  if (!Array.isArray(list) || list.length === 0)
+    throw new DatasetError(`${prompt}: expected a list of {role, content} messages`);
   const messages = parseMessages(list, '', (field, message) => {
     const index = Number(/^\[(\d+)\]/.exec(field)?.[1] ?? 0);
     throw new DatasetError(locate(prompt, parsed.lineOf([index]), field, message));
@@ -58,7 +64,9 @@ export function renderCaseMessages(prompt: PromptTemplate | undefined, c: Case):
       for (const m of prompt.messages) rendered.push(renderMessage(m, context));
     } catch (err) {
       if (err instanceof MissingVariableError) {
-        throw new DatasetError(locate(c.file, c.line, err.variable, `missing variable used by the prompt ${prompt.source} (case "${c.id}")`));
+        throw new DatasetError(
+          locate(c.file, c.line, err.variable, `missing variable used by the prompt ${prompt.source} (case "${c.id}")`),
+        );
       }
       throw err;
     }
@@ -70,7 +78,9 @@ export function renderCaseMessages(prompt: PromptTemplate | undefined, c: Case):
     throw new DatasetError(locate(c.file, c.line, field, message));
   });
   if (rendered.length === 0) {
-    throw new DatasetError(locate(c.file, c.line, 'messages', `case "${c.id}" has no messages and its suite has no prompt`));
+    throw new DatasetError(
+      locate(c.file, c.line, 'messages', `case "${c.id}" has no messages and its suite has no prompt`),
+    );
   }
   return rendered;
 }
@@ -78,7 +88,12 @@ export function renderCaseMessages(prompt: PromptTemplate | undefined, c: Case):
 /** Placeholders are filled in text: message strings and text parts (not image URLs or tool calls). */
 function renderMessage(m: ChatMessage, context: Record<string, unknown>): ChatMessage {
   if (m.role === 'user' && typeof m.content !== 'string') {
-    return { role: 'user', content: m.content.map((p): ContentPart => (p.type === 'text' ? { type: 'text', text: renderTemplate(p.text, context) } : p)) };
+    return {
+      role: 'user',
+      content: m.content.map((p): ContentPart =>
+        p.type === 'text' ? { type: 'text', text: renderTemplate(p.text, context) } : p,
+      ),
+    };
   }
   return { ...m, content: renderTemplate(m.content as string, context) } as ChatMessage;
 }

@@ -70,11 +70,17 @@ export async function* readCsv(file: string, displayName = file): AsyncGenerator
 export async function* readJsonArray(file: string, displayName = file): AsyncGenerator<RawRecord> {
   const text = await readFile(file, 'utf8');
   const source = parseYamlSource(displayName, text.replace(/^\uFEFF/, ''));
-  if (!('value' in source)) throw new DatasetError(locate(displayName, source.line, undefined, `not valid JSON (${source.message})`));
+  if (!('value' in source))
+    throw new DatasetError(locate(displayName, source.line, undefined, `not valid JSON (${source.message})`));
   const value = source.value as unknown;
-  const wrapped = value !== null && typeof value === 'object' && !Array.isArray(value) && Array.isArray((value as { cases?: unknown }).cases);
+  const wrapped =
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Array.isArray((value as { cases?: unknown }).cases);
   const items = wrapped ? (value as { cases: unknown[] }).cases : value;
-  if (!Array.isArray(items)) throw new DatasetError(locate(displayName, 1, undefined, 'expected a JSON array of cases, or {"cases": [...]}'));
+  if (!Array.isArray(items))
+    throw new DatasetError(locate(displayName, 1, undefined, 'expected a JSON array of cases, or {"cases": [...]}'));
   const prefix = wrapped ? ['cases'] : [];
   for (let i = 0; i < items.length; i++) {
     yield { line: source.lineOf([...prefix, i]) ?? 1, record: items[i] };

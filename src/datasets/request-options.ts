@@ -8,18 +8,35 @@ import path from 'node:path';
 import { DatasetError, locate } from '../errors.js';
 import { parseYamlSource } from '../config/yaml-source.js';
 import type { SuiteConfig } from '../config/schema.js';
-import { loadSchemaChecker, parseRequestOptions, parseTools, type SchemaChecker } from '../conversation/request-options.js';
+import {
+  loadSchemaChecker,
+  parseRequestOptions,
+  parseTools,
+  type SchemaChecker,
+} from '../conversation/request-options.js';
 import type { RequestOptions } from '../conversation/types.js';
 import type { Case } from './case.js';
 
 /** Loads ajv only when the suite or one of its cases has options. */
 /** `casesHaveOptions`: some case carries its own tools, tool choice or response format. */
-export async function schemaCheckerFor(suite: SuiteConfig, casesHaveOptions: boolean): Promise<SchemaChecker | undefined> {
-  const needed = suite.tools !== undefined || suite.tool_choice !== undefined || suite.response_format !== undefined || casesHaveOptions;
+export async function schemaCheckerFor(
+  suite: SuiteConfig,
+  casesHaveOptions: boolean,
+): Promise<SchemaChecker | undefined> {
+  const needed =
+    suite.tools !== undefined ||
+    suite.tool_choice !== undefined ||
+    suite.response_format !== undefined ||
+    casesHaveOptions;
   return needed ? loadSchemaChecker() : undefined;
 }
 
-export async function suiteRequestOptions(suite: SuiteConfig, rootDir: string, where: string, check: SchemaChecker | undefined): Promise<RequestOptions> {
+export async function suiteRequestOptions(
+  suite: SuiteConfig,
+  rootDir: string,
+  where: string,
+  check: SchemaChecker | undefined,
+): Promise<RequestOptions> {
   if (!check) return {};
   const configFail = (field: string, message: string): never => {
     throw new DatasetError(`${where}.${field}: ${message}`);
@@ -54,7 +71,11 @@ export async function suiteRequestOptions(suite: SuiteConfig, rootDir: string, w
   return parseRequestOptions(inline, '', configFail, check, tools ? { tools } : {});
 }
 
-export function caseRequestOptions(c: Case, suiteOptions: RequestOptions, check: SchemaChecker | undefined): RequestOptions {
+export function caseRequestOptions(
+  c: Case,
+  suiteOptions: RequestOptions,
+  check: SchemaChecker | undefined,
+): RequestOptions {
   if (!c.requestOptions || !check) return suiteOptions;
   return parseRequestOptions(
     c.requestOptions,

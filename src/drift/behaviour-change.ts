@@ -41,7 +41,13 @@ function testDescription(r: PairedVectorTestResult, features: string): string {
   return `paired sign-flip on ${features} differences (${r.components} top directions, ${r.exact ? `all ${r.permutations.toLocaleString('en-US')} sign assignments` : `${r.permutations.toLocaleString('en-US')} random flips`})`;
 }
 
-function strataResults(pairs: readonly AnswerPair[], rows: readonly SparseRow[], dims: number, seed: string, options: BehaviourOptions): StratumResult[] {
+function strataResults(
+  pairs: readonly AnswerPair[],
+  rows: readonly SparseRow[],
+  dims: number,
+  seed: string,
+  options: BehaviourOptions,
+): StratumResult[] {
   const groups = new Map<string, number[]>();
   pairs.forEach((p, i) => {
     if (p.stratum === undefined) return;
@@ -51,11 +57,30 @@ function strataResults(pairs: readonly AnswerPair[], rows: readonly SparseRow[],
   });
   if (groups.size < 2) return [];
   const min = options.minStratum ?? 5;
-  const results = [...groups].sort(([a], [b]) => (a < b ? -1 : 1)).map(([stratum, idx]): StratumResult => {
-    if (idx.length < min) return { stratum, n: idx.length, p: null, notTested: `${idx.length} input${idx.length === 1 ? '' : 's'} (a stratum needs at least ${min})` };
-    const r = pairedVectorTest(idx.map((i) => rows[i] as SparseRow), dims, mulberry32(seedFrom(`behaviour/${seed}/${stratum}`)), options);
-    return { stratum, n: idx.length, p: r.p, effect: systematicShare(r), ...(r.degenerate ? { notTested: r.degenerate } : {}) };
-  });
+  const results = [...groups]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([stratum, idx]): StratumResult => {
+      if (idx.length < min)
+        return {
+          stratum,
+          n: idx.length,
+          p: null,
+          notTested: `${idx.length} input${idx.length === 1 ? '' : 's'} (a stratum needs at least ${min})`,
+        };
+      const r = pairedVectorTest(
+        idx.map((i) => rows[i] as SparseRow),
+        dims,
+        mulberry32(seedFrom(`behaviour/${seed}/${stratum}`)),
+        options,
+      );
+      return {
+        stratum,
+        n: idx.length,
+        p: r.p,
+        effect: systematicShare(r),
+        ...(r.degenerate ? { notTested: r.degenerate } : {}),
+      };
+    });
   const tested = results.filter((r) => r.p !== null);
   const adjusted = holm(tested.map((r) => r.p as number));
   return results.map((r) => (r.p === null ? r : { ...r, pAdjusted: adjusted[tested.indexOf(r)] as number }));
@@ -65,8 +90,13 @@ function strataResults(pairs: readonly AnswerPair[], rows: readonly SparseRow[],
  * The judge-free "behaviour changed" signal on pinned and current answers to the same inputs.
  * `vocabulary` is the fitted term list (for `vocabulary.tsv`).
  */
-export function behaviourChanged(pairs: readonly AnswerPair[], seed: string, options: BehaviourOptions = {}): { signal: Signal; vocabulary: readonly { term: string; df: number }[] } {
-  if (pairs.length === 0) return { signal: { ...notTested(BEHAVIOUR_TEXT, 'no input has both answers'), aspect: 'changed' }, vocabulary: [] };
+export function behaviourChanged(
+  pairs: readonly AnswerPair[],
+  seed: string,
+  options: BehaviourOptions = {},
+): { signal: Signal; vocabulary: readonly { term: string; df: number }[] } {
+  if (pairs.length === 0)
+    return { signal: { ...notTested(BEHAVIOUR_TEXT, 'no input has both answers'), aspect: 'changed' }, vocabulary: [] };
   const features = pairFeatures(pairs);
   const r = pairedVectorTest(features.rows, features.dims, mulberry32(seedFrom(`behaviour/${seed}`)), options);
   const vocabulary = features.vocabulary.terms.map((term, i) => ({ term, df: features.vocabulary.df[i] as number }));
@@ -99,10 +129,21 @@ export function behaviourChanged(pairs: readonly AnswerPair[], seed: string, opt
 }
 
 /** The same test on embedding differences e(current) − e(pinned). */
-export function embeddingBehaviourChanged(pinned: readonly Float32Array[], current: readonly Float32Array[], seed: string, options: BehaviourOptions = {}): Signal {
+export function embeddingBehaviourChanged(
+  pinned: readonly Float32Array[],
+  current: readonly Float32Array[],
+  seed: string,
+  options: BehaviourOptions = {},
+): Signal {
   const dims = pinned[0]?.length ?? 0;
   const all = Int32Array.from({ length: dims }, (_, i) => i);
-  const rows: SparseRow[] = pinned.map((p, i) => ({ index: all, value: Float64Array.from({ length: dims }, (_, k) => ((current[i] as Float32Array)[k] as number) - (p[k] as number)) }));
+  const rows: SparseRow[] = pinned.map((p, i) => ({
+    index: all,
+    value: Float64Array.from(
+      { length: dims },
+      (_, k) => ((current[i] as Float32Array)[k] as number) - (p[k] as number),
+    ),
+  }));
   const r = pairedVectorTest(rows, dims, mulberry32(seedFrom(`behaviour-embeddings/${seed}`)), options);
   return {
     name: BEHAVIOUR_EMBEDDINGS,
@@ -114,6 +155,14 @@ export function embeddingBehaviourChanged(pinned: readonly Float32Array[], curre
     effectLabel: EFFECT_LABEL,
     effectFloor: 0,
     p: r.p,
-    details: { statistic: r.statistic, nullMean: r.nullMean, permutations: r.permutations, resolution: r.resolution, components: r.components, energyCaptured: r.energyCaptured, ...(r.degenerate ? { degenerate: r.degenerate } : {}) },
+    details: {
+      statistic: r.statistic,
+      nullMean: r.nullMean,
+      permutations: r.permutations,
+      resolution: r.resolution,
+      components: r.components,
+      energyCaptured: r.energyCaptured,
+      ...(r.degenerate ? { degenerate: r.degenerate } : {}),
+    },
   };
 }

@@ -94,7 +94,12 @@ export class BottomK<T> {
  * Sample sizes per stratum: proportional to `sizes`, at least `minimum` each (or all a stratum
  * has), summing to `total` when the strata hold that many. Largest-remainder rounding.
  */
-export function allocate(sizes: ReadonlyMap<string, number>, available: ReadonlyMap<string, number>, total: number, minimum: number): Map<string, number> {
+export function allocate(
+  sizes: ReadonlyMap<string, number>,
+  available: ReadonlyMap<string, number>,
+  total: number,
+  minimum: number,
+): Map<string, number> {
   const out = new Map<string, number>();
   let remaining = total;
   for (const [s] of sizes) {

@@ -19,7 +19,18 @@ import { describeHealth } from '../runner/scorer-health.js';
 import { lastMessageText, renderAnswer } from '../conversation/types.js';
 import { loadValidators, toolCallProblem } from '../conversation/tool-arguments.js';
 import { argumentValiditySignal, toolUseSignals, type ToolPair } from './tool-use.js';
-import { categorical, notTested, embeddingDistribution, lengthDistribution, modelIdentity, pairedDifference, pairwisePreference, ruleChecks, semanticAgreement, type Signal } from './signals.js';
+import {
+  categorical,
+  notTested,
+  embeddingDistribution,
+  lengthDistribution,
+  modelIdentity,
+  pairedDifference,
+  pairwisePreference,
+  ruleChecks,
+  semanticAgreement,
+  type Signal,
+} from './signals.js';
 
 export interface DivergentPair {
   readonly caseId: string;
@@ -41,7 +52,15 @@ export interface ComputedSignals {
   readonly models: { pinned: string[]; current: string[] };
 }
 
-const ids = (rs: readonly CallRecord[]) => [...new Set(rs.flatMap((r) => [r.providerModel ?? r.model, ...(r.systemFingerprint ? [`fingerprint ${r.systemFingerprint}`] : [])]))].sort();
+const ids = (rs: readonly CallRecord[]) =>
+  [
+    ...new Set(
+      rs.flatMap((r) => [
+        r.providerModel ?? r.model,
+        ...(r.systemFingerprint ? [`fingerprint ${r.systemFingerprint}`] : []),
+      ]),
+    ),
+  ].sort();
 const weekly = (values: readonly number[]): WeeklyMetric => {
   const m = meanInterval(values);
   return { mean: m.mean, se: Number.isFinite(m.se) ? m.se : 0, n: m.n };
@@ -63,7 +82,8 @@ export async function computeSignals(input: {
 }): Promise<ComputedSignals> {
   const [pinned, current] = input.targets;
   const ok = input.records.filter((r) => r.status === 'ok' && r.output !== null);
-  const at = (caseId: string, target: string, repeat: number) => ok.find((r) => r.caseId === caseId && r.target === target && r.repeat === repeat);
+  const at = (caseId: string, target: string, repeat: number) =>
+    ok.find((r) => r.caseId === caseId && r.target === target && r.repeat === repeat);
   const rng = mulberry32(seedFrom(`drift/${input.seed}`));
   const triples = input.cases
     .map((c) => ({ c, p0: at(c.case.id, pinned, 0), p1: at(c.case.id, pinned, 1), cur: at(c.case.id, current, 0) }))
@@ -75,16 +95,25 @@ export async function computeSignals(input: {
   signals.push(modelIdentity(ids(pinnedRecords), ids(currentRecords), input.previousCurrentModels));
 
   // Embeddings of every answer once, in one batched prefetch.
-  const texts = triples.flatMap((t) => [t.p0.output as string, t.cur.output as string, ...(t.p1 ? [t.p1.output as string] : [])]);
+  const texts = triples.flatMap((t) => [
+    t.p0.output as string,
+    t.cur.output as string,
+    ...(t.p1 ? [t.p1.output as string] : []),
+  ]);
   const vectors = await input.embed(texts);
   const vec = new Map<string, Float32Array>();
   texts.forEach((t, i) => vec.set(t, vectors[i] as Float32Array));
-  const sim = triples.map((t) => cosine(vec.get(t.p0.output as string) as Float32Array, vec.get(t.cur.output as string) as Float32Array));
+  const sim = triples.map((t) =>
+    cosine(vec.get(t.p0.output as string) as Float32Array, vec.get(t.cur.output as string) as Float32Array),
+  );
   const floorTriples = triples.filter((t) => t.p1);
   if (floorTriples.length > 0) {
     const g = floorTriples.map((t) => {
       const p0 = vec.get(t.p0.output as string) as Float32Array;
-      return cosine(p0, vec.get((t.p1 as CallRecord).output as string) as Float32Array) - cosine(p0, vec.get(t.cur.output as string) as Float32Array);
+      return (
+        cosine(p0, vec.get((t.p1 as CallRecord).output as string) as Float32Array) -
+        cosine(p0, vec.get(t.cur.output as string) as Float32Array)
+      );
     });
     signals.push(semanticAgreement(g, rng));
   }
@@ -103,21 +132,56 @@ export async function computeSignals(input: {
   });
   const behaviour = behaviourChanged(answerPairs, input.seed, input.behaviour);
   signals.push(behaviour.signal);
-  signals.push(...(await toolSignals(triples.map((t) => ({ pinned: t.p0.toolCalls ?? [], current: t.cur.toolCalls ?? [], tools: t.c.options.tools ?? [] })))));
+  signals.push(
+    ...(await toolSignals(
+      triples.map((t) => ({
+        pinned: t.p0.toolCalls ?? [],
+        current: t.cur.toolCalls ?? [],
+        tools: t.c.options.tools ?? [],
+      })),
+    )),
+  );
   if (input.semanticEmbedder && triples.length > 0) {
-    signals.push(embeddingBehaviourChanged(triples.map((t) => vec.get(t.p0.output as string) as Float32Array), triples.map((t) => vec.get(t.cur.output as string) as Float32Array), input.seed, input.behaviour));
+    signals.push(
+      embeddingBehaviourChanged(
+        triples.map((t) => vec.get(t.p0.output as string) as Float32Array),
+        triples.map((t) => vec.get(t.cur.output as string) as Float32Array),
+        input.seed,
+        input.behaviour,
+      ),
+    );
   }
 
   const tokens = (r: CallRecord) => r.outputTokens ?? Math.ceil((r.output ?? '').length / 4);
-  signals.push(pairedDifference('output length (paired)', triples.map((t) => Math.log((tokens(t.cur) + 1) / (tokens(t.p0) + 1))), rng, 'mean log ratio of output tokens, current / pinned', 0.05));
+  signals.push(
+    pairedDifference(
+      'output length (paired)',
+      triples.map((t) => Math.log((tokens(t.cur) + 1) / (tokens(t.p0) + 1))),
+      rng,
+      'mean log ratio of output tokens, current / pinned',
+      0.05,
+    ),
+  );
   const priced = triples.filter((t) => t.p0.costUsd !== null && t.cur.costUsd !== null);
-  if (priced.length > 0) signals.push(pairedDifference('cost per answer (paired)', priced.map((t) => (t.cur.costUsd as number) - (t.p0.costUsd as number)), rng, 'mean dollars per answer, current − pinned'));
+  if (priced.length > 0)
+    signals.push(
+      pairedDifference(
+        'cost per answer (paired)',
+        priced.map((t) => (t.cur.costUsd as number) - (t.p0.costUsd as number)),
+        rng,
+        'mean dollars per answer, current − pinned',
+      ),
+    );
 
-  const scorerNames = [...new Set([...(input.health ?? []).map((h) => h.scorer), ...ok.flatMap((r) => r.scores.map((s) => s.name))])];
+  const scorerNames = [
+    ...new Set([...(input.health ?? []).map((h) => h.scorer), ...ok.flatMap((r) => r.scores.map((s) => s.name))]),
+  ];
   const healthOf = new Map((input.health ?? []).map((h) => [h.scorer, h]));
   const errorsOf = (name: string): Signal['scoringErrors'] | undefined => {
     const h = healthOf.get(name);
-    return h && h.errors > 0 ? { errors: h.errors, of: h.outputs, ...(h.firstError ? { first: h.firstError } : {}) } : undefined;
+    return h && h.errors > 0
+      ? { errors: h.errors, of: h.outputs, ...(h.firstError ? { first: h.firstError } : {}) }
+      : undefined;
   };
   const withErrors = (name: string, signal: Signal): Signal => {
     const e = errorsOf(name);
@@ -129,49 +193,107 @@ export async function computeSignals(input: {
     const pairwise = triples.map((t) => score(t.cur)).filter((s) => typeof s?.details?.preference === 'string');
     if (pairwise.length > 0) {
       const count = (p: string) => pairwise.filter((s) => s?.details?.preference === p).length;
-      signals.push(withErrors(name, { ...pairwisePreference(count('win'), count('loss'), count('tie')), name: `${name} (pairwise judge)` }));
+      signals.push(
+        withErrors(name, {
+          ...pairwisePreference(count('win'), count('loss'), count('tie')),
+          name: `${name} (pairwise judge)`,
+        }),
+      );
       continue;
     }
-    const pairs = triples.map((t) => [score(t.p0), score(t.cur)] as const).filter(([a, b]) => a?.value != null && b?.value != null);
+    const pairs = triples
+      .map((t) => [score(t.p0), score(t.cur)] as const)
+      .filter(([a, b]) => a?.value != null && b?.value != null);
     if (pairs.length === 0) {
       const h = healthOf.get(name);
       const label = `${name} (${h?.type ?? 'scorer'})`;
-      signals.push(notTested(label, h && h.errors > 0 ? describeHealth(h) : 'no input has a score on both sides', errorsOf(name)));
+      signals.push(
+        notTested(label, h && h.errors > 0 ? describeHealth(h) : 'no input has a score on both sides', errorsOf(name)),
+      );
       continue;
     }
     if (pairs[0]?.[0]?.kind === 'binary') {
-      signals.push(withErrors(name, ruleChecks(`${name} (rule check)`, pairs.filter(([a, b]) => a?.pass && !b?.pass).length, pairs.filter(([a, b]) => !a?.pass && b?.pass).length)));
+      signals.push(
+        withErrors(
+          name,
+          ruleChecks(
+            `${name} (rule check)`,
+            pairs.filter(([a, b]) => a?.pass && !b?.pass).length,
+            pairs.filter(([a, b]) => !a?.pass && b?.pass).length,
+          ),
+        ),
+      );
     } else {
       const diffs = pairs.map(([a, b]) => (b?.value as number) - (a?.value as number));
-      const signal = pairedDifference(`${name} (paired score)`, diffs, rng, 'mean score, current − pinned', 0.03, 'quality');
+      const signal = pairedDifference(
+        `${name} (paired score)`,
+        diffs,
+        rng,
+        'mean score, current − pinned',
+        0.03,
+        'quality',
+      );
       // Wilcoxon signed-rank as the secondary check for ordinal judge scores (SPEC).
       const wilcoxon = twoSidedWilcoxon(diffs);
       signals.push(withErrors(name, { ...signal, details: { wilcoxonP: wilcoxon } }));
-      explainingScores.push(lengthDistribution(`${name} distribution`, pairs.map(([a]) => a?.value as number), pairs.map(([, b]) => b?.value as number)));
+      explainingScores.push(
+        lengthDistribution(
+          `${name} distribution`,
+          pairs.map(([a]) => a?.value as number),
+          pairs.map(([, b]) => b?.value as number),
+        ),
+      );
     }
   }
   signals.push(...explainingScores);
 
   // Explaining: what changed, unpaired.
-  signals.push(lengthDistribution('output length', triples.map((t) => tokens(t.p0)), triples.map((t) => tokens(t.cur))));
+  signals.push(
+    lengthDistribution(
+      'output length',
+      triples.map((t) => tokens(t.p0)),
+      triples.map((t) => tokens(t.cur)),
+    ),
+  );
   const latencies = triples.filter((t) => t.p0.latencyMs !== null && t.cur.latencyMs !== null);
-  if (latencies.length > 1) signals.push(lengthDistribution('latency', latencies.map((t) => t.p0.latencyMs as number), latencies.map((t) => t.cur.latencyMs as number)));
-  signals.push(embeddingDistribution(triples.map((t) => vec.get(t.p0.output as string) as Float32Array), triples.map((t) => vec.get(t.cur.output as string) as Float32Array), rng));
+  if (latencies.length > 1)
+    signals.push(
+      lengthDistribution(
+        'latency',
+        latencies.map((t) => t.p0.latencyMs as number),
+        latencies.map((t) => t.cur.latencyMs as number),
+      ),
+    );
+  signals.push(
+    embeddingDistribution(
+      triples.map((t) => vec.get(t.p0.output as string) as Float32Array),
+      triples.map((t) => vec.get(t.cur.output as string) as Float32Array),
+      rng,
+    ),
+  );
   const refusals = (rs: CallRecord[]) => {
     const refused = rs.filter((r) => detectRefusal(r.output as string, r.finishReason) !== null).length;
     return { refused, answered: rs.length - refused };
   };
   signals.push(categorical('refusal rate', refusals(triples.map((t) => t.p0)), refusals(triples.map((t) => t.cur))));
-  const finish = (rs: CallRecord[]) => rs.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.finishReason ?? 'none']: (acc[r.finishReason ?? 'none'] ?? 0) + 1 }), {});
+  const finish = (rs: CallRecord[]) =>
+    rs.reduce<Record<string, number>>(
+      (acc, r) => ({ ...acc, [r.finishReason ?? 'none']: (acc[r.finishReason ?? 'none'] ?? 0) + 1 }),
+      {},
+    );
   signals.push(categorical('finish reasons', finish(triples.map((t) => t.p0)), finish(triples.map((t) => t.cur))));
 
   const metrics: Record<string, WeeklyMetric> = {
     agreement: weekly(sim),
     current_output_tokens: weekly(triples.map((t) => tokens(t.cur))),
-    current_refusal_rate: weekly(triples.map((t) => (detectRefusal(t.cur.output as string, t.cur.finishReason) ? 1 : 0))),
+    current_refusal_rate: weekly(
+      triples.map((t) => (detectRefusal(t.cur.output as string, t.cur.finishReason) ? 1 : 0)),
+    ),
   };
   for (const name of scorerNames) {
-    const values = triples.map((t) => t.cur.scores.find((s) => s.name === name && s.error === undefined)?.value).filter((v): v is number => typeof v === 'number');
+    const values = triples
+      .map((t) => t.cur.scores.find((s) => s.name === name && s.error === undefined)?.value)
+      .filter((v): v is number => typeof v === 'number');
     if (values.length) metrics[`current_${name}`] = weekly(values);
   }
 
@@ -185,10 +307,29 @@ export async function computeSignals(input: {
       pinned: renderAnswer(t.p0.output as string, t.p0.toolCalls),
       current: renderAnswer(t.cur.output as string, t.cur.toolCalls),
       similarity: s,
-      scores: Object.fromEntries(scorerNames.map((n) => [n, { pinned: t.p0.scores.find((x) => x.name === n)?.value ?? null, current: t.cur.scores.find((x) => x.name === n)?.value ?? null }])),
+      scores: Object.fromEntries(
+        scorerNames.map((n) => [
+          n,
+          {
+            pinned: t.p0.scores.find((x) => x.name === n)?.value ?? null,
+            current: t.cur.scores.find((x) => x.name === n)?.value ?? null,
+          },
+        ]),
+      ),
     }));
-  const pricedPairs: PricedPair[] = priced.map((t) => ({ stratum: typeof t.c.case.metadata.stratum === 'string' ? t.c.case.metadata.stratum : '(all)', pinnedUsd: t.p0.costUsd as number, currentUsd: t.cur.costUsd as number }));
-  return { signals, vocabulary: behaviour.vocabulary, priced: pricedPairs, metrics, divergent, models: { pinned: ids(pinnedRecords), current: ids(currentRecords) } };
+  const pricedPairs: PricedPair[] = priced.map((t) => ({
+    stratum: typeof t.c.case.metadata.stratum === 'string' ? t.c.case.metadata.stratum : '(all)',
+    pinnedUsd: t.p0.costUsd as number,
+    currentUsd: t.cur.costUsd as number,
+  }));
+  return {
+    signals,
+    vocabulary: behaviour.vocabulary,
+    priced: pricedPairs,
+    metrics,
+    divergent,
+    models: { pinned: ids(pinnedRecords), current: ids(currentRecords) },
+  };
 }
 
 function twoSidedWilcoxon(diffs: readonly number[]): number {

@@ -43,7 +43,9 @@ export function driftCost(pairs: readonly PricedPair[], monthlyCalls?: number): 
   return {
     strata: [...groups].sort(([a], [b]) => (a < b ? -1 : 1)).map(([s, ps]) => summarise(s, ps)),
     overall,
-    ...(monthlyCalls !== undefined ? { monthlyCalls, monthlyDeltaUsd: (overall.currentUsd - overall.pinnedUsd) * monthlyCalls } : {}),
+    ...(monthlyCalls !== undefined
+      ? { monthlyCalls, monthlyDeltaUsd: (overall.currentUsd - overall.pinnedUsd) * monthlyCalls }
+      : {}),
   };
 }
 
@@ -54,7 +56,8 @@ const usd = (v: number) => `$${v < 0.01 ? v.toPrecision(2) : v.toFixed(4)}`;
 const pct = (c: number | null) => (c === null ? '' : ` (${c >= 0 ? '+' : '−'}${Math.abs(Math.round(c * 100))}%)`);
 
 /** "helpful_base: $0.00012 → $0.00020 (+67%), 50 answers". */
-export const formatStratumCost = (s: StratumCost): string => `${s.stratum}: ${usd(s.pinnedUsd)} → ${usd(s.currentUsd)}${pct(s.change)} per answer, ${s.n} answers`;
+export const formatStratumCost = (s: StratumCost): string =>
+  `${s.stratum}: ${usd(s.pinnedUsd)} → ${usd(s.currentUsd)}${pct(s.change)} per answer, ${s.n} answers`;
 
 /** "→ +$1,240 / month at 200,000 calls". */
 export function formatDriftForecast(c: DriftCost): string | undefined {

@@ -27,9 +27,19 @@ export interface DriftCases {
 export function redactMessage(m: ChatMessage, redactText: (text: string) => string): ChatMessage {
   switch (m.role) {
     case 'user':
-      return { role: 'user', content: typeof m.content === 'string' ? redactText(m.content) : m.content.map((p) => (p.type === 'text' ? { type: 'text', text: redactText(p.text) } : p)) };
+      return {
+        role: 'user',
+        content:
+          typeof m.content === 'string'
+            ? redactText(m.content)
+            : m.content.map((p) => (p.type === 'text' ? { type: 'text', text: redactText(p.text) } : p)),
+      };
     case 'assistant':
-      return { ...m, content: redactText(m.content), ...(m.toolCalls ? { toolCalls: m.toolCalls.map((c) => ({ ...c, arguments: redactText(c.arguments) })) } : {}) };
+      return {
+        ...m,
+        content: redactText(m.content),
+        ...(m.toolCalls ? { toolCalls: m.toolCalls.map((c) => ({ ...c, arguments: redactText(c.arguments) })) } : {}),
+      };
     default:
       return { ...m, content: redactText(m.content) };
   }
@@ -46,7 +56,16 @@ export async function driftCases(samples: readonly SampledLog[], kinds: readonly
   const check = samples.some((s) => s.options) ? await loadSchemaChecker() : undefined;
   const cases = samples.map((s) => {
     const messages = s.input.map((m) => redactMessage(m, redactText));
-    const c = toCase({ id: `log-${s.inputKey.slice(0, 12)}`, messages, ...(s.options ?? {}), metadata: { stratum: s.stratum, source: `${s.file}:${s.line}` } }, s.file, s.line);
+    const c = toCase(
+      {
+        id: `log-${s.inputKey.slice(0, 12)}`,
+        messages,
+        ...(s.options ?? {}),
+        metadata: { stratum: s.stratum, source: `${s.file}:${s.line}` },
+      },
+      s.file,
+      s.line,
+    );
     checkToolResults(messages, (index, message) => {
       throw new DatasetError(locate(s.file, s.line, `messages[${index}]`, message));
     });
@@ -56,10 +75,20 @@ export async function driftCases(samples: readonly SampledLog[], kinds: readonly
 }
 
 export function driftSuiteConfig(drift: DriftConfig): SuiteConfig {
-  return { name: DRIFT_SUITE, dataset: '(sampled logs)', targets: [...drift.targets], repeats: 1, scorers: drift.scorers };
+  return {
+    name: DRIFT_SUITE,
+    dataset: '(sampled logs)',
+    targets: [...drift.targets],
+    repeats: 1,
+    scorers: drift.scorers,
+  };
 }
 
-export function driftWorkItems(cases: readonly PreparedCase[], drift: DriftConfig, models: Readonly<Record<string, ModelConfig>>): WorkItem[] {
+export function driftWorkItems(
+  cases: readonly PreparedCase[],
+  drift: DriftConfig,
+  models: Readonly<Record<string, ModelConfig>>,
+): WorkItem[] {
   const [pinned, current] = drift.targets;
   const items: WorkItem[] = [];
   for (const { case: c, messages, options } of cases) {
@@ -71,7 +100,17 @@ export function driftWorkItems(cases: readonly PreparedCase[], drift: DriftConfi
       for (let repeat = 0; repeat < samples; repeat++) {
         const request: ChatRequest = { model: model.model as string, messages, params: model.params ?? {}, ...options };
         const key = cacheKey(requestKeyInput(model.provider, request, repeat, model.baseURL));
-        items.push({ itemId: `${DRIFT_SUITE}/${c.id}/${target}/${repeat}`, suite: DRIFT_SUITE, caseId: c.id, inputHash: c.inputHash, target, repeat, model, request, key });
+        items.push({
+          itemId: `${DRIFT_SUITE}/${c.id}/${target}/${repeat}`,
+          suite: DRIFT_SUITE,
+          caseId: c.id,
+          inputHash: c.inputHash,
+          target,
+          repeat,
+          model,
+          request,
+          key,
+        });
       }
     }
   }

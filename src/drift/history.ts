@@ -53,7 +53,10 @@ export async function readHistory(file: string): Promise<HistoryRow[]> {
     .map((l, i) => {
       try {
         const row = JSON.parse(l) as HistoryRow;
-        if (row.schemaVersion > HISTORY_SCHEMA_VERSION) throw new RunStateError(`${file}:${i + 1}: schemaVersion ${row.schemaVersion} is newer than this driftgate reads`);
+        if (row.schemaVersion > HISTORY_SCHEMA_VERSION)
+          throw new RunStateError(
+            `${file}:${i + 1}: schemaVersion ${row.schemaVersion} is newer than this driftgate reads`,
+          );
         return row;
       } catch (err) {
         if (err instanceof RunStateError) throw err;
@@ -75,13 +78,21 @@ export async function appendHistory(file: string, row: HistoryRow): Promise<void
   }
 }
 
-export function historySignals(rows: readonly HistoryRow[], now: Readonly<Record<string, WeeklyMetric>>, window: number): Signal[] {
+export function historySignals(
+  rows: readonly HistoryRow[],
+  now: Readonly<Record<string, WeeklyMetric>>,
+  window: number,
+): Signal[] {
   const out: Signal[] = [];
   for (const [name, m] of Object.entries(now)) {
     const past = rows.map((r) => r.metrics[name]).filter((x): x is WeeklyMetric => x !== undefined);
     if (past.length === 0) continue;
     if (past.length >= 8) {
-      const check = ewmaCheck(past.map((p) => p.mean), m.mean, m.se);
+      const check = ewmaCheck(
+        past.map((p) => p.mean),
+        m.mean,
+        m.se,
+      );
       if (!check) continue;
       out.push({
         name: `history: ${name}`,
@@ -100,7 +111,8 @@ export function historySignals(rows: readonly HistoryRow[], now: Readonly<Record
     }
     const trailing = past.slice(-window);
     const mean = trailing.reduce((s, p) => s + p.mean, 0) / trailing.length;
-    const between = trailing.length > 1 ? trailing.reduce((s, p) => s + (p.mean - mean) ** 2, 0) / (trailing.length - 1) : 0;
+    const between =
+      trailing.length > 1 ? trailing.reduce((s, p) => s + (p.mean - mean) ** 2, 0) / (trailing.length - 1) : 0;
     const within = trailing.reduce((s, p) => s + p.se * p.se, 0) / trailing.length;
     const variance = m.se * m.se + (between + within) / trailing.length;
     if (!(variance > 0)) continue;

@@ -37,7 +37,14 @@ export const PRESETS: Readonly<Record<string, FieldMapping>> = {
     responseFormat: 'request.response_format',
   },
   /** A Langfuse generations export. */
-  langfuse: { input: 'input', output: 'output', feature: 'metadata.feature', time: 'startTime', model: 'model', user: 'userId' },
+  langfuse: {
+    input: 'input',
+    output: 'output',
+    feature: 'metadata.feature',
+    time: 'startTime',
+    model: 'model',
+    user: 'userId',
+  },
 };
 
 export function getPath(record: unknown, dotted: string): unknown {
@@ -56,7 +63,10 @@ class Unusable extends Error {}
 /** A chat input as messages; a plain string becomes one user message. Undefined when unusable. */
 export function inputMessages(value: unknown): ChatMessage[] | undefined {
   if (typeof value === 'string') return value.trim() ? [{ role: 'user', content: value }] : undefined;
-  const list = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { messages?: unknown }).messages : value;
+  const list =
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as { messages?: unknown }).messages
+      : value;
   if (!Array.isArray(list) || list.length === 0) return undefined;
   try {
     return parseMessages(list, 'messages', () => {
@@ -74,8 +84,10 @@ export function inputMessages(value: unknown): ChatMessage[] | undefined {
  */
 export function requestOptionsOf(record: unknown, mapping: FieldMapping): Record<string, unknown> | undefined {
   const input = getPath(record, mapping.input);
-  const beside = input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
-  const pick = (path: string | undefined, key: string): unknown => (path ? getPath(record, path) : undefined) ?? beside[key];
+  const beside =
+    input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  const pick = (path: string | undefined, key: string): unknown =>
+    (path ? getPath(record, path) : undefined) ?? beside[key];
   const out: Record<string, unknown> = {};
   const tools = pick(mapping.tools, 'tools');
   const toolChoice = pick(mapping.toolChoice, 'tool_choice');
@@ -93,7 +105,14 @@ export function outputText(value: unknown): string | undefined {
     const choice = (value as { choices?: { message?: { content?: unknown } }[] }).choices?.[0]?.message?.content;
     if (typeof choice === 'string') return choice;
     const blocks = (value as { content?: unknown }).content;
-    if (Array.isArray(blocks)) return blocks.map((b) => (b && typeof b === 'object' && typeof (b as { text?: unknown }).text === 'string' ? (b as { text: string }).text : '')).join('');
+    if (Array.isArray(blocks))
+      return blocks
+        .map((b) =>
+          b && typeof b === 'object' && typeof (b as { text?: unknown }).text === 'string'
+            ? (b as { text: string }).text
+            : '',
+        )
+        .join('');
   }
   return undefined;
 }

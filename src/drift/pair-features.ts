@@ -10,7 +10,14 @@
  */
 import type { SparseRow } from '../stats/linear-algebra.js';
 import { STYLE_FEATURES, styleCounts } from './style-features.js';
-import { fitVocabulary, TermInterner, termCounts, tfidfRow, type TextVocabulary, type VocabularyOptions } from './text-features.js';
+import {
+  fitVocabulary,
+  TermInterner,
+  termCounts,
+  tfidfRow,
+  type TextVocabulary,
+  type VocabularyOptions,
+} from './text-features.js';
 
 export interface AnswerPair {
   readonly caseId: string;
@@ -92,12 +99,19 @@ export function pairFeatures(pairs: readonly AnswerPair[], options: VocabularyOp
   }
   // Standardised differences; a feature that never varies contributes nothing.
   const styleDiffs = pairs.map((_, i) =>
-    Float64Array.from({ length: f }, (_, k) => ((sd[k] as number) > 0 ? (Math.log1p(currentStyle[i]?.[k] as number) - Math.log1p(pinnedStyle[i]?.[k] as number)) / (sd[k] as number) : 0)),
+    Float64Array.from({ length: f }, (_, k) =>
+      (sd[k] as number) > 0
+        ? (Math.log1p(currentStyle[i]?.[k] as number) - Math.log1p(pinnedStyle[i]?.[k] as number)) / (sd[k] as number)
+        : 0,
+    ),
   );
   const n = Math.max(1, pairs.length);
   const textEnergy = textDiffs.reduce((s, [, v]) => s + energy(v), 0) / n;
   const styleEnergy = styleDiffs.reduce((s, v) => s + energy(v), 0) / n;
-  const weights = { text: textEnergy > 0 ? 1 / Math.sqrt(textEnergy) : 0, style: styleEnergy > 0 ? 1 / Math.sqrt(styleEnergy) : 0 };
+  const weights = {
+    text: textEnergy > 0 ? 1 / Math.sqrt(textEnergy) : 0,
+    style: styleEnergy > 0 ? 1 / Math.sqrt(styleEnergy) : 0,
+  };
   const terms = vocabulary.terms.length;
   const rows: SparseRow[] = pairs.map((_, i) => {
     const [ti, tv] = textDiffs[i] as [number[], number[]];

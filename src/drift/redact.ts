@@ -36,11 +36,14 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{8,}/g,
 ];
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}/g;
+const EMAIL =
+  /[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}/g;
 const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])/g;
-const PHONE = /(?<![\w.+-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{1,6}){1,5}(?!\w|[.-]\d)|(?<![\w+])\+\d{9,15}(?!\w)/g;
+const PHONE =
+  /(?<![\w.+-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{1,6}){1,5}(?!\w|[.-]\d)|(?<![\w+])\+\d{9,15}(?!\w)/g;
 const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\w.]?\d)/g;
-const IPV6 = /(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|[0-9A-Fa-f]{1,4})|(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}(?![\w:])/g;
+const IPV6 =
+  /(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|[0-9A-Fa-f]{1,4})|(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}(?![\w:])/g;
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -91,7 +94,13 @@ export function findPii(text: string): Finding[] {
   return kept.sort((a, b) => a.start - b.start);
 }
 
-const TYPE_OF_OPTION: Record<string, PiiType> = { email: 'EMAIL', phone: 'PHONE', card: 'CARD', ip: 'IP', secret: 'SECRET' };
+const TYPE_OF_OPTION: Record<string, PiiType> = {
+  email: 'EMAIL',
+  phone: 'PHONE',
+  card: 'CARD',
+  ip: 'IP',
+  secret: 'SECRET',
+};
 
 /** Redacts the given kinds (default all), e.g. `['email', 'secret']` as named in driftgate.yaml. */
 export function redact(text: string, kinds?: readonly string[]): { text: string; findings: Finding[] } {

@@ -23,7 +23,15 @@ import type { PreparedSuite } from '../runner/plan.js';
 import { guardSuites } from '../runner/scorer-guard.js';
 import { scorerFailureReason, scorerHealth } from '../runner/scorer-health.js';
 import { silentProgress, type Progress } from '../runner/progress.js';
-import { createRunDir, gitSha, JOURNAL_FILE, newRunId, RUN_SCHEMA_VERSION, writeRunMeta, type RunMeta } from '../runner/run-dir.js';
+import {
+  createRunDir,
+  gitSha,
+  JOURNAL_FILE,
+  newRunId,
+  RUN_SCHEMA_VERSION,
+  writeRunMeta,
+  type RunMeta,
+} from '../runner/run-dir.js';
 import { buildRunServices } from '../runner/services.js';
 import { runTotals } from '../runner/summary.js';
 import { computeSignals } from './compute-signals.js';
@@ -61,11 +69,11 @@ export interface DriftOptions {
   readonly batch?: boolean;
 }
 
-
 async function logFiles(rootDir: string, drift: DriftConfig): Promise<string[]> {
   const patterns = Array.isArray(drift.logs) ? drift.logs : [drift.logs];
   const files = (await glob(patterns, { cwd: rootDir, absolute: true, onlyFiles: true })).sort();
-  if (files.length === 0) throw new ConfigError(`drift.logs: no file matches ${patterns.join(', ')} (relative to ${rootDir})`);
+  if (files.length === 0)
+    throw new ConfigError(`drift.logs: no file matches ${patterns.join(', ')} (relative to ${rootDir})`);
   return files;
 }
 
@@ -78,11 +86,27 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   if (!drift) throw new ConfigError(`${path.basename(loaded.file)}: no drift section (see README, "Weekly drift")`);
   const mapping = { ...PRESETS[drift.format], ...(drift.fields ?? {}) } as (typeof PRESETS)['generic'] & object;
   const runsDir = path.resolve(options.outDir ?? path.join(loaded.rootDir, '.driftgate', 'runs'));
-  const resumed = options.resume !== undefined ? await openForResume(runsDir, options.resume, 'drift', { hash: loaded.hash, name: path.basename(loaded.file) }, true) : undefined;
-  const seed = resumed?.meta.drift?.seed ?? options.seed ?? (drift.sample.seed === 'auto' ? isoWeekSeed(now) : drift.sample.seed);
+  const resumed =
+    options.resume !== undefined
+      ? await openForResume(
+          runsDir,
+          options.resume,
+          'drift',
+          { hash: loaded.hash, name: path.basename(loaded.file) },
+          true,
+        )
+      : undefined;
+  const seed =
+    resumed?.meta.drift?.seed ?? options.seed ?? (drift.sample.seed === 'auto' ? isoWeekSeed(now) : drift.sample.seed);
   const sinceText = options.since ?? drift.sample.since;
   // A resumed run keeps its window's absolute start, so a resume days later samples the same lines.
-  const since = resumed ? (resumed.meta.drift?.since ? new Date(resumed.meta.drift.since) : undefined) : sinceText ? parseSince(sinceText, now) : undefined;
+  const since = resumed
+    ? resumed.meta.drift?.since
+      ? new Date(resumed.meta.drift.since)
+      : undefined
+    : sinceText
+      ? parseSince(sinceText, now)
+      : undefined;
   const sample = await sampleLogs(await logFiles(loaded.rootDir, drift), {
     mapping,
     size: drift.sample.size,
@@ -94,13 +118,25 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   });
   const { cases, redactions } = await driftCases(sample.items, drift.redact);
   const suite = driftSuiteConfig(drift);
-  const scorers = await buildScorers(drift.scorers, { rootDir: loaded.rootDir, models: config.models, where: `${path.basename(loaded.file)} drift.scorers`, targets: suite.targets });
+  const scorers = await buildScorers(drift.scorers, {
+    rootDir: loaded.rootDir,
+    models: config.models,
+    where: `${path.basename(loaded.file)} drift.scorers`,
+    targets: suite.targets,
+  });
   const items = driftWorkItems(cases, drift, config.models);
-  const unguarded: PreparedSuite = { config: suite, cases, caseById: new Map(cases.map((c) => [c.case.id, c])), scorers };
+  const unguarded: PreparedSuite = {
+    config: suite,
+    cases,
+    caseById: new Map(cases.map((c) => [c.case.id, c])),
+    scorers,
+  };
   const prepared = guardSuites([unguarded], items, config.runner.max_scorer_errors)[0] as PreparedSuite;
 
   const useCache = options.useCache ?? true;
-  const cache = new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache'), { warn: (line) => (options.progress ?? silentProgress).note?.(line) });
+  const cache = new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache'), {
+    warn: (line) => (options.progress ?? silentProgress).note?.(line),
+  });
   if (useCache) cache.assertNoSymlinks();
   const meta: RunMeta = resumed?.meta ?? {
     schemaVersion: RUN_SCHEMA_VERSION,
@@ -111,7 +147,16 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     configHash: loaded.hash,
     gitSha: await gitSha(loaded.rootDir),
     suites: [DRIFT_SUITE],
-    models: Object.fromEntries(drift.targets.map((t) => [t, { provider: config.models[t]?.provider ?? '', model: config.models[t]?.model ?? null, params: config.models[t]?.params ?? {} }])),
+    models: Object.fromEntries(
+      drift.targets.map((t) => [
+        t,
+        {
+          provider: config.models[t]?.provider ?? '',
+          model: config.models[t]?.model ?? null,
+          params: config.models[t]?.params ?? {},
+        },
+      ]),
+    ),
     startedAt: now.toISOString(),
     resumedAt: [],
     drift: { seed, ...(since ? { since: since.toISOString() } : {}) },
@@ -155,7 +200,17 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
       concurrency: options.concurrency ?? config.runner.concurrency,
       progress: options.progress ?? silentProgress,
       ...(options.stop ? { stop: options.stop } : {}),
-      ...(batchMode ? { batch: { runDir, settings: config.runner.batch, env, timeoutMs: config.runner.timeout_ms, log: (line: string) => (options.progress ?? silentProgress).note?.(line) } } : {}),
+      ...(batchMode
+        ? {
+            batch: {
+              runDir,
+              settings: config.runner.batch,
+              env,
+              timeoutMs: config.runner.timeout_ms,
+              log: (line: string) => (options.progress ?? silentProgress).note?.(line),
+            },
+          }
+        : {}),
     });
     const outcome = run.outcome;
     batches = run.batches;
@@ -164,13 +219,18 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     records = await readRunRecords(path.join(runDir, JOURNAL_FILE), [prepared]);
     misses = records.filter((r) => r.error?.kind === 'cache_miss').length;
   } catch (err) {
-    if (err instanceof StorageError) throw await stoppedByStorage(runDir, meta, err, `driftgate drift --resume ${meta.runId}`);
+    if (err instanceof StorageError)
+      throw await stoppedByStorage(runDir, meta, err, `driftgate drift --resume ${meta.runId}`);
     throw err;
   } finally {
     await journal.close();
   }
 
-  const health = scorerHealth(records, [{ suite: DRIFT_SUITE, scorers: prepared.scorers }], config.runner.max_scorer_errors);
+  const health = scorerHealth(
+    records,
+    [{ suite: DRIFT_SUITE, scorers: prepared.scorers }],
+    config.runner.max_scorer_errors,
+  );
   const historyFile = path.resolve(loaded.rootDir, drift.history);
   const history = (await readHistory(historyFile)).filter((r) => r.suite === DRIFT_SUITE);
   const computed = await computeSignals({
@@ -181,26 +241,49 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     ...(history.length ? { previousCurrentModels: history[history.length - 1]?.models.current } : {}),
     seed,
     health,
-    behaviour: { permutations: drift.behaviour.permutations, components: drift.behaviour.components, minStratum: drift.behaviour.min_stratum },
+    behaviour: {
+      permutations: drift.behaviour.permutations,
+      components: drift.behaviour.components,
+      minStratum: drift.behaviour.min_stratum,
+    },
     semanticEmbedder: config.models[drift.embedder]?.provider !== 'local',
   });
-  const decision = decideDrift([...computed.signals, ...historySignals(history, computed.metrics, drift.window)], drift.alpha, drift.fail_on);
+  const decision = decideDrift(
+    [...computed.signals, ...historySignals(history, computed.metrics, drift.window)],
+    drift.alpha,
+    drift.fail_on,
+  );
   await writeVocabulary(runDir, computed.vocabulary);
 
   const errors = records.filter((r) => r.status === 'error').length;
   const callReason =
     notStarted > 0
       ? `${options.stop?.reason ?? 'interrupted'}: ${notStarted} of ${items.length} calls not made; every finished call is journaled (resume with: driftgate drift --resume ${meta.runId})`
-      : skipped > 0 ? `budget reached: ${skipped} of ${items.length} calls not made (resume with: driftgate drift --resume ${meta.runId} --max-cost <more>)` : misses > 0 ? `--offline: ${misses} calls are not in the cache` : errors > 0 ? `${errors} of ${items.length} calls failed` : undefined;
+      : skipped > 0
+        ? `budget reached: ${skipped} of ${items.length} calls not made (resume with: driftgate drift --resume ${meta.runId} --max-cost <more>)`
+        : misses > 0
+          ? `--offline: ${misses} calls are not in the cache`
+          : errors > 0
+            ? `${errors} of ${items.length} calls failed`
+            : undefined;
   const scorerReason = scorerFailureReason(health);
-  const incompleteReason = [callReason, scorerReason ? `${scorerReason} (fix the scorer, then: driftgate drift --resume ${meta.runId})` : undefined].filter(Boolean).join('; ') || undefined;
+  const incompleteReason =
+    [
+      callReason,
+      scorerReason ? `${scorerReason} (fix the scorer, then: driftgate drift --resume ${meta.runId})` : undefined,
+    ]
+      .filter(Boolean)
+      .join('; ') || undefined;
   if (batches.length > 0) meta.batches = [...(meta.batches ?? []), ...batches];
   meta.status = incompleteReason ? 'incomplete' : 'complete';
   if (incompleteReason) meta.incompleteReason = incompleteReason;
   meta.finishedAt = new Date().toISOString();
   meta.scorers = health;
   if (cache.rejected.size > 0) meta.cacheRefused = (meta.cacheRefused ?? 0) + cache.rejected.size;
-  meta.totals = { ...runTotals(records), spentUsd: (resumed?.meta.totals?.spentUsd ?? 0) + gateway.options.budget.spentUsd };
+  meta.totals = {
+    ...runTotals(records),
+    spentUsd: (resumed?.meta.totals?.spentUsd ?? 0) + gateway.options.budget.spentUsd,
+  };
   await writeRunMeta(runDir, meta);
   // An incomplete week is not history: a partial sample would move the baseline of later weeks.
   if (!incompleteReason) {
@@ -218,7 +301,9 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   }
   const { items: _items, ...sampleInfo } = sample;
   const windowDays = sinceText && since ? (now.getTime() - since.getTime()) / 86_400_000 : undefined;
-  const monthlyCalls = drift.forecast?.monthly_calls ?? (windowDays ? monthlyFromWindow(sample.lines - sample.outsideWindow - sample.badLines, windowDays) : undefined);
+  const monthlyCalls =
+    drift.forecast?.monthly_calls ??
+    (windowDays ? monthlyFromWindow(sample.lines - sample.outsideWindow - sample.badLines, windowDays) : undefined);
   const cost = driftCost(computed.priced, monthlyCalls);
   const result: DriftResult = {
     exitCode: incompleteReason ? ExitCode.Incomplete : decision.failed ? ExitCode.GateFailed : ExitCode.Ok,
@@ -239,6 +324,8 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
 
 /** `vocabulary.tsv`: the week's fitted terms of the "behaviour changed" test, most frequent first. */
 async function writeVocabulary(runDir: string, vocabulary: readonly { term: string; df: number }[]): Promise<void> {
-  const rows = [...vocabulary].sort((a, b) => b.df - a.df || (a.term < b.term ? -1 : 1)).map((v) => `${v.term.replace(/[\t\n]/g, ' ')}\t${v.df}`);
+  const rows = [...vocabulary]
+    .sort((a, b) => b.df - a.df || (a.term < b.term ? -1 : 1))
+    .map((v) => `${v.term.replace(/[\t\n]/g, ' ')}\t${v.df}`);
   await writeFileAtomic(path.join(runDir, VOCABULARY_FILE), `term\tanswers\n${rows.join('\n')}\n`);
 }

@@ -80,17 +80,30 @@ type LogRecord = { line: number; record?: unknown; error?: string };
  */
 async function* records(file: string): AsyncGenerator<LogRecord[]> {
   if (/\.csv$/i.test(file)) {
-    const parser = createReadStream(file).pipe(parseCsv({ columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: true }));
+    const parser = createReadStream(file).pipe(
+      parseCsv({ columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: true }),
+    );
     try {
-      for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      for await (const { record, info } of parser as AsyncIterable<{
+        record: Record<string, string>;
+        info: { lines: number };
+      }>) {
         // JSON-looking cells (a message list) are parsed, so mappings work alike for CSV and JSONL.
         const parsed: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(record)) parsed[k] = /^\s*[[{]/.test(v) ? safeJson(v) ?? v : v;
+        for (const [k, v] of Object.entries(record)) parsed[k] = /^\s*[[{]/.test(v) ? (safeJson(v) ?? v) : v;
         yield [{ line: info.lines, record: parsed }];
       }
     } catch (err) {
       // A quoting error ends the CSV parse: the file cannot be read past it.
-      if (err instanceof CsvError) throw new DatasetError(locate(path.basename(file), (err as CsvError & { lines?: number }).lines, undefined, `not valid CSV (${err.message})`));
+      if (err instanceof CsvError)
+        throw new DatasetError(
+          locate(
+            path.basename(file),
+            (err as CsvError & { lines?: number }).lines,
+            undefined,
+            `not valid CSV (${err.message})`,
+          ),
+        );
       throw err;
     }
     return;
@@ -110,7 +123,10 @@ async function* records(file: string): AsyncGenerator<LogRecord[]> {
     }
   };
   // The stream's decoder keeps multi-byte characters whole across chunk boundaries.
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+  for await (const chunk of createReadStream(file, {
+    encoding: 'utf8',
+    highWaterMark: 1 << 20,
+  }) as AsyncIterable<string>) {
     const batch: LogRecord[] = [];
     let start = 0;
     const text = carry + chunk;
@@ -165,79 +181,93 @@ export async function sampleLogs(files: readonly string[], options: SampleOption
   const since = options.since?.getTime();
   const { mapping } = options;
   for (const file of files) {
-    for await (const batch of records(file)) for (const { line, record, error } of batch) {
-      lines++;
-      const fail = (reason: string) => {
-        bad++;
-        if (firstBad.length < 5) firstBad.push({ file, line, reason });
-      };
-      if (error) {
-        fail(error);
-        continue;
-      }
-      const input = inputMessages(getPath(record, mapping.input));
-      if (!input) {
-        fail(`no usable input at "${mapping.input}"`);
-        continue;
-      }
-      // A conversation no provider would accept is a bad line, counted like any other, not a stop.
-      const unsendable = problemOf(() => checkToolResults(input, (index, message) => reject(`messages[${index}]`, message)));
-      if (unsendable) {
-        fail(unsendable);
-        continue;
-      }
-      const loggedOptions = requestOptionsOf(record, mapping);
-      if (loggedOptions) {
-        checkSchema ??= await loadSchemaChecker();
-        const badOptions = problemOf(() => parseRequestOptions(loggedOptions, '', reject, checkSchema as SchemaChecker));
-        if (badOptions) {
-          fail(badOptions);
+    for await (const batch of records(file))
+      for (const { line, record, error } of batch) {
+        lines++;
+        const fail = (reason: string) => {
+          bad++;
+          if (firstBad.length < 5) firstBad.push({ file, line, reason });
+        };
+        if (error) {
+          fail(error);
           continue;
         }
-      }
-      const timeValue = mapping.time ? getPath(record, mapping.time) : undefined;
-      if (since !== undefined) {
-        const t = typeof timeValue === 'number' ? (timeValue < 1e12 ? timeValue * 1000 : timeValue) : Date.parse(String(timeValue ?? ''));
-        if (!Number.isFinite(t)) {
-          fail(`no readable time at "${mapping.time}" (needed for --since)`);
+        const input = inputMessages(getPath(record, mapping.input));
+        if (!input) {
+          fail(`no usable input at "${mapping.input}"`);
           continue;
         }
-        if (t < since) {
-          outsideWindow++;
+        // A conversation no provider would accept is a bad line, counted like any other, not a stop.
+        const unsendable = problemOf(() =>
+          checkToolResults(input, (index, message) => reject(`messages[${index}]`, message)),
+        );
+        if (unsendable) {
+          fail(unsendable);
           continue;
         }
+        const loggedOptions = requestOptionsOf(record, mapping);
+        if (loggedOptions) {
+          checkSchema ??= await loadSchemaChecker();
+          const badOptions = problemOf(() =>
+            parseRequestOptions(loggedOptions, '', reject, checkSchema as SchemaChecker),
+          );
+          if (badOptions) {
+            fail(badOptions);
+            continue;
+          }
+        }
+        const timeValue = mapping.time ? getPath(record, mapping.time) : undefined;
+        if (since !== undefined) {
+          const t =
+            typeof timeValue === 'number'
+              ? timeValue < 1e12
+                ? timeValue * 1000
+                : timeValue
+              : Date.parse(String(timeValue ?? ''));
+          if (!Number.isFinite(t)) {
+            fail(`no readable time at "${mapping.time}" (needed for --since)`);
+            continue;
+          }
+          if (t < since) {
+            outsideWindow++;
+            continue;
+          }
+        }
+        const output = mapping.output ? outputText(getPath(record, mapping.output)) : undefined;
+        const model = mapping.model ? getPath(record, mapping.model) : undefined;
+        let stratum = options.stratify
+          ? String(getPath(record, mapping[options.stratify] ?? options.stratify) ?? '(none)')
+          : '(all)';
+        if (!strata.has(stratum) && strata.size >= maxStrata) stratum = '(other)';
+        let set = strata.get(stratum);
+        if (!set) strata.set(stratum, (set = new BottomK<SampledLog>(options.size)));
+        linesPerStratum.set(stratum, (linesPerStratum.get(stratum) ?? 0) + 1);
+        const requestOptions = loggedOptions;
+        // Options join the key only when present: plain text inputs keep their keys (and samples).
+        const inputKey = canonicalHash(requestOptions ? { input, requestOptions } : input);
+        set.offer({
+          priority: priorityOf(options.seed, inputKey),
+          key: inputKey,
+          item: {
+            file,
+            line,
+            input,
+            ...(requestOptions ? { options: requestOptions } : {}),
+            stratum,
+            inputKey,
+            ...(output !== undefined ? { output } : {}),
+            ...(timeValue !== undefined ? { time: String(timeValue) } : {}),
+            ...(typeof model === 'string' ? { model } : {}),
+          },
+        });
       }
-      const output = mapping.output ? outputText(getPath(record, mapping.output)) : undefined;
-      const model = mapping.model ? getPath(record, mapping.model) : undefined;
-      let stratum = options.stratify ? String(getPath(record, mapping[options.stratify] ?? options.stratify) ?? '(none)') : '(all)';
-      if (!strata.has(stratum) && strata.size >= maxStrata) stratum = '(other)';
-      let set = strata.get(stratum);
-      if (!set) strata.set(stratum, (set = new BottomK<SampledLog>(options.size)));
-      linesPerStratum.set(stratum, (linesPerStratum.get(stratum) ?? 0) + 1);
-      const requestOptions = loggedOptions;
-      // Options join the key only when present: plain text inputs keep their keys (and samples).
-      const inputKey = canonicalHash(requestOptions ? { input, requestOptions } : input);
-      set.offer({
-        priority: priorityOf(options.seed, inputKey),
-        key: inputKey,
-        item: {
-          file,
-          line,
-          input,
-          ...(requestOptions ? { options: requestOptions } : {}),
-          stratum,
-          inputKey,
-          ...(output !== undefined ? { output } : {}),
-          ...(timeValue !== undefined ? { time: String(timeValue) } : {}),
-          ...(typeof model === 'string' ? { model } : {}),
-        },
-      });
-    }
   }
   const maxBad = options.maxBadFraction ?? 0.05;
   if (lines > 0 && bad / lines > maxBad) {
     const examples = firstBad.map((b) => `  ${b.file}:${b.line}: ${b.reason}`).join('\n');
-    throw new DatasetError(`${bad} of ${lines} log lines are unusable (more than ${(maxBad * 100).toFixed(0)}%); first ones:\n${examples}\nCheck the field mapping (drift.fields) or the export format.`);
+    throw new DatasetError(
+      `${bad} of ${lines} log lines are unusable (more than ${(maxBad * 100).toFixed(0)}%); first ones:\n${examples}\nCheck the field mapping (drift.fields) or the export format.`,
+    );
   }
   // Proportional to traffic (exact line counts in the window), capped by the distinct inputs kept.
   const available = new Map([...strata].map(([s, set]) => [s, set.sorted().length]));
@@ -246,8 +276,18 @@ export async function sampleLogs(files: readonly string[], options: SampleOption
   const summary: { stratum: string; lines: number; distinct: number; sampled: number }[] = [];
   for (const [s, set] of [...strata].sort(([a], [b]) => a.localeCompare(b))) {
     const take = plan.get(s) ?? 0;
-    items.push(...set.sorted().slice(0, take).map((e) => e.item));
-    summary.push({ stratum: s, lines: linesPerStratum.get(s) ?? 0, distinct: Math.round(set.distinctEstimate()), sampled: take });
+    items.push(
+      ...set
+        .sorted()
+        .slice(0, take)
+        .map((e) => e.item),
+    );
+    summary.push({
+      stratum: s,
+      lines: linesPerStratum.get(s) ?? 0,
+      distinct: Math.round(set.distinctEstimate()),
+      sampled: take,
+    });
   }
   return { items, seed: options.seed, lines, badLines: bad, firstBad, outsideWindow, strata: summary };
 }

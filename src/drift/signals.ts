@@ -67,7 +67,14 @@ export function semanticAgreement(g: readonly number[], random: Random, effectFl
   };
 }
 
-export function pairedDifference(name: string, diffs: readonly number[], random: Random, effectLabel: string, effectFloor = 0, aspect: 'changed' | 'quality' = 'changed'): Signal {
+export function pairedDifference(
+  name: string,
+  diffs: readonly number[],
+  random: Random,
+  effectLabel: string,
+  effectFloor = 0,
+  aspect: 'changed' | 'quality' = 'changed',
+): Signal {
   const interval = meanInterval([...diffs]).ci;
   return {
     name,
@@ -134,7 +141,12 @@ export function lengthDistribution(name: string, pinned: readonly number[], curr
   };
 }
 
-export function embeddingDistribution(pinned: readonly Float32Array[], current: readonly Float32Array[], random: Random, permutations = 1000): Signal {
+export function embeddingDistribution(
+  pinned: readonly Float32Array[],
+  current: readonly Float32Array[],
+  random: Random,
+  permutations = 1000,
+): Signal {
   const r = mmdPermutationTest(pinned, current, random, permutations);
   return {
     name: 'output embeddings',
@@ -149,12 +161,18 @@ export function embeddingDistribution(pinned: readonly Float32Array[], current: 
   };
 }
 
-export function categorical(name: string, pinned: Readonly<Record<string, number>>, current: Readonly<Record<string, number>>): Signal {
+export function categorical(
+  name: string,
+  pinned: Readonly<Record<string, number>>,
+  current: Readonly<Record<string, number>>,
+): Signal {
   const categories = [...new Set([...Object.keys(pinned), ...Object.keys(current)])].sort();
   const table = [categories.map((c) => pinned[c] ?? 0), categories.map((c) => current[c] ?? 0)];
   const total = (row: number[]) => row.reduce((a, b) => a + b, 0);
   const share = (row: number[], i: number) => (total(row) ? (row[i] as number) / total(row) : 0);
-  const effect = categories.reduce((s, _, i) => s + Math.abs(share(table[1] as number[], i) - share(table[0] as number[], i)), 0) / 2;
+  const effect =
+    categories.reduce((s, _, i) => s + Math.abs(share(table[1] as number[], i) - share(table[0] as number[], i)), 0) /
+    2;
   const chi = chiSquareTest(table);
   const small = categories.length === 2 && chi.minExpected < 5;
   const [a, b] = table[0] as [number, number];
@@ -172,7 +190,11 @@ export function categorical(name: string, pinned: Readonly<Record<string, number
   };
 }
 
-export function modelIdentity(pinned: readonly string[], current: readonly string[], previousCurrent?: readonly string[]): Signal {
+export function modelIdentity(
+  pinned: readonly string[],
+  current: readonly string[],
+  previousCurrent?: readonly string[],
+): Signal {
   const set = (xs: readonly string[]) => [...new Set(xs)].sort();
   const changedSincePrevious = previousCurrent !== undefined && set(previousCurrent).join() !== set(current).join();
   const differs = set(pinned).join() !== set(current).join();
@@ -186,7 +208,12 @@ export function modelIdentity(pinned: readonly string[], current: readonly strin
     effectFloor: 0,
     p: null,
     drifted: changedSincePrevious,
-    details: { pinned: set(pinned), current: set(current), previousCurrent: previousCurrent ? set(previousCurrent) : null, changedSincePrevious },
+    details: {
+      pinned: set(pinned),
+      current: set(current),
+      previousCurrent: previousCurrent ? set(previousCurrent) : null,
+      changedSincePrevious,
+    },
   };
 }
 
@@ -205,7 +232,8 @@ export interface DriftDecision {
 }
 
 /** A quality signal that drifted the worse way. */
-export const isWorse = (s: Signal): boolean => s.role === 'decides' && s.aspect === 'quality' && s.drifted === true && s.effect < 0;
+export const isWorse = (s: Signal): boolean =>
+  s.role === 'decides' && s.aspect === 'quality' && s.drifted === true && s.effect < 0;
 
 /**
  * Holm within the deciding family (it alone raises the alert) and, for reporting, within the
@@ -243,7 +271,8 @@ export function notTested(name: string, reason: string, scoringErrors?: Signal['
   };
 }
 
-const pText = (p: number | undefined): string => (p === undefined ? '–' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+const pText = (p: number | undefined): string =>
+  p === undefined ? '–' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
 const signed = (v: number): string => `${v < 0 ? '−' : '+'}${Math.abs(v).toPrecision(2)}`;
 
 /**
@@ -254,9 +283,19 @@ export function driftHeadline(d: Pick<DriftDecision, 'drifted' | 'worse' | 'alph
   if (!d.drifted) return `No drift at α = ${d.alpha}`;
   const worse = d.signals.filter(isWorse).map((s) => {
     const name = s.name.replace(/ \(.*\)$/, '');
-    const details = s.details as { interval?: readonly [number, number]; passOnlyPinned?: number; passOnlyCurrent?: number; wins?: number; losses?: number } | undefined;
-    if (details?.passOnlyPinned !== undefined) return `${name} passes only with pinned on ${details.passOnlyPinned} inputs, only with current on ${details.passOnlyCurrent ?? 0}`;
-    if (details?.wins !== undefined) return `${name}: current wins ${Math.round((s.effect + 0.5) * 100)}% of decided pairs`;
+    const details = s.details as
+      | {
+          interval?: readonly [number, number];
+          passOnlyPinned?: number;
+          passOnlyCurrent?: number;
+          wins?: number;
+          losses?: number;
+        }
+      | undefined;
+    if (details?.passOnlyPinned !== undefined)
+      return `${name} passes only with pinned on ${details.passOnlyPinned} inputs, only with current on ${details.passOnlyCurrent ?? 0}`;
+    if (details?.wins !== undefined)
+      return `${name}: current wins ${Math.round((s.effect + 0.5) * 100)}% of decided pairs`;
     const ci = details?.interval;
     return `${name} ${signed(s.effect)}${ci ? ` [${signed(ci[0])}, ${signed(ci[1])}]` : ''}`;
   });

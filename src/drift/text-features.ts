@@ -121,7 +121,11 @@ export function termCounts(text: string, interner: TermInterner): Map<number, nu
   return counts;
 }
 
-export function fitVocabulary(documents: readonly ReadonlyMap<number, number>[], interner: TermInterner, options: VocabularyOptions = {}): TextVocabulary {
+export function fitVocabulary(
+  documents: readonly ReadonlyMap<number, number>[],
+  interner: TermInterner,
+  options: VocabularyOptions = {},
+): TextVocabulary {
   const minDf = options.minDf ?? 2;
   const maxTerms = options.maxTerms ?? 20_000;
   const df = new Int32Array(interner.size);

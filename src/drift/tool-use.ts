@@ -53,10 +53,25 @@ export function toolUseSignals(pairs: readonly ToolPair[]): Signal[] {
       if (a && !b) onlyPinned++;
       if (b && !a) onlyCurrent++;
     }
-    const p = onlyPinned + onlyCurrent === 0 ? 1 : Math.min(1, 2 * Math.min(mcnemarRegression(onlyPinned, onlyCurrent).pMid, mcnemarRegression(onlyCurrent, onlyPinned).pMid));
+    const p =
+      onlyPinned + onlyCurrent === 0
+        ? 1
+        : Math.min(
+            1,
+            2 *
+              Math.min(
+                mcnemarRegression(onlyPinned, onlyCurrent).pMid,
+                mcnemarRegression(onlyCurrent, onlyPinned).pMid,
+              ),
+          );
     return { tool, pinnedRate: pinned / n, currentRate: current / n, onlyPinned, onlyCurrent, p };
   });
-  const lead = rates.reduce((best, r) => (r.p < best.p || (r.p === best.p && Math.abs(r.currentRate - r.pinnedRate) > Math.abs(best.currentRate - best.pinnedRate)) ? r : best));
+  const lead = rates.reduce((best, r) =>
+    r.p < best.p ||
+    (r.p === best.p && Math.abs(r.currentRate - r.pinnedRate) > Math.abs(best.currentRate - best.pinnedRate))
+      ? r
+      : best,
+  );
   const sameChoice = pairs.filter((p) => toolChoiceOf(p.pinned) === toolChoiceOf(p.current)).length;
   const choices = (side: 'pinned' | 'current') => {
     const counts: Record<string, number> = {};
@@ -84,7 +99,10 @@ export function toolUseSignals(pairs: readonly ToolPair[]): Signal[] {
  * Argument validity per input: `valid(call, tools)` says whether one call's arguments parse and fit
  * its tool's schema. An answer without calls has no invalid arguments. Only when some call was made.
  */
-export function argumentValiditySignal(pairs: readonly ToolPair[], valid: (call: RecordedToolCall, tools: readonly ToolDefinition[]) => boolean): Signal | undefined {
+export function argumentValiditySignal(
+  pairs: readonly ToolPair[],
+  valid: (call: RecordedToolCall, tools: readonly ToolDefinition[]) => boolean,
+): Signal | undefined {
   if (!pairs.some((p) => p.pinned.length + p.current.length > 0)) return undefined;
   let onlyPinned = 0;
   let onlyCurrent = 0;
@@ -99,5 +117,8 @@ export function argumentValiditySignal(pairs: readonly ToolPair[], valid: (call:
     if (b && !a) onlyCurrent++;
   }
   const signal = ruleChecks('tool argument validity', onlyPinned, onlyCurrent);
-  return { ...signal, details: { ...signal.details, validPinned: validPinned / pairs.length, validCurrent: validCurrent / pairs.length } };
+  return {
+    ...signal,
+    details: { ...signal.details, validPinned: validPinned / pairs.length, validCurrent: validCurrent / pairs.length },
+  };
 }

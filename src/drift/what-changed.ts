@@ -27,7 +27,12 @@ export interface WhatChangedItem {
   /** Standardised paired difference (current − pinned) and its 95% interval. */
   readonly effect: number;
   readonly interval: readonly [number, number];
-  readonly example?: { readonly caseId: string; readonly input: string; readonly pinned: string; readonly current: string };
+  readonly example?: {
+    readonly caseId: string;
+    readonly input: string;
+    readonly pinned: string;
+    readonly current: string;
+  };
 }
 
 const MIN_SHARE = 0.05;
@@ -53,7 +58,11 @@ function moved(diffs: ArrayLike<number>, pooledSd: number): Moved {
 function standardised(m: Moved, n: number): { effect: number; interval: [number, number]; significant: boolean } {
   const half = (n > 1 ? tQuantile(0.975, n - 1) : Number.POSITIVE_INFINITY) * (m.sd / Math.sqrt(n));
   const scale = m.pooledSd > 0 ? m.pooledSd : 1;
-  return { effect: m.mean / scale, interval: [(m.mean - half) / scale, (m.mean + half) / scale], significant: m.mean - half > 0 || m.mean + half < 0 };
+  return {
+    effect: m.mean / scale,
+    interval: [(m.mean - half) / scale, (m.mean + half) / scale],
+    significant: m.mean - half > 0 || m.mean + half < 0,
+  };
 }
 
 /** A short excerpt of `text` around the first match of `term`'s words, else its opening. */
@@ -73,11 +82,25 @@ export function excerpt(text: string, term?: string, width = 70): string {
   return `${at > 0 ? '…' : ''}${cut}${at + width < flat.length ? '…' : ''}`;
 }
 
-function example(pairs: readonly AnswerPair[], candidates: readonly number[], term?: string): WhatChangedItem['example'] {
-  const best = [...candidates].sort((a, b) => (pairs[a] as AnswerPair).pinned.length + (pairs[a] as AnswerPair).current.length - ((pairs[b] as AnswerPair).pinned.length + (pairs[b] as AnswerPair).current.length))[0];
+function example(
+  pairs: readonly AnswerPair[],
+  candidates: readonly number[],
+  term?: string,
+): WhatChangedItem['example'] {
+  const best = [...candidates].sort(
+    (a, b) =>
+      (pairs[a] as AnswerPair).pinned.length +
+      (pairs[a] as AnswerPair).current.length -
+      ((pairs[b] as AnswerPair).pinned.length + (pairs[b] as AnswerPair).current.length),
+  )[0];
   if (best === undefined) return undefined;
   const p = pairs[best] as AnswerPair;
-  return { caseId: p.caseId, input: excerpt(p.input, undefined, 80), pinned: excerpt(p.pinned, term), current: excerpt(p.current, term) };
+  return {
+    caseId: p.caseId,
+    input: excerpt(p.input, undefined, 80),
+    pinned: excerpt(p.pinned, term),
+    current: excerpt(p.current, term),
+  };
 }
 
 function termItems(pairs: readonly AnswerPair[], features: PairFeatures, sides: Sides): WhatChangedItem[] {
@@ -159,12 +182,31 @@ function styleItems(pairs: readonly AnswerPair[], features: PairFeatures, sides:
     } else if (f.id === 'refusals') {
       text = `${sides.current} refuses in ${pct(currentShare)} of answers (${sides.pinned} ${pct(pinnedShare)})`;
     } else {
-      const ratio = pinnedMean > 0 && currentMean > 0 ? `${(currentMean / pinnedMean).toFixed(1)}× as many per answer (${currentMean.toFixed(1)} vs ${pinnedMean.toFixed(1)}); ` : '';
+      const ratio =
+        pinnedMean > 0 && currentMean > 0
+          ? `${(currentMean / pinnedMean).toFixed(1)}× as many per answer (${currentMean.toFixed(1)} vs ${pinnedMean.toFixed(1)}); `
+          : '';
       text = `${f.label}: ${ratio}in ${pct(currentShare)} of answers (${sides.pinned} ${pct(pinnedShare)})`;
     }
     const direction = Math.sign(s.effect);
-    const rows = diffs.map((d, i) => [d, i] as const).filter(([d]) => Math.sign(d) === direction).sort((a, b) => Math.abs(b[0]) - Math.abs(a[0])).slice(0, 20).map(([, i]) => i);
-    out.push({ feature: f.id, kind: 'style', text, pinnedShare, currentShare, pinnedMean, currentMean, effect: s.effect, interval: s.interval, example: example(pairs, rows) });
+    const rows = diffs
+      .map((d, i) => [d, i] as const)
+      .filter(([d]) => Math.sign(d) === direction)
+      .sort((a, b) => Math.abs(b[0]) - Math.abs(a[0]))
+      .slice(0, 20)
+      .map(([, i]) => i);
+    out.push({
+      feature: f.id,
+      kind: 'style',
+      text,
+      pinnedShare,
+      currentShare,
+      pinnedMean,
+      currentMean,
+      effect: s.effect,
+      interval: s.interval,
+      example: example(pairs, rows),
+    });
   });
   return out;
 }
@@ -177,12 +219,22 @@ export interface Sides {
 const DRIFT_SIDES: Sides = { pinned: 'pinned', current: 'current' };
 
 /** The `top` features that moved most, largest standardised change first. */
-export function whatChanged(pairs: readonly AnswerPair[], features: PairFeatures, top = 10, sides: Sides = DRIFT_SIDES): WhatChangedItem[] {
+export function whatChanged(
+  pairs: readonly AnswerPair[],
+  features: PairFeatures,
+  top = 10,
+  sides: Sides = DRIFT_SIDES,
+): WhatChangedItem[] {
   if (pairs.length < 2) return [];
   // Ties (a word and the same word as the opening) go to the more specific opening, then by name.
   const rank = { opening: 0, term: 1, style: 2 } as const;
   const items = [...termItems(pairs, features, sides), ...styleItems(pairs, features, sides)]
-    .sort((a, b) => Math.abs(b.effect) - Math.abs(a.effect) || rank[a.kind] - rank[b.kind] || (a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0))
+    .sort(
+      (a, b) =>
+        Math.abs(b.effect) - Math.abs(a.effect) ||
+        rank[a.kind] - rank[b.kind] ||
+        (a.feature < b.feature ? -1 : a.feature > b.feature ? 1 : 0),
+    )
     .slice(0, top);
   // Examples only for what is shown: inputs where the term is on the side it moved to and not the other.
   return items.map((item) => {

@@ -28,15 +28,31 @@ export async function gateWithRounds(
   const budgets = new Map(
     loaded.config.suites
       .filter((s) => s.gate?.adaptive && first.meta?.suites.includes(s.name))
-      .map((s) => [s.name, { maxRounds: s.gate?.adaptive?.max_rounds ?? 0, maxExtraCalls: s.gate?.adaptive?.max_extra_calls ?? 0 }]),
+      .map((s) => [
+        s.name,
+        { maxRounds: s.gate?.adaptive?.max_rounds ?? 0, maxExtraCalls: s.gate?.adaptive?.max_extra_calls ?? 0 },
+      ]),
   );
   const look = (moreToCome: boolean) =>
-    runGate(loaded, result.meta?.suites ?? [], result.readGateRecords ?? result.readRecords, baselinesDir, result.incompleteReason, rescore, { adaptive: result.meta?.adaptive, moreToCome });
+    runGate(
+      loaded,
+      result.meta?.suites ?? [],
+      result.readGateRecords ?? result.readRecords,
+      baselinesDir,
+      result.incompleteReason,
+      rescore,
+      { adaptive: result.meta?.adaptive, moreToCome },
+    );
 
-  const canContinue = () => budgets.size > 0 && !result.incompleteReason && !result.meta?.adaptive?.final && !!result.runId;
+  const canContinue = () =>
+    budgets.size > 0 && !result.incompleteReason && !result.meta?.adaptive?.final && !!result.runId;
   let gate = await look(canContinue());
   while (gate?.lastLook && canContinue()) {
-    const { round, final } = planRound(roundCandidates({ report: gate.report, lastLook: gate.lastLook }), budgets, result.meta?.adaptive?.rounds ?? []);
+    const { round, final } = planRound(
+      roundCandidates({ report: gate.report, lastLook: gate.lastLook }),
+      budgets,
+      result.meta?.adaptive?.rounds ?? [],
+    );
     if (!round) {
       // The gate has its verdict before the budget ran out. run.json keeps the looks as they were
       // made (the last one not final), so `driftgate compare` reads the same verdicts.

@@ -59,7 +59,9 @@ export interface Round {
 export function nextRound(inputs: readonly SelectionInput[], budgetLeft: number, roundsLeft: number): Round {
   const chosen: RepeatItem[] = [];
   for (const input of inputs) {
-    const ids = uncertainCases(input).sort((a, b) => seedFrom(`${input.suite}/${a}`) - seedFrom(`${input.suite}/${b}`) || (a < b ? -1 : 1));
+    const ids = uncertainCases(input).sort(
+      (a, b) => seedFrom(`${input.suite}/${a}`) - seedFrom(`${input.suite}/${b}`) || (a < b ? -1 : 1),
+    );
     for (const caseId of ids) chosen.push({ suite: input.suite, target: input.target, caseId });
   }
   const share = budgetLeft >= 1 ? Math.max(1, Math.floor(budgetLeft / Math.max(1, roundsLeft))) : 0;
@@ -78,7 +80,11 @@ export interface RoundBudget {
  * share (nextRound); each suite spends its own budget. `round` is undefined when no suite gets any
  * call; `final` when no suite could have another round after this one.
  */
-export function planRound(candidates: readonly SelectionInput[], budgets: ReadonlyMap<string, RoundBudget>, rounds: readonly AdaptiveRoundRecord[]): { round?: AdaptiveRoundRecord; final: boolean } {
+export function planRound(
+  candidates: readonly SelectionInput[],
+  budgets: ReadonlyMap<string, RoundBudget>,
+  rounds: readonly AdaptiveRoundRecord[],
+): { round?: AdaptiveRoundRecord; final: boolean } {
   const items: RepeatItem[] = [];
   const perCase: Record<string, number> = {};
   let anotherAfter = false;
@@ -91,7 +97,8 @@ export function planRound(candidates: readonly SelectionInput[], budgets: Readon
     if (round.items.length === 0) continue;
     items.push(...round.items);
     perCase[suite] = round.perCase;
-    if (done + 1 < budget.maxRounds && spent + round.items.length * round.perCase < budget.maxExtraCalls) anotherAfter = true;
+    if (done + 1 < budget.maxRounds && spent + round.items.length * round.perCase < budget.maxExtraCalls)
+      anotherAfter = true;
   }
   return items.length > 0 ? { round: { perCase, items }, final: !anotherAfter } : { final: true };
 }

@@ -21,7 +21,9 @@ function labelledCases(rootDir: string, suite: PreparedSuite, labelsFile: string
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new DatasetError(`${labelsFile}: cannot read the calibration labels (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new DatasetError(
+      `${labelsFile}: cannot read the calibration labels (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   const out = new Map<string, Case>([...cases].map(([id, c]) => [id, { ...c, labels: {} }]));
   text.split(/\r?\n/).forEach((line, i) => {
@@ -34,17 +36,32 @@ function labelledCases(rootDir: string, suite: PreparedSuite, labelsFile: string
     }
     const deep = tooDeep(row);
     if (deep) throw new DatasetError(locate(labelsFile, i + 1, depthField(deep), DEPTH_PROBLEM));
-    if (typeof row.id !== 'string') throw new DatasetError(locate(labelsFile, i + 1, 'id', 'expected the case id as a string'));
-    if (row.human_score !== undefined && typeof row.human_score !== 'number') throw new DatasetError(locate(labelsFile, i + 1, 'human_score', 'expected a number on the rubric scale'));
-    if (row.human_pass !== undefined && typeof row.human_pass !== 'boolean') throw new DatasetError(locate(labelsFile, i + 1, 'human_pass', 'expected true or false'));
+    if (typeof row.id !== 'string')
+      throw new DatasetError(locate(labelsFile, i + 1, 'id', 'expected the case id as a string'));
+    if (row.human_score !== undefined && typeof row.human_score !== 'number')
+      throw new DatasetError(locate(labelsFile, i + 1, 'human_score', 'expected a number on the rubric scale'));
+    if (row.human_pass !== undefined && typeof row.human_pass !== 'boolean')
+      throw new DatasetError(locate(labelsFile, i + 1, 'human_pass', 'expected true or false'));
     const c = out.get(row.id);
-    if (c) out.set(row.id, { ...c, labels: { ...(row.human_score !== undefined ? { humanScore: row.human_score } : {}), ...(row.human_pass !== undefined ? { humanPass: row.human_pass } : {}) } });
+    if (c)
+      out.set(row.id, {
+        ...c,
+        labels: {
+          ...(row.human_score !== undefined ? { humanScore: row.human_score } : {}),
+          ...(row.human_pass !== undefined ? { humanPass: row.human_pass } : {}),
+        },
+      });
   });
   return out;
 }
 
 /** Judge metrics that may not gate, with why. */
-export function uncalibratedJudges(rootDir: string, suite: PreparedSuite, records: readonly CallRecord[], required: { labels?: string; min_kappa: number }): Map<string, string> {
+export function uncalibratedJudges(
+  rootDir: string,
+  suite: PreparedSuite,
+  records: readonly CallRecord[],
+  required: { labels?: string; min_kappa: number },
+): Map<string, string> {
   const cases = labelledCases(rootDir, suite, required.labels);
   const ok = records.filter((r) => r.status === 'ok');
   const calibrations = new Map(calibrate(ok, cases).map((c) => [c.scorer, c]));
@@ -53,7 +70,8 @@ export function uncalibratedJudges(rootDir: string, suite: PreparedSuite, record
     const c = calibrations.get(judge.name);
     const kappa = c?.weightedKappa ?? c?.passKappa ?? null;
     if (kappa === null) out.set(judge.name, `${judge.name}: no human labels to calibrate it against`);
-    else if (kappa < required.min_kappa) out.set(judge.name, `${judge.name} κ ${kappa.toFixed(2)} < ${required.min_kappa}`);
+    else if (kappa < required.min_kappa)
+      out.set(judge.name, `${judge.name} κ ${kappa.toFixed(2)} < ${required.min_kappa}`);
   }
   return out;
 }

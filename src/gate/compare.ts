@@ -32,7 +32,11 @@ export interface GateSettings {
   /** Metrics that may not gate this run, with why (a judge below gate.require_calibration). */
   readonly ungated?: ReadonlyMap<string, string>;
   /** gate.adaptive: inconclusive metrics get extra rounds of the current side, looked at group-sequentially. */
-  readonly adaptive?: { readonly maxRounds: number; readonly maxExtraCalls: number; readonly spending?: 'obrien-fleming' | 'pocock' };
+  readonly adaptive?: {
+    readonly maxRounds: number;
+    readonly maxExtraCalls: number;
+    readonly spending?: 'obrien-fleming' | 'pocock';
+  };
 }
 
 export interface SuiteComparisonInput {
@@ -66,7 +70,11 @@ export interface MetricComparison extends Partial<MetricTest> {
    * Cost only, with `forecast.monthly_calls`: the change in dollars a month, Δ = baseline cost per
    * answer × relative change × calls, its interval carried through from the relative change's.
    */
-  readonly forecast?: { readonly monthlyCalls: number; readonly deltaUsd: number; readonly intervalUsd: readonly [number, number] };
+  readonly forecast?: {
+    readonly monthlyCalls: number;
+    readonly deltaUsd: number;
+    readonly intervalUsd: readonly [number, number];
+  };
   /** The baseline's outputs were scored again with today's scorer: how many, and the judge calls it took. */
   readonly rescored?: Rescored;
   /** Compared cases' current observations left out because a scorer failed on them, of all. */
@@ -130,7 +138,8 @@ export type PendingMetric = MetricComparison & { test?: MetricTest };
  */
 export type DecideMetrics = (pending: readonly Pending[]) => (p: Pending, m: PendingMetric) => MetricComparison;
 
-const group = <T extends { caseId: string }>(items: readonly T[]): Map<string, T[]> => groupBy(items, (item) => item.caseId);
+const group = <T extends { caseId: string }>(items: readonly T[]): Map<string, T[]> =>
+  groupBy(items, (item) => item.caseId);
 
 function specsFor(records: readonly CallRecord[]): MetricSpec[] {
   const scorers = new Map<string, 'binary' | 'continuous'>();
@@ -138,7 +147,11 @@ function specsFor(records: readonly CallRecord[]): MetricSpec[] {
   const hasThresholds = records.some((r) => r.scores.some((s) => s.pass !== undefined));
   return [
     ...(hasThresholds ? [{ name: 'pass_rate', shape: 'rate' as const, higherIsBetter: true }] : []),
-    ...[...scorers].map(([name, kind]) => ({ name, shape: kind === 'binary' ? ('rate' as const) : ('mean' as const), higherIsBetter: true })),
+    ...[...scorers].map(([name, kind]) => ({
+      name,
+      shape: kind === 'binary' ? ('rate' as const) : ('mean' as const),
+      higherIsBetter: true,
+    })),
     { name: 'cost', shape: 'relative-mean', higherIsBetter: false },
     { name: 'latency', shape: 'relative-mean', higherIsBetter: false },
     { name: 'latency_p95', shape: 'relative-p95', higherIsBetter: false },
@@ -183,7 +196,9 @@ function compareTarget(input: SuiteComparisonInput, target: string, normalTests:
   };
   const runScorerIds = new Map(runRecords.flatMap((r) => r.scores.map((s) => [s.name, s.scorerId] as const)));
   const baseScorerIds = new Map(baseline.scorers.map((s) => [s.name, s.scorerId] as const));
-  const changedScorers = [...runScorerIds].filter(([name, id]) => baseScorerIds.has(name) && baseScorerIds.get(name) !== id).map(([name]) => name);
+  const changedScorers = [...runScorerIds]
+    .filter(([name, id]) => baseScorerIds.has(name) && baseScorerIds.get(name) !== id)
+    .map(([name]) => name);
   // pass_rate counts only the scorers both sides ran alike: one added since the baseline is
   // reported as new without changing what "passes" means for the others.
   const sharedScorers = new Map([...runScorerIds].filter(([name, id]) => baseScorerIds.get(name) === id));
@@ -195,13 +210,18 @@ function compareTarget(input: SuiteComparisonInput, target: string, normalTests:
       shape: spec.shape,
       higherIsBetter: spec.higherIsBetter,
       gated: gatedNames.includes(spec.name) && !gate.ungated?.has(spec.name),
-      ...(gatedNames.includes(spec.name) && gate.ungated?.has(spec.name) ? { notGatedReason: gate.ungated.get(spec.name) as string } : {}),
+      ...(gatedNames.includes(spec.name) && gate.ungated?.has(spec.name)
+        ? { notGatedReason: gate.ungated.get(spec.name) as string }
+        : {}),
       minEffect: spec.shape.startsWith('relative') ? gate.minRelativeEffect : gate.minEffect,
     };
     const scorerId = runScorerIds.get(spec.name);
     const isScorer = scorerId !== undefined;
     if (isScorer && !baseScorerIds.has(spec.name)) return { ...base, status: 'new' as const };
-    if ((isScorer && baseScorerIds.get(spec.name) !== scorerId) || (spec.name === 'pass_rate' && changedScorers.length > 0)) {
+    if (
+      (isScorer && baseScorerIds.get(spec.name) !== scorerId) ||
+      (spec.name === 'pass_rate' && changedScorers.length > 0)
+    ) {
       return { ...base, status: 'scorer-changed' as const };
     }
     const rescored = input.rescored?.find((r) => r.metric === spec.name);
@@ -209,7 +229,14 @@ function compareTarget(input: SuiteComparisonInput, target: string, normalTests:
     const scorerSpec = isScorer || spec.name === 'pass_rate';
     const errors = scorerSpec ? scoringErrors(spec, compared, runCases, passScorers) : { errors: 0, of: 0 };
     const withErrors = errors.errors > 0 ? { scoringErrors: errors } : {};
-    const values = pairValues(spec, compared, baseCases as Map<string, BaselineCase[]>, runCases, scorerId, passScorers);
+    const values = pairValues(
+      spec,
+      compared,
+      baseCases as Map<string, BaselineCase[]>,
+      runCases,
+      scorerId,
+      passScorers,
+    );
     const test = testMetric(spec, values, gate.alpha, seedFrom(`${input.suite}/${target}/${spec.name}`), normalTests);
     if (!test) {
       const failedNow = errors.errors > 0 && values.current.length === 0;
@@ -221,7 +248,13 @@ function compareTarget(input: SuiteComparisonInput, target: string, normalTests:
         : {};
     return { ...base, ...test, ...withErrors, ...forecast, status: 'compared' as const, test };
   });
-  const flips = findFlips(compared, baseCases as Map<string, BaselineCase[]>, runCases, sharedScorers, changedScorers.length === 0);
+  const flips = findFlips(
+    compared,
+    baseCases as Map<string, BaselineCase[]>,
+    runCases,
+    sharedScorers,
+    changedScorers.length === 0,
+  );
   return { input, target, cases, comparedIds: compared, metrics, flips, quarantined };
 }
 
@@ -229,7 +262,9 @@ function compareTarget(input: SuiteComparisonInput, target: string, normalTests:
 export function comparePending(inputs: readonly SuiteComparisonInput[], normalTests = false): Pending[] {
   const pending: Pending[] = [];
   for (const input of inputs) {
-    const targets = [...new Set(input.baseline.cases.map((c) => c.target))].filter((t) => input.records.some((r) => r.target === t));
+    const targets = [...new Set(input.baseline.cases.map((c) => c.target))].filter((t) =>
+      input.records.some((r) => r.target === t),
+    );
     for (const target of targets) pending.push(compareTarget(input, target, normalTests));
   }
   return pending;
@@ -251,13 +286,24 @@ const fixedDesign: DecideMetrics = (pending) => {
     if (m.status !== 'compared' || !test) return m;
     const alpha = p.input.gate.alpha;
     const pAdjusted = m.gated ? (pAdjustedOf.get(original) ?? test.pWorse) : test.pWorse;
-    const verdict = decideVerdict({ effect: test.effect, interval: test.effectInterval, pAdjusted, alpha, minEffect: m.minEffect });
+    const verdict = decideVerdict({
+      effect: test.effect,
+      interval: test.effectInterval,
+      pAdjusted,
+      alpha,
+      minEffect: m.minEffect,
+    });
     return { ...m, pAdjusted, verdict, ...powerNote(verdict, test, alpha, m.minEffect) };
   };
 };
 
 /** For an inconclusive verdict: the minimum detectable effect and roughly how many cases would decide it. */
-export function powerNote(verdict: Verdict, test: MetricTest, alpha: number, minEffect: number): Pick<MetricComparison, 'mde' | 'casesNeeded' | 'underpowered'> {
+export function powerNote(
+  verdict: Verdict,
+  test: MetricTest,
+  alpha: number,
+  minEffect: number,
+): Pick<MetricComparison, 'mde' | 'casesNeeded' | 'underpowered'> {
   if (verdict !== 'inconclusive' || !Number.isFinite(test.se)) return {};
   const mde = minimumDetectableEffect(test.se, alpha);
   return { mde, casesNeeded: casesNeeded(test.n, mde, minEffect), underpowered: mde > minEffect };
@@ -268,7 +314,12 @@ export function compareRun(inputs: readonly SuiteComparisonInput[], runIncomplet
   return assembleReport(inputs, comparePending(inputs), fixedDesign, runIncomplete);
 }
 
-export function assembleReport(inputs: readonly SuiteComparisonInput[], pending: readonly Pending[], decideMetrics: DecideMetrics, runIncomplete?: string): GateReport {
+export function assembleReport(
+  inputs: readonly SuiteComparisonInput[],
+  pending: readonly Pending[],
+  decideMetrics: DecideMetrics,
+  runIncomplete?: string,
+): GateReport {
   const correction = familyCorrection(inputs);
   const decide = decideMetrics(pending);
   const suites: SuiteComparison[] = pending.map((p) => {
@@ -276,7 +327,10 @@ export function assembleReport(inputs: readonly SuiteComparisonInput[], pending:
     const failed = metrics.some((m) => m.gated && m.verdict === 'regressed');
     const incomplete = metrics
       .filter((m) => m.gated && m.status === 'no-values-now')
-      .map((m) => `${p.input.suite} · ${p.target}: ${m.metric} has no values now (${m.scoringErrors?.errors ?? 0} of ${m.scoringErrors?.of ?? 0} scorings failed)`);
+      .map(
+        (m) =>
+          `${p.input.suite} · ${p.target}: ${m.metric} has no values now (${m.scoringErrors?.errors ?? 0} of ${m.scoringErrors?.of ?? 0} scorings failed)`,
+      );
     return {
       suite: p.input.suite,
       target: p.target,
@@ -291,7 +345,11 @@ export function assembleReport(inputs: readonly SuiteComparisonInput[], pending:
     };
   });
   const failed = suites.some((s) => s.failed);
-  const incomplete = [...(runIncomplete ? [`run incomplete: ${runIncomplete}`] : []), ...suites.flatMap((s) => s.incomplete ?? []), ...comparedNothing(inputs, suites)];
+  const incomplete = [
+    ...(runIncomplete ? [`run incomplete: ${runIncomplete}`] : []),
+    ...suites.flatMap((s) => s.incomplete ?? []),
+    ...comparedNothing(inputs, suites),
+  ];
   return {
     schemaVersion: GATE_REPORT_SCHEMA_VERSION,
     alpha: inputs[0]?.gate.alpha ?? 0.05,
@@ -299,7 +357,9 @@ export function assembleReport(inputs: readonly SuiteComparisonInput[], pending:
     suites,
     failed,
     ...(incomplete.length ? { incomplete } : {}),
-    headline: incomplete.length ? `Gate incomplete: ${incomplete.join(' · ')}${failed ? ` · and ${headline(suites)}` : ''}` : headline(suites),
+    headline: incomplete.length
+      ? `Gate incomplete: ${incomplete.join(' · ')}${failed ? ` · and ${headline(suites)}` : ''}`
+      : headline(suites),
   };
 }
 
@@ -315,7 +375,9 @@ function comparedNothing(inputs: readonly SuiteComparisonInput[], suites: readon
     if (mine.length === 0) {
       const held = [...new Set(input.baseline.cases.map((c) => c.target))].sort();
       const ran = [...new Set(input.records.map((r) => r.target))].sort();
-      reasons.push(`${input.suite}: nothing compared — the baseline holds target${held.length === 1 ? '' : 's'} ${held.join(', ') || '(none)'}, the run answered ${ran.join(', ') || 'nothing'} (a renamed target needs a new baseline: driftgate baseline update)`);
+      reasons.push(
+        `${input.suite}: nothing compared — the baseline holds target${held.length === 1 ? '' : 's'} ${held.join(', ') || '(none)'}, the run answered ${ran.join(', ') || 'nothing'} (a renamed target needs a new baseline: driftgate baseline update)`,
+      );
       continue;
     }
     for (const s of mine) {
@@ -324,7 +386,12 @@ function comparedNothing(inputs: readonly SuiteComparisonInput[], suites: readon
       const why =
         c.compared === 0
           ? `no case in common with the baseline (${c.new.length} new, ${c.removed.length} removed, ${c.changed.length} edited)`
-          : `no gated metric could be compared (${s.metrics.filter((m) => m.gated).map((m) => `${m.metric}: ${m.status}`).join(', ') || 'none is gated'})`;
+          : `no gated metric could be compared (${
+              s.metrics
+                .filter((m) => m.gated)
+                .map((m) => `${m.metric}: ${m.status}`)
+                .join(', ') || 'none is gated'
+            })`;
       reasons.push(`${s.suite} · ${s.target}: nothing compared — ${why}`);
     }
   }
@@ -332,9 +399,18 @@ function comparedNothing(inputs: readonly SuiteComparisonInput[], suites: readon
 }
 
 /** Dollars a month: baseline cost per answer × relative change × calls, and its interval alike. */
-export function monthlyForecast(baselinePerCall: number, relativeChange: number, relativeInterval: readonly [number, number], monthlyCalls: number): NonNullable<MetricComparison['forecast']> {
+export function monthlyForecast(
+  baselinePerCall: number,
+  relativeChange: number,
+  relativeInterval: readonly [number, number],
+  monthlyCalls: number,
+): NonNullable<MetricComparison['forecast']> {
   const scale = baselinePerCall * monthlyCalls;
-  return { monthlyCalls, deltaUsd: scale * relativeChange, intervalUsd: [scale * relativeInterval[0], scale * relativeInterval[1]] };
+  return {
+    monthlyCalls,
+    deltaUsd: scale * relativeChange,
+    intervalUsd: [scale * relativeInterval[0], scale * relativeInterval[1]],
+  };
 }
 
 export function formatEffect(m: MetricComparison, value: number): string {
@@ -344,7 +420,9 @@ export function formatEffect(m: MetricComparison, value: number): string {
 }
 
 function headline(suites: readonly SuiteComparison[]): string {
-  const regressions = suites.flatMap((s) => s.metrics.filter((m) => m.gated && m.verdict === 'regressed').map((m) => ({ s, m })));
+  const regressions = suites.flatMap((s) =>
+    s.metrics.filter((m) => m.gated && m.verdict === 'regressed').map((m) => ({ s, m })),
+  );
   if (regressions.length > 0) {
     const bySuite = groupBy(
       regressions,
@@ -354,7 +432,11 @@ function headline(suites: readonly SuiteComparison[]): string {
         return `${m.metric} ${formatEffect(m, m.delta as number)} [${formatEffect(m, lo)}, ${formatEffect(m, hi)}]`;
       },
     );
-    return [...bySuite].map(([suite, parts]) => `${parts.length} regression${parts.length > 1 ? 's' : ''} in ${suite}: ${parts.join('; ')}`).join(' · ');
+    return [...bySuite]
+      .map(
+        ([suite, parts]) => `${parts.length} regression${parts.length > 1 ? 's' : ''} in ${suite}: ${parts.join('; ')}`,
+      )
+      .join(' · ');
   }
   const all = suites.flatMap((s) => s.metrics.filter((m) => m.gated && m.verdict));
   const count = (v: Verdict) => all.filter((m) => m.verdict === v).length;

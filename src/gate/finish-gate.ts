@@ -9,7 +9,12 @@ import { JOURNAL_FILE } from '../runner/run-dir.js';
 import { withFlipAnswers } from './flip-answers.js';
 import type { GateOutcome } from './run-gate.js';
 
-export async function finishGate(runDir: string, runId: string, outcome: GateOutcome, records: () => Promise<readonly CallRecord[]>): Promise<GateOutcome> {
+export async function finishGate(
+  runDir: string,
+  runId: string,
+  outcome: GateOutcome,
+  records: () => Promise<readonly CallRecord[]>,
+): Promise<GateOutcome> {
   const finished = await withFlipAnswers(outcome, path.join(runDir, JOURNAL_FILE));
   await saveGateOutcome(runDir, runId, finished, await records());
   return finished;

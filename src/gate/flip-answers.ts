@@ -17,7 +17,8 @@ async function journalAnswers(journalFile: string, wanted: ReadonlySet<string>):
     const key = keyOf(r.suite, r.target, r.caseId);
     if (!wanted.has(key) || r.status !== 'ok' || r.output === null) return;
     const before = held.get(key);
-    if (!before || r.repeat <= before.repeat) held.set(key, { repeat: r.repeat, answer: renderAnswer(r.output, r.toolCalls) });
+    if (!before || r.repeat <= before.repeat)
+      held.set(key, { repeat: r.repeat, answer: renderAnswer(r.output, r.toolCalls) });
   });
   return new Map([...held].map(([k, v]) => [k, v.answer]));
 }
@@ -30,7 +31,8 @@ export async function withFlipAnswers(outcome: GateOutcome, journalFile: string)
   const baseline = new Map<string, Map<string, string>>();
   for (const suite of new Set(outcome.report.suites.filter((s) => s.flips.length > 0).map((s) => s.suite))) {
     const file = outcome.baselineFiles.get(suite);
-    if (file) baseline.set(suite, await answersOf(file, (key) => wanted.has(`${suite}\u0000${key.replace('/', '\u0000')}`)));
+    if (file)
+      baseline.set(suite, await answersOf(file, (key) => wanted.has(`${suite}\u0000${key.replace('/', '\u0000')}`)));
   }
   const suites = outcome.report.suites.map((s) => ({
     ...s,

@@ -21,13 +21,17 @@ export interface Flip {
 type Scored = Pick<BaselineCase, 'scores'>;
 
 function majorityPass(items: readonly Scored[], name: string): boolean | undefined {
-  const votes = items.map((i) => i.scores.find((s) => s.name === name)).filter((s) => s?.pass !== undefined && s.error === undefined);
+  const votes = items
+    .map((i) => i.scores.find((s) => s.name === name))
+    .filter((s) => s?.pass !== undefined && s.error === undefined);
   if (votes.length === 0) return undefined;
   return votes.filter((s) => s?.pass === true).length * 2 >= votes.length;
 }
 
 function meanValue(items: readonly Scored[], name: string): number | undefined {
-  const values = items.map((i) => i.scores.find((s) => s.name === name && s.error === undefined)?.value).filter((v): v is number => typeof v === 'number');
+  const values = items
+    .map((i) => i.scores.find((s) => s.name === name && s.error === undefined)?.value)
+    .filter((v): v is number => typeof v === 'number');
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : undefined;
 }
 
@@ -56,9 +60,20 @@ export function findFlips(
       const vc = meanValue(c, name);
       if (vb !== undefined && vc !== undefined) drop += vb - vc;
     }
-    const outputs = { baselineOutput: renderAnswer(b[0]?.output ?? '', b[0]?.toolCalls), currentOutput: renderAnswer(c[0]?.output ?? '', c[0]?.toolCalls) };
-    if (regressed.length > 0) flips.push({ caseId: id, direction: 'regressed', checks: regressed, scoreDrop: drop, ...outputs });
-    else if (improved.length > 0) flips.push({ caseId: id, direction: 'improved', checks: improved, scoreDrop: drop, ...outputs });
+    const outputs = {
+      baselineOutput: renderAnswer(b[0]?.output ?? '', b[0]?.toolCalls),
+      currentOutput: renderAnswer(c[0]?.output ?? '', c[0]?.toolCalls),
+    };
+    if (regressed.length > 0)
+      flips.push({ caseId: id, direction: 'regressed', checks: regressed, scoreDrop: drop, ...outputs });
+    else if (improved.length > 0)
+      flips.push({ caseId: id, direction: 'improved', checks: improved, scoreDrop: drop, ...outputs });
   }
-  return flips.sort((x, y) => (x.direction === y.direction ? y.checks.length - x.checks.length || y.scoreDrop - x.scoreDrop : x.direction === 'regressed' ? -1 : 1));
+  return flips.sort((x, y) =>
+    x.direction === y.direction
+      ? y.checks.length - x.checks.length || y.scoreDrop - x.scoreDrop
+      : x.direction === 'regressed'
+        ? -1
+        : 1,
+  );
 }

@@ -15,7 +15,11 @@ export interface LoadedRun {
 }
 
 /** `--run DIR` if given, else the newest run under `runsDir` (the newest complete one if required). */
-export async function resolveRunDir(runsDir: string, explicit: string | undefined, requireComplete: boolean): Promise<string> {
+export async function resolveRunDir(
+  runsDir: string,
+  explicit: string | undefined,
+  requireComplete: boolean,
+): Promise<string> {
   if (explicit) return path.resolve(explicit);
   let names: string[] = [];
   try {
@@ -31,7 +35,9 @@ export async function resolveRunDir(runsDir: string, explicit: string | undefine
       // not a run directory
     }
   }
-  throw new RunStateError(`no ${requireComplete ? 'complete ' : ''}run under ${runsDir}; run driftgate eval first, or pass --run DIR`);
+  throw new RunStateError(
+    `no ${requireComplete ? 'complete ' : ''}run under ${runsDir}; run driftgate eval first, or pass --run DIR`,
+  );
 }
 
 /**

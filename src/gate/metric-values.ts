@@ -35,7 +35,9 @@ interface Observation {
 }
 
 function passOf(scores: readonly AnyScore[], only?: ReadonlySet<string>): number | undefined {
-  const thresholded = scores.filter((s) => (s.pass !== undefined || s.error !== undefined) && (only === undefined || only.has(s.name)));
+  const thresholded = scores.filter(
+    (s) => (s.pass !== undefined || s.error !== undefined) && (only === undefined || only.has(s.name)),
+  );
   if (thresholded.length === 0 || thresholded.some((s) => s.error !== undefined)) return undefined;
   return thresholded.every((s) => s.pass === true) ? 1 : 0;
 }
@@ -43,14 +45,19 @@ function passOf(scores: readonly AnyScore[], only?: ReadonlySet<string>): number
 function scoreValue(scores: readonly AnyScore[], name: string, scorerId: string): number | undefined {
   const s = scores.find((x) => x.name === name);
   if (!s || s.scorerId !== scorerId || s.error !== undefined || s.value === null) return undefined;
-  return s.kind === 'binary' ? (s.pass ?? s.value === 1 ? 1 : 0) : s.value;
+  return s.kind === 'binary' ? ((s.pass ?? s.value === 1) ? 1 : 0) : s.value;
 }
 
 /**
  * `passScorers`: for `pass_rate`, the scorers it is computed over (those identical on both sides,
  * so a scorer added since the baseline does not change what "passes" means); default all.
  */
-export function valueOf(spec: MetricSpec, o: Observation, scorerId?: string, passScorers?: ReadonlySet<string>): number | undefined {
+export function valueOf(
+  spec: MetricSpec,
+  o: Observation,
+  scorerId?: string,
+  passScorers?: ReadonlySet<string>,
+): number | undefined {
   switch (spec.name) {
     case 'pass_rate':
       return passOf(o.scores, passScorers);
@@ -77,8 +84,12 @@ export function pairValues(
   const out: PairedValues = { caseIds: [], baseline: [], current: [], binarySingle: true };
   let binarySingle = spec.shape === 'rate';
   for (const id of caseIds) {
-    const b = (baseline.get(id) ?? []).map((o) => valueOf(spec, o, scorerId, passScorers)).filter((v): v is number => v !== undefined);
-    const c = (current.get(id) ?? []).map((o) => valueOf(spec, o, scorerId, passScorers)).filter((v): v is number => v !== undefined);
+    const b = (baseline.get(id) ?? [])
+      .map((o) => valueOf(spec, o, scorerId, passScorers))
+      .filter((v): v is number => v !== undefined);
+    const c = (current.get(id) ?? [])
+      .map((o) => valueOf(spec, o, scorerId, passScorers))
+      .filter((v): v is number => v !== undefined);
     if (b.length === 0 || c.length === 0) continue;
     if (b.length > 1 || c.length > 1) binarySingle = false;
     out.caseIds.push(id);
@@ -92,12 +103,19 @@ export function pairValues(
  * Current-side observations on the compared cases that have no value of this metric because a
  * scorer failed (pass_rate: any of its scorers failed).
  */
-export function scoringErrors(spec: MetricSpec, caseIds: readonly string[], current: ReadonlyMap<string, readonly CallRecord[]>, passScorers?: ReadonlySet<string>): { errors: number; of: number } {
+export function scoringErrors(
+  spec: MetricSpec,
+  caseIds: readonly string[],
+  current: ReadonlyMap<string, readonly CallRecord[]>,
+  passScorers?: ReadonlySet<string>,
+): { errors: number; of: number } {
   let errors = 0;
   let of = 0;
   for (const id of caseIds) {
     for (const r of current.get(id) ?? []) {
-      const relevant = r.scores.filter((s) => (spec.name === 'pass_rate' ? passScorers === undefined || passScorers.has(s.name) : s.name === spec.name));
+      const relevant = r.scores.filter((s) =>
+        spec.name === 'pass_rate' ? passScorers === undefined || passScorers.has(s.name) : s.name === spec.name,
+      );
       if (spec.name !== 'pass_rate' && relevant.length === 0) continue;
       of++;
       if (relevant.some((s) => s.error !== undefined || s.value === null)) errors++;

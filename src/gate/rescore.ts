@@ -62,10 +62,20 @@ function recordOf(baseline: Baseline, c: BaselineCase): CallRecord {
  * The baseline with `scorers` applied again to its stored outputs (cases whose input is no longer
  * in the suite are left as they were), and what each re-scoring took.
  */
-export async function rescoreBaseline(baseline: Baseline, suite: PreparedSuite, scorers: readonly Scorer[], services: ScoringServices): Promise<{ baseline: Baseline; rescored: Rescored[] }> {
+export async function rescoreBaseline(
+  baseline: Baseline,
+  suite: PreparedSuite,
+  scorers: readonly Scorer[],
+  services: ScoringServices,
+): Promise<{ baseline: Baseline; rescored: Rescored[] }> {
   if (scorers.length === 0) return { baseline, rescored: [] };
   const byKey = new Map(baseline.cases.map((c) => [`${c.caseId}\u0000${c.target}\u0000${c.repeat}`, c]));
-  const tally = new Map(scorers.map((s) => [s.name, { metric: s.name, outputs: 0, calls: 0, cached: 0, costUsd: 0 as number | null, errors: 0 }]));
+  const tally = new Map(
+    scorers.map((s) => [
+      s.name,
+      { metric: s.name, outputs: 0, calls: 0, cached: 0, costUsd: 0 as number | null, errors: 0 },
+    ]),
+  );
   const cases: BaselineCase[] = [];
   for (const c of baseline.cases) {
     const prepared = suite.caseById.get(c.caseId);
@@ -78,17 +88,39 @@ export async function rescoreBaseline(baseline: Baseline, suite: PreparedSuite, 
       if (scorer.against === c.target) continue;
       const other = scorer.against ? byKey.get(`${c.caseId}\u0000${scorer.against}\u0000${c.repeat}`) : undefined;
       // Scorers that read other scores (derived metrics) see the baseline's, updated as far as re-scored.
-      const known = [...c.scores.filter((s) => !fresh.some((f) => f.name === s.name)), ...fresh] as unknown as CallRecord['scores'];
-      const input: ScoringInput = { case: prepared.case, messages: prepared.messages, ...(prepared.options.tools ? { tools: prepared.options.tools } : {}), output: c.output, record: { ...recordOf(baseline, c), scores: known }, ...(other ? { other: { target: other.target, output: other.output, ...(other.toolCalls ? { toolCalls: other.toolCalls } : {}) } } : {}) };
+      const known = [
+        ...c.scores.filter((s) => !fresh.some((f) => f.name === s.name)),
+        ...fresh,
+      ] as unknown as CallRecord['scores'];
+      const input: ScoringInput = {
+        case: prepared.case,
+        messages: prepared.messages,
+        ...(prepared.options.tools ? { tools: prepared.options.tools } : {}),
+        output: c.output,
+        record: { ...recordOf(baseline, c), scores: known },
+        ...(other
+          ? {
+              other: {
+                target: other.target,
+                output: other.output,
+                ...(other.toolCalls ? { toolCalls: other.toolCalls } : {}),
+              },
+            }
+          : {}),
+      };
       const score = await safeScore(scorer, input, services);
       const t = tally.get(scorer.name) as NonNullable<ReturnType<typeof tally.get>>;
       t.outputs++;
       if (score.error !== undefined) t.errors++;
-      const judge = (score as { details?: { judge?: { calls?: number; cached?: number; costUsd?: number | null } } }).details?.judge;
+      const judge = (score as { details?: { judge?: { calls?: number; cached?: number; costUsd?: number | null } } })
+        .details?.judge;
       if (judge) {
         t.calls += judge.calls ?? 0;
         t.cached += judge.cached ?? 0;
-        t.costUsd = t.costUsd === null || judge.costUsd === null || judge.costUsd === undefined ? null : t.costUsd + judge.costUsd;
+        t.costUsd =
+          t.costUsd === null || judge.costUsd === null || judge.costUsd === undefined
+            ? null
+            : t.costUsd + judge.costUsd;
       }
       fresh.push(toBaselineScore(score));
     }
@@ -97,7 +129,11 @@ export async function rescoreBaseline(baseline: Baseline, suite: PreparedSuite, 
   }
   const ids = new Map(scorers.map((s) => [s.name, s.id]));
   return {
-    baseline: { ...baseline, scorers: baseline.scorers.map((s) => (ids.has(s.name) ? { ...s, scorerId: ids.get(s.name) as string } : s)), cases },
+    baseline: {
+      ...baseline,
+      scorers: baseline.scorers.map((s) => (ids.has(s.name) ? { ...s, scorerId: ids.get(s.name) as string } : s)),
+      cases,
+    },
     rescored: [...tally.values()],
   };
 }

@@ -44,7 +44,15 @@ export function gateSettingsFor(loaded: LoadedConfig, suite: string): GateSettin
     correction: gate?.correction ?? 'holm',
     ...(suiteConfig?.forecast ? { monthlyCalls: suiteConfig.forecast.monthly_calls } : {}),
     ...(suiteConfig?.quarantine ? { quarantine: quarantineOf(loaded.rootDir, suiteConfig) } : {}),
-    ...(gate?.adaptive ? { adaptive: { maxRounds: gate.adaptive.max_rounds, maxExtraCalls: gate.adaptive.max_extra_calls, spending: gate.adaptive.spending } } : {}),
+    ...(gate?.adaptive
+      ? {
+          adaptive: {
+            maxRounds: gate.adaptive.max_rounds,
+            maxExtraCalls: gate.adaptive.max_extra_calls,
+            spending: gate.adaptive.spending,
+          },
+        }
+      : {}),
   };
 }
 
@@ -100,14 +108,23 @@ export async function runGate(
       const [prepared] = await prepareSuites(loaded, [config]);
       const changed = prepared ? changedScorers(baseline, prepared.scorers) : [];
       if (prepared && changed.length > 0) {
-        services ??= buildRunServices(loaded.config, new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache')), {
-          offline: rescore.offline ?? false,
-          useCache: true,
-          env: rescore.env,
-          ...(rescore.maxCostUsd !== undefined ? { maxCostUsd: rescore.maxCostUsd } : {}),
-        }).services;
+        services ??= buildRunServices(
+          loaded.config,
+          new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache')),
+          {
+            offline: rescore.offline ?? false,
+            useCache: true,
+            env: rescore.env,
+            ...(rescore.maxCostUsd !== undefined ? { maxCostUsd: rescore.maxCostUsd } : {}),
+          },
+        ).services;
         // Re-scoring reads the stored answers: the whole baseline, this once.
-        ({ baseline: compared, rescored } = await rescoreBaseline((await readBaseline(file)) ?? baseline, prepared, changed, services));
+        ({ baseline: compared, rescored } = await rescoreBaseline(
+          (await readBaseline(file)) ?? baseline,
+          prepared,
+          changed,
+          services,
+        ));
       }
     }
     records ??= typeof runRecords === 'function' ? await runRecords() : runRecords;
@@ -120,15 +137,26 @@ export async function runGate(
     }
     baselines.set(suite, compared);
     baselineFiles.set(suite, file);
-    inputs.push({ suite, baseline: compared, records: suiteRecords, gate, repeats: config?.repeats ?? 1, ...(rescored.length ? { rescored } : {}) });
+    inputs.push({
+      suite,
+      baseline: compared,
+      records: suiteRecords,
+      gate,
+      repeats: config?.repeats ?? 1,
+      ...(rescored.length ? { rescored } : {}),
+    });
   }
   if (inputs.length === 0) return undefined;
-  if (!inputs.some((i) => i.gate.adaptive)) return { report: compareRun(inputs, runIncomplete), withoutBaseline, baselines, baselineFiles };
+  if (!inputs.some((i) => i.gate.adaptive))
+    return { report: compareRun(inputs, runIncomplete), withoutBaseline, baselines, baselineFiles };
   const rounds = looks.adaptive?.rounds ?? [];
   const plan: LookPlan = {
     rounds: rounds.length,
     final: looks.moreToCome ? false : (looks.adaptive?.final ?? true),
-    repeatLimits: repeatLimits(loaded.config.suites.filter((s) => suites.includes(s.name)), rounds),
+    repeatLimits: repeatLimits(
+      loaded.config.suites.filter((s) => suites.includes(s.name)),
+      rounds,
+    ),
     extraCalls: looks.adaptive?.extraCalls ?? 0,
   };
   const { report, lastLook } = sequentialComparison(inputs, plan, runIncomplete);

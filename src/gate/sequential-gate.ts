@@ -15,8 +15,23 @@
  */
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { holm } from '../stats/multiplicity.js';
-import { nominalLevels, obrienFlemingSpending, pocockSpending, sequentialBoundaries, type SpendingFunction } from '../stats/group-sequential.js';
-import { assembleReport, comparePending, powerNote, type GateReport, type MetricComparison, type Pending, type PendingMetric, type SuiteComparisonInput } from './compare.js';
+import {
+  nominalLevels,
+  obrienFlemingSpending,
+  pocockSpending,
+  sequentialBoundaries,
+  type SpendingFunction,
+} from '../stats/group-sequential.js';
+import {
+  assembleReport,
+  comparePending,
+  powerNote,
+  type GateReport,
+  type MetricComparison,
+  type Pending,
+  type PendingMetric,
+  type SuiteComparisonInput,
+} from './compare.js';
 import { decideVerdict } from './verdict.js';
 import type { SelectionInput } from './adaptive-selection.js';
 import { groupBy } from '../util/group-by.js';
@@ -39,7 +54,13 @@ export interface LookPlan {
  * One-sided nominal levels of looks 1 … ses.length for one metric, from its standard error at each
  * look (information = 1 / se²), `maxLooks` planned, the last one given spending all of α when `final`.
  */
-export function lookLevels(alpha: number, maxLooks: number, ses: readonly number[], final: boolean, spending: SpendingFunction = pocockSpending): number[] {
+export function lookLevels(
+  alpha: number,
+  maxLooks: number,
+  ses: readonly number[],
+  final: boolean,
+  spending: SpendingFunction = pocockSpending,
+): number[] {
   const spent = ses.map((_, i) => (final && i === ses.length - 1 ? alpha : spending(alpha, (i + 1) / maxLooks)));
   const information = ses.map((se) => (se > 0 && Number.isFinite(se) ? 1 / (se * se) : 1e12));
   return nominalLevels(sequentialBoundaries(spent, information));
@@ -54,7 +75,11 @@ function atLook(inputs: readonly SuiteComparisonInput[], plan: LookPlan, look: n
   });
 }
 
-export function compareRunSequential(inputs: readonly SuiteComparisonInput[], plan: LookPlan, runIncomplete?: string): GateReport {
+export function compareRunSequential(
+  inputs: readonly SuiteComparisonInput[],
+  plan: LookPlan,
+  runIncomplete?: string,
+): GateReport {
   return sequentialComparison(inputs, plan, runIncomplete).report;
 }
 
@@ -64,7 +89,11 @@ export interface SequentialComparison {
   readonly lastLook: readonly Pending[];
 }
 
-export function sequentialComparison(inputs: readonly SuiteComparisonInput[], plan: LookPlan, runIncomplete?: string): SequentialComparison {
+export function sequentialComparison(
+  inputs: readonly SuiteComparisonInput[],
+  plan: LookPlan,
+  runIncomplete?: string,
+): SequentialComparison {
   const looks = plan.rounds + 1;
   const perLook = Array.from({ length: looks }, (_, look) => comparePending(atLook(inputs, plan, look), true));
   const last = perLook[looks - 1] as Pending[];
@@ -90,7 +119,9 @@ export function sequentialComparison(inputs: readonly SuiteComparisonInput[], pl
 
   const decided = new Map<string, MetricComparison>();
   for (const [look, pending] of perLook.entries()) {
-    const family = pending.flatMap((p) => p.metrics.filter((m) => m.gated && m.test && m.status === 'compared').map((m) => ({ p, m })));
+    const family = pending.flatMap((p) =>
+      p.metrics.filter((m) => m.gated && m.test && m.status === 'compared').map((m) => ({ p, m })),
+    );
     const scaled = family.map(({ p, m }) => {
       const level = levels.get(keyOf(p, m))?.[look] ?? p.input.gate.alpha;
       return Math.min(1, ((m.test as NonNullable<PendingMetric['test']>).pWorse * p.input.gate.alpha) / level);
@@ -105,7 +136,13 @@ export function sequentialComparison(inputs: readonly SuiteComparisonInput[], pl
       const zc = normalQuantile(1 - nominalAlpha, 0, 1);
       const effectInterval: [number, number] = [test.effect - zc * test.se, test.effect + zc * test.se];
       const pAdjusted = adjusted[i] as number;
-      const verdict = decideVerdict({ effect: test.effect, interval: effectInterval, pAdjusted, alpha, minEffect: m.minEffect });
+      const verdict = decideVerdict({
+        effect: test.effect,
+        interval: effectInterval,
+        pAdjusted,
+        alpha,
+        minEffect: m.minEffect,
+      });
       if (verdict === 'inconclusive' && look < looks - 1) continue;
       const sign = m.higherIsBetter ? 1 : -1;
       const deltaInterval: [number, number] = sign > 0 ? effectInterval : [-effectInterval[1], -effectInterval[0]];
@@ -122,16 +159,30 @@ export function sequentialComparison(inputs: readonly SuiteComparisonInput[], pl
     }
   }
 
-  const report = assembleReport(inputs, last, () => (p, original) => {
-    const chosen = decided.get(keyOf(p, original));
-    if (chosen) return chosen;
-    const { test, ...m } = original;
-    if (m.status !== 'compared' || !test) return m;
-    // Reported, not gated: its own verdict at α on the last look.
-    const verdict = decideVerdict({ effect: test.effect, interval: test.effectInterval, pAdjusted: test.pWorse, alpha: p.input.gate.alpha, minEffect: m.minEffect });
-    return { ...m, pAdjusted: test.pWorse, verdict };
-  }, runIncomplete);
-  return { report: { ...report, adaptive: { looks, extraCalls: plan.extraCalls ?? 0, final: plan.final } }, lastLook: last };
+  const report = assembleReport(
+    inputs,
+    last,
+    () => (p, original) => {
+      const chosen = decided.get(keyOf(p, original));
+      if (chosen) return chosen;
+      const { test, ...m } = original;
+      if (m.status !== 'compared' || !test) return m;
+      // Reported, not gated: its own verdict at α on the last look.
+      const verdict = decideVerdict({
+        effect: test.effect,
+        interval: test.effectInterval,
+        pAdjusted: test.pWorse,
+        alpha: p.input.gate.alpha,
+        minEffect: m.minEffect,
+      });
+      return { ...m, pAdjusted: test.pWorse, verdict };
+    },
+    runIncomplete,
+  );
+  return {
+    report: { ...report, adaptive: { looks, extraCalls: plan.extraCalls ?? 0, final: plan.final } },
+    lastLook: last,
+  };
 }
 
 /**
@@ -151,8 +202,14 @@ export function roundCandidates({ report, lastLook: pending }: SequentialCompari
       suite: s.suite,
       target: s.target,
       comparedIds: p.comparedIds,
-      baseline: groupBy(p.input.baseline.cases.filter((c) => c.target === s.target), (c) => c.caseId),
-      metrics: open.map((m) => ({ spec: { name: m.metric, shape: m.shape, higherIsBetter: m.higherIsBetter }, ...(scorerIds.has(m.metric) ? { scorerId: scorerIds.get(m.metric) as string } : {}) })),
+      baseline: groupBy(
+        p.input.baseline.cases.filter((c) => c.target === s.target),
+        (c) => c.caseId,
+      ),
+      metrics: open.map((m) => ({
+        spec: { name: m.metric, shape: m.shape, higherIsBetter: m.higherIsBetter },
+        ...(scorerIds.has(m.metric) ? { scorerId: scorerIds.get(m.metric) as string } : {}),
+      })),
     });
   }
   return out;

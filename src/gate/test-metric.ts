@@ -19,7 +19,15 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { mcnemarRegression } from '../stats/mcnemar.js';
-import { DECIDE_BELOW, mean, pairedBootstrap, pairedBootstrapOfMeans, pairedStandardError, signFlipPValue, swapPermutationPValue } from '../stats/paired.js';
+import {
+  DECIDE_BELOW,
+  mean,
+  pairedBootstrap,
+  pairedBootstrapOfMeans,
+  pairedStandardError,
+  signFlipPValue,
+  swapPermutationPValue,
+} from '../stats/paired.js';
 import { quantile } from '../stats/quantile.js';
 import { wilcoxonSignedRank } from '../stats/wilcoxon.js';
 import { mulberry32 } from '../stats/rng.js';
@@ -67,7 +75,13 @@ function ratioStandardError(b: readonly number[], c: readonly number[]): number 
  * se) and normal intervals, for every shape. Repeats then differ between the two sides, so the
  * sign-flip and McNemar tests (which need the two values of a case to be exchangeable) do not apply.
  */
-export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number, seed: number, normal = false): MetricTest | undefined {
+export function testMetric(
+  spec: MetricSpec,
+  values: PairedValues,
+  alpha: number,
+  seed: number,
+  normal = false,
+): MetricTest | undefined {
   const n = values.caseIds.length;
   if (n === 0) return undefined;
   if (normal) return normalTest(spec, values, alpha, seed);
@@ -92,7 +106,18 @@ export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number
     const centre = (c2 - b2) / n2;
     const se = Math.sqrt(b2 + c2 - (c2 - b2) ** 2 / n2) / n2;
     const interval: [number, number] = [Math.max(-1, centre - z * se), Math.min(1, centre + z * se)];
-    return { n, baseline: mean(b), current: mean(c), delta, deltaInterval: interval, effect: delta, effectInterval: interval, pWorse: m.pMid, se, mcnemar: { b: regress, c: improve, pExact: m.pExact } };
+    return {
+      n,
+      baseline: mean(b),
+      current: mean(c),
+      delta,
+      deltaInterval: interval,
+      effect: delta,
+      effectInterval: interval,
+      pWorse: m.pMid,
+      se,
+      mcnemar: { b: regress, c: improve, pExact: m.pExact },
+    };
   }
 
   const d = c.map((x, i) => x - (b[i] as number));
@@ -102,7 +127,10 @@ export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number
 
   if (spec.shape === 'rate' || spec.shape === 'mean') {
     const delta = mean(d);
-    const interval = n > LARGE_N ? normalInterval(delta, pairedStandardError(d), coverage) : pairedBootstrapOfMeans(b, c, (mb, mc) => mc - mb, rng, coverage, BOOTSTRAP);
+    const interval =
+      n > LARGE_N
+        ? normalInterval(delta, pairedStandardError(d), coverage)
+        : pairedBootstrapOfMeans(b, c, (mb, mc) => mc - mb, rng, coverage, BOOTSTRAP);
     const effectInterval = orient(interval, sign);
     return {
       n,
@@ -120,7 +148,10 @@ export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number
 
   // One scratch buffer for every quantile of the resampling loops: no allocation per permutation.
   const scratch = new Float64Array(b.length);
-  const stat = spec.shape === 'relative-p95' ? (xs: readonly number[]) => quantile(xs, 0.95, scratch) : (xs: readonly number[]) => mean(xs);
+  const stat =
+    spec.shape === 'relative-p95'
+      ? (xs: readonly number[]) => quantile(xs, 0.95, scratch)
+      : (xs: readonly number[]) => mean(xs);
   const baseStat = stat(b);
   const curStat = stat(c);
   const relative = (bb: readonly number[], cc: readonly number[]) => stat(cc) / stat(bb) - 1;
@@ -130,13 +161,30 @@ export function testMetric(spec: MetricSpec, values: PairedValues, alpha: number
       ? spec.shape === 'relative-p95'
         ? pairedBootstrap(b, c, relative, rng, coverage, BOOTSTRAP)
         : pairedBootstrapOfMeans(b, c, (mb, mc) => mc / mb - 1, rng, coverage, BOOTSTRAP)
-      : normalInterval(delta, spec.shape === 'relative-p95' ? bootstrapStandardError(b, c, relative, rng) : ratioStandardError(b, c), coverage);
+      : normalInterval(
+          delta,
+          spec.shape === 'relative-p95' ? bootstrapStandardError(b, c, relative, rng) : ratioStandardError(b, c),
+          coverage,
+        );
   const pWorse =
     spec.shape === 'relative-p95'
       ? swapPermutationPValue(b, c, (bb, cc) => stat(cc) - stat(bb), worse, rng, 1999, stop)
       : signFlipPValue(d, worse, rng, PERMUTATIONS, stop);
-  const se = spec.shape === 'relative-mean' && baseStat > 0 ? pairedStandardError(d) / baseStat : (interval[1] - interval[0]) / (2 * z);
-  return { n, baseline: baseStat, current: curStat, delta, deltaInterval: interval, effect: sign * delta, effectInterval: orient(interval, sign), pWorse, se };
+  const se =
+    spec.shape === 'relative-mean' && baseStat > 0
+      ? pairedStandardError(d) / baseStat
+      : (interval[1] - interval[0]) / (2 * z);
+  return {
+    n,
+    baseline: baseStat,
+    current: curStat,
+    delta,
+    deltaInterval: interval,
+    effect: sign * delta,
+    effectInterval: orient(interval, sign),
+    pWorse,
+    se,
+  };
 }
 
 function normalTest(spec: MetricSpec, values: PairedValues, alpha: number, seed: number): MetricTest {
@@ -164,7 +212,17 @@ function normalTest(spec: MetricSpec, values: PairedValues, alpha: number, seed:
   const se = seDelta;
   const pWorse = se > 0 ? normalCdf(effect / se, 0, 1) : effect < 0 ? 0 : 1;
   const deltaInterval = normalInterval(delta, se, 1 - 2 * alpha);
-  return { n, baseline, current, delta, deltaInterval, effect, effectInterval: orient(deltaInterval, sign), pWorse, se };
+  return {
+    n,
+    baseline,
+    current,
+    delta,
+    deltaInterval,
+    effect,
+    effectInterval: orient(deltaInterval, sign),
+    pWorse,
+    se,
+  };
 }
 
 function orient(interval: readonly [number, number], sign: number): [number, number] {
@@ -172,7 +230,12 @@ function orient(interval: readonly [number, number], sign: number): [number, num
 }
 
 /** Standard error of a paired statistic from SE_RESAMPLES bootstrap resamples. */
-function bootstrapStandardError(b: readonly number[], c: readonly number[], statistic: (b: readonly number[], c: readonly number[]) => number, rng: () => number): number {
+function bootstrapStandardError(
+  b: readonly number[],
+  c: readonly number[],
+  statistic: (b: readonly number[], c: readonly number[]) => number,
+  rng: () => number,
+): number {
   const n = b.length;
   const bb = new Array<number>(n);
   const cc = new Array<number>(n);

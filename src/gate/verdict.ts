@@ -9,7 +9,13 @@
  */
 export type Verdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive';
 
-export function decideVerdict(input: { effect: number; interval: readonly [number, number]; pAdjusted: number; alpha: number; minEffect: number }): Verdict {
+export function decideVerdict(input: {
+  effect: number;
+  interval: readonly [number, number];
+  pAdjusted: number;
+  alpha: number;
+  minEffect: number;
+}): Verdict {
   const { effect, interval, pAdjusted, alpha, minEffect } = input;
   if (pAdjusted < alpha && effect < -minEffect) return 'regressed';
   if (interval[0] > 0 && effect >= minEffect) return 'improved';

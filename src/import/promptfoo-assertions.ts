@@ -33,13 +33,20 @@ export interface MappedAssertion {
 export type ValueRef = { readonly literal: string | readonly string[] } | { readonly variable: string };
 
 const asText = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
-const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(asText) : String(v ?? '').split(',').map((x) => x.trim()).filter(Boolean));
+const asList = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v.map(asText)
+    : String(v ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
 const ref = (r: ValueRef): string | readonly string[] => ('literal' in r ? r.literal : `{{${r.variable}}}`);
 
 /** The CSV `__expected` shorthand (`contains: Paris`, `grade: …`, `similar(0.8): …`, `not-icontains: x`); plain text means equals. */
 export function assertionFromString(expected: string): PromptfooAssertion {
   const text = expected.trim();
-  if (/^(javascript|fn|eval):/.test(text)) return { type: 'javascript', value: text.slice(text.indexOf(':') + 1).trim() };
+  if (/^(javascript|fn|eval):/.test(text))
+    return { type: 'javascript', value: text.slice(text.indexOf(':') + 1).trim() };
   if (text.startsWith('file://') && /\.(m?js|cjs|ts)$/.test(text)) return { type: 'javascript', value: text };
   if (text.startsWith('grade:')) return { type: 'llm-rubric', value: text.slice(6).trim() };
   if (text.startsWith('llm-rubric:')) return { type: 'llm-rubric', value: text.slice(11).trim() };
@@ -48,7 +55,11 @@ export function assertionFromString(expected: string): PromptfooAssertion {
   if (m && (m[3] !== undefined || m[4] !== undefined || ['is-json', 'contains-json'].includes(m[2] as string))) {
     const [, not = '', type = '', threshold, value] = m;
     const listy = /^(i?contains-(any|all))$/.test(type);
-    return { type: `${not}${type}`, ...(value !== undefined ? { value: listy ? asList(value) : value.trim() } : {}), ...(threshold !== undefined ? { threshold: Number(threshold) } : {}) };
+    return {
+      type: `${not}${type}`,
+      ...(value !== undefined ? { value: listy ? asList(value) : value.trim() } : {}),
+      ...(threshold !== undefined ? { threshold: Number(threshold) } : {}),
+    };
   }
   return { type: 'equals', value: text };
 }
@@ -65,13 +76,26 @@ export function mapAssertion(a: PromptfooAssertion): MappedAssertion | undefined
       return { key: t, value: text ?? '', build: (v) => ({ type: t, value: ref(v) }) };
     case 'not-contains':
     case 'not-icontains':
-      return { key: t, value: text ?? '', build: (v) => ({ type: 'not-contains', value: ref(v), ...(t === 'not-icontains' ? { ignore_case: true } : {}) }) };
+      return {
+        key: t,
+        value: text ?? '',
+        build: (v) => ({
+          type: 'not-contains',
+          value: ref(v),
+          ...(t === 'not-icontains' ? { ignore_case: true } : {}),
+        }),
+      };
     case 'contains-any':
     case 'contains-all':
     case 'icontains-any':
     case 'icontains-all': {
       const base = t.replace(/^i/, '') as 'contains-any' | 'contains-all';
-      return { key: t, value: asList(a.value), literalOnly: true, build: (v) => ({ type: base, values: ref(v), ...(t.startsWith('i') ? { ignore_case: true } : {}) }) };
+      return {
+        key: t,
+        value: asList(a.value),
+        literalOnly: true,
+        build: (v) => ({ type: base, values: ref(v), ...(t.startsWith('i') ? { ignore_case: true } : {}) }),
+      };
     }
     case 'starts-with':
       return { key: t, value: text ?? '', build: (v) => ({ type: 'starts-with', value: ref(v) }) };
@@ -82,26 +106,43 @@ export function mapAssertion(a: PromptfooAssertion): MappedAssertion | undefined
       return a.value === undefined
         ? { key: 'is-json', build: () => ({ type: 'is-json' }) }
         : {
-          key: 'json-schema',
-          value: text ?? '',
-          literalOnly: true,
-          build: (v) => {
-            const schema = String(ref(v));
-            return { type: 'json-schema', schema: schema.startsWith('file://') ? schema.slice('file://'.length) : (JSON.parse(schema) as unknown) };
-          },
-        };
+            key: 'json-schema',
+            value: text ?? '',
+            literalOnly: true,
+            build: (v) => {
+              const schema = String(ref(v));
+              return {
+                type: 'json-schema',
+                schema: schema.startsWith('file://') ? schema.slice('file://'.length) : (JSON.parse(schema) as unknown),
+              };
+            },
+          };
     case 'contains-json':
       return a.value === undefined ? { key: t, build: () => ({ type: 'contains-json' }) } : undefined;
     case 'similar':
-      return { key: `similar(${a.threshold ?? 0.75})`, value: text ?? '', build: (v) => ({ type: 'similarity', reference: ref(v), pass: a.threshold ?? 0.75 }) };
+      return {
+        key: `similar(${a.threshold ?? 0.75})`,
+        value: text ?? '',
+        build: (v) => ({ type: 'similarity', reference: ref(v), pass: a.threshold ?? 0.75 }),
+      };
     case 'llm-rubric':
       return { key: 'llm-rubric', value: text ?? '', rubric: true, build: () => ({ type: 'judge' }) };
     case 'cost':
-      return a.threshold === undefined ? undefined : { key: `cost(${a.threshold})`, build: () => ({ type: 'max-cost', usd: a.threshold }) };
+      return a.threshold === undefined
+        ? undefined
+        : { key: `cost(${a.threshold})`, build: () => ({ type: 'max-cost', usd: a.threshold }) };
     case 'latency':
-      return a.threshold === undefined ? undefined : { key: `latency(${a.threshold})`, build: () => ({ type: 'max-latency', ms: a.threshold }) };
+      return a.threshold === undefined
+        ? undefined
+        : { key: `latency(${a.threshold})`, build: () => ({ type: 'max-latency', ms: a.threshold }) };
     case 'javascript':
-      return typeof a.value === 'string' && a.value.startsWith('file://') ? { key: `javascript(${a.value})`, module: a.value.slice('file://'.length).split(':')[0] as string, build: () => ({ type: 'custom' }) } : undefined;
+      return typeof a.value === 'string' && a.value.startsWith('file://')
+        ? {
+            key: `javascript(${a.value})`,
+            module: a.value.slice('file://'.length).split(':')[0] as string,
+            build: () => ({ type: 'custom' }),
+          }
+        : undefined;
     default:
       return undefined;
   }

@@ -19,7 +19,10 @@ export interface DraftOptions {
 
 const REDACT = ['email', 'phone', 'card', 'ip', 'secret'];
 
-export async function draftFromLogs(file: string, options: DraftOptions = {}): Promise<{ jsonl: string; cases: number }> {
+export async function draftFromLogs(
+  file: string,
+  options: DraftOptions = {},
+): Promise<{ jsonl: string; cases: number }> {
   const sample = await sampleLogs([path.resolve(file)], {
     mapping: PRESETS[options.format ?? 'generic'] as (typeof PRESETS)['generic'],
     size: options.size ?? 50,
@@ -30,7 +33,12 @@ export async function draftFromLogs(file: string, options: DraftOptions = {}): P
   });
   const lines = sample.items.map((item) => {
     // A conversation with tools, tool results or images is kept whole, as the case's messages.
-    if (item.options || item.input.some((m) => m.role === 'tool' || (m.role === 'assistant' && m.toolCalls?.length) || typeof m.content !== 'string')) {
+    if (
+      item.options ||
+      item.input.some(
+        (m) => m.role === 'tool' || (m.role === 'assistant' && m.toolCalls?.length) || typeof m.content !== 'string',
+      )
+    ) {
       return JSON.stringify({
         id: `log-${item.inputKey.slice(0, 12)}`,
         messages: item.input.map((m) => redactMessage(m, (text) => redact(text, REDACT).text)),
@@ -39,8 +47,11 @@ export async function draftFromLogs(file: string, options: DraftOptions = {}): P
         metadata: { stratum: item.stratum, source: `${path.basename(item.file)}:${item.line}` },
       });
     }
-    const lastUser = [...item.input].reverse().find((m) => m.role !== 'assistant' && m.role !== 'system') ?? item.input.at(-1);
-    const earlier = item.input.filter((m) => m !== lastUser).map((m) => `${m.role}: ${redact(messageText(m), REDACT).text}`);
+    const lastUser =
+      [...item.input].reverse().find((m) => m.role !== 'assistant' && m.role !== 'system') ?? item.input.at(-1);
+    const earlier = item.input
+      .filter((m) => m !== lastUser)
+      .map((m) => `${m.role}: ${redact(messageText(m), REDACT).text}`);
     return JSON.stringify({
       id: `log-${item.inputKey.slice(0, 12)}`,
       input: redact(lastUser ? messageText(lastUser) : '', REDACT).text,

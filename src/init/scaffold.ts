@@ -39,24 +39,31 @@ function schemaReference(dir: string): string {
 export async function init(options: InitOptions): Promise<InitResult> {
   const dir = path.resolve(options.dir);
   const files: Record<string, () => Promise<string>> = {
-    'driftgate.yaml': async () => (await readFile(template('driftgate.yaml'), 'utf8')).replace('{{schema}}', schemaReference(dir)),
+    'driftgate.yaml': async () =>
+      (await readFile(template('driftgate.yaml'), 'utf8')).replace('{{schema}}', schemaReference(dir)),
     'prompts/assistant.md': () => readFile(template('prompts/assistant.md'), 'utf8'),
     'datasets/golden.jsonl': () => readFile(template('datasets/golden.jsonl'), 'utf8'),
     'rubrics/helpfulness.md': () => readFile(path.join(PACKAGE_ROOT, 'rubrics', 'helpfulness.md'), 'utf8'),
-    'baselines/README.md': async () => '# baselines\n\nAccepted results, one file per suite, written by `driftgate baseline update`. Commit them.\n',
+    'baselines/README.md': async () =>
+      '# baselines\n\nAccepted results, one file per suite, written by `driftgate baseline update`. Commit them.\n',
     '.github/workflows/driftgate-pr.yml': () => readFile(template('workflows/driftgate-pr.yml'), 'utf8'),
     '.github/workflows/driftgate-weekly.yml': () => readFile(template('workflows/driftgate-weekly.yml'), 'utf8'),
   };
   const existing = Object.keys(files).filter((f) => existsSync(path.join(dir, f)));
   if (existing.length > 0) {
-    throw new UsageError(`init: ${existing.map((f) => path.join(options.dir, f)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; nothing was written (move ${existing.length === 1 ? 'it' : 'them'} away to start afresh)`);
+    throw new UsageError(
+      `init: ${existing.map((f) => path.join(options.dir, f)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; nothing was written (move ${existing.length === 1 ? 'it' : 'them'} away to start afresh)`,
+    );
   }
   // Drafted before anything is written, so a bad log leaves the directory untouched.
   const drafted = options.fromLogs ? await draftFromLogs(options.fromLogs.file, options.fromLogs) : undefined;
   if (drafted) {
     const config = files['driftgate.yaml'] as () => Promise<string>;
     files['driftgate.yaml'] = async () =>
-      (await config()).replace('      - { type: similarity, reference: "{{expected}}", pass: 0.3 }', '      # - { type: similarity, reference: "{{expected}}", pass: 0.3 }  # once the drafted cases have expected answers');
+      (await config()).replace(
+        '      - { type: similarity, reference: "{{expected}}", pass: 0.3 }',
+        '      # - { type: similarity, reference: "{{expected}}", pass: 0.3 }  # once the drafted cases have expected answers',
+      );
     files['datasets/golden.jsonl'] = async () => drafted.jsonl;
     files['prompts/assistant.md'] = async () => 'You are the assistant of our product. Answer the user.\n\n{{input}}\n';
   }

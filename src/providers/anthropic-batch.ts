@@ -17,7 +17,12 @@ export interface AnthropicBatchOptions {
 
 export async function createAnthropicBatchClient(options: AnthropicBatchOptions): Promise<BatchClient> {
   const sdk = await import('@anthropic-ai/sdk');
-  const client: Anthropic = new sdk.Anthropic({ apiKey: options.apiKey, ...(options.baseURL ? { baseURL: options.baseURL } : {}), maxRetries: 2, timeout: options.timeoutMs });
+  const client: Anthropic = new sdk.Anthropic({
+    apiKey: options.apiKey,
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    maxRetries: 2,
+    timeout: options.timeoutMs,
+  });
   const call = sdkCaller(sdk);
 
   return {
@@ -25,7 +30,11 @@ export async function createAnthropicBatchClient(options: AnthropicBatchOptions)
     // Message Batches take up to 100,000 requests or 256 MB, whichever comes first.
     limits: { requests: 100_000, bytes: 240_000_000 },
     async submit(requests: readonly BatchRequest[]): Promise<string> {
-      const batch = await call(() => client.messages.batches.create({ requests: requests.map((r) => ({ custom_id: r.customId, params: toAnthropicParams(r.request) })) }));
+      const batch = await call(() =>
+        client.messages.batches.create({
+          requests: requests.map((r) => ({ custom_id: r.customId, params: toAnthropicParams(r.request) })),
+        }),
+      );
       return batch.id;
     },
     async status(batchId: string): Promise<BatchState> {
@@ -39,7 +48,10 @@ export async function createAnthropicBatchClient(options: AnthropicBatchOptions)
       if (total > 0 && c.canceled === total) return { state: 'cancelled', detail };
       return { state: 'ended', detail };
     },
-    async results(batchId: string, requests: ReadonlyMap<string, ChatRequest>): Promise<Map<string, ChatResponse | ProviderCallError>> {
+    async results(
+      batchId: string,
+      requests: ReadonlyMap<string, ChatRequest>,
+    ): Promise<Map<string, ChatResponse | ProviderCallError>> {
       const out = new Map<string, ChatResponse | ProviderCallError>();
       const stream = await call(() => client.messages.batches.results(batchId));
       for await (const line of stream) {
@@ -50,10 +62,21 @@ export async function createAnthropicBatchClient(options: AnthropicBatchOptions)
           try {
             out.set(line.custom_id, fromAnthropicMessage(result.message, request));
           } catch (err) {
-            out.set(line.custom_id, err instanceof ProviderCallError ? err : new ProviderCallError('malformed', `batch ${batchId}: ${String(err)}`));
+            out.set(
+              line.custom_id,
+              err instanceof ProviderCallError
+                ? err
+                : new ProviderCallError('malformed', `batch ${batchId}: ${String(err)}`),
+            );
           }
         } else if (result.type === 'errored') {
-          out.set(line.custom_id, new ProviderCallError('server', `batch ${batchId}: ${result.error.error.message ?? result.error.error.type}`));
+          out.set(
+            line.custom_id,
+            new ProviderCallError(
+              'server',
+              `batch ${batchId}: ${result.error.error.message ?? result.error.error.type}`,
+            ),
+          );
         } else {
           out.set(line.custom_id, new ProviderCallError('timeout', `batch ${batchId}: request ${result.type}`));
         }

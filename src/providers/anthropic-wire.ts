@@ -22,7 +22,10 @@ function imageBlock(url: string): Anthropic.ImageBlockParam {
   const data = /^data:(image\/[a-z]+);base64,(.*)$/s.exec(url);
   if (data) {
     const mediaType = (data[1] === 'image/jpg' ? 'image/jpeg' : data[1]) as Anthropic.Base64ImageSource['media_type'];
-    return { type: 'image', source: { type: 'base64', media_type: mediaType, data: (data[2] as string).replace(/\s+/g, '') } };
+    return {
+      type: 'image',
+      source: { type: 'base64', media_type: mediaType, data: (data[2] as string).replace(/\s+/g, '') },
+    };
   }
   return { type: 'image', source: { type: 'url', url } };
 }
@@ -41,15 +44,25 @@ function parseArguments(text: string): Record<string, unknown> {
   return { _raw: text };
 }
 
-export function toAnthropicTurns(messages: readonly ChatMessage[]): { system: string; turns: Anthropic.MessageParam[] } {
-  const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
+export function toAnthropicTurns(messages: readonly ChatMessage[]): {
+  system: string;
+  turns: Anthropic.MessageParam[];
+} {
+  const system = messages
+    .filter((m) => m.role === 'system')
+    .map((m) => m.content)
+    .join('\n\n');
   const turns: Anthropic.MessageParam[] = [];
   // Whether the last turn is a user turn made of tool results, which later results and text join.
   let openResults = false;
   for (const m of messages) {
     if (m.role === 'system') continue;
     if (m.role === 'tool') {
-      const block: Anthropic.ToolResultBlockParam = { type: 'tool_result', tool_use_id: m.toolCallId, content: m.content };
+      const block: Anthropic.ToolResultBlockParam = {
+        type: 'tool_result',
+        tool_use_id: m.toolCallId,
+        content: m.content,
+      };
       const last = turns[turns.length - 1];
       if (openResults && last) (last.content as Block[]).push(block);
       else turns.push({ role: 'user', content: [block] });
@@ -57,7 +70,8 @@ export function toAnthropicTurns(messages: readonly ChatMessage[]): { system: st
       continue;
     }
     if (m.role === 'user') {
-      const blocks: Block[] = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content.map(partBlock);
+      const blocks: Block[] =
+        typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content.map(partBlock);
       const last = turns[turns.length - 1];
       if (openResults && last) (last.content as Block[]).push(...blocks);
       else turns.push({ role: 'user', content: typeof m.content === 'string' ? m.content : blocks });
@@ -70,7 +84,8 @@ export function toAnthropicTurns(messages: readonly ChatMessage[]): { system: st
       continue;
     }
     const blocks: Block[] = m.content ? [{ type: 'text', text: m.content }] : [];
-    for (const call of m.toolCalls) blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseArguments(call.arguments) });
+    for (const call of m.toolCalls)
+      blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: parseArguments(call.arguments) });
     turns.push({ role: 'assistant', content: blocks });
   }
   return { system, turns };
@@ -85,11 +100,25 @@ function toolChoice(choice: ToolChoice): Anthropic.ToolChoice {
 /** The forced tool standing for a structured answer, if the request asks for one. */
 export function structuredTool(request: ChatRequest): Anthropic.Tool | undefined {
   if (request.structured) {
-    return { name: request.structured.name, description: request.structured.description, input_schema: request.structured.schema as Anthropic.Tool.InputSchema };
+    return {
+      name: request.structured.name,
+      description: request.structured.description,
+      input_schema: request.structured.schema as Anthropic.Tool.InputSchema,
+    };
   }
   const format = request.responseFormat;
-  if (format?.type === 'json_schema') return { name: format.name, description: 'Give the answer as this tool\'s input.', input_schema: format.schema as Anthropic.Tool.InputSchema };
-  if (format?.type === 'json_object') return { name: 'json_answer', description: 'Give the answer as this tool\'s input (a JSON object).', input_schema: { type: 'object' } };
+  if (format?.type === 'json_schema')
+    return {
+      name: format.name,
+      description: "Give the answer as this tool's input.",
+      input_schema: format.schema as Anthropic.Tool.InputSchema,
+    };
+  if (format?.type === 'json_object')
+    return {
+      name: 'json_answer',
+      description: "Give the answer as this tool's input (a JSON object).",
+      input_schema: { type: 'object' },
+    };
   return undefined;
 }
 
@@ -109,13 +138,18 @@ export function toAnthropicParams(request: ChatRequest): Params {
     ...(system ? { system } : {}),
     messages: turns,
     ...(tools.length > 0 ? { tools } : {}),
-    ...(forced ? { tool_choice: { type: 'tool' as const, name: forced.name } } : request.toolChoice ? { tool_choice: toolChoice(request.toolChoice) } : {}),
+    ...(forced
+      ? { tool_choice: { type: 'tool' as const, name: forced.name } }
+      : request.toolChoice
+        ? { tool_choice: toolChoice(request.toolChoice) }
+        : {}),
     stream: false,
   } as Params;
 }
 
 export function fromAnthropicMessage(message: Anthropic.Message, request: ChatRequest): ChatResponse {
-  if (!message || !Array.isArray(message.content)) throw new ProviderCallError('malformed', 'response has no content list');
+  if (!message || !Array.isArray(message.content))
+    throw new ProviderCallError('malformed', 'response has no content list');
   const forced = structuredTool(request)?.name;
   const toolUses = message.content.filter((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
   const answer = forced ? toolUses.find((b) => b.name === forced) : undefined;
@@ -123,7 +157,9 @@ export function fromAnthropicMessage(message: Anthropic.Message, request: ChatRe
     .filter((block): block is Anthropic.TextBlock => block.type === 'text')
     .map((block) => block.text)
     .join('');
-  const toolCalls = toolUses.filter((b) => b !== answer).map((b) => ({ id: b.id, name: b.name, arguments: JSON.stringify(b.input ?? {}) }));
+  const toolCalls = toolUses
+    .filter((b) => b !== answer)
+    .map((b) => ({ id: b.id, name: b.name, arguments: JSON.stringify(b.input ?? {}) }));
   const usage = message.usage;
   const read = usage?.cache_read_input_tokens ?? 0;
   const written = usage?.cache_creation_input_tokens ?? 0;

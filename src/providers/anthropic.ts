@@ -16,7 +16,6 @@ export interface AnthropicProviderOptions {
   timeoutMs: number;
 }
 
-
 export async function createAnthropicProvider(options: AnthropicProviderOptions): Promise<ChatProvider> {
   const sdk = await import('@anthropic-ai/sdk');
   const client: Anthropic = new sdk.Anthropic({

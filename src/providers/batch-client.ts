@@ -23,5 +23,8 @@ export interface BatchClient {
   submit(requests: readonly BatchRequest[]): Promise<string>;
   status(batchId: string): Promise<BatchState>;
   /** Every answered or failed request of an ended batch; requests missing from the map got nothing. */
-  results(batchId: string, requests: ReadonlyMap<string, ChatRequest>): Promise<Map<string, ChatResponse | ProviderCallError>>;
+  results(
+    batchId: string,
+    requests: ReadonlyMap<string, ChatRequest>,
+  ): Promise<Map<string, ChatResponse | ProviderCallError>>;
 }

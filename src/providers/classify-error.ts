@@ -16,14 +16,18 @@ export function classifySdkError(err: unknown, sdk: SdkErrorClasses): ProviderCa
   if (err instanceof sdk.APIConnectionTimeoutError) return new ProviderCallError('timeout', 'request timed out');
   if (err instanceof sdk.APIConnectionError) {
     const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
-    return new ProviderCallError('connection', `connection failed${cause?.code ? ` (${cause.code})` : cause?.message ? ` (${cause.message})` : ''}`);
+    return new ProviderCallError(
+      'connection',
+      `connection failed${cause?.code ? ` (${cause.code})` : cause?.message ? ` (${cause.message})` : ''}`,
+    );
   }
   if (err instanceof sdk.APIError) {
     const status = (err as Error & { status?: number }).status;
     const headers = (err as Error & { headers?: unknown }).headers;
     return new ProviderCallError(kindOfStatus(status), err.message, status, retryAfterMs(headers));
   }
-  if (err instanceof SyntaxError) return new ProviderCallError('malformed', `response body is not valid JSON (${err.message})`);
+  if (err instanceof SyntaxError)
+    return new ProviderCallError('malformed', `response body is not valid JSON (${err.message})`);
   return new ProviderCallError('other', err instanceof Error ? err.message : String(err));
 }
 

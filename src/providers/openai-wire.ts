@@ -26,7 +26,11 @@ export function toOpenAIMessage(m: ChatMessage): WireMessage {
         role: 'assistant',
         // The API wants null, not '', beside tool calls with no text.
         content: m.content === '' ? null : m.content,
-        tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })),
+        tool_calls: m.toolCalls.map((c) => ({
+          id: c.id,
+          type: 'function' as const,
+          function: { name: c.name, arguments: c.arguments },
+        })),
       };
     case 'tool':
       return { role: 'tool', tool_call_id: m.toolCallId, content: m.content };
@@ -39,11 +43,23 @@ function toolChoice(choice: ToolChoice): OpenAI.Chat.Completions.ChatCompletionT
 
 export function toOpenAIParams(request: ChatRequest): Params {
   const format = request.structured
-    ? { type: 'json_schema' as const, json_schema: { name: request.structured.name, description: request.structured.description, schema: request.structured.schema, strict: true } }
+    ? {
+        type: 'json_schema' as const,
+        json_schema: {
+          name: request.structured.name,
+          description: request.structured.description,
+          schema: request.structured.schema,
+          strict: true,
+        },
+      }
     : request.responseFormat?.type === 'json_schema'
       ? {
           type: 'json_schema' as const,
-          json_schema: { name: request.responseFormat.name, schema: request.responseFormat.schema, ...(request.responseFormat.strict !== undefined ? { strict: request.responseFormat.strict } : {}) },
+          json_schema: {
+            name: request.responseFormat.name,
+            schema: request.responseFormat.schema,
+            ...(request.responseFormat.strict !== undefined ? { strict: request.responseFormat.strict } : {}),
+          },
         }
       : request.responseFormat
         ? { type: request.responseFormat.type }
@@ -56,7 +72,11 @@ export function toOpenAIParams(request: ChatRequest): Params {
       ? {
           tools: request.tools.map((t) => ({
             type: 'function' as const,
-            function: { name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), parameters: t.parameters as Record<string, unknown> },
+            function: {
+              name: t.name,
+              ...(t.description !== undefined ? { description: t.description } : {}),
+              parameters: t.parameters as Record<string, unknown>,
+            },
           })),
         }
       : {}),
@@ -71,7 +91,9 @@ export function fromOpenAICompletion(completion: OpenAI.Chat.Completions.ChatCom
   if (!choice || !choice.message) throw new ProviderCallError('malformed', 'response has no choices[0].message');
   const message = choice.message;
   const toolCalls = (message.tool_calls ?? []).flatMap((c) =>
-    c.type === 'function' && c.function ? [{ id: c.id, name: c.function.name, arguments: c.function.arguments ?? '' }] : [],
+    c.type === 'function' && c.function
+      ? [{ id: c.id, name: c.function.name, arguments: c.function.arguments ?? '' }]
+      : [],
   );
   const usage = completion.usage;
   const cached = usage?.prompt_tokens_details?.cached_tokens;

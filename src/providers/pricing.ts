@@ -19,7 +19,7 @@ export const BUILTIN_PRICES: Readonly<Record<string, PriceConfig>> = {
   'gpt-4o-mini': { input: 0.15, output: 0.6, cached_input: 0.075 },
   'gpt-4-turbo': { input: 10, output: 30 },
   'gpt-3.5-turbo': { input: 0.5, output: 1.5 },
-  'o3': { input: 2, output: 8, cached_input: 0.5 },
+  o3: { input: 2, output: 8, cached_input: 0.5 },
   'o3-mini': { input: 1.1, output: 4.4, cached_input: 0.55 },
   'o4-mini': { input: 1.1, output: 4.4, cached_input: 0.275 },
   'text-embedding-3-small': { input: 0.02, output: 0 },
@@ -56,7 +56,8 @@ export class PriceTable {
     let best: [string, PriceConfig] | undefined;
     for (const entry of this.prices) {
       const [name] = entry;
-      if ((model.startsWith(`${name}-`) || model.startsWith(`${name}:`)) && (!best || name.length > best[0].length)) best = entry;
+      if ((model.startsWith(`${name}-`) || model.startsWith(`${name}:`)) && (!best || name.length > best[0].length))
+        best = entry;
     }
     return best?.[1];
   }
@@ -81,7 +82,13 @@ export function costUsd(price: PriceConfig | undefined, usage: TokenUsage): numb
   const cached = Math.min(usage.cachedInputTokens ?? 0, inputTokens);
   const written = Math.min(usage.cacheWriteTokens ?? 0, inputTokens - cached);
   const plain = inputTokens - cached - written;
-  return (plain * price.input + cached * (price.cached_input ?? price.input) + written * (price.cache_write ?? price.input) + outputTokens * price.output) / 1_000_000;
+  return (
+    (plain * price.input +
+      cached * (price.cached_input ?? price.input) +
+      written * (price.cache_write ?? price.input) +
+      outputTokens * price.output) /
+    1_000_000
+  );
 }
 
 /** A target's price: its own `price:` override, else the table's entry for the model name. */

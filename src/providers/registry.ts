@@ -24,7 +24,8 @@ export interface Credentials {
 
 /** Throws a UsageError that says which variable to set, never a stack trace. */
 export function resolveCredentials(target: string, model: ModelConfig, env: NodeJS.ProcessEnv): Credentials {
-  if (model.provider === 'local') throw new UsageError(`target "${target}" uses the local embedder, which cannot answer prompts`);
+  if (model.provider === 'local')
+    throw new UsageError(`target "${target}" uses the local embedder, which cannot answer prompts`);
   const keyEnv = model.api_key_env ?? DEFAULT_KEY_ENV[model.provider];
   const baseURL = model.baseURL ?? (env[BASE_URL_ENV[model.provider]] || undefined);
   const apiKey = env[keyEnv];
@@ -40,9 +41,17 @@ export function resolveCredentials(target: string, model: ModelConfig, env: Node
   );
 }
 
-export async function createProvider(target: string, model: ModelConfig, options: ProviderEnvironment): Promise<ChatProvider> {
+export async function createProvider(
+  target: string,
+  model: ModelConfig,
+  options: ProviderEnvironment,
+): Promise<ChatProvider> {
   const credentials = resolveCredentials(target, model, options.env);
-  const base = { apiKey: credentials.apiKey, timeoutMs: options.timeoutMs, ...(credentials.baseURL ? { baseURL: credentials.baseURL } : {}) };
+  const base = {
+    apiKey: credentials.apiKey,
+    timeoutMs: options.timeoutMs,
+    ...(credentials.baseURL ? { baseURL: credentials.baseURL } : {}),
+  };
   if (model.provider === 'openai') {
     const { createOpenAIProvider } = await import('./openai.js');
     return createOpenAIProvider(base);
@@ -52,9 +61,17 @@ export async function createProvider(target: string, model: ModelConfig, options
 }
 
 /** The batch API client of a target (OpenAI Batch API or Anthropic Message Batches), credentials as for online calls. */
-export async function createBatchClient(target: string, model: ModelConfig, options: ProviderEnvironment): Promise<BatchClient> {
+export async function createBatchClient(
+  target: string,
+  model: ModelConfig,
+  options: ProviderEnvironment,
+): Promise<BatchClient> {
   const credentials = resolveCredentials(target, model, options.env);
-  const base = { apiKey: credentials.apiKey, timeoutMs: options.timeoutMs, ...(credentials.baseURL ? { baseURL: credentials.baseURL } : {}) };
+  const base = {
+    apiKey: credentials.apiKey,
+    timeoutMs: options.timeoutMs,
+    ...(credentials.baseURL ? { baseURL: credentials.baseURL } : {}),
+  };
   if (model.provider === 'openai') return (await import('./openai-batch.js')).createOpenAIBatchClient(base);
   return (await import('./anthropic-batch.js')).createAnthropicBatchClient(base);
 }

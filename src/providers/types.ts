@@ -14,7 +14,11 @@ export interface ChatRequest extends RequestOptions {
    * Ask for a JSON object matching `schema`: OpenAI `response_format: json_schema` (strict), or an
    * Anthropic tool the model must call. The response text is then that object as JSON.
    */
-  readonly structured?: { readonly name: string; readonly description: string; readonly schema: Readonly<Record<string, unknown>> };
+  readonly structured?: {
+    readonly name: string;
+    readonly description: string;
+    readonly schema: Readonly<Record<string, unknown>>;
+  };
 }
 
 export interface ChatResponse {
@@ -46,15 +50,7 @@ export interface ChatProvider {
 }
 
 export type FailureKind =
-  | 'rate_limit'
-  | 'server'
-  | 'timeout'
-  | 'connection'
-  | 'malformed'
-  | 'auth'
-  | 'bad_request'
-  | 'not_found'
-  | 'other';
+  'rate_limit' | 'server' | 'timeout' | 'connection' | 'malformed' | 'auth' | 'bad_request' | 'not_found' | 'other';
 
 const RETRYABLE: ReadonlySet<FailureKind> = new Set(['rate_limit', 'server', 'timeout', 'connection', 'malformed']);
 

@@ -18,12 +18,23 @@ export type CallOutcome =
       /** Answered inside a provider batch (priced at the batch discount). */
       readonly batch?: boolean;
     }
-  | { readonly status: 'error'; readonly key: string; readonly kind: CallFailureKind; readonly error: ProviderCallError; readonly attempts: number }
+  | {
+      readonly status: 'error';
+      readonly key: string;
+      readonly kind: CallFailureKind;
+      readonly error: ProviderCallError;
+      readonly attempts: number;
+    }
   /** Not started: the budget would have been exceeded. */
   | { readonly status: 'skipped'; readonly key: string };
 
 export type EmbedOutcome =
-  | { readonly status: 'ok'; readonly vectors: Float32Array[]; readonly costUsd: number | null; readonly inputTokens: number | null }
+  | {
+      readonly status: 'ok';
+      readonly vectors: Float32Array[];
+      readonly costUsd: number | null;
+      readonly inputTokens: number | null;
+    }
   | { readonly status: 'error'; readonly kind: CallFailureKind; readonly error: ProviderCallError }
   | { readonly status: 'skipped' };
 

@@ -12,7 +12,20 @@ export type ScoreFacts = Omit<Score, 'reason' | 'details'> & { readonly details?
 
 export type RecordFacts = Pick<
   CallRecord,
-  'suite' | 'caseId' | 'target' | 'repeat' | 'status' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'latencyMs' | 'model' | 'providerModel' | 'systemFingerprint' | 'cached' | 'error'
+  | 'suite'
+  | 'caseId'
+  | 'target'
+  | 'repeat'
+  | 'status'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'costUsd'
+  | 'latencyMs'
+  | 'model'
+  | 'providerModel'
+  | 'systemFingerprint'
+  | 'cached'
+  | 'error'
 > & {
   readonly scores: readonly ScoreFacts[];
 };
@@ -161,9 +174,27 @@ export class FactsProjector {
     const key = JSON.stringify([r.suite, r.target, r.status, r.model, r.providerModel, r.systemFingerprint, r.cached]);
     let shared = this.shared.get(key);
     if (!shared) {
-      shared = { suite: r.suite, target: r.target, status: r.status, model: r.model, providerModel: r.providerModel, systemFingerprint: r.systemFingerprint, cached: r.cached };
+      shared = {
+        suite: r.suite,
+        target: r.target,
+        status: r.status,
+        model: r.model,
+        providerModel: r.providerModel,
+        systemFingerprint: r.systemFingerprint,
+        cached: r.cached,
+      };
       this.shared.set(key, shared);
     }
-    return new Facts(shared, caseId, r.repeat, r.inputTokens, r.outputTokens, r.costUsd, r.latencyMs, this.scoreList(r.scores), r.error);
+    return new Facts(
+      shared,
+      caseId,
+      r.repeat,
+      r.inputTokens,
+      r.outputTokens,
+      r.costUsd,
+      r.latencyMs,
+      this.scoreList(r.scores),
+      r.error,
+    );
   }
 }

@@ -22,7 +22,8 @@ export function behaviourDetail(signals: readonly Signal[]): BehaviourDetail | u
 const signed = (v: number) => `${v < 0 ? '−' : '+'}${Math.abs(v).toFixed(2)}`;
 
 /** "+0.95 [+0.85, +1.05]": the standardised paired difference and its 95% interval. */
-export const formatItemEffect = (item: WhatChangedItem): string => `${signed(item.effect)} [${signed(item.interval[0])}, ${signed(item.interval[1])}]`;
+export const formatItemEffect = (item: WhatChangedItem): string =>
+  `${signed(item.effect)} [${signed(item.interval[0])}, ${signed(item.interval[1])}]`;
 
 /** "chat: 150 inputs, p < 0.001 (Holm) — changed" or "billing: not tested (1 input …)". */
 export function formatStratum(s: StratumResult, alpha: number): string {

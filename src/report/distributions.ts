@@ -15,7 +15,11 @@ export interface ScoreDistribution {
   readonly current: readonly number[];
 }
 
-type Scored = { readonly caseId: string; readonly target: string; readonly scores: readonly { name: string; value: number | null; error?: string }[] };
+type Scored = {
+  readonly caseId: string;
+  readonly target: string;
+  readonly scores: readonly { name: string; value: number | null; error?: string }[];
+};
 
 function caseMeans(items: readonly Scored[], target: string, scorer: string): number[] {
   const sums = new Map<string, [number, number]>();
@@ -29,12 +33,22 @@ function caseMeans(items: readonly Scored[], target: string, scorer: string): nu
   return [...sums.values()].map(([sum, n]) => sum / n);
 }
 
-export function scoreDistributions(suite: string, baseline: Baseline | undefined, records: readonly CallRecord[]): ScoreDistribution[] {
+export function scoreDistributions(
+  suite: string,
+  baseline: Baseline | undefined,
+  records: readonly CallRecord[],
+): ScoreDistribution[] {
   const ok = records.filter((r) => r.suite === suite && r.status === 'ok');
   const targets = [...new Set(ok.map((r) => r.target))];
   const scorers = [...new Set(ok.flatMap((r) => r.scores.map((s) => s.name)))];
   return targets.flatMap((target) =>
-    scorers.map((scorer) => ({ suite, target, scorer, baseline: baseline ? caseMeans(baseline.cases, target, scorer) : [], current: caseMeans(ok, target, scorer) })),
+    scorers.map((scorer) => ({
+      suite,
+      target,
+      scorer,
+      baseline: baseline ? caseMeans(baseline.cases, target, scorer) : [],
+      current: caseMeans(ok, target, scorer),
+    })),
   );
 }
 

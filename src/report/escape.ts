@@ -9,7 +9,6 @@ export function escapeHtml(text: string): string {
 
 /** XML 1.0 forbids most control characters even when escaped; model output can contain them. */
 export function escapeXml(text: string): string {
-   
   return escapeHtml(text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD'));
 }
 

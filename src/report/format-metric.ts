@@ -7,11 +7,15 @@ import { describeHealth, type ScorerHealth } from '../runner/scorer-health.js';
 export function scorerHealthLines(health: readonly ScorerHealth[] | undefined): string[] {
   const failing = (health ?? []).filter((h) => h.errors > 0);
   const suites = new Set((health ?? []).map((h) => h.suite));
-  return failing.map((h) => `${suites.size > 1 ? `${h.suite} · ` : ''}${describeHealth(h)}${h.errors > h.allowed ? ` (allowed: ${h.allowed})` : ''}`);
+  return failing.map(
+    (h) =>
+      `${suites.size > 1 ? `${h.suite} · ` : ''}${describeHealth(h)}${h.errors > h.allowed ? ` (allowed: ${h.allowed})` : ''}`,
+  );
 }
 
 /** Failed scorings across the run. */
-export const scorerErrorCount = (health: readonly ScorerHealth[] | undefined): number => (health ?? []).reduce((a, h) => a + h.errors, 0);
+export const scorerErrorCount = (health: readonly ScorerHealth[] | undefined): number =>
+  (health ?? []).reduce((a, h) => a + h.errors, 0);
 
 export function formatValue(m: MetricComparison, v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '–';
@@ -57,23 +61,31 @@ export function formatP(p: number | undefined | null): string {
   return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
 
-export const VERDICT_WORDS: Record<string, string> = { regressed: 'regressed', improved: 'improved', unchanged: 'unchanged', inconclusive: 'inconclusive' };
+export const VERDICT_WORDS: Record<string, string> = {
+  regressed: 'regressed',
+  improved: 'improved',
+  unchanged: 'unchanged',
+  inconclusive: 'inconclusive',
+};
 
 /** The verdict in words with its qualifiers (MDE and cases needed when inconclusive; not gated). */
 export function verdictText(m: MetricComparison, symbols: Readonly<Record<string, string>>): string {
   if (m.status === 'scorer-changed') return 'not compared: scorer changed since the baseline';
   if (m.status === 'no-data') return 'not compared: no shared cases with values';
   if (m.status === 'new') return 'new since the baseline, not compared';
-  if (m.status === 'no-values-now') return `INCOMPLETE: no values now, ${m.scoringErrors?.errors ?? 0} of ${m.scoringErrors?.of ?? 0} scorings failed`;
+  if (m.status === 'no-values-now')
+    return `INCOMPLETE: no values now, ${m.scoringErrors?.errors ?? 0} of ${m.scoringErrors?.of ?? 0} scorings failed`;
   let text = symbols[m.verdict ?? ''] ?? '';
   if (m.scoringErrors) text += ` (${m.scoringErrors.errors} of ${m.scoringErrors.of} scorings failed, left out)`;
   if (m.verdict === 'inconclusive' && m.mde !== undefined) {
     text += ` (detects ${formatEffect(m, m.mde).replace(/^\+/, '')}; ~${m.casesNeeded?.toLocaleString('en-US')} cases would decide ${formatEffect(m, m.minEffect).replace(/^\+/, '')}${m.underpowered ? '; underpowered' : ''})`;
   }
-  if (m.sequential && m.sequential.looks > 1) text += ` · look ${m.sequential.look} of ${m.sequential.looks} (α* ${formatP(m.sequential.nominalAlpha)})`;
+  if (m.sequential && m.sequential.looks > 1)
+    text += ` · look ${m.sequential.look} of ${m.sequential.looks} (α* ${formatP(m.sequential.nominalAlpha)})`;
   if (m.rescored) {
     const r = m.rescored;
-    const cost = r.costUsd === null ? 'unpriced' : `$${r.costUsd < 0.01 ? r.costUsd.toPrecision(2) : r.costUsd.toFixed(2)}`;
+    const cost =
+      r.costUsd === null ? 'unpriced' : `$${r.costUsd < 0.01 ? r.costUsd.toPrecision(2) : r.costUsd.toFixed(2)}`;
     text += ` · baseline re-scored with today's scorer (${r.outputs} outputs, ${r.calls} judge calls, ${r.cached} cached, worth ${cost})`;
   }
   if (!m.gated) text += m.notGatedReason ? ` · not gated (${m.notGatedReason})` : ' · not gated';
@@ -88,7 +100,11 @@ export function formatScoreValue(kind: 'rate' | 'mean', v: number | null): strin
 
 /** `3 EMAIL, 1 PHONE`, or `nothing`. */
 export function formatRedactions(redactions: Readonly<Record<string, number>>): string {
-  return Object.entries(redactions).map(([type, n]) => `${n} ${type}`).join(', ') || 'nothing';
+  return (
+    Object.entries(redactions)
+      .map(([type, n]) => `${n} ${type}`)
+      .join(', ') || 'nothing'
+  );
 }
 
 /** A signal's adjusted p, or why it was not tested; failed scorings noted beside. */
@@ -103,7 +119,10 @@ export function formatSignalEffect(s: Pick<Signal, 'effect'>): string {
 }
 
 /** `drift` for a signal that fired; `changed` for an explaining signal significant at α; else ''. */
-export function signalState(s: Pick<Signal, 'drifted' | 'role' | 'pAdjusted'>, alpha: number): 'drift' | 'changed' | '' {
+export function signalState(
+  s: Pick<Signal, 'drifted' | 'role' | 'pAdjusted'>,
+  alpha: number,
+): 'drift' | 'changed' | '' {
   if (s.drifted) return 'drift';
   return s.role === 'explains' && s.pAdjusted !== undefined && s.pAdjusted < alpha ? 'changed' : '';
 }

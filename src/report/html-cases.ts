@@ -19,7 +19,12 @@ interface Row {
 }
 
 const scoreText = (r: CallRecord) =>
-  r.scores.map((s) => `${s.name} ${s.error !== undefined ? 'error' : s.value === null ? '–' : s.value.toFixed(2)}${s.pass === false ? ' ✗' : s.pass === true ? ' ✓' : ''}`).join(' · ');
+  r.scores
+    .map(
+      (s) =>
+        `${s.name} ${s.error !== undefined ? 'error' : s.value === null ? '–' : s.value.toFixed(2)}${s.pass === false ? ' ✗' : s.pass === true ? ' ✓' : ''}`,
+    )
+    .join(' · ');
 
 function rowsOf(model: ReportModel): Row[] {
   const first = model.records.filter((r) => r.repeat === 0);
@@ -36,12 +41,19 @@ function rowsOf(model: ReportModel): Row[] {
           caseId: r.caseId,
           status: r.status === 'error' ? 'error' : r.scores.some((s) => s.pass === false) ? 'failing' : 'ok',
           scores: `${scoreText(r)}${p ? ` (pinned: ${scoreText(p)})` : ''}`,
-          left: { label: `pinned (${targets.pinned})`, text: p?.output != null ? renderAnswer(p.output, p.toolCalls) : (p?.error?.message ?? '') },
+          left: {
+            label: `pinned (${targets.pinned})`,
+            text: p?.output != null ? renderAnswer(p.output, p.toolCalls) : (p?.error?.message ?? ''),
+          },
           right: r.output != null ? renderAnswer(r.output, r.toolCalls) : (r.error?.message ?? ''),
         };
       });
   }
-  const flips = new Map((model.gate?.report.suites ?? []).flatMap((s) => s.flips.map((fl) => [`${s.suite}/${s.target}/${fl.caseId}`, fl.direction] as const)));
+  const flips = new Map(
+    (model.gate?.report.suites ?? []).flatMap((s) =>
+      s.flips.map((fl) => [`${s.suite}/${s.target}/${fl.caseId}`, fl.direction] as const),
+    ),
+  );
   return first.map((r) => {
     const base = model.gate?.baselineOutputs[r.suite]?.[`${r.target}/${r.caseId}`];
     const flip = flips.get(`${r.suite}/${r.target}/${r.caseId}`);
@@ -52,7 +64,10 @@ function rowsOf(model: ReportModel): Row[] {
       status: r.status === 'error' ? 'error' : (flip ?? (r.scores.some((s) => s.pass === false) ? 'failing' : 'ok')),
       scores: scoreText(r),
       left: base === undefined ? undefined : { label: 'baseline', text: base },
-      right: r.output != null ? renderAnswer(r.output, r.toolCalls) : `${r.error?.kind ?? 'error'}: ${r.error?.message ?? ''}`,
+      right:
+        r.output != null
+          ? renderAnswer(r.output, r.toolCalls)
+          : `${r.error?.kind ?? 'error'}: ${r.error?.message ?? ''}`,
     };
   });
 }
@@ -63,7 +78,10 @@ export const MAX_CASE_ROWS = 2_000;
 export const MAX_CELL_CHARS = 4_000;
 const SEVERITY: Readonly<Record<Row['status'], number>> = { regressed: 0, error: 1, failing: 2, improved: 3, ok: 4 };
 
-const clip = (text: string): string => (text.length > MAX_CELL_CHARS ? `${text.slice(0, MAX_CELL_CHARS)}… (${(text.length - MAX_CELL_CHARS).toLocaleString('en-US')} more characters in cases.jsonl)` : text);
+const clip = (text: string): string =>
+  text.length > MAX_CELL_CHARS
+    ? `${text.slice(0, MAX_CELL_CHARS)}… (${(text.length - MAX_CELL_CHARS).toLocaleString('en-US')} more characters in cases.jsonl)`
+    : text;
 
 export function caseTableHtml(model: ReportModel, maxRows = MAX_CASE_ROWS): string {
   const all = rowsOf(model);
@@ -74,7 +92,20 @@ export function caseTableHtml(model: ReportModel, maxRows = MAX_CASE_ROWS): stri
     .slice(0, maxRows)
     .map(([r]) => r);
   const leftOut = all.length - rows.length;
-  const leftOutNote = leftOut > 0 ? `<p class="note">${leftOut.toLocaleString('en-US')} more rows (${[...new Set(all.slice().sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status]).slice(maxRows).map((r) => r.status))].join(', ')}) left out: the table shows the ${maxRows.toLocaleString('en-US')} worst; every case is in cases.jsonl.</p>\n` : '';
+  const leftOutNote =
+    leftOut > 0
+      ? `<p class="note">${leftOut.toLocaleString('en-US')} more rows (${[
+          ...new Set(
+            all
+              .slice()
+              .sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status])
+              .slice(maxRows)
+              .map((r) => r.status),
+          ),
+        ].join(
+          ', ',
+        )}) left out: the table shows the ${maxRows.toLocaleString('en-US')} worst; every case is in cases.jsonl.</p>\n`
+      : '';
   const leftLabel = rows.find((r) => r.left)?.left?.label;
   const statuses = ['regressed', 'failing', 'error', 'improved', 'ok'].filter((s) => rows.some((r) => r.status === s));
   const head = `<tr><th>case</th><th>suite · target</th><th>status</th><th>scores</th>${leftLabel ? `<th>${esc(leftLabel)} output</th>` : ''}<th>${model.drift ? `current (${driftTargets(model).current})` : 'output now'}</th></tr>`;

@@ -6,7 +6,20 @@
 import { createHash } from 'node:crypto';
 import { formatEffect, type MetricComparison } from '../gate/compare.js';
 import { escapeHtml as esc } from './escape.js';
-import { describeAdaptive, describeQuarantine, formatDelta, formatForecast, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, verdictText } from './format-metric.js';
+import {
+  describeAdaptive,
+  describeQuarantine,
+  formatDelta,
+  formatForecast,
+  formatP,
+  formatRedactions,
+  formatScoreValue,
+  formatSignalEffect,
+  formatSignalP,
+  formatValue,
+  scorerHealthLines,
+  verdictText,
+} from './format-metric.js';
 import { caseTableHtml, FILTER_SCRIPT } from './html-cases.js';
 import { driftTargets, type ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
@@ -17,7 +30,12 @@ import { formatDriftForecast, formatStratumCost } from '../drift/cost-by-stratum
 import { behaviourDetail, formatItemEffect, formatStratum } from './behaviour-detail.js';
 import { barsSvg, histogramSvg, intervalsSvg, type IntervalRow } from './svg-charts.js';
 
-const SYMBOL: Record<string, string> = { regressed: '✗ regressed', improved: '✓ improved', unchanged: '= unchanged', inconclusive: '? inconclusive' };
+const SYMBOL: Record<string, string> = {
+  regressed: '✗ regressed',
+  improved: '✓ improved',
+  unchanged: '= unchanged',
+  inconclusive: '? inconclusive',
+};
 
 const STYLE = `body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:24px auto;max-width:1200px;padding:0 16px;color:#1d2330}
 h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}h3{font-size:15px}
@@ -28,7 +46,6 @@ pre{white-space:pre-wrap;word-break:break-word;margin:0;max-height:320px;overflo
 .status.regressed,.status.error,.v-regressed{color:#b3261e;font-weight:600}.status.improved,.v-improved{color:#1f8a4c;font-weight:600}.status.failing{color:#9a6700}
 .charts{display:flex;flex-wrap:wrap;gap:12px}.chart{background:#fff;border:1px solid #eee}
 .filters{display:flex;gap:16px;align-items:center;margin:8px 0}.meta{color:#555}`;
-
 
 function metricTable(metrics: readonly MetricComparison[], alpha: number, correction: string): string {
   const rows = metrics
@@ -44,26 +61,37 @@ function gateSections(model: ReportModel): string {
   const gate = model.gate;
   if (!gate) return '';
   const adaptive = describeAdaptive(gate.report);
-  return (adaptive ? `<p class="adaptive">${esc(adaptive)}</p>\n` : '') + gate.report.suites
-    .map((s) => {
-      const compared = s.metrics.filter((m) => m.status === 'compared' && m.deltaInterval && Number.isFinite(m.delta));
-      const rows: IntervalRow[] = compared.map((m) => ({
-        label: m.metric,
-        estimate: m.delta as number,
-        interval: m.deltaInterval as [number, number],
-        floor: m.minEffect,
-        verdict: m.verdict ?? '',
-        text: `${formatEffect(m, m.delta as number)} · ${m.verdict ?? ''}`,
-      }));
-      const dists = gate.distributions.filter((d) => d.suite === s.suite && d.target === s.target && (d.baseline.length || d.current.length));
-      const cost = s.metrics.find((m) => m.metric === 'cost' && m.status === 'compared');
-      const costChart = cost
-        ? barsSvg(`Cost per answer, ${s.target}`, [
-            { label: 'baseline', value: cost.baseline ?? 0, text: formatValue(cost, cost.baseline), reference: true },
-            { label: 'now', value: cost.current ?? 0, text: formatValue(cost, cost.current), highlight: cost.verdict === 'regressed' },
-          ])
-        : '';
-      return `<section class="suite"><h2>${s.failed ? '✗' : '✓'} ${esc(s.suite)} · ${esc(s.target)}</h2>
+  return (
+    (adaptive ? `<p class="adaptive">${esc(adaptive)}</p>\n` : '') +
+    gate.report.suites
+      .map((s) => {
+        const compared = s.metrics.filter(
+          (m) => m.status === 'compared' && m.deltaInterval && Number.isFinite(m.delta),
+        );
+        const rows: IntervalRow[] = compared.map((m) => ({
+          label: m.metric,
+          estimate: m.delta as number,
+          interval: m.deltaInterval as [number, number],
+          floor: m.minEffect,
+          verdict: m.verdict ?? '',
+          text: `${formatEffect(m, m.delta as number)} · ${m.verdict ?? ''}`,
+        }));
+        const dists = gate.distributions.filter(
+          (d) => d.suite === s.suite && d.target === s.target && (d.baseline.length || d.current.length),
+        );
+        const cost = s.metrics.find((m) => m.metric === 'cost' && m.status === 'compared');
+        const costChart = cost
+          ? barsSvg(`Cost per answer, ${s.target}`, [
+              { label: 'baseline', value: cost.baseline ?? 0, text: formatValue(cost, cost.baseline), reference: true },
+              {
+                label: 'now',
+                value: cost.current ?? 0,
+                text: formatValue(cost, cost.current),
+                highlight: cost.verdict === 'regressed',
+              },
+            ])
+          : '';
+        return `<section class="suite"><h2>${s.failed ? '✗' : '✓'} ${esc(s.suite)} · ${esc(s.target)}</h2>
 <p class="meta">${s.cases.compared} cases compared with baseline run <code>${esc(s.baselineRunId)}</code> (accepted ${esc(s.acceptedAt.slice(0, 10))}) · ${s.cases.new.length} new · ${s.cases.removed.length} removed · ${s.cases.changed.length} edited</p>
 ${metricTable(s.metrics, gate.report.alpha, gate.report.correction)}
 ${cost && formatForecast(cost) ? `<p class="forecast">${esc(formatForecast(cost) as string)}</p>` : ''}
@@ -71,8 +99,9 @@ ${s.quarantined?.length ? `<p class="quarantine">${esc(describeQuarantine(s.quar
 <div class="charts">${rows.length ? intervalsSvg('Change vs baseline with interval (dashed: minimum effect)', rows) : ''}${costChart}</div>
 <div class="charts">${dists.map((d) => histogramSvg({ title: `${d.scorer}: per-case scores`, a: d.baseline, b: d.current, labels: ['baseline', 'now'] })).join('')}</div>
 </section>`;
-    })
-    .join('\n');
+      })
+      .join('\n')
+  );
 }
 
 function behaviourHtml(signals: NonNullable<ReportModel['drift']>['decision']['signals'], alpha: number): string {
@@ -82,13 +111,23 @@ function behaviourHtml(signals: NonNullable<ReportModel['drift']>['decision']['s
   const chart = items.length
     ? barsSvg(
         'What changed: |standardised paired difference| (red: less often now)',
-        items.map((item) => ({ label: item.feature.length > 34 ? `${item.feature.slice(0, 33)}…` : item.feature, value: Math.abs(item.effect), text: formatItemEffect(item), highlight: item.effect < 0 })),
+        items.map((item) => ({
+          label: item.feature.length > 34 ? `${item.feature.slice(0, 33)}…` : item.feature,
+          value: Math.abs(item.effect),
+          text: formatItemEffect(item),
+          highlight: item.effect < 0,
+        })),
       )
     : '';
   const rows = items
-    .map((item, i) => `<tr><td class="num">${i + 1}</td><td>${esc(item.text)}</td><td>${esc(formatItemEffect(item))}</td><td>${item.example ? `<code>${esc(item.example.caseId)}</code>: “${esc(item.example.pinned)}” → “${esc(item.example.current)}”` : ''}</td></tr>`)
+    .map(
+      (item, i) =>
+        `<tr><td class="num">${i + 1}</td><td>${esc(item.text)}</td><td>${esc(formatItemEffect(item))}</td><td>${item.example ? `<code>${esc(item.example.caseId)}</code>: “${esc(item.example.pinned)}” → “${esc(item.example.current)}”` : ''}</td></tr>`,
+    )
     .join('\n');
-  const strata = detail.strata.length ? `<h3>Where it changed</h3><ul>${detail.strata.map((x) => `<li>${esc(formatStratum(x, alpha))}</li>`).join('')}</ul>` : '';
+  const strata = detail.strata.length
+    ? `<h3>Where it changed</h3><ul>${detail.strata.map((x) => `<li>${esc(formatStratum(x, alpha))}</li>`).join('')}</ul>`
+    : '';
   return items.length || strata
     ? `<h3 id="what-changed">What changed</h3>
 ${items.length ? `<table><thead><tr><th>#</th><th>change</th><th>effect [95% interval]</th><th>example (pinned → current)</th></tr></thead><tbody>${rows}</tbody></table>` : ''}
@@ -100,7 +139,12 @@ function driftSection(model: ReportModel): string {
   const d = model.drift;
   if (!d) return '';
   const signals = d.decision.signals.filter((s) => s.pAdjusted !== undefined);
-  const rows = signals.map((s) => ({ label: s.name, value: -Math.log10(Math.max(1e-12, s.pAdjusted as number)), text: `p ${formatP(s.pAdjusted)} · effect ${formatSignalEffect(s)}`, highlight: Boolean(s.drifted) }));
+  const rows = signals.map((s) => ({
+    label: s.name,
+    value: -Math.log10(Math.max(1e-12, s.pAdjusted as number)),
+    text: `p ${formatP(s.pAdjusted)} · effect ${formatSignalEffect(s)}`,
+    highlight: Boolean(s.drifted),
+  }));
   const table = d.decision.signals
     .map(
       (s) =>
@@ -108,22 +152,50 @@ function driftSection(model: ReportModel): string {
     )
     .join('\n');
   const byTarget = (target: string, scorer: string) =>
-    model.records.filter((r) => r.target === target && r.repeat === 0).map((r) => r.scores.find((s) => s.name === scorer && s.error === undefined)?.value).filter((v): v is number => typeof v === 'number');
-  const scorers = [...new Set(model.records.flatMap((r) => r.scores.filter((s) => s.kind === 'continuous').map((s) => s.name)))];
+    model.records
+      .filter((r) => r.target === target && r.repeat === 0)
+      .map((r) => r.scores.find((s) => s.name === scorer && s.error === undefined)?.value)
+      .filter((v): v is number => typeof v === 'number');
+  const scorers = [
+    ...new Set(model.records.flatMap((r) => r.scores.filter((s) => s.kind === 'continuous').map((s) => s.name))),
+  ];
   const costOf = (target: string) => {
-    const c = model.records.filter((r) => r.target === target && r.repeat === 0 && r.costUsd !== null).map((r) => r.costUsd as number);
+    const c = model.records
+      .filter((r) => r.target === target && r.repeat === 0 && r.costUsd !== null)
+      .map((r) => r.costUsd as number);
     return c.length ? c.reduce((a, b) => a + b, 0) / c.length : 0;
   };
   const t = driftTargets(model);
-  const tokens = (target: string) => model.records.filter((r) => r.target === target && r.repeat === 0 && r.outputTokens !== null).map((r) => r.outputTokens as number);
+  const tokens = (target: string) =>
+    model.records
+      .filter((r) => r.target === target && r.repeat === 0 && r.outputTokens !== null)
+      .map((r) => r.outputTokens as number);
   const [pinnedTokens, currentTokens] = [tokens(t.pinned), tokens(t.current)];
   const maxTokens = Math.max(1, ...pinnedTokens, ...currentTokens);
-  const lengthChart = pinnedTokens.length + currentTokens.length ? histogramSvg({ title: 'Output length (tokens): pinned vs current', a: pinnedTokens, b: currentTokens, labels: ['pinned', 'current'], bins: 12, domain: [0, maxTokens] }) : '';
+  const lengthChart =
+    pinnedTokens.length + currentTokens.length
+      ? histogramSvg({
+          title: 'Output length (tokens): pinned vs current',
+          a: pinnedTokens,
+          b: currentTokens,
+          labels: ['pinned', 'current'],
+          bins: 12,
+          domain: [0, maxTokens],
+        })
+      : '';
   return `<section class="drift"><h2>Drift signals (α = ${d.decision.alpha}, Holm within each family)</h2>
 <p class="meta">Sample: ${d.sample.size} distinct inputs from ${d.sample.lines.toLocaleString('en-US')} log lines · seed <code>${esc(d.sample.seed)}</code> · redacted: ${esc(formatRedactions(d.redactions))}</p>
 <table><thead><tr><th>signal</th><th>role</th><th>test</th><th>n</th><th>effect</th><th>effect means</th><th>p (Holm)</th><th></th></tr></thead><tbody>${table}</tbody></table>
 <div class="charts">${rows.length ? barsSvg('Evidence per signal: −log10 adjusted p', rows, { value: -Math.log10(d.decision.alpha), label: `α = ${d.decision.alpha}` }) : ''}
-${barsSvg('Cost per answer', [t.pinned, t.current].map((x, i) => ({ label: x, value: costOf(x), text: `$${costOf(x).toPrecision(3)}`, reference: i === 0 })))}</div>
+${barsSvg(
+  'Cost per answer',
+  [t.pinned, t.current].map((x, i) => ({
+    label: x,
+    value: costOf(x),
+    text: `$${costOf(x).toPrecision(3)}`,
+    reference: i === 0,
+  })),
+)}</div>
 ${behaviourHtml(d.decision.signals, d.decision.alpha)}
 ${d.cost ? `<h3>Cost per answer, pinned → current</h3><ul>${[...d.cost.strata, ...(d.cost.strata.length > 1 ? [d.cost.overall] : [])].map((c) => `<li>${esc(formatStratumCost(c))}</li>`).join('')}</ul>${formatDriftForecast(d.cost) ? `<p class="forecast">${esc(formatDriftForecast(d.cost) as string)}</p>` : ''}` : ''}
 <div class="charts">${lengthChart}${scorers.map((s) => histogramSvg({ title: `${s}: pinned vs current`, a: byTarget(t.pinned, s), b: byTarget(t.current, s), labels: ['pinned', 'current'] })).join('')}</div>
@@ -132,31 +204,56 @@ ${d.cost ? `<h3>Cost per answer, pinned → current</h3><ul>${[...d.cost.strata,
 
 function runSection(model: ReportModel): string {
   const rows = (model.meta.summaries ?? []).flatMap((s) =>
-    s.targets.flatMap((t) => t.scores.map((m) => `<tr><td>${esc(s.suite)}</td><td>${esc(t.target)}</td><td>${esc(m.metric)}</td><td class="num">${m.n}</td><td class="num">${formatScoreValue(m.kind, m.mean)}</td><td>${m.ci ? esc(m.ci.map((v) => formatScoreValue(m.kind, v)).join(' – ')) : '–'}</td><td class="num">${m.errors}</td></tr>`)),
+    s.targets.flatMap((t) =>
+      t.scores.map(
+        (m) =>
+          `<tr><td>${esc(s.suite)}</td><td>${esc(t.target)}</td><td>${esc(m.metric)}</td><td class="num">${m.n}</td><td class="num">${formatScoreValue(m.kind, m.mean)}</td><td>${m.ci ? esc(m.ci.map((v) => formatScoreValue(m.kind, v)).join(' – ')) : '–'}</td><td class="num">${m.errors}</td></tr>`,
+      ),
+    ),
   );
-  return rows.length ? `<section><h2>Scores this run</h2><table><thead><tr><th>suite</th><th>target</th><th>metric</th><th>cases</th><th>value</th><th>95% interval</th><th>errors</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></section>` : '';
+  return rows.length
+    ? `<section><h2>Scores this run</h2><table><thead><tr><th>suite</th><th>target</th><th>metric</th><th>cases</th><th>value</th><th>95% interval</th><th>errors</th></tr></thead><tbody>${rows.join('\n')}</tbody></table></section>`
+    : '';
 }
 
 function scorerHealthSection(health: ReportModel['meta']['scorers']): string {
   const lines = scorerHealthLines(health);
-  return lines.length ? `<section id="scorer-errors"><h2>Scorer errors</h2><ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>` : '';
+  return lines.length
+    ? `<section id="scorer-errors"><h2>Scorer errors</h2><ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>`
+    : '';
 }
 
-function reliabilitySection(summaries: ReportModel['meta']['summaries'], judge: ReportModel['meta']['judgeVariance']): string {
+function reliabilitySection(
+  summaries: ReportModel['meta']['summaries'],
+  judge: ReportModel['meta']['judgeVariance'],
+): string {
   const lines = [
-    ...(summaries ?? []).flatMap((s) => s.targets.flatMap((t) => (t.reliability ? [`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`] : []))),
+    ...(summaries ?? []).flatMap((s) =>
+      s.targets.flatMap((t) =>
+        t.reliability ? [`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`] : [],
+      ),
+    ),
     ...(judge ?? []).map((v) => `judge variance · ${describeJudgeVariance(v)}`),
   ];
-  return lines.length ? `<section id="reliability"><h2>Reliability across repeats</h2><ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>` : '';
+  return lines.length
+    ? `<section id="reliability"><h2>Reliability across repeats</h2><ul>${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>`
+    : '';
 }
 
 function targetBehaviourSection(behaviour: ReportModel['meta']['behaviour']): string {
-  return behaviour?.length ? `<section id="target-behaviour"><h2>Targets compared (reported, not gated)</h2><ul>${behaviour.map((b) => `<li>${esc(describeTargetBehaviour(b))}</li>`).join('')}</ul></section>` : '';
+  return behaviour?.length
+    ? `<section id="target-behaviour"><h2>Targets compared (reported, not gated)</h2><ul>${behaviour.map((b) => `<li>${esc(describeTargetBehaviour(b))}</li>`).join('')}</ul></section>`
+    : '';
 }
 
 export function renderHtml(model: ReportModel): string {
   const verdict = verdictOf(model);
-  const tone = verdict === 'failed' || verdict === 'drift' || verdict === 'incomplete' ? 'bad' : verdict === 'no-baseline' ? 'info' : 'good';
+  const tone =
+    verdict === 'failed' || verdict === 'drift' || verdict === 'incomplete'
+      ? 'bad'
+      : verdict === 'no-baseline'
+        ? 'info'
+        : 'good';
   const hash = createHash('sha256').update(FILTER_SCRIPT).digest('base64');
   const m = model.meta;
   const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${hash}'`;

@@ -28,14 +28,20 @@ function renderSuite(name: string, cases: readonly TestCase[]): string {
   const time = cases.reduce((a, c) => a + c.time, 0);
   const body = cases.map((c) => {
     const inner = [
-      c.failure ? `      <failure message="${attr(c.failure.message)}" type="regression">${escapeXml(c.failure.body)}</failure>` : '',
+      c.failure
+        ? `      <failure message="${attr(c.failure.message)}" type="regression">${escapeXml(c.failure.body)}</failure>`
+        : '',
       c.error ? `      <error message="${attr(c.error.message)}" type="call-error"/>` : '',
       c.out ? `      <system-out>${escapeXml(c.out)}</system-out>` : '',
     ].filter(Boolean);
     const open = `    <testcase name="${attr(c.name)}" classname="${attr(c.classname)}" time="${c.time.toFixed(3)}"`;
     return inner.length ? `${open}>\n${inner.join('\n')}\n    </testcase>` : `${open}/>`;
   });
-  return [`  <testsuite name="${attr(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${time.toFixed(3)}">`, ...body, '  </testsuite>'].join('\n');
+  return [
+    `  <testsuite name="${attr(name)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${time.toFixed(3)}">`,
+    ...body,
+    '  </testsuite>',
+  ].join('\n');
 }
 
 function caseTests(model: ReportModel, suite: string, target: string, records: readonly CallRecord[]): TestCase[] {
@@ -47,7 +53,12 @@ function caseTests(model: ReportModel, suite: string, target: string, records: r
     const time = (r.latencyMs ?? 0) / 1000;
     const label = r.repeat > 0 ? `${r.caseId}#${r.repeat}` : r.caseId;
     if (r.status === 'error') {
-      out.push({ name: `${label} › call`, classname, time, error: { message: `${r.error?.kind ?? 'error'}: ${r.error?.message ?? ''}` } });
+      out.push({
+        name: `${label} › call`,
+        classname,
+        time,
+        error: { message: `${r.error?.kind ?? 'error'}: ${r.error?.message ?? ''}` },
+      });
       continue;
     }
     for (const s of r.scores) {
@@ -62,17 +73,35 @@ function caseTests(model: ReportModel, suite: string, target: string, records: r
       if (regressed) {
         const message = comparison ? `${s.name} passed in the baseline and fails now` : `${s.name} fails`;
         const full = `${shown}\n\n${flip ? `baseline output:\n${flip.baselineOutput}\n\n` : ''}output now:\n${renderAnswer(r.output ?? '', r.toolCalls)}`;
-        const body = full.length > MAX_BODY_CHARS ? `${full.slice(0, MAX_BODY_CHARS)}… (the rest is in cases.jsonl)` : full;
+        const body =
+          full.length > MAX_BODY_CHARS ? `${full.slice(0, MAX_BODY_CHARS)}… (the rest is in cases.jsonl)` : full;
         out.push({ name, classname, time, failure: { message, body } });
       } else {
-        out.push({ name, classname, time, out: `${shown}${s.pass === false ? ' — fails, as it did in the baseline' : ''}` });
+        out.push({
+          name,
+          classname,
+          time,
+          out: `${shown}${s.pass === false ? ' — fails, as it did in the baseline' : ''}`,
+        });
       }
     }
   }
   for (const m of comparison?.metrics ?? []) {
     if (!m.gated || m.status !== 'compared') continue;
     const name = `metric › ${m.metric}`;
-    out.push(m.verdict === 'regressed' ? { name, classname, time: 0, failure: { message: `${m.metric} regressed: ${formatDelta(m)}, p (adjusted) ${m.pAdjusted?.toPrecision(2)}`, body: '' } } : { name, classname, time: 0, out: `${m.verdict ?? ''} ${formatDelta(m)}` });
+    out.push(
+      m.verdict === 'regressed'
+        ? {
+            name,
+            classname,
+            time: 0,
+            failure: {
+              message: `${m.metric} regressed: ${formatDelta(m)}, p (adjusted) ${m.pAdjusted?.toPrecision(2)}`,
+              body: '',
+            },
+          }
+        : { name, classname, time: 0, out: `${m.verdict ?? ''} ${formatDelta(m)}` },
+    );
   }
   return out;
 }
@@ -102,7 +131,16 @@ export function renderJunit(model: ReportModel, maxTestcases = MAX_TESTCASES): s
       name: s.name,
       classname: 'drift',
       time: 0,
-      ...(s.drifted ? { failure: { message: `drift: ${s.effectLabel} ${s.effect.toPrecision(3)}, p (Holm) ${s.pAdjusted?.toPrecision(2)}`, body: s.test } } : { out: `${s.test}: effect ${Number.isFinite(s.effect) ? s.effect.toPrecision(3) : '–'}, p (Holm) ${s.pAdjusted ?? '–'}` }),
+      ...(s.drifted
+        ? {
+            failure: {
+              message: `drift: ${s.effectLabel} ${s.effect.toPrecision(3)}, p (Holm) ${s.pAdjusted?.toPrecision(2)}`,
+              body: s.test,
+            },
+          }
+        : {
+            out: `${s.test}: effect ${Number.isFinite(s.effect) ? s.effect.toPrecision(3) : '–'}, p (Holm) ${s.pAdjusted ?? '–'}`,
+          }),
     }));
     suites.push({ name: 'drift', cases: tests });
   } else {
@@ -112,7 +150,13 @@ export function renderJunit(model: ReportModel, maxTestcases = MAX_TESTCASES): s
     }
     // The cap is shared across suites in proportion to their size.
     const total = suites.reduce((n, s) => n + s.cases.length, 0);
-    if (total > maxTestcases) for (const s of suites) s.cases = bounded(s.cases, Math.max(1, Math.floor((maxTestcases * s.cases.length) / total)), s.name.replace(' · ', '.'));
+    if (total > maxTestcases)
+      for (const s of suites)
+        s.cases = bounded(
+          s.cases,
+          Math.max(1, Math.floor((maxTestcases * s.cases.length) / total)),
+          s.name.replace(' · ', '.'),
+        );
   }
   const all = suites.flatMap((s) => s.cases);
   return [

@@ -6,7 +6,21 @@
  */
 import type { MetricComparison, SuiteComparison } from '../gate/compare.js';
 import { fenced, mdCell } from './escape.js';
-import { describeAdaptive, describeQuarantine, formatDelta, formatForecast, formatP, formatRedactions, formatScoreValue, formatSignalEffect, formatSignalP, formatValue, scorerHealthLines, signalState, verdictText } from './format-metric.js';
+import {
+  describeAdaptive,
+  describeQuarantine,
+  formatDelta,
+  formatForecast,
+  formatP,
+  formatRedactions,
+  formatScoreValue,
+  formatSignalEffect,
+  formatSignalP,
+  formatValue,
+  scorerHealthLines,
+  signalState,
+  verdictText,
+} from './format-metric.js';
 import type { ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
 import { describeTargetBehaviour } from '../runner/target-behaviour.js';
@@ -19,7 +33,12 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 /** Longest output shown per side in a case detail; the HTML report has them whole. */
 const OUTPUT_CHARS = 1_500;
 
-const SYMBOL: Record<string, string> = { regressed: '🔴 regressed', improved: '🟢 improved', unchanged: '⚪ unchanged', inconclusive: '🟡 inconclusive' };
+const SYMBOL: Record<string, string> = {
+  regressed: '🔴 regressed',
+  improved: '🟢 improved',
+  unchanged: '⚪ unchanged',
+  inconclusive: '🟡 inconclusive',
+};
 const TITLE: Record<string, string> = {
   failed: '❌ driftgate: gate failed',
   passed: '✅ driftgate: gate passed',
@@ -38,8 +57,10 @@ export interface MarkdownOptions {
   readonly detailsUrl?: string;
 }
 
-const clip = (text: string, n = OUTPUT_CHARS) => (text.length > n ? `${text.slice(0, n)}\n… (${(text.length - n).toLocaleString('en-US')} more characters)` : text);
-const dollars = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `$${v.toFixed(v < 0.01 ? 5 : 4)}`);
+const clip = (text: string, n = OUTPUT_CHARS) =>
+  text.length > n ? `${text.slice(0, n)}\n… (${(text.length - n).toLocaleString('en-US')} more characters)` : text;
+const dollars = (v: number | null | undefined) =>
+  v === null || v === undefined ? '–' : `$${v.toFixed(v < 0.01 ? 5 : 4)}`;
 
 function metricRow(m: MetricComparison): string {
   return `| ${mdCell(m.metric)} | ${formatValue(m, m.baseline)} | ${formatValue(m, m.current)} | ${formatDelta(m)} | ${formatP(m.pAdjusted)} | ${mdCell(verdictText(m, SYMBOL))} |`;
@@ -56,14 +77,24 @@ function suiteTable(s: SuiteComparison, alpha: number, correction: string): stri
     `| metric | baseline | now | change [${coverage}% interval] | p (${correction === 'bh' ? 'BH' : 'Holm'}) | verdict |`,
     '|---|---:|---:|---|---:|---|',
     ...s.metrics.map(metricRow),
-    ...(cost?.delta !== undefined ? ['', `Cost per answer: ${formatValue(cost, cost.baseline)} → ${formatValue(cost, cost.current)} (${formatDelta(cost)}).`] : []),
+    ...(cost?.delta !== undefined
+      ? [
+          '',
+          `Cost per answer: ${formatValue(cost, cost.baseline)} → ${formatValue(cost, cost.current)} (${formatDelta(cost)}).`,
+        ]
+      : []),
     ...(cost && formatForecast(cost) ? ['', `💰 ${formatForecast(cost)}`] : []),
     ...(s.quarantined?.length ? ['', `🧪 ${mdCell(describeQuarantine(s.quarantined))}`] : []),
   ].join('\n');
 }
 
 /** A bold label over the text in a fence, clipped: one side of a side-by-side case detail. */
-const labelled = (label: string, text: string, chars = OUTPUT_CHARS): string[] => [`**${label}**`, '', fenced(clip(text, chars)), ''];
+const labelled = (label: string, text: string, chars = OUTPUT_CHARS): string[] => [
+  `**${label}**`,
+  '',
+  fenced(clip(text, chars)),
+  '',
+];
 
 function flipDetails(s: SuiteComparison): string[] {
   return s.flips.map((f) => {
@@ -85,16 +116,40 @@ function behaviourMarkdown(model: ReportModel): string[] {
   if (!d || !detail) return [];
   const out: string[] = [];
   if (detail.whatChanged.length > 0) {
-    out.push('', '#### What changed', '', '| # | change | effect [95% interval] | example (pinned → current) |', '|---:|---|---|---|');
+    out.push(
+      '',
+      '#### What changed',
+      '',
+      '| # | change | effect [95% interval] | example (pinned → current) |',
+      '|---:|---|---|---|',
+    );
     detail.whatChanged.forEach((item, i) => {
       const e = item.example;
-      out.push(`| ${i + 1} | ${mdCell(item.text)} | ${formatItemEffect(item)} | ${e ? `\`${mdCell(e.caseId)}\`: “${mdCell(e.pinned)}” → “${mdCell(e.current)}”` : ''} |`);
+      out.push(
+        `| ${i + 1} | ${mdCell(item.text)} | ${formatItemEffect(item)} | ${e ? `\`${mdCell(e.caseId)}\`: “${mdCell(e.pinned)}” → “${mdCell(e.current)}”` : ''} |`,
+      );
     });
-    out.push('', '<sub>effect: standardised paired difference of the feature, current − pinned (presence for words and openings, log(1 + count) for style).</sub>');
+    out.push(
+      '',
+      '<sub>effect: standardised paired difference of the feature, current − pinned (presence for words and openings, log(1 + count) for style).</sub>',
+    );
   }
-  if (detail.strata.length > 0) out.push('', '#### Where it changed', '', ...detail.strata.map((x) => `- ${mdCell(formatStratum(x, d.decision.alpha))}`));
+  if (detail.strata.length > 0)
+    out.push(
+      '',
+      '#### Where it changed',
+      '',
+      ...detail.strata.map((x) => `- ${mdCell(formatStratum(x, d.decision.alpha))}`),
+    );
   if (d.cost) {
-    out.push('', '#### Cost per answer, pinned → current', '', ...[...d.cost.strata, ...(d.cost.strata.length > 1 ? [d.cost.overall] : [])].map((c) => `- ${mdCell(formatStratumCost(c))}`));
+    out.push(
+      '',
+      '#### Cost per answer, pinned → current',
+      '',
+      ...[...d.cost.strata, ...(d.cost.strata.length > 1 ? [d.cost.overall] : [])].map(
+        (c) => `- ${mdCell(formatStratumCost(c))}`,
+      ),
+    );
     const forecast = formatDriftForecast(d.cost);
     if (forecast) out.push('', `💰 ${mdCell(forecast)}`);
   }
@@ -123,7 +178,9 @@ function driftSections(model: ReportModel): { tables: string[]; details: string[
       ...labelled('input', p.input, 600),
       ...labelled('pinned', p.pinned),
       ...labelled('current', p.current),
-      ...Object.entries(p.scores).map(([n, v]) => `- ${mdCell(n)}: ${v.pinned?.toFixed(2) ?? '–'} → ${v.current?.toFixed(2) ?? '–'}`),
+      ...Object.entries(p.scores).map(
+        ([n, v]) => `- ${mdCell(n)}: ${v.pinned?.toFixed(2) ?? '–'} → ${v.current?.toFixed(2) ?? '–'}`,
+      ),
       '</details>',
     ].join('\n'),
   );
@@ -132,10 +189,19 @@ function driftSections(model: ReportModel): { tables: string[]; details: string[
 
 function runSummaryTable(model: ReportModel): string {
   const rows = (model.meta.summaries ?? []).flatMap((s) =>
-    s.targets.flatMap((t) => t.scores.map((m) => `| ${mdCell(s.suite)} | ${mdCell(t.target)} | ${mdCell(m.metric)} | ${m.n} | ${formatScoreValue(m.kind, m.mean)} | ${m.ci ? `[${m.ci.map((v) => formatScoreValue(m.kind, v)).join(', ')}]` : '–'} | ${m.errors} |`)),
+    s.targets.flatMap((t) =>
+      t.scores.map(
+        (m) =>
+          `| ${mdCell(s.suite)} | ${mdCell(t.target)} | ${mdCell(m.metric)} | ${m.n} | ${formatScoreValue(m.kind, m.mean)} | ${m.ci ? `[${m.ci.map((v) => formatScoreValue(m.kind, v)).join(', ')}]` : '–'} | ${m.errors} |`,
+      ),
+    ),
   );
   if (rows.length === 0) return '';
-  return ['| suite | target | metric | cases | value | 95% interval | errors |', '|---|---|---|---:|---:|---|---:|', ...rows].join('\n');
+  return [
+    '| suite | target | metric | cases | value | 95% interval | errors |',
+    '|---|---|---|---:|---:|---|---:|',
+    ...rows,
+  ].join('\n');
 }
 
 export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}): string {
@@ -150,17 +216,26 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
     '',
     `Run \`${m.runId}\`${m.gitSha ? ` · commit \`${m.gitSha.slice(0, 7)}\`` : ''} · ${m.totals?.calls ?? model.records.length} calls (${m.totals?.cached ?? 0} from the cache) · answers cost ${dollars(cost)} · spent this run ${dollars(m.totals?.spentUsd)}`,
     ...scorerHealthLines(m.scorers).map((line, i) => `${i === 0 ? '\n' : ''}- ⚠️ ${mdCell(line)}`),
-    ...(m.cacheRefused ? [`\n- ⚠️ ${m.cacheRefused} cache entries were refused as answers (edited or mismatched) and called again: \`driftgate cache verify\` names them`] : []),
+    ...(m.cacheRefused
+      ? [
+          `\n- ⚠️ ${m.cacheRefused} cache entries were refused as answers (edited or mismatched) and called again: \`driftgate cache verify\` names them`,
+        ]
+      : []),
     ...(m.behaviour ?? []).map((b, i) => `${i === 0 ? '\n' : ''}- ${mdCell(describeTargetBehaviour(b))}`),
     ...(m.judgeVariance ?? []).map((v) => `\n- ${mdCell(`judge variance · ${describeJudgeVariance(v)}`)}`),
-    ...(m.summaries ?? []).flatMap((s) => s.targets.flatMap((t) => (t.reliability ? [`\n- ${mdCell(`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`)}`] : []))),
+    ...(m.summaries ?? []).flatMap((s) =>
+      s.targets.flatMap((t) =>
+        t.reliability ? [`\n- ${mdCell(`${s.suite} · ${t.target} ${describeReliability(t.reliability)}`)}`] : [],
+      ),
+    ),
   ].join('\n');
   const gate = model.gate;
   const tables: string[] = [];
   let details: string[] = [];
   if (gate) {
     for (const s of gate.report.suites) tables.push(suiteTable(s, gate.report.alpha, gate.report.correction));
-    if (gate.withoutBaseline.length) tables.push(`No baseline yet for: ${gate.withoutBaseline.map(mdCell).join(', ')}.`);
+    if (gate.withoutBaseline.length)
+      tables.push(`No baseline yet for: ${gate.withoutBaseline.map(mdCell).join(', ')}.`);
     const adaptive = describeAdaptive(gate.report);
     if (adaptive) tables.push(`🔁 ${mdCell(adaptive)}`);
     details = gate.report.suites.flatMap((s) => {
@@ -175,7 +250,8 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
     const t = runSummaryTable(model);
     if (t) tables.push(t);
   }
-  const footer = '\n\n<sub>driftgate · paired tests against the baseline, Holm-adjusted; a regression must be significant and larger than the minimum effect.</sub>';
+  const footer =
+    '\n\n<sub>driftgate · paired tests against the baseline, Holm-adjusted; a regression must be significant and larger than the minimum effect.</sub>';
   let body = [head, ...tables].join('\n\n');
   if (body.length + footer.length > limit) {
     // The tables are the verdict: they are never cut. A limit too small for them is the caller's mistake.
@@ -196,6 +272,7 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
     }
   }
   if (kept.length) body += `\n\n${kept.join('\n\n')}`;
-  if (dropped > 0) body += `\n\n_${dropped} more case details left out to fit GitHub's comment limit${options.detailsUrl ? `; all of them are in the [HTML report](${options.detailsUrl})` : '; the HTML report has all of them'}._`;
+  if (dropped > 0)
+    body += `\n\n_${dropped} more case details left out to fit GitHub's comment limit${options.detailsUrl ? `; all of them are in the [HTML report](${options.detailsUrl})` : '; the HTML report has all of them'}._`;
   return body + footer;
 }

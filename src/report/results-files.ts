@@ -31,7 +31,10 @@ export interface GateResultFile {
   readonly baselineOutputs: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-export type DriftResultFile = { readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION } & Omit<DriftResult, 'exitCode' | 'historyFile' | 'runDir'> & {
+export type DriftResultFile = { readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION } & Omit<
+  DriftResult,
+  'exitCode' | 'historyFile' | 'runDir'
+> & {
     readonly exitCode: number;
     /** Relative to the run directory's project, never an absolute path of the machine that ran it. */
     readonly historyFile: string;
@@ -42,7 +45,12 @@ export async function writeGateResult(runDir: string, value: Omit<GateResultFile
 }
 
 /** What `eval` and `compare` keep of a comparison, so reports can be rendered later from the run directory. */
-export async function saveGateOutcome(runDir: string, runId: string, outcome: GateOutcome, records: readonly CallRecord[]): Promise<void> {
+export async function saveGateOutcome(
+  runDir: string,
+  runId: string,
+  outcome: GateOutcome,
+  records: readonly CallRecord[],
+): Promise<void> {
   const suites = outcome.report.suites.map((s) => s.suite).filter((s, i, all) => all.indexOf(s) === i);
   await writeGateResult(runDir, {
     runId,
@@ -50,7 +58,9 @@ export async function saveGateOutcome(runDir: string, runId: string, outcome: Ga
     withoutBaseline: outcome.withoutBaseline,
     distributions: suites.flatMap((s) => scoreDistributions(s, outcome.baselines.get(s), records)),
     // The gate held the baselines without their answers: read from the files, a case at a time.
-    baselineOutputs: Object.fromEntries(await Promise.all(suites.map(async (s) => [s, await baselineAnswers(outcome, s)] as const))),
+    baselineOutputs: Object.fromEntries(
+      await Promise.all(suites.map(async (s) => [s, await baselineAnswers(outcome, s)] as const)),
+    ),
   });
 }
 
@@ -63,7 +73,11 @@ async function baselineAnswers(outcome: GateOutcome, suite: string): Promise<Rec
 
 export async function writeDriftResult(runDir: string, result: DriftResult, projectDir: string): Promise<void> {
   const { runDir: _dir, historyFile, ...rest } = result;
-  await writeJsonAtomic(path.join(runDir, DRIFT_FILE), { schemaVersion: RESULTS_SCHEMA_VERSION, ...rest, historyFile: path.relative(projectDir, historyFile) });
+  await writeJsonAtomic(path.join(runDir, DRIFT_FILE), {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    ...rest,
+    historyFile: path.relative(projectDir, historyFile),
+  });
 }
 
 /** Undefined when the file does not exist; a corrupt or newer file is bad input (exit 2). */
@@ -77,7 +91,9 @@ export async function readResultFile<T extends { schemaVersion: number }>(file: 
     throw new RunStateError(`${file}: not valid JSON`);
   }
   if (value.schemaVersion !== RESULTS_SCHEMA_VERSION) {
-    throw new RunStateError(`${file}: schemaVersion ${String(value.schemaVersion)} is not supported by this driftgate (expected ${RESULTS_SCHEMA_VERSION}); upgrade driftgate`);
+    throw new RunStateError(
+      `${file}: schemaVersion ${String(value.schemaVersion)} is not supported by this driftgate (expected ${RESULTS_SCHEMA_VERSION}); upgrade driftgate`,
+    );
   }
   return value;
 }

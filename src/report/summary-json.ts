@@ -47,7 +47,8 @@ export interface RunSummaryJson {
 export function verdictOf(model: ReportModel): RunVerdict {
   if (model.meta.status !== 'complete') return 'incomplete';
   if (model.drift) return (model.drift.decision.failed ?? model.drift.decision.drifted) ? 'drift' : 'no-drift';
-  if (model.gate) return model.gate.report.incomplete?.length ? 'incomplete' : model.gate.report.failed ? 'failed' : 'passed';
+  if (model.gate)
+    return model.gate.report.incomplete?.length ? 'incomplete' : model.gate.report.failed ? 'failed' : 'passed';
   return 'no-baseline';
 }
 
@@ -55,13 +56,23 @@ export function regressionsOf(model: ReportModel): RegressionSummary[] {
   return (model.gate?.report.suites ?? []).flatMap((s) =>
     s.metrics
       .filter((m) => m.gated && m.verdict === 'regressed')
-      .map((m) => ({ suite: s.suite, target: s.target, metric: m.metric, delta: m.delta as number, interval: m.deltaInterval as [number, number], pAdjusted: m.pAdjusted as number })),
+      .map((m) => ({
+        suite: s.suite,
+        target: s.target,
+        metric: m.metric,
+        delta: m.delta as number,
+        interval: m.deltaInterval as [number, number],
+        pAdjusted: m.pAdjusted as number,
+      })),
   );
 }
 
 export function headlineOf(model: ReportModel): string {
   const verdict = verdictOf(model);
-  if (verdict === 'incomplete') return model.meta.incompleteReason ? `Run incomplete: ${model.meta.incompleteReason}` : (model.gate?.report.headline ?? 'Run incomplete: not finished');
+  if (verdict === 'incomplete')
+    return model.meta.incompleteReason
+      ? `Run incomplete: ${model.meta.incompleteReason}`
+      : (model.gate?.report.headline ?? 'Run incomplete: not finished');
   if (model.drift) return driftHeadline(model.drift.decision);
   if (model.gate) return model.gate.report.headline;
   return `No baseline to compare with for ${model.meta.suites.join(', ')} (accept a run with: driftgate baseline update)`;
@@ -71,7 +82,8 @@ export function buildSummaryJson(model: ReportModel): RunSummaryJson {
   const totals = model.meta.totals;
   const scoring = (model.meta.summaries ?? []).flatMap((s) => s.targets.map((t) => t.scoringCostUsd));
   const scoringUsd = scoring.some((v) => v === null) ? null : scoring.reduce<number>((a, b) => a + (b ?? 0), 0);
-  const costUsd = totals && totals.costUsd !== null && scoringUsd !== null ? totals.costUsd + scoringUsd : (totals?.costUsd ?? null);
+  const costUsd =
+    totals && totals.costUsd !== null && scoringUsd !== null ? totals.costUsd + scoringUsd : (totals?.costUsd ?? null);
   return {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     runId: model.meta.runId,
@@ -81,11 +93,21 @@ export function buildSummaryJson(model: ReportModel): RunSummaryJson {
     headline: headlineOf(model),
     regressions: regressionsOf(model),
     driftedSignals: (model.drift?.decision.signals ?? []).filter((s) => s.drifted).map((s) => s.name),
-    ...(model.drift ? { driftKind: model.drift.decision.worse ? ('worse' as const) : model.drift.decision.drifted ? ('changed' as const) : ('unchanged' as const) } : {}),
+    ...(model.drift
+      ? {
+          driftKind: model.drift.decision.worse
+            ? ('worse' as const)
+            : model.drift.decision.drifted
+              ? ('changed' as const)
+              : ('unchanged' as const),
+        }
+      : {}),
     costUsd,
     spentUsd: totals?.spentUsd ?? null,
     calls: model.records.length,
     errors: model.records.filter((r) => r.status === 'error').length,
-    ...(model.meta.incompleteReason || model.gate?.report.incomplete?.length ? { incompleteReason: model.meta.incompleteReason ?? (model.gate?.report.incomplete ?? []).join(' · ') } : {}),
+    ...(model.meta.incompleteReason || model.gate?.report.incomplete?.length
+      ? { incompleteReason: model.meta.incompleteReason ?? (model.gate?.report.incomplete ?? []).join(' · ') }
+      : {}),
   };
 }

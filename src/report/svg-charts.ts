@@ -39,8 +39,18 @@ export function histogramSvg({ title, a, b, labels, bins = 10, domain = [0, 1] }
   const bw = (W - pad.l - pad.r) / bins;
   const y = (v: number) => H - pad.b - (v / top) * (H - pad.t - pad.b);
   const bars = (c: number[], color: string, offset: number) =>
-    c.map((v, i) => `<rect x="${f(pad.l + i * bw + offset)}" y="${f(y(v))}" width="${f(bw / 2 - 1)}" height="${f(H - pad.b - y(v))}" fill="${color}"><title>${esc(`${edge(i)}–${edge(i + 1)}: ${(v * 100).toFixed(0)}%`)}</title></rect>`).join('');
-  const ticks = [0, 0.5, 1].map((t) => `<text x="${f(pad.l + t * (W - pad.l - pad.r))}" y="${H - pad.b + 14}" font-size="10" text-anchor="middle">${tick(domain[0] + t * (domain[1] - domain[0]))}</text>`).join('');
+    c
+      .map(
+        (v, i) =>
+          `<rect x="${f(pad.l + i * bw + offset)}" y="${f(y(v))}" width="${f(bw / 2 - 1)}" height="${f(H - pad.b - y(v))}" fill="${color}"><title>${esc(`${edge(i)}–${edge(i + 1)}: ${(v * 100).toFixed(0)}%`)}</title></rect>`,
+      )
+      .join('');
+  const ticks = [0, 0.5, 1]
+    .map(
+      (t) =>
+        `<text x="${f(pad.l + t * (W - pad.l - pad.r))}" y="${H - pad.b + 14}" font-size="10" text-anchor="middle">${tick(domain[0] + t * (domain[1] - domain[0]))}</text>`,
+    )
+    .join('');
   return `<svg class="chart histogram" role="img" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title>
 <text x="${pad.l}" y="14" font-size="12" font-weight="600">${esc(title)}</text>
 <line x1="${pad.l}" y1="${H - pad.b}" x2="${W - pad.r}" y2="${H - pad.b}" stroke="#555"/>
@@ -71,7 +81,8 @@ export function intervalsSvg(title: string, rows: readonly IntervalRow[]): strin
   const mid = (x0 + x1) / 2;
   const body = rows
     .map((r, i) => {
-      const span = Math.max(Math.abs(r.interval[0]), Math.abs(r.interval[1]), Math.abs(r.estimate), r.floor, 1e-9) * 1.15;
+      const span =
+        Math.max(Math.abs(r.interval[0]), Math.abs(r.interval[1]), Math.abs(r.estimate), r.floor, 1e-9) * 1.15;
       const sx = (v: number) => mid + (v / span) * ((x1 - x0) / 2);
       const yy = 30 + i * rowH + rowH / 2;
       const color = r.verdict === 'regressed' ? BAD : r.verdict === 'improved' ? GOOD : NOW;

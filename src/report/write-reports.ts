@@ -10,12 +10,21 @@ import { buildSummaryJson } from './summary-json.js';
 
 export const REPORT_FORMATS = ['md', 'html', 'junit', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
-export const REPORT_FILES: Record<ReportFormat, string> = { md: 'report.md', html: 'report.html', junit: 'junit.xml', json: 'summary.json' };
+export const REPORT_FILES: Record<ReportFormat, string> = {
+  md: 'report.md',
+  html: 'report.html',
+  junit: 'junit.xml',
+  json: 'summary.json',
+};
 
 export function parseFormats(text: string): ReportFormat[] {
-  const formats = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const formats = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
-  if (bad.length || formats.length === 0) throw new UsageError(`--format: expected a comma-separated list of ${REPORT_FORMATS.join(', ')}, got "${text}"`);
+  if (bad.length || formats.length === 0)
+    throw new UsageError(`--format: expected a comma-separated list of ${REPORT_FORMATS.join(', ')}, got "${text}"`);
   return [...new Set(formats)] as ReportFormat[];
 }
 
@@ -33,7 +42,12 @@ export function renderReport(model: ReportModel, format: ReportFormat, markdown:
 }
 
 /** Returns the files written, by format. */
-export async function writeReports(model: ReportModel, formats: readonly ReportFormat[], outDir: string, markdown: MarkdownOptions = {}): Promise<Record<string, string>> {
+export async function writeReports(
+  model: ReportModel,
+  formats: readonly ReportFormat[],
+  outDir: string,
+  markdown: MarkdownOptions = {},
+): Promise<Record<string, string>> {
   const written: Record<string, string> = {};
   for (const format of formats) {
     const file = path.join(outDir, REPORT_FILES[format]);

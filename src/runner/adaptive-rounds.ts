@@ -10,7 +10,10 @@ export interface AdaptiveRoundRecord {
 }
 
 /** Per suite, the repeat index each look reads up to (exclusive): planned repeats, then each round's. */
-export function repeatLimits(suites: readonly { readonly name: string; readonly repeats: number }[], rounds: readonly AdaptiveRoundRecord[]): Record<string, number[]> {
+export function repeatLimits(
+  suites: readonly { readonly name: string; readonly repeats: number }[],
+  rounds: readonly AdaptiveRoundRecord[],
+): Record<string, number[]> {
   return Object.fromEntries(
     suites.map((s) => {
       const limits = [s.repeats];
@@ -22,5 +25,7 @@ export function repeatLimits(suites: readonly { readonly name: string; readonly 
 
 /** Answer calls a round makes. */
 export function roundCalls(round: AdaptiveRoundRecord, suite?: string): number {
-  return round.items.filter((i) => suite === undefined || i.suite === suite).reduce((n, i) => n + (round.perCase[i.suite] ?? 0), 0);
+  return round.items
+    .filter((i) => suite === undefined || i.suite === suite)
+    .reduce((n, i) => n + (round.perCase[i.suite] ?? 0), 0);
 }

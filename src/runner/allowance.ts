@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 export function allowedErrorCount(limit: number | string, total: number): number {
   if (typeof limit === 'number') return limit;
   const pct = Number.parseFloat(limit);
-  if (!limit.endsWith('%') || !Number.isFinite(pct)) throw new UsageError(`expected a count or a percentage such as "5%", got "${limit}"`);
+  if (!limit.endsWith('%') || !Number.isFinite(pct))
+    throw new UsageError(`expected a count or a percentage such as "5%", got "${limit}"`);
   return Math.floor((pct / 100) * total);
 }

@@ -16,7 +16,16 @@ export const BATCH_JOURNAL_SCHEMA_VERSION = 1;
 export type BatchPhase = 'answers' | 'judge';
 
 export type BatchEvent =
-  | { readonly schemaVersion: 1; readonly event: 'submitted'; readonly phase: BatchPhase; readonly target: string; readonly provider: string; readonly batchId: string; readonly requests: number; readonly at: string }
+  | {
+      readonly schemaVersion: 1;
+      readonly event: 'submitted';
+      readonly phase: BatchPhase;
+      readonly target: string;
+      readonly provider: string;
+      readonly batchId: string;
+      readonly requests: number;
+      readonly at: string;
+    }
   | {
       readonly schemaVersion: 1;
       readonly event: 'collected';

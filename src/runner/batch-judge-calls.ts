@@ -13,13 +13,23 @@ import { appliesTo, safeScore, scoringInputs } from './scoring.js';
 import type { PreparedSuite } from './plan.js';
 import type { BatchCall } from './batch-phase.js';
 
-export async function judgeCallsFor(suites: readonly PreparedSuite[], records: readonly CallRecord[], models: Readonly<Record<string, ModelConfig>>): Promise<BatchCall[]> {
+export async function judgeCallsFor(
+  suites: readonly PreparedSuite[],
+  records: readonly CallRecord[],
+  models: Readonly<Record<string, ModelConfig>>,
+): Promise<BatchCall[]> {
   const calls: BatchCall[] = [];
   const noting: ScoringServices = {
     chat: (target, request, sample) => {
       const model = models[target];
       if (model) calls.push({ target, model, request, sample });
-      return Promise.resolve({ status: 'error', key: '', kind: 'other', error: new ProviderCallError('other', 'noted for the judge batch'), attempts: 0 });
+      return Promise.resolve({
+        status: 'error',
+        key: '',
+        kind: 'other',
+        error: new ProviderCallError('other', 'noted for the judge batch'),
+        attempts: 0,
+      });
     },
     embed: () => Promise.reject(new Error('embeddings are not batched')),
     prefetchEmbeddings: () => Promise.resolve(),

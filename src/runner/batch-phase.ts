@@ -62,7 +62,11 @@ interface Pending {
 }
 
 /** Splits a target's requests into batches within the provider's limits on count and size. */
-function chunks(entries: readonly [string, Planned][], client: BatchClient, maxRequests = Number.POSITIVE_INFINITY): [string, Planned][][] {
+function chunks(
+  entries: readonly [string, Planned][],
+  client: BatchClient,
+  maxRequests = Number.POSITIVE_INFINITY,
+): [string, Planned][][] {
   const most = Math.min(client.limits.requests, maxRequests);
   const out: [string, Planned][][] = [];
   let current: [string, Planned][] = [];
@@ -82,7 +86,11 @@ function chunks(entries: readonly [string, Planned][], client: BatchClient, maxR
   return out;
 }
 
-export async function runBatchPhase(phase: BatchPhase, calls: readonly BatchCall[], ctx: BatchPhaseContext): Promise<BatchReport[]> {
+export async function runBatchPhase(
+  phase: BatchPhase,
+  calls: readonly BatchCall[],
+  ctx: BatchPhaseContext,
+): Promise<BatchReport[]> {
   const { gateway } = ctx;
   const unanswered = async () => {
     // One request per distinct key, and only what no cache, batch or earlier call has answered.
@@ -98,7 +106,11 @@ export async function runBatchPhase(phase: BatchPhase, calls: readonly BatchCall
   const clients = new Map<string, BatchClient>();
   const clientFor = async (target: string, model: ModelConfig) => {
     let client = clients.get(target);
-    if (!client) clients.set(target, (client = await createBatchClient(target, model, { env: ctx.env, timeoutMs: ctx.timeoutMs })));
+    if (!client)
+      clients.set(
+        target,
+        (client = await createBatchClient(target, model, { env: ctx.env, timeoutMs: ctx.timeoutMs })),
+      );
     return client;
   };
   const reports: BatchReport[] = [];
@@ -137,7 +149,16 @@ export async function runBatchPhase(phase: BatchPhase, calls: readonly BatchCall
     for (const part of chunks(chosen, client, ctx.settings.max_requests)) {
       const batchId = await client.submit(part.map(([key, v]) => ({ customId: key, request: v.call.request })));
       // Journaled (and synced) before any waiting: a crash from here on leaves the id behind.
-      await appendBatchEvent(ctx.runDir, { schemaVersion: 1, event: 'submitted', phase, target, provider: client.provider, batchId, requests: part.length, at: new Date().toISOString() });
+      await appendBatchEvent(ctx.runDir, {
+        schemaVersion: 1,
+        event: 'submitted',
+        phase,
+        target,
+        provider: client.provider,
+        batchId,
+        requests: part.length,
+        at: new Date().toISOString(),
+      });
       ctx.log?.(`batch ${batchId} (${phase}, ${target}): ${part.length} requests submitted`);
       pending.push({ target, batchId, client, calls: new Map(part), reopened: false });
     }
@@ -146,7 +167,11 @@ export async function runBatchPhase(phase: BatchPhase, calls: readonly BatchCall
   return reports;
 }
 
-async function waitAndCollect(phase: BatchPhase, pending: readonly Pending[], ctx: BatchPhaseContext): Promise<BatchReport[]> {
+async function waitAndCollect(
+  phase: BatchPhase,
+  pending: readonly Pending[],
+  ctx: BatchPhaseContext,
+): Promise<BatchReport[]> {
   const reports: BatchReport[] = [];
   const started = Date.now();
   let waiting = [...pending];
@@ -162,7 +187,13 @@ async function waitAndCollect(phase: BatchPhase, pending: readonly Pending[], ct
     if (Date.now() - started >= ctx.settings.max_wait_ms) {
       for (const p of waiting) {
         for (const [key, v] of p.calls) {
-          ctx.gateway.acceptBatchFailure(key, new ProviderCallError('timeout', `batch ${p.batchId} still running after ${ctx.settings.max_wait_ms} ms: driftgate eval --resume polls it again`));
+          ctx.gateway.acceptBatchFailure(
+            key,
+            new ProviderCallError(
+              'timeout',
+              `batch ${p.batchId} still running after ${ctx.settings.max_wait_ms} ms: driftgate eval --resume polls it again`,
+            ),
+          );
           ctx.gateway.options.budget.settle(v.estimate, 0);
         }
         reports.push({ phase, target: p.target, batchId: p.batchId, state: 'still-running', answered: 0, failed: 0 });
@@ -181,7 +212,9 @@ async function collect(phase: BatchPhase, p: Pending, state: BatchState, ctx: Ba
     results = await p.client.results(p.batchId, requests);
   } catch (err) {
     results = new Map();
-    ctx.log?.(`batch ${p.batchId}: results could not be read (${scrubSecrets(err instanceof Error ? err.message : String(err))})`);
+    ctx.log?.(
+      `batch ${p.batchId}: results could not be read (${scrubSecrets(err instanceof Error ? err.message : String(err))})`,
+    );
   }
   let answered = 0;
   let failed = 0;
@@ -197,13 +230,35 @@ async function collect(phase: BatchPhase, p: Pending, state: BatchState, ctx: Ba
     }
     failed++;
     ctx.gateway.options.budget.settle(v.estimate, 0);
-    const error = result instanceof ProviderCallError ? result : new ProviderCallError('other', `batch ${p.batchId} (${state.state}) has no answer for this request`);
+    const error =
+      result instanceof ProviderCallError
+        ? result
+        : new ProviderCallError('other', `batch ${p.batchId} (${state.state}) has no answer for this request`);
     if (ctx.settings.failed === 'error') ctx.gateway.acceptBatchFailure(key, error);
   }
   // Answers of a reopened batch that this session did not plan (resolved elsewhere) are simply not used.
   await appendBatchEvent(ctx.runDir, {
-    schemaVersion: 1, event: 'collected', phase, target: p.target, batchId: p.batchId, state: state.state, answered, failed, ...(state.detail ? { detail: state.detail } : {}), at: new Date().toISOString(),
+    schemaVersion: 1,
+    event: 'collected',
+    phase,
+    target: p.target,
+    batchId: p.batchId,
+    state: state.state,
+    answered,
+    failed,
+    ...(state.detail ? { detail: state.detail } : {}),
+    at: new Date().toISOString(),
   });
-  ctx.log?.(`batch ${p.batchId} (${phase}, ${p.target}): ${state.state}, ${answered} answered, ${failed} not (${ctx.settings.failed === 'online' ? 'called online' : 'error records'})`);
-  return { phase, target: p.target, batchId: p.batchId, state: state.state, answered, failed, ...(state.detail ? { detail: state.detail } : {}) };
+  ctx.log?.(
+    `batch ${p.batchId} (${phase}, ${p.target}): ${state.state}, ${answered} answered, ${failed} not (${ctx.settings.failed === 'online' ? 'called online' : 'error records'})`,
+  );
+  return {
+    phase,
+    target: p.target,
+    batchId: p.batchId,
+    state: state.state,
+    answered,
+    failed,
+    ...(state.detail ? { detail: state.detail } : {}),
+  };
 }

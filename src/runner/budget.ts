@@ -20,9 +20,17 @@ import type { ChatMessage, ChatRequest } from '../providers/types.js';
 export const DEFAULT_OUTPUT_TOKENS = 256;
 
 export const IMAGE_TOKENS = 1_000;
-export const REASONING_TOKENS: Readonly<Record<string, number>> = { minimal: 256, low: 1_024, medium: 4_096, high: 16_384 };
+export const REASONING_TOKENS: Readonly<Record<string, number>> = {
+  minimal: 256,
+  low: 1_024,
+  medium: 4_096,
+  high: 16_384,
+};
 
-export function estimateInputTokens(messages: readonly ChatMessage[], options: Pick<ChatRequest, 'tools' | 'responseFormat'> = {}): number {
+export function estimateInputTokens(
+  messages: readonly ChatMessage[],
+  options: Pick<ChatRequest, 'tools' | 'responseFormat'> = {},
+): number {
   let chars = 0;
   let images = 0;
   for (const m of messages) {

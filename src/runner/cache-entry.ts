@@ -35,18 +35,25 @@ export function seal<T extends SealedEntry>(entry: Unsealed<T>): T {
  * the key a chat entry's request hashes to (the cache key function); embedding entries have none
  * (their key hashes the text, which the entry does not keep).
  */
-export function entryProblem(key: string, value: unknown, expect: { readonly version: number; readonly requestKey?: (request: unknown) => string }): string | undefined {
+export function entryProblem(
+  key: string,
+  value: unknown,
+  expect: { readonly version: number; readonly requestKey?: (request: unknown) => string },
+): string | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
   const entry = value as Record<string, unknown>;
   if (entry.key !== key) return `names key ${String(entry.key).slice(0, 16)}…, not the key it is stored under`;
   if (typeof entry.contentHash !== 'string') {
     return `schemaVersion ${String(entry.schemaVersion)} entry without a content hash (written before driftgate checked entries; \`driftgate cache upgrade\` seals the ones you trust)`;
   }
-  if (entry.schemaVersion !== expect.version) return `schemaVersion ${String(entry.schemaVersion)} is not supported (expected ${expect.version})`;
+  if (entry.schemaVersion !== expect.version)
+    return `schemaVersion ${String(entry.schemaVersion)} is not supported (expected ${expect.version})`;
   if (expect.requestKey) {
     if (entry.request === undefined) return 'has no request';
-    if (expect.requestKey(entry.request) !== key) return 'its request does not hash to its key (the request was edited, or the entry moved)';
+    if (expect.requestKey(entry.request) !== key)
+      return 'its request does not hash to its key (the request was edited, or the entry moved)';
   }
-  if (contentHashOf(entry) !== entry.contentHash) return 'its content was edited after it was written (the content hash does not match)';
+  if (contentHashOf(entry) !== entry.contentHash)
+    return 'its content was edited after it was written (the content hash does not match)';
   return undefined;
 }

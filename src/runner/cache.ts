@@ -60,7 +60,12 @@ export interface CacheEntry extends SealedEntry {
  * (each only when set, so keys of plain requests stay as they were), and the sample index. The
  * plan and the gateway both build keys here, so a work item's key is the key its call is cached under.
  */
-export function requestKeyInput(provider: string, request: ChatRequest, sample: number, baseURL?: string): CacheKeyInput {
+export function requestKeyInput(
+  provider: string,
+  request: ChatRequest,
+  sample: number,
+  baseURL?: string,
+): CacheKeyInput {
   const endpoint = baseURL ? normaliseEndpoint(baseURL) : undefined;
   return {
     provider,
@@ -98,7 +103,6 @@ export interface ResponseCacheOptions {
 /** Rejections told one by one before the rest are only counted. */
 const WARNINGS_SHOWN = 3;
 
-
 export class ResponseCache {
   /** Shard directories known to exist: creating one per write costs a syscall per call. */
   private readonly shards = new Set<string>();
@@ -131,7 +135,10 @@ export class ResponseCache {
 
   /** Undefined when absent, unreadable or refused (a damaged entry is a miss, and is rewritten). */
   async get(key: string): Promise<CacheEntry | undefined> {
-    return this.getRaw<CacheEntry>(key, { version: CACHE_SCHEMA_VERSION, requestKey: (request) => cacheKey(request as CacheKeyInput) });
+    return this.getRaw<CacheEntry>(key, {
+      version: CACHE_SCHEMA_VERSION,
+      requestKey: (request) => cacheKey(request as CacheKeyInput),
+    });
   }
 
   /**
@@ -167,7 +174,9 @@ export class ResponseCache {
     if (!this.rejected.has(key)) {
       this.rejected.set(key, problem);
       if (this.rejected.size <= WARNINGS_SHOWN) {
-        this.options.warn?.(`cache entry ${path.relative(process.cwd(), this.fileOf(key)) || this.fileOf(key)} refused, treated as a miss: ${problem}${this.rejected.size === WARNINGS_SHOWN ? ' (further refusals are only counted; driftgate cache verify lists them all)' : ''}`);
+        this.options.warn?.(
+          `cache entry ${path.relative(process.cwd(), this.fileOf(key)) || this.fileOf(key)} refused, treated as a miss: ${problem}${this.rejected.size === WARNINGS_SHOWN ? ' (further refusals are only counted; driftgate cache verify lists them all)' : ''}`,
+        );
       }
     }
     return undefined;
@@ -207,7 +216,14 @@ export class ResponseCache {
 
   async put(request: CacheKeyInput, response: ChatResponse, latencyMs: number): Promise<CacheEntry> {
     const key = cacheKey(request);
-    return this.putRaw<CacheEntry>(key, { schemaVersion: CACHE_SCHEMA_VERSION, key, request, response, latencyMs, createdAt: new Date().toISOString() });
+    return this.putRaw<CacheEntry>(key, {
+      schemaVersion: CACHE_SCHEMA_VERSION,
+      key,
+      request,
+      response,
+      latencyMs,
+      createdAt: new Date().toISOString(),
+    });
   }
 }
 
@@ -219,6 +235,8 @@ function refuseLink(dir: string, what: string): void {
     return; // not there yet: it will be made as a real folder
   }
   if (link) {
-    throw new UsageError(`${dir} is a symbolic link: driftgate does not write its cache through one (a committed link could point the cache anywhere). Replace it with a real ${what}.`);
+    throw new UsageError(
+      `${dir} is a symbolic link: driftgate does not write its cache through one (a committed link could point the cache anywhere). Replace it with a real ${what}.`,
+    );
   }
 }

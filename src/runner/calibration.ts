@@ -21,7 +21,9 @@ const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 export function calibrate(records: readonly RecordFacts[], cases: ReadonlyMap<string, Case>): Calibration[] {
   const out: Calibration[] = [];
-  const judgeNames = [...new Set(records.flatMap((r) => r.scores.filter((s) => Array.isArray(s.details?.scale)).map((s) => s.name)))];
+  const judgeNames = [
+    ...new Set(records.flatMap((r) => r.scores.filter((s) => Array.isArray(s.details?.scale)).map((s) => s.name))),
+  ];
   for (const name of judgeNames) {
     const pairs: { judge: number; human: number; scale: [number, number] }[] = [];
     const passPairs: { judge: boolean; human: boolean }[] = [];
@@ -30,8 +32,10 @@ export function calibrate(records: readonly RecordFacts[], cases: ReadonlyMap<st
       const labels = cases.get(r.caseId)?.labels;
       if (!s || !labels) continue;
       const scale = s.details?.scale as [number, number];
-      if (labels.humanScore !== undefined && typeof s.details?.score === 'number') pairs.push({ judge: Math.round(s.details.score), human: labels.humanScore, scale });
-      if (labels.humanPass !== undefined && s.pass !== undefined) passPairs.push({ judge: s.pass, human: labels.humanPass });
+      if (labels.humanScore !== undefined && typeof s.details?.score === 'number')
+        pairs.push({ judge: Math.round(s.details.score), human: labels.humanScore, scale });
+      if (labels.humanPass !== undefined && s.pass !== undefined)
+        passPairs.push({ judge: s.pass, human: labels.humanPass });
     }
     if (pairs.length === 0 && passPairs.length === 0) continue;
     const [lo, hi] = pairs[0]?.scale ?? [0, 1];
@@ -40,11 +44,38 @@ export function calibrate(records: readonly RecordFacts[], cases: ReadonlyMap<st
     out.push({
       scorer: name,
       scoreLabels: inScale.length,
-      weightedKappa: inScale.length ? finite(weightedKappa(inScale.map((p) => p.judge), inScale.map((p) => p.human), lo, hi)) : null,
-      spearman: inScale.length > 1 ? finite(spearman(inScale.map((p) => p.judge), inScale.map((p) => p.human))) : null,
+      weightedKappa: inScale.length
+        ? finite(
+            weightedKappa(
+              inScale.map((p) => p.judge),
+              inScale.map((p) => p.human),
+              lo,
+              hi,
+            ),
+          )
+        : null,
+      spearman:
+        inScale.length > 1
+          ? finite(
+              spearman(
+                inScale.map((p) => p.judge),
+                inScale.map((p) => p.human),
+              ),
+            )
+          : null,
       passLabels: passPairs.length,
       passAgreement: passPairs.length ? passPairs.filter((p) => p.judge === p.human).length / passPairs.length : null,
-      passKappa: passPairs.length ? finite(weightedKappa(passPairs.map((p) => toInt(p.judge)), passPairs.map((p) => toInt(p.human)), 0, 1, 'none')) : null,
+      passKappa: passPairs.length
+        ? finite(
+            weightedKappa(
+              passPairs.map((p) => toInt(p.judge)),
+              passPairs.map((p) => toInt(p.human)),
+              0,
+              1,
+              'none',
+            ),
+          )
+        : null,
     });
   }
   return out;

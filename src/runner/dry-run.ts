@@ -20,7 +20,12 @@ export interface DryRunEstimate {
   readonly batch?: boolean;
 }
 
-export function estimateDryRun(items: Iterable<WorkItem>, cache: ResponseCache | undefined, prices: PriceTable, batch = false): DryRunEstimate {
+export function estimateDryRun(
+  items: Iterable<WorkItem>,
+  cache: ResponseCache | undefined,
+  prices: PriceTable,
+  batch = false,
+): DryRunEstimate {
   const outputs = new OutputTokenEstimator();
   let cached = 0;
   let inputTokens = 0;

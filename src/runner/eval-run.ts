@@ -92,18 +92,27 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   const loaded = await loadConfig(options.configPath);
   const { config } = loaded;
   const runner = config.runner;
-  const cache = new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache'), { warn: (line) => (options.progress ?? silentProgress).note?.(line) });
+  const cache = new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache'), {
+    warn: (line) => (options.progress ?? silentProgress).note?.(line),
+  });
   const runsDir = path.resolve(options.outDir ?? path.join(loaded.rootDir, '.driftgate', 'runs'));
   const useCache = options.useCache ?? true;
   const offline = options.offline ?? false;
-  if (offline && !useCache) throw new UsageError('--offline and --no-cache contradict each other: offline replays from the cache only');
+  if (offline && !useCache)
+    throw new UsageError('--offline and --no-cache contradict each other: offline replays from the cache only');
   if (useCache) cache.assertNoSymlinks();
   const prices = new PriceTable(config.pricing);
 
   // Resume: reopen the run, keep its suite selection, skip what finished.
-  const resumed = options.resume !== undefined ? await openForResume(runsDir, options.resume, 'eval', { hash: loaded.hash, name: path.basename(loaded.file) }) : undefined;
+  const resumed =
+    options.resume !== undefined
+      ? await openForResume(runsDir, options.resume, 'eval', { hash: loaded.hash, name: path.basename(loaded.file) })
+      : undefined;
 
-  if (config.suites.length === 0) throw new UsageError(`${path.basename(loaded.file)} defines no suites${config.drift ? ' (it has a drift section: run driftgate drift)' : ''}`);
+  if (config.suites.length === 0)
+    throw new UsageError(
+      `${path.basename(loaded.file)} defines no suites${config.drift ? ' (it has a drift section: run driftgate drift)' : ''}`,
+    );
   const suites = selectSuites(loaded, resumed ? resumed.meta.suites : options.suites);
   const shard = resumed?.meta.shard ?? options.shard;
   const all = await prepareSuites(loaded, suites);
@@ -111,15 +120,32 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   if (resumed && options.adaptiveRound) {
     const { round, final } = options.adaptiveRound;
     const before = resumed.meta.adaptive ?? { rounds: [], final: false, extraCalls: 0 };
-    resumed.meta.adaptive = { rounds: [...before.rounds, round], final, extraCalls: before.extraCalls + roundCalls(round) };
+    resumed.meta.adaptive = {
+      rounds: [...before.rounds, round],
+      final,
+      extraCalls: before.extraCalls + roundCalls(round),
+    };
   }
   const plan = lazyPlan(built, config.models, resumed?.meta.adaptive?.rounds ?? []);
   const prepared = guardSuites(built, plan.slots(), runner.max_scorer_errors);
 
-  if (options.dryRun) return { exitCode: ExitCode.Ok, readRecords: async () => [], dryRun: estimateDryRun(plan, useCache ? cache : undefined, prices, options.batch ?? runner.mode === 'batch') };
+  if (options.dryRun)
+    return {
+      exitCode: ExitCode.Ok,
+      readRecords: async () => [],
+      dryRun: estimateDryRun(plan, useCache ? cache : undefined, prices, options.batch ?? runner.mode === 'batch'),
+    };
 
   const pending = pendingOf(plan, resumed?.finished ?? new Set());
-  if (!offline) precheck(pending.items, new Set(suites.flatMap((s) => s.targets)).size, useCache ? cache : undefined, options.maxCostUsd, prices, env);
+  if (!offline)
+    precheck(
+      pending.items,
+      new Set(suites.flatMap((s) => s.targets)).size,
+      useCache ? cache : undefined,
+      options.maxCostUsd,
+      prices,
+      env,
+    );
 
   const now = new Date().toISOString();
   let runDir: string;
@@ -181,10 +207,21 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
       concurrency,
       progress: options.progress ?? silentProgress,
       ...(options.stop ? { stop: options.stop } : {}),
-      ...(batchMode ? { batch: { runDir, settings: runner.batch, env, timeoutMs: options.timeoutMs ?? runner.timeout_ms, log: (line: string) => (options.progress ?? silentProgress).note?.(line) } } : {}),
+      ...(batchMode
+        ? {
+            batch: {
+              runDir,
+              settings: runner.batch,
+              env,
+              timeoutMs: options.timeoutMs ?? runner.timeout_ms,
+              log: (line: string) => (options.progress ?? silentProgress).note?.(line),
+            },
+          }
+        : {}),
     }));
   } catch (err) {
-    if (err instanceof StorageError) throw await stoppedByStorage(runDir, meta, err, `driftgate eval --resume ${meta.runId}`);
+    if (err instanceof StorageError)
+      throw await stoppedByStorage(runDir, meta, err, `driftgate eval --resume ${meta.runId}`);
     throw err;
   } finally {
     await journal.close();
@@ -195,13 +232,19 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   const journalFile = path.join(runDir, JOURNAL_FILE);
   let read: Promise<CallRecord[]> | undefined;
   const readRecords = () => (read ??= readRunRecords(journalFile, prepared));
-  const judgeVariances: JudgeVariance[] = options.judgeRepeats ? await judgeVariance(prepared, await readRecords(), services, options.judgeRepeats) : [];
+  const judgeVariances: JudgeVariance[] = options.judgeRepeats
+    ? await judgeVariance(prepared, await readRecords(), services, options.judgeRepeats)
+    : [];
   // Summaries and reliability describe the run as planned; adaptive rounds' extra repeats of a few
   // cases would weight those cases more. The gate reads every repeat, look by look.
   const plannedRepeats = new Map(suites.map((s) => [s.name, s.repeats]));
   const planned = (r: { suite: string; repeat: number }) => r.repeat < (plannedRepeats.get(r.suite) ?? 1);
   const severalTargets = new Set(suites.filter((s) => s.targets.length > 1).map((s) => s.name));
-  const { facts: records, whole: answers } = await readRunFacts(journalFile, prepared, (r) => severalTargets.has(r.suite) && planned(r));
+  const { facts: records, whole: answers } = await readRunFacts(
+    journalFile,
+    prepared,
+    (r) => severalTargets.has(r.suite) && planned(r),
+  );
   const errors = records.filter((r) => r.status === 'error').length;
   const allowedErrors = allowedErrorCount(options.maxErrors ?? runner.max_errors, plan.size);
 
@@ -219,7 +262,13 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
   }
   const described = describeRun(records.filter(planned), meta.suites, prepared, loaded, answers);
   const scorerReason = scorerFailureReason(described.scorers);
-  if (scorerReason) incompleteReason = [incompleteReason, `${scorerReason} (fix the scorer, then resume with --resume ${meta.runId}: failed scorings are retried)`].filter(Boolean).join('; ');
+  if (scorerReason)
+    incompleteReason = [
+      incompleteReason,
+      `${scorerReason} (fix the scorer, then resume with --resume ${meta.runId}: failed scorings are retried)`,
+    ]
+      .filter(Boolean)
+      .join('; ');
 
   meta.status = incompleteReason ? 'incomplete' : 'complete';
   if (incompleteReason) meta.incompleteReason = incompleteReason;
@@ -247,7 +296,14 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
 }
 
 /** Fails before any call when a call would need a missing key, or a price --max-cost cannot know. */
-function precheck(items: Iterable<WorkItem>, targets: number, cache: ResponseCache | undefined, maxCostUsd: number | undefined, prices: PriceTable, env: NodeJS.ProcessEnv): void {
+function precheck(
+  items: Iterable<WorkItem>,
+  targets: number,
+  cache: ResponseCache | undefined,
+  maxCostUsd: number | undefined,
+  prices: PriceTable,
+  env: NodeJS.ProcessEnv,
+): void {
   const checked = new Set<string>();
   for (const item of items) {
     if (checked.size === targets) return;
@@ -255,7 +311,9 @@ function precheck(items: Iterable<WorkItem>, targets: number, cache: ResponseCac
     checked.add(item.target);
     resolveCredentials(item.target, item.model, env);
     if (maxCostUsd !== undefined && !priceFor(item.model, item.request.model, prices)) {
-      throw new UsageError(`--max-cost needs a price for model "${item.request.model}" (target ${item.target}): add it under pricing: in driftgate.yaml, as { input: <$ per 1M tokens>, output: <$ per 1M tokens> }`);
+      throw new UsageError(
+        `--max-cost needs a price for model "${item.request.model}" (target ${item.target}): add it under pricing: in driftgate.yaml, as { input: <$ per 1M tokens>, output: <$ per 1M tokens> }`,
+      );
     }
   }
 }
@@ -264,7 +322,12 @@ function precheck(items: Iterable<WorkItem>, targets: number, cache: ResponseCac
  * The disk refused a write: the run is marked incomplete (when run.json can still be written) and
  * the error says how to go on. Every line the journal took before is kept.
  */
-export async function stoppedByStorage(runDir: string, meta: RunMeta, err: StorageError, resume: string): Promise<StorageError> {
+export async function stoppedByStorage(
+  runDir: string,
+  meta: RunMeta,
+  err: StorageError,
+  resume: string,
+): Promise<StorageError> {
   const reason = `${err.message}; every call journaled before is kept: free space (or make the directory writable), then ${resume}`;
   meta.status = 'incomplete';
   meta.incompleteReason = reason;

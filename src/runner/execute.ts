@@ -42,7 +42,11 @@ export interface ExecuteResult {
 }
 
 /** `items` may be generated as they are taken (a lazy plan); `count` is how many it yields. */
-export async function executeItems(items: Iterable<WorkItem>, count: number, options: ExecuteOptions): Promise<ExecuteResult> {
+export async function executeItems(
+  items: Iterable<WorkItem>,
+  count: number,
+  options: ExecuteOptions,
+): Promise<ExecuteResult> {
   let made = 0;
   let incomplete = 0;
   let skippedForBudget = 0;
@@ -74,7 +78,8 @@ export async function executeItems(items: Iterable<WorkItem>, count: number, opt
     if (outcome.status === 'error' && outcome.kind === 'cache_miss') firstCacheMiss ??= item;
     let record = toRecord(item, outcome);
     const suite = options.suites.get(item.suite);
-    if (suite && record.status === 'ok' && !options.deferScoring) record = { ...record, scores: await scoreInline(suite, record, options.services) };
+    if (suite && record.status === 'ok' && !options.deferScoring)
+      record = { ...record, scores: await scoreInline(suite, record, options.services) };
     await options.journal.append(record);
     made++;
     if (record.status === 'ok' && (!suite || !complete(suite, record))) incomplete++;
@@ -98,7 +103,13 @@ export async function executeItems(items: Iterable<WorkItem>, count: number, opt
   } finally {
     options.progress.finish();
   }
-  return { made, incomplete, skippedForBudget, notStarted: count - started, ...(firstCacheMiss ? { firstCacheMiss } : {}) };
+  return {
+    made,
+    incomplete,
+    skippedForBudget,
+    notStarted: count - started,
+    ...(firstCacheMiss ? { firstCacheMiss } : {}),
+  };
 }
 
 function toRecord(item: WorkItem, outcome: Exclude<CallOutcome, { status: 'skipped' }>): CallRecord {
@@ -151,6 +162,10 @@ function toRecord(item: WorkItem, outcome: Exclude<CallOutcome, { status: 'skipp
     systemFingerprint: null,
     cached: false,
     attempts: outcome.attempts,
-    error: { kind: outcome.kind, message: scrubSecrets(outcome.error.message), ...(outcome.error.status !== undefined ? { status: outcome.error.status } : {}) },
+    error: {
+      kind: outcome.kind,
+      message: scrubSecrets(outcome.error.message),
+      ...(outcome.error.status !== undefined ? { status: outcome.error.status } : {}),
+    },
   };
 }

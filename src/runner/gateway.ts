@@ -7,7 +7,13 @@
 import type { ModelConfig, PriceConfig } from '../config/model-schema.js';
 import { createProvider, resolveCredentials } from '../providers/registry.js';
 import type { EmbeddingProvider } from '../providers/openai-embeddings.js';
-import { ProviderCallError, toProviderCallError, type ChatProvider, type ChatRequest, type ChatResponse } from '../providers/types.js';
+import {
+  ProviderCallError,
+  toProviderCallError,
+  type ChatProvider,
+  type ChatRequest,
+  type ChatResponse,
+} from '../providers/types.js';
 import { BATCH_PRICE_FACTOR, costUsd, priceFor, type PriceTable } from '../providers/pricing.js';
 import type { CallOutcome, EmbedOutcome } from '../records/call-outcome.js';
 import { cacheKey, requestKeyInput, type CacheKeyInput, type ResponseCache } from './cache.js';
@@ -27,7 +33,9 @@ function scrubbedResponse(response: ChatResponse): ChatResponse {
 
 function scrubbedError(error: ProviderCallError): ProviderCallError {
   const message = scrubSecrets(error.message);
-  return message === error.message ? error : new ProviderCallError(error.kind, message, error.status, error.retryAfterMs);
+  return message === error.message
+    ? error
+    : new ProviderCallError(error.kind, message, error.status, error.retryAfterMs);
 }
 
 export interface GatewayOptions {
@@ -84,7 +92,9 @@ export class CallGateway {
       const first = await pending;
       return first.status === 'ok' ? { ...first, cached: true, attempts: 0 } : first;
     }
-    const call = this.chatOnce(target, model, request, keyInput, key).then((o) => (o.status === 'error' ? { ...o, error: scrubbedError(o.error) } : o));
+    const call = this.chatOnce(target, model, request, keyInput, key).then((o) =>
+      o.status === 'error' ? { ...o, error: scrubbedError(o.error) } : o,
+    );
     this.inFlight.set(key, call);
     try {
       return await call;
@@ -94,7 +104,12 @@ export class CallGateway {
   }
 
   /** A batch's answer: kept for this run's call and written to the cache like any answer. */
-  async acceptBatchAnswer(model: ModelConfig, keyInput: CacheKeyInput, key: string, answer: ChatResponse): Promise<number | null> {
+  async acceptBatchAnswer(
+    model: ModelConfig,
+    keyInput: CacheKeyInput,
+    key: string,
+    answer: ChatResponse,
+  ): Promise<number | null> {
     const response = scrubbedResponse(answer);
     const cost = costUsd(this.priceOf(model, keyInput.model), response);
     const discounted = cost === null ? null : cost * BATCH_PRICE_FACTOR;
@@ -121,39 +136,95 @@ export class CallGateway {
   /** Reserves a batch request's estimated cost; false when --max-cost would be passed. */
   reserveBatchCall(target: string, model: ModelConfig, request: ChatRequest): { ok: boolean; estimate: number } {
     const price = this.priceOf(model, request.model);
-    const estimate = price ? estimateCost(price, estimateInputTokens(request.messages, request), this.outputEstimates.estimate(target, request.params)) * BATCH_PRICE_FACTOR : 0;
+    const estimate = price
+      ? estimateCost(
+          price,
+          estimateInputTokens(request.messages, request),
+          this.outputEstimates.estimate(target, request.params),
+        ) * BATCH_PRICE_FACTOR
+      : 0;
     return { ok: this.options.budget.tryReserve(estimate), estimate };
   }
 
-  private async chatOnce(target: string, model: ModelConfig, request: ChatRequest, keyInput: CacheKeyInput, key: string): Promise<CallOutcome> {
+  private async chatOnce(
+    target: string,
+    model: ModelConfig,
+    request: ChatRequest,
+    keyInput: CacheKeyInput,
+    key: string,
+  ): Promise<CallOutcome> {
     const { options } = this;
     const batched = this.fromBatch.get(key);
-    if (batched) return { status: 'ok', key, response: batched.response, latencyMs: 0, cached: false, attempts: 1, costUsd: batched.costUsd, batch: true };
+    if (batched)
+      return {
+        status: 'ok',
+        key,
+        response: batched.response,
+        latencyMs: 0,
+        cached: false,
+        attempts: 1,
+        costUsd: batched.costUsd,
+        batch: true,
+      };
     const failed = this.batchFailures.get(key);
     if (failed) return { status: 'error', key, kind: failed.kind, error: failed, attempts: 1 };
     const price = this.priceOf(model, request.model);
     if (options.useCache) {
       const hit = await options.cache.get(key);
       if (hit) {
-        return { status: 'ok', key, response: scrubbedResponse(hit.response), latencyMs: hit.latencyMs, cached: true, attempts: 0, costUsd: costUsd(price, hit.response) };
+        return {
+          status: 'ok',
+          key,
+          response: scrubbedResponse(hit.response),
+          latencyMs: hit.latencyMs,
+          cached: true,
+          attempts: 0,
+          costUsd: costUsd(price, hit.response),
+        };
       }
     }
     if (options.offline) {
-      return { status: 'error', key, kind: 'cache_miss', error: new ProviderCallError('other', `--offline: no cached response (key ${key})`), attempts: 0 };
+      return {
+        status: 'error',
+        key,
+        kind: 'cache_miss',
+        error: new ProviderCallError('other', `--offline: no cached response (key ${key})`),
+        attempts: 0,
+      };
     }
-    const estimate = price ? estimateCost(price, estimateInputTokens(request.messages, request), this.outputEstimates.estimate(target, request.params)) : 0;
+    const estimate = price
+      ? estimateCost(
+          price,
+          estimateInputTokens(request.messages, request),
+          this.outputEstimates.estimate(target, request.params),
+        )
+      : 0;
     if (!options.budget.tryReserve(estimate)) return { status: 'skipped', key };
     let actual: number | null = null;
     try {
       const provider = await this.providerFor(target, model);
-      const outcome = await withRetry(() => provider.complete(request), toProviderCallError, options.retry, this.cooldownFor(model));
+      const outcome = await withRetry(
+        () => provider.complete(request),
+        toProviderCallError,
+        options.retry,
+        this.cooldownFor(model),
+      );
       const response = scrubbedResponse(outcome.value);
       actual = costUsd(price, response);
       this.outputEstimates.observe(target, response.outputTokens);
       if (options.useCache) await options.cache.put(keyInput, response, outcome.latencyMs);
-      return { status: 'ok', key, response, latencyMs: outcome.latencyMs, cached: false, attempts: outcome.attempts, costUsd: actual };
+      return {
+        status: 'ok',
+        key,
+        response,
+        latencyMs: outcome.latencyMs,
+        cached: false,
+        attempts: outcome.attempts,
+        costUsd: actual,
+      };
     } catch (err) {
-      if (err instanceof RetriesExhausted) return { status: 'error', key, kind: err.last.kind, error: err.last, attempts: err.attempts };
+      if (err instanceof RetriesExhausted)
+        return { status: 'error', key, kind: err.last.kind, error: err.last, attempts: err.attempts };
       if (err instanceof ProviderCallError) return { status: 'error', key, kind: err.kind, error: err, attempts: 1 };
       throw err;
     } finally {
@@ -167,19 +238,32 @@ export class CallGateway {
    */
   async embedBatch(target: string, model: ModelConfig, texts: readonly string[]): Promise<EmbedOutcome> {
     const { options } = this;
-    if (options.offline) return { status: 'error', kind: 'cache_miss', error: new ProviderCallError('other', `--offline: ${texts.length} embeddings are not in the cache`) };
+    if (options.offline)
+      return {
+        status: 'error',
+        kind: 'cache_miss',
+        error: new ProviderCallError('other', `--offline: ${texts.length} embeddings are not in the cache`),
+      };
     const price = this.priceOf(model, model.model as string);
-    const estimate = price ? estimateCost(price, estimateInputTokens(texts.map((content) => ({ role: 'user' as const, content }))), 0) : 0;
+    const estimate = price
+      ? estimateCost(price, estimateInputTokens(texts.map((content) => ({ role: 'user' as const, content }))), 0)
+      : 0;
     if (!options.budget.tryReserve(estimate)) return { status: 'skipped' };
     let actual: number | null = null;
     try {
       const embedder = await this.embedderFor(target, model);
       const dims = typeof model.params?.dimensions === 'number' ? model.params.dimensions : undefined;
-      const outcome = await withRetry(() => embedder.embed(model.model as string, texts, dims), toProviderCallError, options.retry, this.cooldownFor(model));
+      const outcome = await withRetry(
+        () => embedder.embed(model.model as string, texts, dims),
+        toProviderCallError,
+        options.retry,
+        this.cooldownFor(model),
+      );
       actual = costUsd(price, { inputTokens: outcome.value.inputTokens, outputTokens: 0 });
       return { status: 'ok', vectors: outcome.value.vectors, costUsd: actual, inputTokens: outcome.value.inputTokens };
     } catch (err) {
-      if (err instanceof RetriesExhausted) return { status: 'error', kind: err.last.kind, error: scrubbedError(err.last) };
+      if (err instanceof RetriesExhausted)
+        return { status: 'error', kind: err.last.kind, error: scrubbedError(err.last) };
       if (err instanceof ProviderCallError) return { status: 'error', kind: err.kind, error: scrubbedError(err) };
       throw err;
     } finally {
@@ -192,7 +276,11 @@ export class CallGateway {
     if (!p) {
       const credentials = resolveCredentials(target, model, this.options.env);
       p = import('../providers/openai-embeddings.js').then(({ createOpenAIEmbedder }) =>
-        createOpenAIEmbedder({ apiKey: credentials.apiKey, timeoutMs: this.options.timeoutMs, ...(credentials.baseURL ? { baseURL: credentials.baseURL } : {}) }),
+        createOpenAIEmbedder({
+          apiKey: credentials.apiKey,
+          timeoutMs: this.options.timeoutMs,
+          ...(credentials.baseURL ? { baseURL: credentials.baseURL } : {}),
+        }),
       );
       this.embedders.set(target, p);
     }

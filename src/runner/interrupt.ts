@@ -42,9 +42,13 @@ export function handleInterrupts(stop: StopSignal, options: InterruptHandlerOpti
   const onSignal = (): void => {
     if (!stop.requested) {
       stop.request('interrupted (Ctrl-C)');
-      write(`\ndriftgate: interrupted — no new calls are started; the calls in flight finish and are journaled (at most ${Math.round(graceMs / 1000)} s). Press Ctrl-C again to stop at once.\n`);
+      write(
+        `\ndriftgate: interrupted — no new calls are started; the calls in flight finish and are journaled (at most ${Math.round(graceMs / 1000)} s). Press Ctrl-C again to stop at once.\n`,
+      );
       timer = setTimeout(() => {
-        write(`driftgate: calls still in flight after ${Math.round(graceMs / 1000)} s; stopping. Every call journaled is kept.${resumeHint()}\n`);
+        write(
+          `driftgate: calls still in flight after ${Math.round(graceMs / 1000)} s; stopping. Every call journaled is kept.${resumeHint()}\n`,
+        );
         exit(SIGINT_EXIT);
       }, graceMs);
       timer.unref();

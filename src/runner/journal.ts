@@ -57,7 +57,7 @@ export class JournalWriter {
         // A nearly full disk takes part of a write without an error (a short write): the rest is
         // written again, so the disk's refusal surfaces as ENOSPC instead of a silently torn line.
         const bytes = Buffer.from(batch, 'utf8');
-        for (let at = 0; at < bytes.length; ) at += (await this.handle.write(bytes, at, bytes.length - at)).bytesWritten;
+        for (let at = 0; at < bytes.length;) at += (await this.handle.write(bytes, at, bytes.length - at)).bytesWritten;
       } catch (err) {
         // A partial write leaves a torn last line, which readers drop: that call is redone on resume.
         throw storageError(err, this.file) ?? err;
@@ -118,7 +118,7 @@ async function healJournalEnd(file: string): Promise<JournalHealing | undefined>
     }
     const tail = Buffer.alloc(size - lineStart);
     await handle.read(tail, 0, tail.length, lineStart);
-    const line = await countLines(handle, lineStart) + 1;
+    const line = (await countLines(handle, lineStart)) + 1;
     if (parseWhole(tail.toString('utf8'))) {
       await handle.write('\n', size);
       await handle.sync();
@@ -171,7 +171,9 @@ function parseLine(line: string, file: string, lineNo: number, last: boolean): C
     throw new RunStateError(`${file}:${lineNo}: journal line is not valid JSON`);
   }
   if (record.schemaVersion !== JOURNAL_SCHEMA_VERSION) {
-    throw new RunStateError(`${file}:${lineNo}: schemaVersion ${String(record.schemaVersion)} is not supported (expected ${JOURNAL_SCHEMA_VERSION})`);
+    throw new RunStateError(
+      `${file}:${lineNo}: schemaVersion ${String(record.schemaVersion)} is not supported (expected ${JOURNAL_SCHEMA_VERSION})`,
+    );
   }
   return record;
 }
@@ -181,7 +183,10 @@ function parseLine(line: string, file: string, lineNo: number, last: boolean): C
  * 100,000-case run is read in constant memory (readJournal holds the file and every record).
  * Same rules as readJournal: a torn final line is skipped, any other bad line is an error.
  */
-export async function forEachJournalRecord(file: string, visit: (record: CallRecord, offset: number) => void): Promise<void> {
+export async function forEachJournalRecord(
+  file: string,
+  visit: (record: CallRecord, offset: number) => void,
+): Promise<void> {
   const size = await stat(file).then(
     (s) => s.size,
     (err: NodeJS.ErrnoException) => {

@@ -35,13 +35,19 @@ export function judgeShare(groups: readonly (readonly number[])[]): number {
   if (n < 2 || k < 2) return Number.NaN;
   const means = groups.map((g) => g.reduce((a, b) => a + b, 0) / k);
   const grand = means.reduce((a, b) => a + b, 0) / n;
-  const msw = groups.reduce((s, g, i) => s + g.reduce((t, v) => t + (v - (means[i] as number)) ** 2, 0), 0) / (n * (k - 1));
+  const msw =
+    groups.reduce((s, g, i) => s + g.reduce((t, v) => t + (v - (means[i] as number)) ** 2, 0), 0) / (n * (k - 1));
   const msb = (k * means.reduce((s, m) => s + (m - grand) ** 2, 0)) / (n - 1);
   const between = Math.max(0, (msb - msw) / k);
   return msw + between > 0 ? msw / (msw + between) : 0;
 }
 
-export async function judgeVariance(suites: readonly PreparedSuite[], records: readonly CallRecord[], services: ScoringServices, repeats: number): Promise<JudgeVariance[]> {
+export async function judgeVariance(
+  suites: readonly PreparedSuite[],
+  records: readonly CallRecord[],
+  services: ScoringServices,
+  repeats: number,
+): Promise<JudgeVariance[]> {
   const out: JudgeVariance[] = [];
   for (const suite of suites) {
     for (const judge of suite.scorers.filter((s) => s.type === 'judge' && s.phase === 'inline')) {
@@ -54,7 +60,16 @@ export async function judgeVariance(suites: readonly PreparedSuite[], records: r
         const values = [first.value as number];
         const passes = [first.pass];
         for (let j = 1; j <= repeats; j++) {
-          const again = await judge.score({ case: prepared.case, messages: prepared.messages, output: r.output as string, record: r, sampleOffset: REGRADE_OFFSET * j }, services);
+          const again = await judge.score(
+            {
+              case: prepared.case,
+              messages: prepared.messages,
+              output: r.output as string,
+              record: r,
+              sampleOffset: REGRADE_OFFSET * j,
+            },
+            services,
+          );
           if (again.error !== undefined || again.value === null) continue;
           values.push(again.value);
           passes.push(again.pass);
@@ -64,8 +79,23 @@ export async function judgeVariance(suites: readonly PreparedSuite[], records: r
         if (new Set(passes).size > 1) flaky.push(r.repeat > 0 ? `${r.caseId}#${r.repeat}` : r.caseId);
       }
       const share = judgeShare(groups);
-      const interval = groups.length >= 10 ? bootstrapStatistic(groups, judgeShare, mulberry32(seedFrom(`judge-variance/${suite.config.name}/${judge.name}`))) : null;
-      out.push({ suite: suite.config.name, scorer: judge.name, verdicts: repeats + 1, outputs: groups.length, judgeShare: Number.isFinite(share) ? share : 0, interval, judgeFlaky: flaky });
+      const interval =
+        groups.length >= 10
+          ? bootstrapStatistic(
+              groups,
+              judgeShare,
+              mulberry32(seedFrom(`judge-variance/${suite.config.name}/${judge.name}`)),
+            )
+          : null;
+      out.push({
+        suite: suite.config.name,
+        scorer: judge.name,
+        verdicts: repeats + 1,
+        outputs: groups.length,
+        judgeShare: Number.isFinite(share) ? share : 0,
+        interval,
+        judgeFlaky: flaky,
+      });
     }
   }
   return out;

@@ -56,11 +56,14 @@ class StoredCase implements PreparedCase {
   // A work item and a scoring input read case, messages and options of one case together (and a
   // case's targets and repeats follow one another): the last case read is kept, so that is one
   // parse and one rendering, not one per property and per item.
-  private static last: { readonly from: StoredCase; readonly case: Case; messages?: readonly ChatMessage[]; options?: RequestOptions } | undefined;
+  private static last:
+    | { readonly from: StoredCase; readonly case: Case; messages?: readonly ChatMessage[]; options?: RequestOptions }
+    | undefined;
 
   private read(): NonNullable<typeof StoredCase.last> {
     if (StoredCase.last?.from !== this) {
-      const c = typeof this.stored === 'string' ? toCase(JSON.parse(this.stored), this.render.file, this.line) : this.stored;
+      const c =
+        typeof this.stored === 'string' ? toCase(JSON.parse(this.stored), this.render.file, this.line) : this.stored;
       StoredCase.last = { from: this, case: c };
     }
     return StoredCase.last;
@@ -116,7 +119,9 @@ export function selectSuites(loaded: LoadedConfig, names: readonly string[] | un
   if (!names || names.length === 0) return all;
   const unknown = names.filter((n) => !all.some((s) => s.name === n));
   if (unknown.length > 0) {
-    throw new UsageError(`--suite ${unknown.join(', ')}: no such suite in ${path.basename(loaded.file)} (defined: ${all.map((s) => s.name).join(', ')})`);
+    throw new UsageError(
+      `--suite ${unknown.join(', ')}: no such suite in ${path.basename(loaded.file)} (defined: ${all.map((s) => s.name).join(', ')})`,
+    );
   }
   return all.filter((s) => names.includes(s.name));
 }
@@ -129,13 +134,21 @@ export async function prepareSuites(loaded: LoadedConfig, suites: readonly Suite
     const render: CaseRenderer = { file: suite.dataset, prompt: undefined, suiteOptions: {}, check: undefined };
     const ids: string[] = [];
     let casesHaveOptions = false;
-    const rendered: PreparedCase[] = await loadDataset(path.resolve(loaded.rootDir, suite.dataset), suite.dataset, (c, record) => {
-      ids.push(c.id);
-      casesHaveOptions ||= c.requestOptions !== undefined;
-      return new StoredCase(c, record, render);
-    });
+    const rendered: PreparedCase[] = await loadDataset(
+      path.resolve(loaded.rootDir, suite.dataset),
+      suite.dataset,
+      (c, record) => {
+        ids.push(c.id);
+        casesHaveOptions ||= c.requestOptions !== undefined;
+        return new StoredCase(c, record, render);
+      },
+    );
     const index = loaded.config.suites.indexOf(suite);
-    render.prompt = await loadPrompt(suite.prompt, loaded.rootDir, `${path.basename(loaded.file)} suites[${index >= 0 ? index : i}].prompt`);
+    render.prompt = await loadPrompt(
+      suite.prompt,
+      loaded.rootDir,
+      `${path.basename(loaded.file)} suites[${index >= 0 ? index : i}].prompt`,
+    );
     const where = `${path.basename(loaded.file)} suites[${index >= 0 ? index : i}]`;
     render.check = await schemaCheckerFor(suite, casesHaveOptions);
     render.suiteOptions = await suiteRequestOptions(suite, loaded.rootDir, where, render.check);
@@ -153,26 +166,58 @@ export async function prepareSuites(loaded: LoadedConfig, suites: readonly Suite
       targets: suite.targets,
     });
     // Derived metrics last: they read the scores of the scorers before them.
-    const derived = suite.derived && Object.keys(suite.derived).length > 0 ? (await import('../scorers/derived.js')).createDerived : undefined;
-    if (derived) for (const [name, expression] of Object.entries(suite.derived ?? {})) scorers.push(derived(name, expression, scorers));
-    prepared.push({ config: suite, cases: rendered, caseById: new Map(rendered.map((r, k) => [ids[k] as string, r])), scorers });
+    const derived =
+      suite.derived && Object.keys(suite.derived).length > 0
+        ? (await import('../scorers/derived.js')).createDerived
+        : undefined;
+    if (derived)
+      for (const [name, expression] of Object.entries(suite.derived ?? {}))
+        scorers.push(derived(name, expression, scorers));
+    prepared.push({
+      config: suite,
+      cases: rendered,
+      caseById: new Map(rendered.map((r, k) => [ids[k] as string, r])),
+      scorers,
+    });
   }
   return prepared;
 }
 
-function workItem(suite: SuiteConfig, prepared: PreparedCase, target: string, repeat: number, models: Readonly<Record<string, ModelConfig>>): WorkItem {
+function workItem(
+  suite: SuiteConfig,
+  prepared: PreparedCase,
+  target: string,
+  repeat: number,
+  models: Readonly<Record<string, ModelConfig>>,
+): WorkItem {
   const { case: c, messages, options } = prepared;
   const model = models[target] as ModelConfig;
   const request: ChatRequest = { model: model.model as string, messages, params: model.params ?? {}, ...options };
   const key = cacheKey(requestKeyInput(model.provider, request, repeat, model.baseURL));
-  return { itemId: `${suite.name}/${c.id}/${target}/${repeat}`, suite: suite.name, caseId: c.id, inputHash: c.inputHash, target, repeat, model, request, key };
+  return {
+    itemId: `${suite.name}/${c.id}/${target}/${repeat}`,
+    suite: suite.name,
+    caseId: c.id,
+    inputHash: c.inputHash,
+    target,
+    repeat,
+    model,
+    request,
+    key,
+  };
 }
 
-export function planCalls(prepared: readonly PreparedSuite[], models: Readonly<Record<string, ModelConfig>>): WorkItem[] {
+export function planCalls(
+  prepared: readonly PreparedSuite[],
+  models: Readonly<Record<string, ModelConfig>>,
+): WorkItem[] {
   return [...callsOf(prepared, models)];
 }
 
-function* callsOf(prepared: readonly PreparedSuite[], models: Readonly<Record<string, ModelConfig>>): Generator<WorkItem> {
+function* callsOf(
+  prepared: readonly PreparedSuite[],
+  models: Readonly<Record<string, ModelConfig>>,
+): Generator<WorkItem> {
   for (const { config: suite, cases } of prepared) {
     for (const c of cases) {
       for (const target of suite.targets) {
@@ -192,9 +237,14 @@ export interface Plan extends Iterable<WorkItem> {
   slots(): Iterable<{ readonly suite: string; readonly target: string }>;
 }
 
-export function lazyPlan(prepared: readonly PreparedSuite[], models: Readonly<Record<string, ModelConfig>>, rounds: readonly AdaptiveRoundRecord[]): Plan {
+export function lazyPlan(
+  prepared: readonly PreparedSuite[],
+  models: Readonly<Record<string, ModelConfig>>,
+  rounds: readonly AdaptiveRoundRecord[],
+): Plan {
   const extra = planRounds(prepared, models, rounds);
-  const size = prepared.reduce((n, p) => n + p.cases.length * p.config.targets.length * p.config.repeats, 0) + extra.length;
+  const size =
+    prepared.reduce((n, p) => n + p.cases.length * p.config.targets.length * p.config.repeats, 0) + extra.length;
   return {
     size,
     *[Symbol.iterator]() {
@@ -202,7 +252,9 @@ export function lazyPlan(prepared: readonly PreparedSuite[], models: Readonly<Re
       yield* extra;
     },
     *slots() {
-      for (const { config, cases } of prepared) for (const target of config.targets) for (let n = 0; n < cases.length * config.repeats; n++) yield { suite: config.name, target };
+      for (const { config, cases } of prepared)
+        for (const target of config.targets)
+          for (let n = 0; n < cases.length * config.repeats; n++) yield { suite: config.name, target };
       yield* extra;
     },
   };
@@ -213,16 +265,24 @@ export function lazyPlan(prepared: readonly PreparedSuite[], models: Readonly<Re
  * numbered from where the previous look stopped (run-dir.ts repeatLimits). Cases no longer in the
  * suite (or outside this shard) are skipped.
  */
-export function planRounds(prepared: readonly PreparedSuite[], models: Readonly<Record<string, ModelConfig>>, rounds: readonly AdaptiveRoundRecord[]): WorkItem[] {
+export function planRounds(
+  prepared: readonly PreparedSuite[],
+  models: Readonly<Record<string, ModelConfig>>,
+  rounds: readonly AdaptiveRoundRecord[],
+): WorkItem[] {
   const items: WorkItem[] = [];
-  const limits = repeatLimits(prepared.map((p) => p.config), rounds);
+  const limits = repeatLimits(
+    prepared.map((p) => p.config),
+    rounds,
+  );
   for (const [r, round] of rounds.entries()) {
     for (const { suite, target, caseId } of round.items) {
       const p = prepared.find((x) => x.config.name === suite);
       const c = p?.caseById.get(caseId);
       if (!p || !c || !p.config.targets.includes(target)) continue;
       const from = limits[suite]?.[r] as number;
-      for (let repeat = from; repeat < from + (round.perCase[suite] ?? 0); repeat++) items.push(workItem(p.config, c, target, repeat, models));
+      for (let repeat = from; repeat < from + (round.perCase[suite] ?? 0); repeat++)
+        items.push(workItem(p.config, c, target, repeat, models));
     }
   }
   return items;

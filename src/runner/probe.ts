@@ -58,19 +58,31 @@ function probeInput(prepared: PreparedCase, scorer: Scorer): ScoringInput {
     scores: [],
     finishedAt: new Date().toISOString(),
   };
-  return { case: prepared.case, messages: prepared.messages, output: PROBE_ANSWER, record, ...(scorer.against ? { other: { target: scorer.against, output: PROBE_ANSWER } } : {}) };
+  return {
+    case: prepared.case,
+    messages: prepared.messages,
+    output: PROBE_ANSWER,
+    record,
+    ...(scorer.against ? { other: { target: scorer.against, output: PROBE_ANSWER } } : {}),
+  };
 }
 
-export async function probeScorers(options: { configPath?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ProbeResult[]> {
+export async function probeScorers(
+  options: { configPath?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ProbeResult[]> {
   const loaded = await loadConfig(options.configPath);
   const { config } = loaded;
   const env = options.env ?? process.env;
-  const { services, embeddings } = buildRunServices(config, new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache')), {
-    offline: false,
-    useCache: false,
-    env,
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-  });
+  const { services, embeddings } = buildRunServices(
+    config,
+    new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache')),
+    {
+      offline: false,
+      useCache: false,
+      env,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    },
+  );
   const targets: { suite: string; scorers: readonly Scorer[]; first: PreparedCase }[] = [];
   for (const p of await prepareSuites(loaded, config.suites)) {
     if (p.cases[0]) targets.push({ suite: p.config.name, scorers: p.scorers, first: p.cases[0] });
@@ -79,11 +91,21 @@ export async function probeScorers(options: { configPath?: string; env?: NodeJS.
   if (drift) {
     const messages = [{ role: 'user' as const, content: 'How do I reset my password?' }];
     const first = { case: toCase({ id: 'probe', messages }, 'driftgate check', 0), messages, options: {} };
-    const scorers = await buildScorers(drift.scorers, { rootDir: loaded.rootDir, models: config.models, where: `${path.basename(loaded.file)} drift.scorers`, targets: drift.targets });
+    const scorers = await buildScorers(drift.scorers, {
+      rootDir: loaded.rootDir,
+      models: config.models,
+      where: `${path.basename(loaded.file)} drift.scorers`,
+      targets: drift.targets,
+    });
     targets.push({ suite: DRIFT_SUITE, scorers, first });
   }
   const results: ProbeResult[] = [];
-  const timed = async (suite: string, scorer: string, type: string, run: () => Promise<{ value?: number; error?: string }>) => {
+  const timed = async (
+    suite: string,
+    scorer: string,
+    type: string,
+    run: () => Promise<{ value?: number; error?: string }>,
+  ) => {
     const start = performance.now();
     let outcome: { value?: number; error?: string };
     try {
@@ -92,13 +114,23 @@ export async function probeScorers(options: { configPath?: string; env?: NodeJS.
       outcome = { error: scrubSecrets(err instanceof Error ? err.message : String(err)) };
     }
     const hint = outcome.error ? errorHint(type, outcome.error) : undefined;
-    results.push({ suite, scorer, type, ok: outcome.error === undefined, ...outcome, ...(hint ? { hint } : {}), ms: Math.round(performance.now() - start) });
+    results.push({
+      suite,
+      scorer,
+      type,
+      ok: outcome.error === undefined,
+      ...outcome,
+      ...(hint ? { hint } : {}),
+      ms: Math.round(performance.now() - start),
+    });
   };
   for (const t of targets) {
     for (const scorer of t.scorers.filter((s) => PROBED.has(s.type))) {
       await timed(t.suite, scorer.name, scorer.type, async () => {
         const score = await scorer.score(probeInput(t.first, scorer), services);
-        return score.error !== undefined ? { error: score.error } : { ...(score.value !== null ? { value: score.value } : {}) };
+        return score.error !== undefined
+          ? { error: score.error }
+          : { ...(score.value !== null ? { value: score.value } : {}) };
       });
     }
   }

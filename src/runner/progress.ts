@@ -16,7 +16,10 @@ export interface Progress {
 
 export const silentProgress: Progress = { start() {}, tick() {}, finish() {} };
 
-export function createProgress(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Progress {
+export function createProgress(
+  stream: NodeJS.WriteStream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): Progress {
   const tty = Boolean(stream.isTTY) && !env.CI;
   const color = tty && !env.NO_COLOR;
   let total = 0;

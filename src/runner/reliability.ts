@@ -44,7 +44,9 @@ export function reliability(records: readonly RecordFacts[]): Reliability | unde
   const flaky = cases
     .filter(([, v]) => passes(v) > 0 && passes(v) < v.length)
     .map(([caseId, v]) => ({ caseId, passes: passes(v), of: v.length }))
-    .sort((a, b) => Math.abs(a.passes / a.of - 0.5) - Math.abs(b.passes / b.of - 0.5) || (a.caseId < b.caseId ? -1 : 1));
+    .sort(
+      (a, b) => Math.abs(a.passes / a.of - 0.5) - Math.abs(b.passes / b.of - 0.5) || (a.caseId < b.caseId ? -1 : 1),
+    );
   return {
     k,
     cases: cases.length,

@@ -38,11 +38,17 @@ export async function openForResume(
   if (!runId) throw new RunStateError(`--resume: no incomplete ${command} run under ${runsDir}`);
   const dir = path.join(runsDir, runId);
   const meta = await readRunMeta(dir);
-  if (meta.command !== command) throw new RunStateError(`--resume ${runId}: that is a ${meta.command} run; resume it with driftgate ${meta.command} --resume`);
+  if (meta.command !== command)
+    throw new RunStateError(
+      `--resume ${runId}: that is a ${meta.command} run; resume it with driftgate ${meta.command} --resume`,
+    );
   if (meta.configHash !== config.hash) {
-    throw new RunStateError(`--resume ${runId}: ${config.name} changed since the run started; resuming would mix two configurations. Start a new run instead.`);
+    throw new RunStateError(
+      `--resume ${runId}: ${config.name} changed since the run started; resuming would mix two configurations. Start a new run instead.`,
+    );
   }
-  if (refuseComplete && meta.status === 'complete') throw new RunStateError(`--resume ${runId}: the run is already complete`);
+  if (refuseComplete && meta.status === 'complete')
+    throw new RunStateError(`--resume ${runId}: the run is already complete`);
   return { dir, meta, finished: await finishedItems(path.join(dir, JOURNAL_FILE)) };
 }
 
@@ -55,12 +61,18 @@ export async function reopen(run: ResumableRun, at: string): Promise<void> {
 }
 
 /** The items still to do: those whose latest journal line so far is not `ok`. */
-export function pendingItems<T extends { readonly itemId: string }>(items: readonly T[], finished: ReadonlySet<string>): T[] {
+export function pendingItems<T extends { readonly itemId: string }>(
+  items: readonly T[],
+  finished: ReadonlySet<string>,
+): T[] {
   return items.filter((item) => !finished.has(item.itemId));
 }
 
 /** The plan's items still to do, made as they are taken; counting them makes each once more. */
-export function pendingOf(plan: Plan, finished: ReadonlySet<string>): { readonly items: Iterable<WorkItem>; readonly count: number } {
+export function pendingOf(
+  plan: Plan,
+  finished: ReadonlySet<string>,
+): { readonly items: Iterable<WorkItem>; readonly count: number } {
   if (finished.size === 0) return { items: plan, count: plan.size };
   const todo = (item: WorkItem): boolean => !finished.has(item.itemId);
   let count = 0;
@@ -79,5 +91,7 @@ export function pendingOf(plan: Plan, finished: ReadonlySet<string>): { readonly
  * phase sees those records as incomplete.
  */
 export function withoutFailedScore(r: CallRecord): CallRecord {
-  return r.scores.some((s) => s.error !== undefined) ? { ...r, scores: r.scores.filter((s) => s.error === undefined) } : r;
+  return r.scores.some((s) => s.error !== undefined)
+    ? { ...r, scores: r.scores.filter((s) => s.error === undefined) }
+    : r;
 }

@@ -14,7 +14,12 @@ export interface RetryPolicy {
   readonly maxRateLimitWaitMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 30_000, maxRateLimitWaitMs: 300_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxRetries: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRateLimitWaitMs: 300_000,
+};
 
 /** "Equal jitter": half the exponential delay, plus a random part up to the other half. */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
@@ -30,7 +35,10 @@ export interface RetryOutcome<T> {
 }
 
 export class RetriesExhausted extends Error {
-  constructor(readonly last: ProviderCallError, readonly attempts: number) {
+  constructor(
+    readonly last: ProviderCallError,
+    readonly attempts: number,
+  ) {
     super(last.message);
   }
 }

@@ -46,7 +46,14 @@ export async function runCalls(input: RunCallsInput): Promise<RunCallsResult> {
   // A batch is one upload of every pending request: batch mode holds them (and, for the judge
   // batch, the run's records), where online mode streams.
   const pending = batch ? [...input.pending] : input.pending;
-  if (batch) batches.push(...(await runBatchPhase('answers', [...pending].map((i) => ({ target: i.target, model: i.model, request: i.request, sample: i.repeat })), batch)));
+  if (batch)
+    batches.push(
+      ...(await runBatchPhase(
+        'answers',
+        [...pending].map((i) => ({ target: i.target, model: i.model, request: i.request, sample: i.repeat })),
+        batch,
+      )),
+    );
   const outcome = await executeItems(pending, input.pendingCount, {
     concurrency: input.concurrency,
     gateway: input.gateway,
@@ -67,7 +74,11 @@ export async function runCalls(input: RunCallsInput): Promise<RunCallsResult> {
   }
   // The after phase reads the whole journal back; a fresh run whose every answer was scored inline
   // (no scorer reads another target's answer) has nothing for it to do.
-  const afterWork = batch !== undefined || outcome.incomplete > 0 || source.sessionStart > 0 || input.prepared.some((p) => p.scorers.some((s) => s.against !== undefined));
+  const afterWork =
+    batch !== undefined ||
+    outcome.incomplete > 0 ||
+    source.sessionStart > 0 ||
+    input.prepared.some((p) => p.scorers.some((s) => s.against !== undefined));
   if (afterWork) await scoreAfter(input.prepared, source, input.services, input.journal, input.concurrency);
   return { outcome, batches };
 }

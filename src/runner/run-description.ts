@@ -25,19 +25,32 @@ export function describeRun(
   loaded: LoadedConfig,
   answers: readonly CallRecord[],
 ): Required<Pick<RunMeta, 'summaries' | 'scorers'>> & Pick<RunMeta, 'behaviour'> {
-  const health = scorerHealth(records, prepared.map((p) => ({ suite: p.config.name, scorers: p.scorers })), loaded.config.runner.max_scorer_errors);
-  const summaries = summariseSuites(records, suites, new Map(prepared.map((p) => [p.config.name, labelledCases(p)])), new Map(prepared.map((p) => [p.config.name, p.scorers]))).map((s) => {
+  const health = scorerHealth(
+    records,
+    prepared.map((p) => ({ suite: p.config.name, scorers: p.scorers })),
+    loaded.config.runner.max_scorer_errors,
+  );
+  const summaries = summariseSuites(
+    records,
+    suites,
+    new Map(prepared.map((p) => [p.config.name, labelledCases(p)])),
+    new Map(prepared.map((p) => [p.config.name, p.scorers])),
+  ).map((s) => {
     const config = prepared.find((p) => p.config.name === s.suite)?.config;
     const quarantined = config ? quarantineOf(loaded.rootDir, config) : [];
     return quarantined.length ? { ...s, quarantined } : s;
   });
-  const behaviour = targetBehaviour(answers, prepared.map((p) => ({ name: p.config.name, targets: p.config.targets })));
+  const behaviour = targetBehaviour(
+    answers,
+    prepared.map((p) => ({ name: p.config.name, targets: p.config.targets })),
+  );
   return { summaries, scorers: health, ...(behaviour.length > 0 ? { behaviour } : {}) };
 }
 
 /** The cases with human labels (what calibration reads), by id — not every case of a large suite. */
 function labelledCases(p: PreparedSuite): Map<string, Case> {
   const out = new Map<string, Case>();
-  for (const { case: c } of p.cases) if (c.labels.humanScore !== undefined || c.labels.humanPass !== undefined) out.set(c.id, c);
+  for (const { case: c } of p.cases)
+    if (c.labels.humanScore !== undefined || c.labels.humanPass !== undefined) out.set(c.id, c);
   return out;
 }

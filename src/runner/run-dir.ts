@@ -30,7 +30,9 @@ export interface RunMeta {
   readonly gitSha: string | null;
   readonly suites: readonly string[];
   /** Per target: provider, model, params. Never credentials or base URLs (they may embed them). */
-  readonly models: Readonly<Record<string, { provider: string; model: string | null; params: Readonly<Record<string, unknown>> }>>;
+  readonly models: Readonly<
+    Record<string, { provider: string; model: string | null; params: Readonly<Record<string, unknown>> }>
+  >;
   readonly startedAt: string;
   resumedAt: string[];
   finishedAt?: string;
@@ -67,7 +69,10 @@ export const JOURNAL_FILE = 'cases.jsonl';
 
 /** `20261122T190131Z-3fa2c1`: sortable by start time, unique across processes. */
 export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -89,16 +94,23 @@ export async function readRunMeta(dir: string): Promise<RunMeta> {
     meta = JSON.parse(await readFile(file, 'utf8')) as RunMeta;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new RunStateError(code === 'ENOENT' ? `${dir}: not a run directory (no ${RUN_FILE})` : `${file}: not valid JSON`);
+    throw new RunStateError(
+      code === 'ENOENT' ? `${dir}: not a run directory (no ${RUN_FILE})` : `${file}: not valid JSON`,
+    );
   }
   if (meta.schemaVersion !== RUN_SCHEMA_VERSION) {
-    throw new RunStateError(`${file}: schemaVersion ${String(meta.schemaVersion)} is not supported by this driftgate (expected ${RUN_SCHEMA_VERSION}); upgrade driftgate`);
+    throw new RunStateError(
+      `${file}: schemaVersion ${String(meta.schemaVersion)} is not supported by this driftgate (expected ${RUN_SCHEMA_VERSION}); upgrade driftgate`,
+    );
   }
   return meta;
 }
 
 /** The newest run (by id, which sorts by start time) whose status is not `complete`, of one command if given. */
-export async function findLatestIncompleteRun(runsDir: string, command?: RunMeta['command']): Promise<string | undefined> {
+export async function findLatestIncompleteRun(
+  runsDir: string,
+  command?: RunMeta['command'],
+): Promise<string | undefined> {
   let names: string[];
   try {
     names = await readdir(runsDir);

@@ -35,7 +35,14 @@ export function planPlacement(prepared: readonly PreparedSuite[]): PlanPlacement
     prepared.map((p, i) => {
       // caseById keeps the cases' order; its keys are strings already held.
       const ids = [...p.caseById.keys()];
-      const placed = { order: i, ids, index: new Map(ids.map((id, k) => [id, k])), targets: p.config.targets, repeats: p.config.repeats, base };
+      const placed = {
+        order: i,
+        ids,
+        index: new Map(ids.map((id, k) => [id, k])),
+        targets: p.config.targets,
+        repeats: p.config.repeats,
+        base,
+      };
       base += ids.length * p.config.targets.length * p.config.repeats;
       return [p.config.name, placed] as const;
     }),
@@ -45,7 +52,11 @@ export function planPlacement(prepared: readonly PreparedSuite[]): PlanPlacement
     const c = s?.index.get(r.caseId);
     const t = s?.targets.indexOf(r.target) ?? -1;
     if (!s || c === undefined || t < 0) return undefined;
-    return { slot: r.repeat < s.repeats ? s.base + (c * s.targets.length + t) * s.repeats + r.repeat : undefined, caseId: s.ids[c] as string, order: [s.order, c, t, r.repeat] };
+    return {
+      slot: r.repeat < s.repeats ? s.base + (c * s.targets.length + t) * s.repeats + r.repeat : undefined,
+      caseId: s.ids[c] as string,
+      order: [s.order, c, t, r.repeat],
+    };
   };
   return {
     size: base,
@@ -83,7 +94,8 @@ class InPlanOrder<T> {
 
   values(): T[] {
     const out = this.slots.filter((v): v is T => v !== undefined);
-    for (const { value } of [...this.extra.values()].sort((a, b) => this.placement.compare(a.record, b.record))) out.push(value);
+    for (const { value } of [...this.extra.values()].sort((a, b) => this.placement.compare(a.record, b.record)))
+      out.push(value);
     return out;
   }
 }
@@ -133,7 +145,11 @@ export interface RunFacts {
   readonly whole: readonly CallRecord[];
 }
 
-export async function readRunFacts(journalFile: string, prepared: readonly PreparedSuite[], keepWhole: (r: CallRecord) => boolean = () => false): Promise<RunFacts> {
+export async function readRunFacts(
+  journalFile: string,
+  prepared: readonly PreparedSuite[],
+  keepWhole: (r: CallRecord) => boolean = () => false,
+): Promise<RunFacts> {
   const placement = planPlacement(prepared);
   const projector = new FactsProjector();
   const facts = new InPlanOrder<RecordFacts>(placement);

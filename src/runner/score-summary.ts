@@ -33,7 +33,14 @@ export interface ScorerDeclaration {
   readonly against?: string;
 }
 
-const noValues = (metric: string, kind: ScoreMetric['kind'], errors: number): ScoreMetric => ({ metric, kind, n: 0, mean: null, ci: null, errors });
+const noValues = (metric: string, kind: ScoreMetric['kind'], errors: number): ScoreMetric => ({
+  metric,
+  kind,
+  n: 0,
+  mean: null,
+  ci: null,
+  errors,
+});
 
 /** Pass/fail per call, with the call's case: parallel lists, not an object per call. */
 interface Passes {
@@ -43,12 +50,25 @@ interface Passes {
 
 const noPasses = (): Passes => ({ caseIds: [], passes: [] });
 
-function rateOverCases(metric: string, calls: Passes, errors: number, index?: ReadonlyMap<string, number>): ScoreMetric {
+function rateOverCases(
+  metric: string,
+  calls: Passes,
+  errors: number,
+  index?: ReadonlyMap<string, number>,
+): ScoreMetric {
   const n = calls.passes.length;
   if (n === 0) return noValues(metric, 'rate', errors);
-  const { means, repeated } = caseMeans(calls.passes.keys(), (i) => calls.caseIds[i] as string, (i) => calls.passes[i], index);
+  const { means, repeated } = caseMeans(
+    calls.passes.keys(),
+    (i) => calls.caseIds[i] as string,
+    (i) => calls.passes[i],
+    index,
+  );
   if (!repeated) {
-    const w = wilson(calls.passes.reduce((a, b) => a + b, 0), n);
+    const w = wilson(
+      calls.passes.reduce((a, b) => a + b, 0),
+      n,
+    );
     return { metric, kind: 'rate', n: w.n, mean: w.rate, ci: w.ci, errors };
   }
   const m = meanInterval(means);
@@ -62,7 +82,11 @@ function rateOverCases(metric: string, calls: Passes, errors: number, index?: Re
  * Written as loops over the records, without a list or an object per record: at 100,000 cases the
  * per-record lists cost more memory than the run's facts.
  */
-export function scoreMetrics(records: readonly RecordFacts[], declared: readonly ScorerDeclaration[] = [], index = caseIndex(records, (r) => r.caseId)): ScoreMetric[] {
+export function scoreMetrics(
+  records: readonly RecordFacts[],
+  declared: readonly ScorerDeclaration[] = [],
+  index = caseIndex(records, (r) => r.caseId),
+): ScoreMetric[] {
   const ok = records.filter((r) => r.status === 'ok');
   const names = new Set(declared.map((d) => d.name));
   for (const r of ok) for (const s of r.scores) names.add(s.name);
@@ -106,12 +130,24 @@ export function scoreMetrics(records: readonly RecordFacts[], declared: readonly
       continue;
     }
     if (kind === 'binary') {
-      metrics.push(rateOverCases(name, { caseIds: validCases, passes: validScores.map((s) => ((s.pass ?? s.value === 1) ? 1 : 0)) }, errors, index));
+      metrics.push(
+        rateOverCases(
+          name,
+          { caseIds: validCases, passes: validScores.map((s) => ((s.pass ?? s.value === 1) ? 1 : 0)) },
+          errors,
+          index,
+        ),
+      );
       continue;
     }
     // Scores are bounded in [0, 1] and often piled up at one end: a percentile bootstrap over case
     // means stays inside the bounds and follows the skew, where a t interval would not.
-    const { means } = caseMeans(validScores.keys(), (i) => validCases[i] as string, (i) => (validScores[i] as ScoreFacts).value as number, index);
+    const { means } = caseMeans(
+      validScores.keys(),
+      (i) => validCases[i] as string,
+      (i) => (validScores[i] as ScoreFacts).value as number,
+      index,
+    );
     const mean = means.reduce((a, b) => a + b, 0) / means.length;
     const ci = bootstrapMeanInterval(means, mulberry32(seedFrom(name)));
     metrics.push({ metric: name, kind: 'mean', n: means.length, mean, ci, errors });

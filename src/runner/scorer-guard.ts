@@ -47,7 +47,9 @@ export class ScorerGuard {
 
   /** Why a scorer was stopped, by `suite/scorer`. */
   stopped(): Map<string, string> {
-    return new Map([...this.states].filter(([, s]) => s.stopped !== undefined).map(([k, s]) => [k, s.stopped as string]));
+    return new Map(
+      [...this.states].filter(([, s]) => s.stopped !== undefined).map(([k, s]) => [k, s.stopped as string]),
+    );
   }
 
   /** The same scorers, every scoring of theirs guarded. */
@@ -59,7 +61,12 @@ export class ScorerGuard {
       id: scorer.id,
       phase: scorer.phase,
       ...(scorer.against !== undefined ? { against: scorer.against } : {}),
-      ...(scorer.prefetch ? { prefetch: (inputs: readonly ScoringInput[], services: ScoringServices) => (scorer.prefetch as NonNullable<Scorer['prefetch']>).call(scorer, inputs, services) } : {}),
+      ...(scorer.prefetch
+        ? {
+            prefetch: (inputs: readonly ScoringInput[], services: ScoringServices) =>
+              (scorer.prefetch as NonNullable<Scorer['prefetch']>).call(scorer, inputs, services),
+          }
+        : {}),
       score: (input: ScoringInput, services: ScoringServices) => this.score(suite, scorer, input, services),
     }));
   }
@@ -84,7 +91,13 @@ export class ScorerGuard {
     }
   }
 
-  private async attempt(suite: string, state: ScorerState, scorer: Scorer, input: ScoringInput, services: ScoringServices): Promise<Score> {
+  private async attempt(
+    suite: string,
+    state: ScorerState,
+    scorer: Scorer,
+    input: ScoringInput,
+    services: ScoringServices,
+  ): Promise<Score> {
     if (state.stopped) return errorScore(scorer, `${NOT_SCORED} ${state.stopped}`);
     let score: Score;
     try {
@@ -114,7 +127,9 @@ export class ScorerGuard {
  * The suites with every scorer guarded; each scorer's allowance is `maxScorerErrors` applied to
  * the answers it is planned to score.
  */
-export function guardSuites<S extends { readonly config: { readonly name: string }; readonly scorers: readonly Scorer[] }>(
+export function guardSuites<
+  S extends { readonly config: { readonly name: string }; readonly scorers: readonly Scorer[] },
+>(
   suites: readonly S[],
   items: Iterable<{ readonly suite: string; readonly target: string }>,
   maxScorerErrors: number | string,
@@ -125,9 +140,17 @@ export function guardSuites<S extends { readonly config: { readonly name: string
     bySuite.set(target, (bySuite.get(target) ?? 0) + 1);
     counts.set(suite, bySuite);
   }
-  const planned = (suite: string, scorer: Scorer) => [...(counts.get(suite) ?? [])].reduce((n, [target, c]) => (scorer.against !== target ? n + c : n), 0);
+  const planned = (suite: string, scorer: Scorer) =>
+    [...(counts.get(suite) ?? [])].reduce((n, [target, c]) => (scorer.against !== target ? n + c : n), 0);
   const allowance = new Map<string, number>();
-  for (const s of suites) for (const scorer of s.scorers) allowance.set(`${s.config.name}/${scorer.name}`, allowedErrorCount(maxScorerErrors, planned(s.config.name, scorer)));
-  const guard = new ScorerGuard({ allowed: (suite, scorer) => allowance.get(`${suite}/${scorer}`) ?? Number.POSITIVE_INFINITY });
+  for (const s of suites)
+    for (const scorer of s.scorers)
+      allowance.set(
+        `${s.config.name}/${scorer.name}`,
+        allowedErrorCount(maxScorerErrors, planned(s.config.name, scorer)),
+      );
+  const guard = new ScorerGuard({
+    allowed: (suite, scorer) => allowance.get(`${suite}/${scorer}`) ?? Number.POSITIVE_INFINITY,
+  });
   return suites.map((s) => ({ ...s, scorers: guard.wrap(s.config.name, s.scorers) }));
 }

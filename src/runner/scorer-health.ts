@@ -48,15 +48,21 @@ export const scoringNoun = (type: string, count: number): string => {
 export function errorHint(type: string, error: string): string | undefined {
   if (/not JSON/.test(error)) return 'the judge answered in prose; does the model support structured output?';
   if (/invalid verdict/.test(error)) return "the judge's verdicts do not fit the rubric's format";
-  if (/\b401\b|authentication|api key/i.test(error)) return `the ${type === 'judge' ? 'judge' : 'scorer'}'s API key was refused`;
-  if (/\b404\b|not[_ ]found|does not exist/i.test(error)) return `the ${type === 'judge' ? "judge's" : "embedder's"} model name was not found`;
+  if (/\b401\b|authentication|api key/i.test(error))
+    return `the ${type === 'judge' ? 'judge' : 'scorer'}'s API key was refused`;
+  if (/\b404\b|not[_ ]found|does not exist/i.test(error))
+    return `the ${type === 'judge' ? "judge's" : "embedder's"} model name was not found`;
   if (/budget/i.test(error)) return 'the budget (--max-cost) ran out';
   if (/not in the cache|--offline/.test(error)) return 'not in the cache (--offline)';
   if (/timed? ?out/i.test(error)) return 'the calls timed out';
   return undefined;
 }
 
-export function scorerHealth(records: readonly RecordFacts[], suites: readonly { suite: string; scorers: readonly ConfiguredScorer[] }[], maxScorerErrors: number | string): ScorerHealth[] {
+export function scorerHealth(
+  records: readonly RecordFacts[],
+  suites: readonly { suite: string; scorers: readonly ConfiguredScorer[] }[],
+  maxScorerErrors: number | string,
+): ScorerHealth[] {
   const out: ScorerHealth[] = [];
   for (const { suite, scorers } of suites) {
     // An ok record always has an output ('' when the model only called tools).
@@ -104,12 +110,16 @@ export function describeHealth(h: ScorerHealth): string {
 }
 
 /** Scorers whose failures exceed what runner.max_scorer_errors allows. */
-export const overLimit = (health: readonly ScorerHealth[]): ScorerHealth[] => health.filter((h) => h.errors > h.allowed);
+export const overLimit = (health: readonly ScorerHealth[]): ScorerHealth[] =>
+  health.filter((h) => h.errors > h.allowed);
 
 /** The run's incomplete reason when any scorer failed beyond its allowance. */
 export function scorerFailureReason(health: readonly ScorerHealth[]): string | undefined {
   const over = overLimit(health);
   if (over.length === 0) return undefined;
-  const parts = over.map((h) => `${describeHealth(h)} (allowed: ${h.allowed}${h.stopped ? `; ${h.stopped}` : h.firstError && h.hint ? `; first: ${h.firstError}` : ''})`);
+  const parts = over.map(
+    (h) =>
+      `${describeHealth(h)} (allowed: ${h.allowed}${h.stopped ? `; ${h.stopped}` : h.firstError && h.hint ? `; first: ${h.firstError}` : ''})`,
+  );
   return `scorer failures beyond runner.max_scorer_errors: ${parts.join(' · ')}`;
 }

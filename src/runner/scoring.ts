@@ -34,7 +34,10 @@ export async function safeScore(scorer: Scorer, input: ScoringInput, services: S
  * scoring and by the batch mode's noting pass, so both build exactly the same judge requests.
  * The record's case must be in the suite.
  */
-export function scoringInputs(suite: PreparedSuite, records: readonly CallRecord[]): (record: CallRecord, scorer?: Scorer) => ScoringInput {
+export function scoringInputs(
+  suite: PreparedSuite,
+  records: readonly CallRecord[],
+): (record: CallRecord, scorer?: Scorer) => ScoringInput {
   const itemKey = (caseId: string, target: string, repeat: number) => `${caseId}\u0000${target}\u0000${repeat}`;
   let byItem: Map<string, CallRecord> | undefined;
   return (record, scorer) => {
@@ -47,24 +50,39 @@ export function scoringInputs(suite: PreparedSuite, records: readonly CallRecord
       output: record.output as string,
       record,
       ...(prepared.options.tools ? { tools: prepared.options.tools } : {}),
-      ...(other?.output != null ? { other: { target: other.target, output: other.output, ...(other.toolCalls ? { toolCalls: other.toolCalls } : {}) } } : {}),
+      ...(other?.output != null
+        ? {
+            other: {
+              target: other.target,
+              output: other.output,
+              ...(other.toolCalls ? { toolCalls: other.toolCalls } : {}),
+            },
+          }
+        : {}),
     };
   };
 }
 
 /** Scores of the inline scorers for one finished call. */
-export async function scoreInline(suite: PreparedSuite, record: CallRecord, services: ScoringServices): Promise<Score[]> {
+export async function scoreInline(
+  suite: PreparedSuite,
+  record: CallRecord,
+  services: ScoringServices,
+): Promise<Score[]> {
   if (record.status !== 'ok' || record.output === null) return [];
   if (!suite.caseById.has(record.caseId)) return [];
   const input = scoringInputs(suite, [])(record);
   const scores: Score[] = [];
-  for (const scorer of suite.scorers) if (scorer.phase === 'inline' && appliesTo(scorer, record)) scores.push(await safeScore(scorer, input, services));
+  for (const scorer of suite.scorers)
+    if (scorer.phase === 'inline' && appliesTo(scorer, record)) scores.push(await safeScore(scorer, input, services));
   return scores;
 }
 
 /** Every scorer that applies to the record has scored it (an error score counts: it is not retried in the same session). */
 export const complete = (suite: PreparedSuite, record: CallRecord): boolean =>
-  suite.scorers.every((s) => !appliesTo(s, record) || record.scores.some((x) => x.name === s.name && x.scorerId === s.id));
+  suite.scorers.every(
+    (s) => !appliesTo(s, record) || record.scores.some((x) => x.name === s.name && x.scorerId === s.id),
+  );
 
 /**
  * Completes the scores of every ok record, appending a journal line for each record it changed.
@@ -81,10 +99,15 @@ export async function scoreAfter(
   concurrency: number,
 ): Promise<void> {
   const suiteOf = new Map(suites.map((s) => [s.config.name, s]));
-  const readsOthers = new Set(suites.filter((s) => s.scorers.some((x) => x.against !== undefined)).map((s) => s.config.name));
+  const readsOthers = new Set(
+    suites.filter((s) => s.scorers.some((x) => x.against !== undefined)).map((s) => s.config.name),
+  );
   const held = await readRunRecords(source.journalFile, suites, {
     sessionStart: source.sessionStart,
-    keep: (r) => r.status === 'ok' && r.output !== null && (readsOthers.has(r.suite) || !complete(suiteOf.get(r.suite) as PreparedSuite, r)),
+    keep: (r) =>
+      r.status === 'ok' &&
+      r.output !== null &&
+      (readsOthers.has(r.suite) || !complete(suiteOf.get(r.suite) as PreparedSuite, r)),
   });
   const limit = pLimit(concurrency);
   for (const suite of suites) {
@@ -94,9 +117,14 @@ export async function scoreAfter(
     const inputOf = scoringInputs(suite, suiteRecords);
     for (const scorer of suite.scorers) {
       if (!scorer.prefetch) continue;
-      const needing = todo.filter((r) => appliesTo(scorer, r) && !r.scores.some((x) => x.name === scorer.name && x.scorerId === scorer.id));
+      const needing = todo.filter(
+        (r) => appliesTo(scorer, r) && !r.scores.some((x) => x.name === scorer.name && x.scorerId === scorer.id),
+      );
       try {
-        await scorer.prefetch(needing.map((r) => inputOf(r, scorer)), services);
+        await scorer.prefetch(
+          needing.map((r) => inputOf(r, scorer)),
+          services,
+        );
       } catch {
         // each input reports the failure itself when it is scored
       }
@@ -108,7 +136,9 @@ export async function scoreAfter(
           for (const scorer of suite.scorers) {
             if (!appliesTo(scorer, record)) continue;
             const kept = record.scores.find((x) => x.name === scorer.name && x.scorerId === scorer.id);
-            const input = scorer.readsScores ? inputOf({ ...record, scores: [...scores] }, scorer) : inputOf(record, scorer);
+            const input = scorer.readsScores
+              ? inputOf({ ...record, scores: [...scores] }, scorer)
+              : inputOf(record, scorer);
             scores.push(kept ?? (await safeScore(scorer, input, services)));
           }
           await journal.append({ ...record, scores, finishedAt: new Date().toISOString() });

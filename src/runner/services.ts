@@ -24,10 +24,17 @@ export interface RunServices {
   readonly services: ScoringServices;
 }
 
-export function buildRunServices(config: DriftgateConfig, cache: ResponseCache, options: RunServicesOptions): RunServices {
+export function buildRunServices(
+  config: DriftgateConfig,
+  cache: ResponseCache,
+  options: RunServicesOptions,
+): RunServices {
   const runner = config.runner;
   // Registered before any call: a cached run sends nothing, yet a scorer may still quote a key.
-  registerEnvSecrets(options.env, Object.values(config.models).flatMap((m) => (m.api_key_env ? [m.api_key_env] : [])));
+  registerEnvSecrets(
+    options.env,
+    Object.values(config.models).flatMap((m) => (m.api_key_env ? [m.api_key_env] : [])),
+  );
   const gateway = new CallGateway({
     offline: options.offline,
     useCache: options.useCache,
@@ -43,7 +50,12 @@ export function buildRunServices(config: DriftgateConfig, cache: ResponseCache, 
     env: options.env,
     cache,
   });
-  const embeddings = new EmbeddingService(config.models, gateway, options.useCache ? cache : undefined, runner.embedding_batch_size);
+  const embeddings = new EmbeddingService(
+    config.models,
+    gateway,
+    options.useCache ? cache : undefined,
+    runner.embedding_batch_size,
+  );
   return {
     gateway,
     embeddings,

@@ -78,11 +78,26 @@ export function summariseSuites(
       const byTarget = groupBy(bySuite.get(suite) ?? [], (r) => r.target);
       const cases = casesBySuite.get(suite) ?? new Map<string, Case>();
       const declared = scorersBySuite.get(suite) ?? [];
-      return { suite, targets: [...byTarget].map(([target, rs]) => summariseTarget(target, rs, cases, declared.filter((d) => d.against !== target))) };
+      return {
+        suite,
+        targets: [...byTarget].map(([target, rs]) =>
+          summariseTarget(
+            target,
+            rs,
+            cases,
+            declared.filter((d) => d.against !== target),
+          ),
+        ),
+      };
     });
 }
 
-function summariseTarget(target: string, records: readonly RecordFacts[], cases: ReadonlyMap<string, Case>, declared: readonly ScorerDeclaration[]): TargetSummary {
+function summariseTarget(
+  target: string,
+  records: readonly RecordFacts[],
+  cases: ReadonlyMap<string, Case>,
+  declared: readonly ScorerDeclaration[],
+): TargetSummary {
   const ok = records.filter((r) => r.status === 'ok');
   const latencies = ok.map((r) => r.latencyMs).filter((v): v is number => v !== null);
   const priced = ok.every((r) => r.costUsd !== null);
@@ -115,8 +130,20 @@ function summariseTarget(target: string, records: readonly RecordFacts[], cases:
   };
 }
 
-function perCaseMetric(metric: string, records: readonly RecordFacts[], value: (r: RecordFacts) => number | null, index: ReadonlyMap<string, number>): MetricSummary {
-  const m = meanInterval(caseMeans(records, (r) => r.caseId, (r) => value(r) ?? undefined, index).means);
+function perCaseMetric(
+  metric: string,
+  records: readonly RecordFacts[],
+  value: (r: RecordFacts) => number | null,
+  index: ReadonlyMap<string, number>,
+): MetricSummary {
+  const m = meanInterval(
+    caseMeans(
+      records,
+      (r) => r.caseId,
+      (r) => value(r) ?? undefined,
+      index,
+    ).means,
+  );
   return { metric, n: m.n, mean: m.mean, ci: m.ci };
 }
 
@@ -145,4 +172,5 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
-const distinct = (xs: readonly (string | null)[]): string[] => [...new Set(xs.filter((x): x is string => x !== null))].sort();
+const distinct = (xs: readonly (string | null)[]): string[] =>
+  [...new Set(xs.filter((x): x is string => x !== null))].sort();

@@ -28,7 +28,11 @@ export interface TargetBehaviour {
   readonly topChanges: readonly WhatChangedItem[];
 }
 
-export function targetBehaviour(records: readonly CallRecord[], suites: readonly { name: string; targets: readonly string[] }[], permutations = 10_000): TargetBehaviour[] {
+export function targetBehaviour(
+  records: readonly CallRecord[],
+  suites: readonly { name: string; targets: readonly string[] }[],
+  permutations = 10_000,
+): TargetBehaviour[] {
   const out: TargetBehaviour[] = [];
   for (const suite of suites) {
     if (suite.targets.length < 2) continue;
@@ -40,7 +44,16 @@ export function targetBehaviour(records: readonly CallRecord[], suites: readonly
         .filter((r) => r.target === other)
         .flatMap((r) => {
           const b = byKey.get(`${r.caseId}\u0000${r.repeat}`);
-          return b ? [{ caseId: r.repeat > 0 ? `${r.caseId}#${r.repeat}` : r.caseId, input: '', pinned: renderAnswer(b.output as string, b.toolCalls), current: renderAnswer(r.output as string, r.toolCalls) }] : [];
+          return b
+            ? [
+                {
+                  caseId: r.repeat > 0 ? `${r.caseId}#${r.repeat}` : r.caseId,
+                  input: '',
+                  pinned: renderAnswer(b.output as string, b.toolCalls),
+                  current: renderAnswer(r.output as string, r.toolCalls),
+                },
+              ]
+            : [];
         });
       // A large suite is tested on a fixed pseudo-random subset: the test's power is ample by then, and its cost grows with n.
       const tested =
@@ -51,10 +64,22 @@ export function targetBehaviour(records: readonly CallRecord[], suites: readonly
               .slice(0, MAX_PAIRS)
               .map(([, p]) => p)
           : pairs;
-      const { signal } = behaviourChanged(tested, `eval/${suite.name}/${base}/${other}`, { permutations, sides: { pinned: base, current: other } });
+      const { signal } = behaviourChanged(tested, `eval/${suite.name}/${base}/${other}`, {
+        permutations,
+        sides: { pinned: base, current: other },
+      });
       const details = signal.details as { whatChanged?: WhatChangedItem[]; degenerate?: string } | undefined;
       const why = signal.notTested ?? details?.degenerate;
-      out.push({ suite: suite.name, base, other, n: signal.n, p: signal.p, effect: Number.isFinite(signal.effect) ? signal.effect : 0, ...(why ? { notTested: why } : {}), topChanges: (details?.whatChanged ?? []).slice(0, 3) });
+      out.push({
+        suite: suite.name,
+        base,
+        other,
+        n: signal.n,
+        p: signal.p,
+        effect: Number.isFinite(signal.effect) ? signal.effect : 0,
+        ...(why ? { notTested: why } : {}),
+        topChanges: (details?.whatChanged ?? []).slice(0, 3),
+      });
     }
   }
   return out;
@@ -66,7 +91,7 @@ export function describeTargetBehaviour(b: TargetBehaviour, alpha = 0.05): strin
   if (b.p === null) return `${head} not tested (${b.notTested ?? 'no pairs'})`;
   const p = b.p < 0.001 ? 'p < 0.001' : `p ${b.p.toFixed(3)}`;
   if (b.notTested) return `${head} no behaviour difference (${b.notTested})`;
-  if (b.p < alpha) return `${head} behaviour differs (${p}, ${b.n} pairs${b.topChanges[0] ? `; ${b.topChanges[0].text}` : ''}) · reported, not gated`;
+  if (b.p < alpha)
+    return `${head} behaviour differs (${p}, ${b.n} pairs${b.topChanges[0] ? `; ${b.topChanges[0].text}` : ''}) · reported, not gated`;
   return `${head} no behaviour difference found (${p}, ${b.n} pairs) · reported, not gated`;
 }
-

@@ -7,7 +7,8 @@ export function renderForCase(template: string, c: Case): string {
   try {
     return renderTemplate(template, { ...c.vars, ...(c.expected !== undefined ? { expected: c.expected } : {}) });
   } catch (err) {
-    if (err instanceof MissingVariableError) throw new ScoringError(`case "${c.id}" has no variable "${err.variable}" (used by the scorer)`);
+    if (err instanceof MissingVariableError)
+      throw new ScoringError(`case "${c.id}" has no variable "${err.variable}" (used by the scorer)`);
     throw err;
   }
 }

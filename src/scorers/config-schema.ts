@@ -4,7 +4,13 @@
  * happen when the registry builds a suite's scorers.
  */
 import { z } from 'zod';
-import { containsAllSchema, containsAnySchema, containsSchema, icontainsSchema, notContainsSchema } from './contains.js';
+import {
+  containsAllSchema,
+  containsAnySchema,
+  containsSchema,
+  icontainsSchema,
+  notContainsSchema,
+} from './contains.js';
 import { equalsSchema, regexSchema, startsWithSchema } from './match.js';
 import { containsJsonSchema, isJsonSchema, jsonSchemaSchema } from './json.js';
 import { lengthSchema } from './length.js';

@@ -14,12 +14,33 @@ import type { Scorer, ScorerBuildContext, ScoringInput } from './types.js';
 const name = z.string().min(1).optional();
 const ignoreCase = z.boolean().default(false);
 
-export const containsSchema = z.strictObject({ type: z.literal('contains'), name, value: z.string().min(1), ignore_case: ignoreCase });
+export const containsSchema = z.strictObject({
+  type: z.literal('contains'),
+  name,
+  value: z.string().min(1),
+  ignore_case: ignoreCase,
+});
 export const icontainsSchema = z.strictObject({ type: z.literal('icontains'), name, value: z.string().min(1) });
-export const containsAnySchema = z.strictObject({ type: z.literal('contains-any'), name, values: z.array(z.string().min(1)).min(1), ignore_case: ignoreCase });
-export const containsAllSchema = z.strictObject({ type: z.literal('contains-all'), name, values: z.array(z.string().min(1)).min(1), ignore_case: ignoreCase });
+export const containsAnySchema = z.strictObject({
+  type: z.literal('contains-any'),
+  name,
+  values: z.array(z.string().min(1)).min(1),
+  ignore_case: ignoreCase,
+});
+export const containsAllSchema = z.strictObject({
+  type: z.literal('contains-all'),
+  name,
+  values: z.array(z.string().min(1)).min(1),
+  ignore_case: ignoreCase,
+});
 export const notContainsSchema = z
-  .strictObject({ type: z.literal('not-contains'), name, value: z.string().min(1).optional(), values: z.array(z.string().min(1)).min(1).optional(), ignore_case: ignoreCase })
+  .strictObject({
+    type: z.literal('not-contains'),
+    name,
+    value: z.string().min(1).optional(),
+    values: z.array(z.string().min(1)).min(1).optional(),
+    ignore_case: ignoreCase,
+  })
   .refine((c) => c.value !== undefined || c.values !== undefined, { message: 'give "value" or "values"' });
 
 type ContainsConfig =
@@ -33,7 +54,13 @@ export function createContains(config: ContainsConfig, ctx: ScorerBuildContext):
   const ignore = config.type === 'icontains' || ('ignore_case' in config && config.ignore_case);
   const templates = 'values' in config && config.values ? config.values : [];
   const all = [...templates, ...('value' in config && config.value ? [config.value] : [])];
-  const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
+  const meta = {
+    name: ctx.name,
+    type: config.type,
+    kind: 'binary' as const,
+    phase: 'inline' as const,
+    id: scorerId(config),
+  };
   return {
     ...meta,
     score({ case: c, output }: ScoringInput) {
@@ -43,15 +70,32 @@ export function createContains(config: ContainsConfig, ctx: ScorerBuildContext):
       switch (config.type) {
         case 'contains':
         case 'icontains':
-          return binaryScore(meta, found.length === 1, found.length === 1 ? undefined : `does not contain ${JSON.stringify(needles[0])}`);
+          return binaryScore(
+            meta,
+            found.length === 1,
+            found.length === 1 ? undefined : `does not contain ${JSON.stringify(needles[0])}`,
+          );
         case 'contains-any':
-          return binaryScore(meta, found.length > 0, found.length > 0 ? `contains ${JSON.stringify(found[0])}` : `contains none of ${JSON.stringify(needles)}`);
+          return binaryScore(
+            meta,
+            found.length > 0,
+            found.length > 0 ? `contains ${JSON.stringify(found[0])}` : `contains none of ${JSON.stringify(needles)}`,
+          );
         case 'contains-all': {
           const missing = needles.filter((n) => !found.includes(n));
-          return binaryScore(meta, missing.length === 0, missing.length ? `missing ${JSON.stringify(missing)}` : undefined, { found: found.length, of: needles.length });
+          return binaryScore(
+            meta,
+            missing.length === 0,
+            missing.length ? `missing ${JSON.stringify(missing)}` : undefined,
+            { found: found.length, of: needles.length },
+          );
         }
         case 'not-contains':
-          return binaryScore(meta, found.length === 0, found.length ? `contains ${JSON.stringify(found[0])}` : undefined);
+          return binaryScore(
+            meta,
+            found.length === 0,
+            found.length ? `contains ${JSON.stringify(found[0])}` : undefined,
+          );
       }
     },
   };

@@ -27,10 +27,19 @@ export const customSchema = z.strictObject({
   export: z.string().min(1).default('default'),
   kind: z.enum(['binary', 'continuous']).default('continuous'),
   options: z.record(z.string(), z.unknown()).optional(),
-  timeout_ms: z.int().positive().default(30_000).describe('A scoring that has not settled by then becomes an error score, and the run goes on'),
+  timeout_ms: z
+    .int()
+    .positive()
+    .default(30_000)
+    .describe('A scoring that has not settled by then becomes an error score, and the run goes on'),
 });
 
-export type CustomScorerFunction = (input: { case: Case; output: string; record: CallRecord; options: Record<string, unknown> }) => unknown;
+export type CustomScorerFunction = (input: {
+  case: Case;
+  output: string;
+  record: CallRecord;
+  options: Record<string, unknown>;
+}) => unknown;
 
 async function importModule(file: string, where: string): Promise<Record<string, unknown>> {
   if (/\.[cm]?ts$/.test(file)) {
@@ -38,7 +47,9 @@ async function importModule(file: string, where: string): Promise<Record<string,
     try {
       api = (await import('tsx/esm/api')) as typeof api;
     } catch {
-      throw new ConfigError(`${where}.module: ${path.basename(file)} is TypeScript; install tsx to load it (npm i -D tsx) or compile it to .js`);
+      throw new ConfigError(
+        `${where}.module: ${path.basename(file)} is TypeScript; install tsx to load it (npm i -D tsx) or compile it to .js`,
+      );
     }
     return api.tsImport(pathToFileURL(file).href, import.meta.url);
   }
@@ -64,11 +75,18 @@ export async function createCustom(config: z.infer<typeof customSchema>, ctx: Sc
   // exports one level down, under `default`.
   const interop = mod.default && typeof mod.default === 'object' ? (mod.default as Record<string, unknown>) : {};
   const fn = typeof mod[config.export] === 'function' ? mod[config.export] : interop[config.export];
-  if (typeof fn !== 'function') throw new ConfigError(`${ctx.where}.export: ${config.module} has no function export "${config.export}"`);
+  if (typeof fn !== 'function')
+    throw new ConfigError(`${ctx.where}.export: ${config.module} has no function export "${config.export}"`);
   // The module's source is part of the id: editing the scorer invalidates scores made with the old one.
   // The time limit is not part of the id: it does not change what a score means.
   const { timeout_ms: timeoutMs, ...decisive } = config;
-  const meta = { name: ctx.name, type: config.type, kind: config.kind, phase: 'inline' as const, id: scorerId({ config: decisive, source }) };
+  const meta = {
+    name: ctx.name,
+    type: config.type,
+    kind: config.kind,
+    phase: 'inline' as const,
+    id: scorerId({ config: decisive, source }),
+  };
   return {
     ...meta,
     async score({ case: c, output, record }) {
@@ -77,8 +95,12 @@ export async function createCustom(config: z.infer<typeof customSchema>, ctx: Sc
         timer = setTimeout(() => resolve('timeout'), timeoutMs);
       });
       try {
-        const result = await Promise.race([Promise.resolve((fn as CustomScorerFunction)({ case: c, output, record, options: config.options ?? {} })), expired]);
-        if (result === 'timeout') return errorScore(meta, `custom scorer did not settle within timeout_ms (${timeoutMs} ms)`);
+        const result = await Promise.race([
+          Promise.resolve((fn as CustomScorerFunction)({ case: c, output, record, options: config.options ?? {} })),
+          expired,
+        ]);
+        if (result === 'timeout')
+          return errorScore(meta, `custom scorer did not settle within timeout_ms (${timeoutMs} ms)`);
         return normalise(meta, result);
       } finally {
         clearTimeout(timer);
@@ -90,13 +112,26 @@ export async function createCustom(config: z.infer<typeof customSchema>, ctx: Sc
 function normalise(meta: Pick<Scorer, 'name' | 'kind' | 'id'>, result: unknown): Score {
   if (typeof result === 'boolean') return binaryScore(meta, result);
   const inRange = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
-  if (typeof result === 'number') return inRange(result) ? continuousScore(meta, result, undefined) : errorScore(meta, `custom scorer returned ${result}, outside [0, 1]`);
+  if (typeof result === 'number')
+    return inRange(result)
+      ? continuousScore(meta, result, undefined)
+      : errorScore(meta, `custom scorer returned ${result}, outside [0, 1]`);
   if (result && typeof result === 'object') {
     const r = result as { value?: unknown; score?: unknown; pass?: unknown; reason?: unknown; details?: unknown };
     const value = r.value ?? r.score;
-    if (!inRange(value)) return errorScore(meta, `custom scorer returned value ${JSON.stringify(value)}, expected a number in [0, 1]`);
+    if (!inRange(value))
+      return errorScore(meta, `custom scorer returned value ${JSON.stringify(value)}, expected a number in [0, 1]`);
     const details = r.details && typeof r.details === 'object' ? (r.details as Record<string, unknown>) : undefined;
-    return continuousScore(meta, value, typeof r.pass === 'boolean' ? r.pass : undefined, typeof r.reason === 'string' ? r.reason : undefined, details);
+    return continuousScore(
+      meta,
+      value,
+      typeof r.pass === 'boolean' ? r.pass : undefined,
+      typeof r.reason === 'string' ? r.reason : undefined,
+      details,
+    );
   }
-  return errorScore(meta, `custom scorer returned ${JSON.stringify(result)}; expected a boolean, a number or { value, pass?, reason? }`);
+  return errorScore(
+    meta,
+    `custom scorer returned ${JSON.stringify(result)}; expected a boolean, a number or { value, pass?, reason? }`,
+  );
 }

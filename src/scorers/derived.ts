@@ -20,7 +20,19 @@ const math = create(all as FactoryFunctionMap);
 const parse = math.parse;
 math.import(
   Object.fromEntries(
-    ['import', 'createUnit', 'evaluate', 'parse', 'simplify', 'derivative', 'compile', 'resolve', 'reviver', 'replacer', 'parser'].map((name) => [
+    [
+      'import',
+      'createUnit',
+      'evaluate',
+      'parse',
+      'simplify',
+      'derivative',
+      'compile',
+      'resolve',
+      'reviver',
+      'replacer',
+      'parser',
+    ].map((name) => [
       name,
       () => {
         throw new Error(`${name} is disabled in derived metrics`);
@@ -30,7 +42,19 @@ math.import(
   { override: true },
 );
 
-export const DERIVED_FUNCTIONS = ['abs', 'min', 'max', 'sqrt', 'exp', 'log', 'pow', 'round', 'floor', 'ceil', 'mean'] as const;
+export const DERIVED_FUNCTIONS = [
+  'abs',
+  'min',
+  'max',
+  'sqrt',
+  'exp',
+  'log',
+  'pow',
+  'round',
+  'floor',
+  'ceil',
+  'mean',
+] as const;
 const FUNCTIONS = new Set<string>(DERIVED_FUNCTIONS);
 const OPERATORS = new Set(['+', '-', '*', '/', '^', '>', '<', '>=', '<=', '==', '!=', 'and', 'or', 'not']);
 const MAX_CHARS = 1000;
@@ -47,8 +71,12 @@ function depthOf(expression: string): number {
 }
 
 /** The parsed expression, or why it is refused (a message for a person). */
-export function checkDerived(expression: string, scorerNames: readonly string[]): { ok: true; node: MathNode; uses: string[] } | { ok: false; error: string } {
-  if (expression.length > MAX_CHARS) return { ok: false, error: `expression of ${expression.length} characters; at most ${MAX_CHARS}` };
+export function checkDerived(
+  expression: string,
+  scorerNames: readonly string[],
+): { ok: true; node: MathNode; uses: string[] } | { ok: false; error: string } {
+  if (expression.length > MAX_CHARS)
+    return { ok: false, error: `expression of ${expression.length} characters; at most ${MAX_CHARS}` };
   if (depthOf(expression) > MAX_DEPTH) return { ok: false, error: `nested deeper than ${MAX_DEPTH} levels` };
   let node: MathNode;
   try {
@@ -63,7 +91,8 @@ export function checkDerived(expression: string, scorerNames: readonly string[])
     if (problem) return;
     switch (n.type) {
       case 'ConstantNode':
-        if (typeof (n as unknown as { value: unknown }).value !== 'number') problem = `only numbers may appear as constants, not ${JSON.stringify((n as unknown as { value: unknown }).value)}`;
+        if (typeof (n as unknown as { value: unknown }).value !== 'number')
+          problem = `only numbers may appear as constants, not ${JSON.stringify((n as unknown as { value: unknown }).value)}`;
         return;
       case 'ParenthesisNode':
       case 'ConditionalNode':
@@ -76,13 +105,15 @@ export function checkDerived(expression: string, scorerNames: readonly string[])
       case 'FunctionNode': {
         const fn = (n as unknown as { fn: MathNode }).fn;
         const name = fn.type === 'SymbolNode' ? (fn as unknown as { name: string }).name : '';
-        if (!FUNCTIONS.has(name)) problem = `function "${name || fn.toString()}" is not allowed (allowed: ${DERIVED_FUNCTIONS.join(', ')})`;
+        if (!FUNCTIONS.has(name))
+          problem = `function "${name || fn.toString()}" is not allowed (allowed: ${DERIVED_FUNCTIONS.join(', ')})`;
         return;
       }
       case 'SymbolNode': {
         const name = (n as unknown as { name: string }).name;
         if (parent?.type === 'FunctionNode' && (parent as unknown as { fn: MathNode }).fn === n) return;
-        if (!names.has(name)) problem = `unknown name "${name}" (this suite's scorers: ${scorerNames.join(', ') || 'none'})`;
+        if (!names.has(name))
+          problem = `unknown name "${name}" (this suite's scorers: ${scorerNames.join(', ') || 'none'})`;
         else uses.add(name);
         return;
       }
@@ -95,11 +126,20 @@ export function checkDerived(expression: string, scorerNames: readonly string[])
 
 /** The derived metric as an after-phase scorer reading the scores already given to the same output. */
 export function createDerived(name: string, expression: string, parts: readonly Scorer[]): Scorer {
-  const checked = checkDerived(expression, parts.map((p) => p.name));
+  const checked = checkDerived(
+    expression,
+    parts.map((p) => p.name),
+  );
   if (!checked.ok) throw new Error(`derived metric "${name}": ${checked.error}`);
   const compiled = checked.node.compile();
   const used = parts.filter((p) => checked.uses.includes(p.name));
-  const meta = { name, type: 'derived', kind: 'continuous' as const, phase: 'after' as const, id: scorerId({ derived: expression, parts: used.map((p) => [p.name, p.id]) }) };
+  const meta = {
+    name,
+    type: 'derived',
+    kind: 'continuous' as const,
+    phase: 'after' as const,
+    id: scorerId({ derived: expression, parts: used.map((p) => [p.name, p.id]) }),
+  };
   return {
     ...meta,
     readsScores: true,
@@ -107,12 +147,15 @@ export function createDerived(name: string, expression: string, parts: readonly 
       const scope: Record<string, number> = {};
       for (const p of used) {
         const s = record.scores.find((x) => x.name === p.name);
-        if (!s || s.error !== undefined || s.value === null) return errorScore(meta, `"${p.name}" has no value for this output${s?.error ? ` (${s.error})` : ''}`);
+        if (!s || s.error !== undefined || s.value === null)
+          return errorScore(meta, `"${p.name}" has no value for this output${s?.error ? ` (${s.error})` : ''}`);
         scope[p.name] = s.value;
       }
       const value = compiled.evaluate(scope) as unknown;
-      if (typeof value !== 'number' || !Number.isFinite(value)) return errorScore(meta, `evaluated to ${String(value)}, not a number`);
-      if (value < 0 || value > 1) return errorScore(meta, `evaluated to ${value}, outside [0, 1]; weights should sum to 1`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return errorScore(meta, `evaluated to ${String(value)}, not a number`);
+      if (value < 0 || value > 1)
+        return errorScore(meta, `evaluated to ${value}, outside [0, 1]; weights should sum to 1`);
       return continuousScore(meta, value, undefined, undefined, { expression, parts: scope });
     },
   };

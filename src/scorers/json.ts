@@ -19,23 +19,34 @@ import type { Scorer, ScorerBuildContext } from './types.js';
 const name = z.string().min(1).optional();
 
 // No default: a default would change the id (the config hash) of every existing is-json scorer.
-const of = z.enum(['output', 'tool_arguments']).optional().describe('What is checked: the output text (default) or the arguments of each tool call');
+const of = z
+  .enum(['output', 'tool_arguments'])
+  .optional()
+  .describe('What is checked: the output text (default) or the arguments of each tool call');
 
 export const isJsonSchema = z.strictObject({ type: z.literal('is-json'), name, of });
 export const containsJsonSchema = z.strictObject({ type: z.literal('contains-json'), name });
 export const jsonSchemaSchema = z.strictObject({
   type: z.literal('json-schema'),
   name,
-  schema: z.union([z.record(z.string(), z.unknown()), z.string().min(1)]).describe('A JSON Schema, inline or as a path to a .json file'),
+  schema: z
+    .union([z.record(z.string(), z.unknown()), z.string().min(1)])
+    .describe('A JSON Schema, inline or as a path to a .json file'),
   of,
 });
 
 /** The JSON values a scorer with `of: tool_arguments` checks: each call's arguments, or why there are none. */
-function toolArguments(record: { toolCalls?: readonly RecordedToolCall[] }): { ok: true; values: { name: string; value: unknown }[] } | { ok: false; error: string } {
+function toolArguments(record: {
+  toolCalls?: readonly RecordedToolCall[];
+}): { ok: true; values: { name: string; value: unknown }[] } | { ok: false; error: string } {
   const calls = record.toolCalls ?? [];
   if (calls.length === 0) return { ok: false, error: 'no tool call to check' };
   const bad = calls.find((c) => c.rawArguments !== undefined);
-  if (bad) return { ok: false, error: `${bad.name}: arguments are not valid JSON (${JSON.stringify((bad.rawArguments as string).slice(0, 80))})` };
+  if (bad)
+    return {
+      ok: false,
+      error: `${bad.name}: arguments are not valid JSON (${JSON.stringify((bad.rawArguments as string).slice(0, 80))})`,
+    };
   return { ok: true, values: calls.map((c) => ({ name: c.name, value: c.arguments })) };
 }
 
@@ -53,7 +64,13 @@ export function parseJsonOutput(output: string): ParsedJson {
 }
 
 export function createIsJson(config: z.infer<typeof isJsonSchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
+  const meta = {
+    name: ctx.name,
+    type: config.type,
+    kind: 'binary' as const,
+    phase: 'inline' as const,
+    id: scorerId(config),
+  };
   return {
     ...meta,
     score({ output, record }) {
@@ -106,7 +123,13 @@ export function findJson(text: string): { found: true; value: unknown } | { foun
 }
 
 export function createContainsJson(config: z.infer<typeof containsJsonSchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
+  const meta = {
+    name: ctx.name,
+    type: config.type,
+    kind: 'binary' as const,
+    phase: 'inline' as const,
+    id: scorerId(config),
+  };
   return {
     ...meta,
     score({ output }) {
@@ -116,10 +139,19 @@ export function createContainsJson(config: z.infer<typeof containsJsonSchema>, c
   };
 }
 
-export async function createJsonSchema(config: z.infer<typeof jsonSchemaSchema>, ctx: ScorerBuildContext): Promise<Scorer> {
+export async function createJsonSchema(
+  config: z.infer<typeof jsonSchemaSchema>,
+  ctx: ScorerBuildContext,
+): Promise<Scorer> {
   // ajv is loaded only when a json-schema scorer is configured.
   const { validate, schema } = await compileSchemaOption(config.schema, ctx);
-  const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId({ ...config, schema }) };
+  const meta = {
+    name: ctx.name,
+    type: config.type,
+    kind: 'binary' as const,
+    phase: 'inline' as const,
+    id: scorerId({ ...config, schema }),
+  };
   return {
     ...meta,
     score({ output, record }) {

@@ -18,7 +18,9 @@ export const lengthSchema = z
     max: z.int().min(0).optional(),
   })
   .refine((c) => c.min !== undefined || c.max !== undefined, { message: 'give "min", "max" or both' })
-  .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, { message: '"min" is larger than "max"' });
+  .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, {
+    message: '"min" is larger than "max"',
+  });
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const words = new Intl.Segmenter(undefined, { granularity: 'word' });
@@ -35,14 +37,24 @@ export function measure(text: string, unit: 'chars' | 'words' | 'tokens', output
 }
 
 export function createLength(config: z.infer<typeof lengthSchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
+  const meta = {
+    name: ctx.name,
+    type: config.type,
+    kind: 'binary' as const,
+    phase: 'inline' as const,
+    id: scorerId(config),
+  };
   return {
     ...meta,
     score({ output, record }) {
       const n = measure(output, config.unit, record.outputTokens);
       const tooShort = config.min !== undefined && n < config.min;
       const tooLong = config.max !== undefined && n > config.max;
-      const reason = tooShort ? `${n} ${config.unit}, fewer than ${config.min}` : tooLong ? `${n} ${config.unit}, more than ${config.max}` : undefined;
+      const reason = tooShort
+        ? `${n} ${config.unit}, fewer than ${config.min}`
+        : tooLong
+          ? `${n} ${config.unit}, more than ${config.max}`
+          : undefined;
       return binaryScore(meta, !tooShort && !tooLong, reason, { length: n, unit: config.unit });
     },
   };

@@ -17,12 +17,37 @@ import type { Scorer, ScorerBuildContext } from './types.js';
 
 const name = z.string().min(1).optional();
 
-export const equalsSchema = z.strictObject({ type: z.literal('equals'), name, value: z.string(), ignore_case: z.boolean().default(false), trim: z.boolean().default(true) });
-export const startsWithSchema = z.strictObject({ type: z.literal('starts-with'), name, value: z.string().min(1), ignore_case: z.boolean().default(false) });
-export const regexSchema = z.strictObject({ type: z.literal('regex'), name, pattern: z.string().min(1), flags: z.string().regex(/^[dgimsuvy]*$/, 'expected regex flags such as "i" or "su"').default('') });
+export const equalsSchema = z.strictObject({
+  type: z.literal('equals'),
+  name,
+  value: z.string(),
+  ignore_case: z.boolean().default(false),
+  trim: z.boolean().default(true),
+});
+export const startsWithSchema = z.strictObject({
+  type: z.literal('starts-with'),
+  name,
+  value: z.string().min(1),
+  ignore_case: z.boolean().default(false),
+});
+export const regexSchema = z.strictObject({
+  type: z.literal('regex'),
+  name,
+  pattern: z.string().min(1),
+  flags: z
+    .string()
+    .regex(/^[dgimsuvy]*$/, 'expected regex flags such as "i" or "su"')
+    .default(''),
+});
 
 export function createEquals(config: z.infer<typeof equalsSchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
+  const meta = {
+    name: ctx.name,
+    type: config.type,
+    kind: 'binary' as const,
+    phase: 'inline' as const,
+    id: scorerId(config),
+  };
   return {
     ...meta,
     score({ case: c, output }) {
@@ -35,7 +60,13 @@ export function createEquals(config: z.infer<typeof equalsSchema>, ctx: ScorerBu
 }
 
 export function createStartsWith(config: z.infer<typeof startsWithSchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
+  const meta = {
+    name: ctx.name,
+    type: config.type,
+    kind: 'binary' as const,
+    phase: 'inline' as const,
+    id: scorerId(config),
+  };
   return {
     ...meta,
     score({ case: c, output }) {
@@ -53,7 +84,10 @@ function re2Flags(flags: string, where: string): number {
     if (f === 'i') out |= RE2JS.CASE_INSENSITIVE;
     else if (f === 's') out |= RE2JS.DOTALL;
     else if (f === 'm') out |= RE2JS.MULTILINE;
-    else if (f === 'y') throw new ConfigError(`${where}.flags: "y" (sticky) has no meaning for a match anywhere in the output; remove it`);
+    else if (f === 'y')
+      throw new ConfigError(
+        `${where}.flags: "y" (sticky) has no meaning for a match anywhere in the output; remove it`,
+      );
   }
   return out;
 }
@@ -76,16 +110,28 @@ function compile(pattern: string, flags: number, where: string): RE2JS {
 
 export function createRegex(config: z.infer<typeof regexSchema>, ctx: ScorerBuildContext): Scorer {
   const flags = re2Flags(config.flags, ctx.where);
-  const literalVars = (pattern: string, c: Parameters<Scorer['score']>[0]['case']) => pattern.replace(/\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g, (m) => RE2JS.quote(renderForCase(m, c)));
+  const literalVars = (pattern: string, c: Parameters<Scorer['score']>[0]['case']) =>
+    pattern.replace(/\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g, (m) => RE2JS.quote(renderForCase(m, c)));
   const fixed = config.pattern.includes('{{') ? undefined : compile(config.pattern, flags, ctx.where);
   if (!fixed) compile(config.pattern.replace(/\{\{[^}]*\}\}/g, 'x'), flags, ctx.where);
-  const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
+  const meta = {
+    name: ctx.name,
+    type: config.type,
+    kind: 'binary' as const,
+    phase: 'inline' as const,
+    id: scorerId(config),
+  };
   return {
     ...meta,
     score({ case: c, output }) {
       const re = fixed ?? compile(literalVars(config.pattern, c), flags, ctx.where);
       const match = re.exec(output);
-      return binaryScore(meta, match !== null, match ? undefined : `does not match /${config.pattern}/${config.flags}`, match ? { match: match[0] } : undefined);
+      return binaryScore(
+        meta,
+        match !== null,
+        match ? undefined : `does not match /${config.pattern}/${config.flags}`,
+        match ? { match: match[0] } : undefined,
+      );
     },
   };
 }

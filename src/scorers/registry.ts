@@ -65,17 +65,30 @@ function create(config: ScorerConfig, ctx: ScorerBuildContext): Scorer | Promise
 
 export async function buildScorers(
   configs: readonly ScorerConfig[],
-  options: { rootDir: string; models: Readonly<Record<string, ModelConfig>>; where: string; targets: readonly string[] },
+  options: {
+    rootDir: string;
+    models: Readonly<Record<string, ModelConfig>>;
+    where: string;
+    targets: readonly string[];
+  },
 ): Promise<Scorer[]> {
   const names = scorerNames(configs);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate) throw new ConfigError(`${options.where}: two scorers are named "${duplicate}"; give one a different name`);
+  if (duplicate)
+    throw new ConfigError(`${options.where}: two scorers are named "${duplicate}"; give one a different name`);
   const scorers: Scorer[] = [];
   for (const [i, config] of configs.entries()) {
     const where = `${options.where}[${i}]`;
-    const scorer = await create(config, { rootDir: options.rootDir, models: options.models, where, name: names[i] as string });
+    const scorer = await create(config, {
+      rootDir: options.rootDir,
+      models: options.models,
+      where,
+      name: names[i] as string,
+    });
     if (scorer.against !== undefined && !options.targets.includes(scorer.against)) {
-      throw new ConfigError(`${where}.against: "${scorer.against}" is not one of this suite's targets (${options.targets.join(', ')})`);
+      throw new ConfigError(
+        `${where}.against: "${scorer.against}" is not one of this suite's targets (${options.targets.join(', ')})`,
+      );
     }
     scorers.push(scorer);
   }

@@ -6,13 +6,18 @@ import { describeDepth, tooDeep } from '../util/depth.js';
 import { loadValidators, type Validate } from '../conversation/tool-arguments.js';
 import type { ScorerBuildContext } from './types.js';
 
-export async function compileSchemaOption(schema: Record<string, unknown> | string, ctx: ScorerBuildContext): Promise<{ validate: Validate; schema: Record<string, unknown> }> {
+export async function compileSchemaOption(
+  schema: Record<string, unknown> | string,
+  ctx: ScorerBuildContext,
+): Promise<{ validate: Validate; schema: Record<string, unknown> }> {
   let resolved = schema;
   if (typeof resolved === 'string') {
     try {
       resolved = JSON.parse(readFileSync(path.resolve(ctx.rootDir, resolved), 'utf8')) as Record<string, unknown>;
     } catch (err) {
-      throw new ConfigError(`${ctx.where}.schema: cannot read JSON Schema file ${schema as string} (${(err as Error).message})`);
+      throw new ConfigError(
+        `${ctx.where}.schema: cannot read JSON Schema file ${schema as string} (${(err as Error).message})`,
+      );
     }
   }
   const deep = tooDeep(resolved);

@@ -5,10 +5,24 @@ import type { Scorer } from './types.js';
 type Meta = Pick<Scorer, 'name' | 'kind' | 'id'>;
 
 export function binaryScore(s: Meta, pass: boolean, reason?: string, details?: Record<string, unknown>): Score {
-  return { name: s.name, kind: s.kind, scorerId: s.id, value: pass ? 1 : 0, pass, ...(reason ? { reason } : {}), ...(details ? { details } : {}) };
+  return {
+    name: s.name,
+    kind: s.kind,
+    scorerId: s.id,
+    value: pass ? 1 : 0,
+    pass,
+    ...(reason ? { reason } : {}),
+    ...(details ? { details } : {}),
+  };
 }
 
-export function continuousScore(s: Meta, value: number, pass: boolean | undefined, reason?: string, details?: Record<string, unknown>): Score {
+export function continuousScore(
+  s: Meta,
+  value: number,
+  pass: boolean | undefined,
+  reason?: string,
+  details?: Record<string, unknown>,
+): Score {
   return {
     name: s.name,
     kind: s.kind,

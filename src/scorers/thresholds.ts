@@ -8,29 +8,53 @@ import { binaryScore, errorScore } from './score.js';
 import { scorerId } from './scorer-id.js';
 import type { Scorer, ScorerBuildContext } from './types.js';
 
-export const maxLatencySchema = z.strictObject({ type: z.literal('max-latency'), name: z.string().min(1).optional(), ms: z.number().positive() });
-export const maxCostSchema = z.strictObject({ type: z.literal('max-cost'), name: z.string().min(1).optional(), usd: z.number().positive() });
+export const maxLatencySchema = z.strictObject({
+  type: z.literal('max-latency'),
+  name: z.string().min(1).optional(),
+  ms: z.number().positive(),
+});
+export const maxCostSchema = z.strictObject({
+  type: z.literal('max-cost'),
+  name: z.string().min(1).optional(),
+  usd: z.number().positive(),
+});
 
 export function createMaxLatency(config: z.infer<typeof maxLatencySchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
+  const meta = {
+    name: ctx.name,
+    type: config.type,
+    kind: 'binary' as const,
+    phase: 'inline' as const,
+    id: scorerId(config),
+  };
   return {
     ...meta,
     score({ record }) {
       if (record.latencyMs === null) return errorScore(meta, 'the call has no latency');
       const pass = record.latencyMs <= config.ms;
-      return binaryScore(meta, pass, pass ? undefined : `${record.latencyMs} ms > ${config.ms} ms`, { latencyMs: record.latencyMs });
+      return binaryScore(meta, pass, pass ? undefined : `${record.latencyMs} ms > ${config.ms} ms`, {
+        latencyMs: record.latencyMs,
+      });
     },
   };
 }
 
 export function createMaxCost(config: z.infer<typeof maxCostSchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = { name: ctx.name, type: config.type, kind: 'binary' as const, phase: 'inline' as const, id: scorerId(config) };
+  const meta = {
+    name: ctx.name,
+    type: config.type,
+    kind: 'binary' as const,
+    phase: 'inline' as const,
+    id: scorerId(config),
+  };
   return {
     ...meta,
     score({ record }) {
       if (record.costUsd === null) return errorScore(meta, `no price for model ${record.model}: add it under pricing:`);
       const pass = record.costUsd <= config.usd;
-      return binaryScore(meta, pass, pass ? undefined : `$${record.costUsd.toPrecision(3)} > $${config.usd}`, { costUsd: record.costUsd });
+      return binaryScore(meta, pass, pass ? undefined : `$${record.costUsd.toPrecision(3)} > $${config.usd}`, {
+        costUsd: record.costUsd,
+      });
     },
   };
 }

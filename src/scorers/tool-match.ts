@@ -16,13 +16,17 @@ export interface ExpectedCall {
 export type ArgumentMatch = 'subset' | 'exact';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isRegex = (v: unknown): v is { regex: string } => isObject(v) && Object.keys(v).length === 1 && typeof v.regex === 'string';
+const isRegex = (v: unknown): v is { regex: string } =>
+  isObject(v) && Object.keys(v).length === 1 && typeof v.regex === 'string';
 
 /** Why `actual` does not match `expected` (a path and the two values), or undefined when it does. */
 export function valueMismatch(expected: unknown, actual: unknown, mode: ArgumentMatch, at: string): string | undefined {
   if (isRegex(expected)) {
-    if (typeof actual !== 'string') return `${at} is ${JSON.stringify(actual)}, expected a string matching /${expected.regex}/`;
-    return RE2JS.compile(expected.regex).matcher(actual).find() ? undefined : `${at} is ${JSON.stringify(actual)}, expected /${expected.regex}/`;
+    if (typeof actual !== 'string')
+      return `${at} is ${JSON.stringify(actual)}, expected a string matching /${expected.regex}/`;
+    return RE2JS.compile(expected.regex).matcher(actual).find()
+      ? undefined
+      : `${at} is ${JSON.stringify(actual)}, expected /${expected.regex}/`;
   }
   if (isObject(expected)) {
     if (!isObject(actual)) return `${at} is ${JSON.stringify(actual)}, expected an object`;
@@ -38,20 +42,28 @@ export function valueMismatch(expected: unknown, actual: unknown, mode: Argument
     return undefined;
   }
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual) || actual.length !== expected.length) return `${at} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`;
+    if (!Array.isArray(actual) || actual.length !== expected.length)
+      return `${at} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`;
     for (let i = 0; i < expected.length; i++) {
       const inner = valueMismatch(expected[i], actual[i], mode, `${at}[${i}]`);
       if (inner) return inner;
     }
     return undefined;
   }
-  return Object.is(expected, actual) || expected === actual ? undefined : `${at || 'arguments'} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`;
+  return Object.is(expected, actual) || expected === actual
+    ? undefined
+    : `${at || 'arguments'} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`;
 }
 
 /** Why one actual call does not satisfy one expected call, or undefined when it does. */
-export function callMismatch(expected: ExpectedCall, actual: RecordedToolCall, mode: ArgumentMatch): string | undefined {
+export function callMismatch(
+  expected: ExpectedCall,
+  actual: RecordedToolCall,
+  mode: ArgumentMatch,
+): string | undefined {
   if (actual.name !== expected.tool) return `called ${actual.name}, expected ${expected.tool}`;
-  if (actual.rawArguments !== undefined) return `${actual.name}: arguments are not JSON (${JSON.stringify(actual.rawArguments.slice(0, 80))})`;
+  if (actual.rawArguments !== undefined)
+    return `${actual.name}: arguments are not JSON (${JSON.stringify(actual.rawArguments.slice(0, 80))})`;
   if (!expected.arguments) return undefined;
   const why = valueMismatch(expected.arguments, actual.arguments, mode, '');
   return why ? `${actual.name}: ${why}` : undefined;
@@ -61,7 +73,11 @@ export function callMismatch(expected: ExpectedCall, actual: RecordedToolCall, m
  * The largest one-to-one matching of expected to actual calls (Kuhn's augmenting paths; call lists
  * are short). Returns, per expected call, the index of its actual call or -1.
  */
-export function matchCalls(expected: readonly ExpectedCall[], actual: readonly RecordedToolCall[], mode: ArgumentMatch): number[] {
+export function matchCalls(
+  expected: readonly ExpectedCall[],
+  actual: readonly RecordedToolCall[],
+  mode: ArgumentMatch,
+): number[] {
   const fits = expected.map((e) => actual.map((a) => callMismatch(e, a, mode) === undefined));
   const owner = new Array<number>(actual.length).fill(-1);
   const tryAssign = (e: number, seen: boolean[]): boolean => {
@@ -86,6 +102,11 @@ export function matchCalls(expected: readonly ExpectedCall[], actual: readonly R
 /** The closest reason an expected call found no match: a same-name call's mismatch, else what was called. */
 export function missReason(expected: ExpectedCall, actual: readonly RecordedToolCall[], mode: ArgumentMatch): string {
   const sameName = actual.filter((a) => a.name === expected.tool);
-  if (sameName.length > 0) return callMismatch(expected, sameName[0] as RecordedToolCall, mode) ?? `${expected.tool} matched another expected call`;
-  return actual.length === 0 ? `no tool call (expected ${expected.tool})` : `no call to ${expected.tool} (called ${[...new Set(actual.map((a) => a.name))].join(', ')})`;
+  if (sameName.length > 0)
+    return (
+      callMismatch(expected, sameName[0] as RecordedToolCall, mode) ?? `${expected.tool} matched another expected call`
+    );
+  return actual.length === 0
+    ? `no tool call (expected ${expected.tool})`
+    : `no call to ${expected.tool} (called ${[...new Set(actual.map((a) => a.name))].join(', ')})`;
 }

@@ -24,7 +24,11 @@ export interface ScoringInput {
   /** Its call: usage, latency, cost, finish reason. */
   readonly record: CallRecord;
   /** For scorers with `against: <target>`: that target's output for the same case and repeat. */
-  readonly other?: { readonly target: string; readonly output: string; readonly toolCalls?: readonly RecordedToolCall[] };
+  readonly other?: {
+    readonly target: string;
+    readonly output: string;
+    readonly toolCalls?: readonly RecordedToolCall[];
+  };
   /**
    * Added to a judge's sample index (its cache key): re-grading the same output asks for new
    * verdicts rather than replaying the stored ones (`--judge-repeats`).

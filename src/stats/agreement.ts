@@ -8,7 +8,13 @@
  * - `spearman`: Spearman's ρ, the Pearson correlation of the ranks, ties given their average rank.
  */
 
-export function weightedKappa(a: readonly number[], b: readonly number[], lo: number, hi: number, weights: 'quadratic' | 'none' = 'quadratic'): number {
+export function weightedKappa(
+  a: readonly number[],
+  b: readonly number[],
+  lo: number,
+  hi: number,
+  weights: 'quadratic' | 'none' = 'quadratic',
+): number {
   if (a.length !== b.length) throw new RangeError('weightedKappa: raters must rate the same items');
   const n = a.length;
   const k = hi - lo + 1;
@@ -40,9 +46,13 @@ export function weightedKappa(a: readonly number[], b: readonly number[], lo: nu
 export function averageRanks(values: readonly number[]): number[] {
   const order = values.map((v, i) => [v, i] as const).sort((x, y) => x[0] - y[0]);
   const ranks = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
-    while (end + 1 < order.length && (order[end + 1] as readonly [number, number])[0] === (order[start] as readonly [number, number])[0]) end++;
+    while (
+      end + 1 < order.length &&
+      (order[end + 1] as readonly [number, number])[0] === (order[start] as readonly [number, number])[0]
+    )
+      end++;
     const rank = (start + end) / 2 + 1;
     for (let t = start; t <= end; t++) ranks[(order[t] as readonly [number, number])[1]] = rank;
     start = end + 1;

@@ -6,7 +6,12 @@
 import { quantile } from './quantile.js';
 import type { Random } from './rng.js';
 
-export function bootstrapMeanInterval(values: readonly number[], random: Random, coverage = 0.95, resamples = 2000): [number, number] | null {
+export function bootstrapMeanInterval(
+  values: readonly number[],
+  random: Random,
+  coverage = 0.95,
+  resamples = 2000,
+): [number, number] | null {
   const n = values.length;
   if (n < 2) return null;
   const means = new Array<number>(resamples);
@@ -20,7 +25,13 @@ export function bootstrapMeanInterval(values: readonly number[], random: Random,
 }
 
 /** Percentile bootstrap interval of any statistic of a sample of units (resampled whole). */
-export function bootstrapStatistic<T>(units: readonly T[], statistic: (sample: readonly T[]) => number, random: Random, coverage = 0.95, resamples = 1000): [number, number] | null {
+export function bootstrapStatistic<T>(
+  units: readonly T[],
+  statistic: (sample: readonly T[]) => number,
+  random: Random,
+  coverage = 0.95,
+  resamples = 1000,
+): [number, number] | null {
   const n = units.length;
   if (n < 2) return null;
   const values: number[] = [];

@@ -13,7 +13,13 @@ export interface EwmaResult {
   readonly outOfControl: boolean;
 }
 
-export function ewmaCheck(history: readonly number[], current: number, currentSe: number, lambda = 0.2, width = 3): EwmaResult | undefined {
+export function ewmaCheck(
+  history: readonly number[],
+  current: number,
+  currentSe: number,
+  lambda = 0.2,
+  width = 3,
+): EwmaResult | undefined {
   if (history.length < 2) return undefined;
   const centre = history.reduce((a, b) => a + b, 0) / history.length;
   const between = history.reduce((s, v) => s + (v - centre) ** 2, 0) / (history.length - 1);
@@ -21,5 +27,11 @@ export function ewmaCheck(history: readonly number[], current: number, currentSe
   let z = centre;
   for (const x of [...history, current]) z = lambda * x + (1 - lambda) * z;
   const half = width * sigma * Math.sqrt(lambda / (2 - lambda));
-  return { z, centre, lower: centre - half, upper: centre + half, outOfControl: z < centre - half || z > centre + half };
+  return {
+    z,
+    centre,
+    lower: centre - half,
+    upper: centre + half,
+    outOfControl: z < centre - half || z > centre + half,
+  };
 }

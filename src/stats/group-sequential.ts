@@ -18,7 +18,8 @@ import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 export type SpendingFunction = (alpha: number, t: number) => number;
 
 /** Lan–DeMets Pocock type: α·ln(1 + (e − 1)·t). Spends early; suits looks that add little information. */
-export const pocockSpending: SpendingFunction = (alpha, t) => (t <= 0 ? 0 : t >= 1 ? alpha : alpha * Math.log(1 + (Math.E - 1) * t));
+export const pocockSpending: SpendingFunction = (alpha, t) =>
+  t <= 0 ? 0 : t >= 1 ? alpha : alpha * Math.log(1 + (Math.E - 1) * t);
 
 /** Lan–DeMets O'Brien–Fleming type (one-sided): 2 − 2Φ(z₁₋α/₂ / √t). Spends almost nothing early. */
 export const obrienFlemingSpending: SpendingFunction = (alpha, t) => {
@@ -56,7 +57,8 @@ function gridBelow(upper: number): { z: Float64Array; h: number } {
 /** P(Z_k > c and continued before), given the previous continuation grid. */
 function crossing(prev: Grid, rootPrev: number, rootNow: number, sdStep: number, c: number): number {
   let p = 0;
-  for (let i = 0; i < prev.z.length; i++) p += (prev.mass[i] as number) * (1 - normalCdf((c * rootNow - (prev.z[i] as number) * rootPrev) / sdStep, 0, 1));
+  for (let i = 0; i < prev.z.length; i++)
+    p += (prev.mass[i] as number) * (1 - normalCdf((c * rootNow - (prev.z[i] as number) * rootPrev) / sdStep, 0, 1));
   return p;
 }
 
@@ -66,9 +68,11 @@ function crossing(prev: Grid, rootPrev: number, rootNow: number, sdStep: number,
  * adds almost nothing, and its boundary is whatever spends its small share.
  */
 export function sequentialBoundaries(spent: readonly number[], information: readonly number[]): number[] {
-  if (spent.length !== information.length || spent.length === 0) throw new Error('sequentialBoundaries: one spending value per look');
+  if (spent.length !== information.length || spent.length === 0)
+    throw new Error('sequentialBoundaries: one spending value per look');
   const info: number[] = [];
-  for (const [k, value] of information.entries()) info.push(k === 0 ? value : Math.max(value, (info[k - 1] as number) * 1.01));
+  for (const [k, value] of information.entries())
+    info.push(k === 0 ? value : Math.max(value, (info[k - 1] as number) * 1.01));
   const bounds: number[] = [];
   const first = Math.max(1e-12, spent[0] as number);
   bounds.push(normalQuantile(1 - first, 0, 1));
@@ -106,7 +110,8 @@ function continuation(prev: Grid | undefined, rootPrev: number, sdStep: number, 
     else {
       density = 0;
       // Z_k √I_k = Z_{k−1} √I_{k−1} + N(0, ΔI): the change of variables gives the √I_k / sd factor.
-      for (let i = 0; i < prev.z.length; i++) density += (prev.mass[i] as number) * phi((zj * rootNow - (prev.z[i] as number) * rootPrev) / sdStep);
+      for (let i = 0; i < prev.z.length; i++)
+        density += (prev.mass[i] as number) * phi((zj * rootNow - (prev.z[i] as number) * rootPrev) / sdStep);
       density *= rootNow / sdStep;
     }
     mass[j] = density * (w[j] as number);

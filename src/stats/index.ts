@@ -5,7 +5,14 @@ export { wilson, type RateInterval } from './wilson.js';
 export { weightedKappa, spearman, pearson, averageRanks } from './agreement.js';
 export { mcnemarRegression, type McNemarResult } from './mcnemar.js';
 export { holm, benjaminiHochberg } from './multiplicity.js';
-export { signFlipPValue, pairedBootstrap, swapPermutationPValue, pairedStandardError, mean, type Direction } from './paired.js';
+export {
+  signFlipPValue,
+  pairedBootstrap,
+  swapPermutationPValue,
+  pairedStandardError,
+  mean,
+  type Direction,
+} from './paired.js';
 export { wilcoxonSignedRank, type WilcoxonResult } from './wilcoxon.js';
 export { minimumDetectableEffect, casesNeeded } from './power.js';
 export { mulberry32, seedFrom, type Random } from './rng.js';

@@ -62,7 +62,12 @@ function mmd2(kernel: Float64Array, n: number, inX: Uint8Array, nx: number): num
   return (2 * kxx) / (nx * (nx - 1)) + (2 * kyy) / (ny * (ny - 1)) - (2 * kxy) / (nx * ny);
 }
 
-export function mmdPermutationTest(x: readonly Float32Array[], y: readonly Float32Array[], random: Random, permutations = 1000): MmdResult {
+export function mmdPermutationTest(
+  x: readonly Float32Array[],
+  y: readonly Float32Array[],
+  random: Random,
+  permutations = 1000,
+): MmdResult {
   const nx = x.length;
   const ny = y.length;
   if (nx < 2 || ny < 2) return { mmd2: 0, p: 1, bandwidth: Number.NaN, permutations: 0 };

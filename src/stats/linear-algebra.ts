@@ -11,7 +11,11 @@ export interface SparseRow {
 }
 
 /** Y (rows × cols) = R · M, where R holds sparse rows over `M`'s row space and M is (dims × cols). */
-export function sparseTimesDense(rows: readonly SparseRow[], m: Float64Array | Float32Array, cols: number): Float64Array {
+export function sparseTimesDense(
+  rows: readonly SparseRow[],
+  m: Float64Array | Float32Array,
+  cols: number,
+): Float64Array {
   const y = new Float64Array(rows.length * cols);
   for (let i = 0; i < rows.length; i++) {
     const { index, value } = rows[i] as SparseRow;
@@ -26,7 +30,13 @@ export function sparseTimesDense(rows: readonly SparseRow[], m: Float64Array | F
 }
 
 /** Z (dims × cols) = Rᵀ · Y, where Y is (rows × cols); written into `out` when given (it is cleared first). */
-export function sparseTransposeTimesDense(rows: readonly SparseRow[], dims: number, y: Float64Array, cols: number, out?: Float64Array): Float64Array {
+export function sparseTransposeTimesDense(
+  rows: readonly SparseRow[],
+  dims: number,
+  y: Float64Array,
+  cols: number,
+  out?: Float64Array,
+): Float64Array {
   const z = out ? out.fill(0) : new Float64Array(dims * cols);
   for (let i = 0; i < rows.length; i++) {
     const { index, value } = rows[i] as SparseRow;
@@ -51,7 +61,8 @@ export function orthonormaliseColumns(y: Float64Array, rows: number, cols: numbe
     for (let prev = 0; prev < c; prev++) {
       let dot = 0;
       for (let r = 0; r < rows; r++) dot += (y[r * cols + c] as number) * (y[r * cols + prev] as number);
-      for (let r = 0; r < rows; r++) y[r * cols + c] = (y[r * cols + c] as number) - dot * (y[r * cols + prev] as number);
+      for (let r = 0; r < rows; r++)
+        y[r * cols + c] = (y[r * cols + c] as number) - dot * (y[r * cols + prev] as number);
     }
     let norm = 0;
     for (let r = 0; r < rows; r++) norm += (y[r * cols + c] as number) ** 2;
@@ -107,7 +118,9 @@ export function symmetricEigen(matrix: Float64Array, size: number): { values: Fl
       }
     }
   }
-  const order = Array.from({ length: size }, (_, i) => i).sort((x, y) => (a[y * size + y] as number) - (a[x * size + x] as number));
+  const order = Array.from({ length: size }, (_, i) => i).sort(
+    (x, y) => (a[y * size + y] as number) - (a[x * size + x] as number),
+  );
   const values = Float64Array.from(order, (i) => a[i * size + i] as number);
   const vectors = new Float64Array(size * size);
   order.forEach((src, dst) => {

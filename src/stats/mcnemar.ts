@@ -24,7 +24,8 @@ export interface McNemarResult {
 }
 
 export function mcnemarRegression(b: number, c: number): McNemarResult {
-  if (!Number.isInteger(b) || !Number.isInteger(c) || b < 0 || c < 0) throw new RangeError(`mcnemar: counts must be non-negative integers, got ${b}, ${c}`);
+  if (!Number.isInteger(b) || !Number.isInteger(c) || b < 0 || c < 0)
+    throw new RangeError(`mcnemar: counts must be non-negative integers, got ${b}, ${c}`);
   const n = b + c;
   if (n === 0) return { b, c, pExact: 1, pMid: 1 };
   const pAbove = 1 - binomialCdf(b, n, 0.5); // P(X > b)

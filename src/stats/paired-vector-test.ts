@@ -21,7 +21,14 @@
  * iteration) started from a Gaussian matrix in feature space, which keeps it invariant to the
  * signs exactly, not only approximately.
  */
-import { compactColumns, orthonormaliseColumns, sparseTimesDense, sparseTransposeTimesDense, symmetricEigen, type SparseRow } from './linear-algebra.js';
+import {
+  compactColumns,
+  orthonormaliseColumns,
+  sparseTimesDense,
+  sparseTransposeTimesDense,
+  symmetricEigen,
+  type SparseRow,
+} from './linear-algebra.js';
 import type { Random } from './rng.js';
 
 export interface PairedVectorTestOptions {
@@ -66,7 +73,13 @@ function gaussianMatrix(size: number, random: Random): Float32Array {
 }
 
 /** zᵢₖ = dᵢ·vₖ for the top singular directions vₖ of D (n × K, row-major) and K. */
-export function singularScores(allRows: readonly SparseRow[], allDims: number, components: number, random: Random, powerIterations = 1): { scores: Float64Array; k: number } {
+export function singularScores(
+  allRows: readonly SparseRow[],
+  allDims: number,
+  components: number,
+  random: Random,
+  powerIterations = 1,
+): { scores: Float64Array; k: number } {
   // Only the columns these rows use: a stratum's rows use a fraction of the week's vocabulary.
   const { rows, dims } = compactColumns(allRows, allDims);
   const n = rows.length;
@@ -85,10 +98,13 @@ export function singularScores(allRows: readonly SparseRow[], allDims: number, c
     for (let i = 0; i < width; i++) {
       const q = y[r * width + i] as number;
       if (q === 0) continue;
-      for (let j = 0; j < width; j++) m[i * width + j] = (m[i * width + j] as number) + q * (w[r * width + j] as number);
+      for (let j = 0; j < width; j++)
+        m[i * width + j] = (m[i * width + j] as number) + q * (w[r * width + j] as number);
     }
   }
-  for (let i = 0; i < width; i++) for (let j = 0; j < i; j++) m[i * width + j] = m[j * width + i] = ((m[i * width + j] as number) + (m[j * width + i] as number)) / 2;
+  for (let i = 0; i < width; i++)
+    for (let j = 0; j < i; j++)
+      m[i * width + j] = m[j * width + i] = ((m[i * width + j] as number) + (m[j * width + i] as number)) / 2;
   const { values, vectors } = symmetricEigen(m, width);
   const top = values[0] ?? 0;
   let k = 0;
@@ -153,7 +169,15 @@ const CHUNK = 256;
  * the chunk reads it, instead of every flip reading the whole table from memory. Each flip still
  * sums its blocks in order, so T is the same to the last bit as one flip at a time.
  */
-function countAtLeast(table: Float32Array, blocks: number, k: number, permutations: number, wordsPerFlip: number, random: Random, threshold: number): number {
+function countAtLeast(
+  table: Float32Array,
+  blocks: number,
+  k: number,
+  permutations: number,
+  wordsPerFlip: number,
+  random: Random,
+  threshold: number,
+): number {
   const words = new Uint32Array(CHUNK * wordsPerFlip);
   const acc = new Float64Array(CHUNK * k);
   let atLeast = 0;
@@ -181,10 +205,25 @@ function countAtLeast(table: Float32Array, blocks: number, k: number, permutatio
   return atLeast;
 }
 
-export function pairedVectorTest(rows: readonly SparseRow[], dims: number, random: Random, options: PairedVectorTestOptions = {}): PairedVectorTestResult {
+export function pairedVectorTest(
+  rows: readonly SparseRow[],
+  dims: number,
+  random: Random,
+  options: PairedVectorTestOptions = {},
+): PairedVectorTestResult {
   const n = rows.length;
   const permutations = options.permutations ?? 10_000;
-  const base = { n, permutations: 0, exact: false, resolution: 1, components: 0, energyCaptured: 0, statistic: 0, nullMean: 0, p: 1 };
+  const base = {
+    n,
+    permutations: 0,
+    exact: false,
+    resolution: 1,
+    components: 0,
+    energyCaptured: 0,
+    statistic: 0,
+    nullMean: 0,
+    p: 1,
+  };
   if (n === 0) return { ...base, degenerate: 'no pairs to compare' };
   let energy = 0;
   for (const r of rows) for (const v of r.value) energy += v * v;

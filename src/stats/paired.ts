@@ -86,7 +86,13 @@ function sequentialRule(stop: SequentialStop): (done: number, atLeast: number) =
 }
 
 /** One-sided p for "the mean of d is greater (or less) than 0". */
-export function signFlipPValue(d: ArrayLike<number>, direction: Direction, random: Random, permutations = 9999, stop: SequentialStop = {}): number {
+export function signFlipPValue(
+  d: ArrayLike<number>,
+  direction: Direction,
+  random: Random,
+  permutations = 9999,
+  stop: SequentialStop = {},
+): number {
   const n = d.length;
   if (n === 0) return 1;
   const abs = Float64Array.from({ length: n }, (_, i) => Math.abs(d[i] as number));

@@ -94,7 +94,7 @@ export function chiSquareTest(table: readonly (readonly number[])[]): ChiSquareR
       if ((colTotals[c] as number) === 0) continue;
       const expected = ((rowTotals[r] as number) * (colTotals[c] as number)) / total;
       minExpected = Math.min(minExpected, expected);
-      statistic += ((((table[r] as number[])[c] as number) - expected) ** 2) / expected;
+      statistic += (((table[r] as number[])[c] as number) - expected) ** 2 / expected;
     }
   }
   const df = Math.max(0, (usedRows - 1) * (usedCols - 1));

@@ -56,4 +56,3 @@ export const DEPTH_PROBLEM = `nested more than ${MAX_NESTING} levels deep`;
 export function describeDepth(path: readonly (string | number)[]): string {
   return `${depthField(path)}: ${DEPTH_PROBLEM}`;
 }
-

@@ -11,13 +11,13 @@ import { scrubSecrets } from './secrets.js';
 const CSI = /\u001b\[[0-?]*[ -/]*[@-~]?/g;
 const OSC = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
 const ESC_PAIR = /\u001b[@-_]?/g;
- 
+
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /** The text as it may reach a terminal: no control sequences, no secrets. */
 export function cleanForTerminal(text: string): string {
   const scrubbed = scrubSecrets(text);
-   
+
   if (!/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(scrubbed)) return scrubbed;
   return scrubbed.replace(OSC, '').replace(CSI, '').replace(ESC_PAIR, '').replace(CONTROL, '');
 }
@@ -46,7 +46,9 @@ export function guardOutput(stream: NodeJS.WriteStream, options: GuardOptions = 
   const original = stream.write.bind(stream) as Write;
   originals.set(stream, original);
   // `::add-mask::<secret>` is how the runner learns what to mask: the one write left as it is.
-  const clean = options.actionsLog ? (text: string) => (text.startsWith('::add-mask::') ? text : neutraliseWorkflowCommands(cleanForTerminal(text))) : cleanForTerminal;
+  const clean = options.actionsLog
+    ? (text: string) => (text.startsWith('::add-mask::') ? text : neutraliseWorkflowCommands(cleanForTerminal(text)))
+    : cleanForTerminal;
   const guarded = (chunk: unknown, ...rest: unknown[]): boolean => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined;
     return (original as (...args: unknown[]) => boolean)(text === undefined ? chunk : clean(text), ...rest);

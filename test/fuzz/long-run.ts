@@ -20,16 +20,25 @@ for (const target of TARGETS) {
   await fc.assert(
     fc.asyncProperty(inputs(target.valid), async (bytes) => {
       const problem = await check(target, bytes);
-      if (problem && found.length < 5) found.push({ input: Buffer.from(bytes).toString('utf8').slice(0, 200), problem: problem.slice(0, 300) });
+      if (problem && found.length < 5)
+        found.push({ input: Buffer.from(bytes).toString('utf8').slice(0, 200), problem: problem.slice(0, 300) });
       return true;
     }),
     { numRuns: RUNS, seed: Date.now() % 2 ** 31 },
   );
   total += RUNS;
   failures += found.length;
-  results[target.name] = { inputs: RUNS, failures: found.length, examples: found, seconds: Number(((performance.now() - started) / 1000).toFixed(1)) };
+  results[target.name] = {
+    inputs: RUNS,
+    failures: found.length,
+    examples: found,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+  };
   console.log(target.name, JSON.stringify(results[target.name]));
 }
-writeFileSync(path.join(root, 'bench/fuzz.json'), `${JSON.stringify({ schemaVersion: 1, measuredAt: new Date().toISOString(), inputsPerReader: RUNS, totalInputs: total, failures, readers: results }, null, 2)}\n`);
+writeFileSync(
+  path.join(root, 'bench/fuzz.json'),
+  `${JSON.stringify({ schemaVersion: 1, measuredAt: new Date().toISOString(), inputsPerReader: RUNS, totalInputs: total, failures, readers: results }, null, 2)}\n`,
+);
 console.log(`wrote bench/fuzz.json: ${total} inputs, ${failures} failures`);
 process.exitCode = failures > 0 ? 1 : 0;

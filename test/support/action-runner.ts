@@ -34,7 +34,13 @@ export function parseOutputFile(text: string): Record<string, string> {
   return out;
 }
 
-export async function runAction(options: { cwd: string; inputs: Record<string, string>; eventName: string; payload: unknown; env?: NodeJS.ProcessEnv }): Promise<ActionRun> {
+export async function runAction(options: {
+  cwd: string;
+  inputs: Record<string, string>;
+  eventName: string;
+  payload: unknown;
+  env?: NodeJS.ProcessEnv;
+}): Promise<ActionRun> {
   const runner = await mkdtemp(path.join(tmpdir(), 'driftgate-runner-'));
   const eventPath = path.join(runner, 'event.json');
   const outputPath = path.join(runner, 'output.txt');
@@ -66,12 +72,30 @@ export async function runAction(options: { cwd: string; inputs: Record<string, s
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr, outputs: parseOutputFile(await readFile(outputPath, 'utf8')), summary: await readFile(summaryPath, 'utf8') };
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(await readFile(outputPath, 'utf8')),
+    summary: await readFile(summaryPath, 'utf8'),
+  };
 }
 
 /** A pull_request `synchronize` payload shaped like GitHub's (the fields the Action and Octokit read, and their neighbours). */
-export function pullRequestPayload(o: { number: number; baseSha: string; headSha: string; headRepo?: string }): unknown {
-  const base = { full_name: 'acme/support-bot', name: 'support-bot', owner: { login: 'acme', type: 'Organization' }, fork: false, private: false, default_branch: 'main' };
+export function pullRequestPayload(o: {
+  number: number;
+  baseSha: string;
+  headSha: string;
+  headRepo?: string;
+}): unknown {
+  const base = {
+    full_name: 'acme/support-bot',
+    name: 'support-bot',
+    owner: { login: 'acme', type: 'Organization' },
+    fork: false,
+    private: false,
+    default_branch: 'main',
+  };
   const headRepo = o.headRepo ?? base.full_name;
   const [headOwner = 'acme', headName = 'support-bot'] = headRepo.split('/');
   return {
@@ -87,7 +111,18 @@ export function pullRequestPayload(o: { number: number; baseSha: string; headSha
       title: 'Tighten the support prompt',
       user: { login: 'dev', type: 'User' },
       draft: false,
-      head: { label: `${headOwner}:prompt-v2`, ref: 'prompt-v2', sha: o.headSha, repo: { ...base, full_name: headRepo, name: headName, owner: { login: headOwner, type: 'User' }, fork: headRepo !== base.full_name } },
+      head: {
+        label: `${headOwner}:prompt-v2`,
+        ref: 'prompt-v2',
+        sha: o.headSha,
+        repo: {
+          ...base,
+          full_name: headRepo,
+          name: headName,
+          owner: { login: headOwner, type: 'User' },
+          fork: headRepo !== base.full_name,
+        },
+      },
       base: { label: 'acme:main', ref: 'main', sha: o.baseSha, repo: base },
     },
     repository: base,
@@ -98,5 +133,9 @@ export function pullRequestPayload(o: { number: number; baseSha: string; headSha
 
 /** A `schedule` payload: GitHub sends only the cron expression (plus repository and sender). */
 export function schedulePayload(): unknown {
-  return { schedule: '17 6 * * 1', repository: { full_name: 'acme/support-bot', name: 'support-bot', owner: { login: 'acme' } }, sender: { login: 'github-actions[bot]' } };
+  return {
+    schedule: '17 6 * * 1',
+    repository: { full_name: 'acme/support-bot', name: 'support-bot', owner: { login: 'acme' } },
+    sender: { login: 'github-actions[bot]' },
+  };
 }

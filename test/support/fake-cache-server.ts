@@ -75,11 +75,17 @@ export class FakeCacheServer {
     let m: RegExpExecArray | null;
     if (method === 'GET' && url.pathname === '/_apis/artifactcache/cache') {
       const hit = this.find((url.searchParams.get('keys') ?? '').split(','), url.searchParams.get('version') ?? '');
-      return hit ? { status: 200, json: { cacheKey: hit.key, scope: 'refs/heads/main', archiveLocation: `${this.url}archives/${hit.id}` } } : { status: 204 };
+      return hit
+        ? {
+            status: 200,
+            json: { cacheKey: hit.key, scope: 'refs/heads/main', archiveLocation: `${this.url}archives/${hit.id}` },
+          }
+        : { status: 204 };
     }
     if (method === 'POST' && url.pathname === '/_apis/artifactcache/caches') {
       const { key, version } = JSON.parse(data.toString()) as { key: string; version: string };
-      if (this.entries.some((e) => e.key === key && e.version === version)) return { status: 409, json: { message: `Cache already exists: ${key}` } };
+      if (this.entries.some((e) => e.key === key && e.version === version))
+        return { status: 409, json: { message: `Cache already exists: ${key}` } };
       const entry: Entry = { id: this.entries.length + 1, key, version, chunks: [] };
       this.entries.push(entry);
       return { status: 201, json: { cacheId: entry.id } };
@@ -100,28 +106,47 @@ export class FakeCacheServer {
         return { status: 204 };
       }
     }
-    if (method === 'POST' && (m = /^\/twirp\/github\.actions\.results\.api\.v1\.CacheService\/(\w+)$/.exec(url.pathname))) {
-      const req = JSON.parse(data.toString()) as { key: string; version: string; restore_keys?: string[]; size_bytes?: string };
+    if (
+      method === 'POST' &&
+      (m = /^\/twirp\/github\.actions\.results\.api\.v1\.CacheService\/(\w+)$/.exec(url.pathname))
+    ) {
+      const req = JSON.parse(data.toString()) as {
+        key: string;
+        version: string;
+        restore_keys?: string[];
+        size_bytes?: string;
+      };
       if (m[1] === 'CreateCacheEntry') {
-        if (this.entries.some((e) => e.key === req.key && e.version === req.version)) return { status: 200, json: { ok: false, message: `cache entry ${req.key} already exists` } };
+        if (this.entries.some((e) => e.key === req.key && e.version === req.version))
+          return { status: 200, json: { ok: false, message: `cache entry ${req.key} already exists` } };
         const entry: Entry = { id: this.entries.length + 1, key: req.key, version: req.version, chunks: [] };
         this.entries.push(entry);
-        return { status: 200, json: { ok: true, signed_upload_url: `${this.url}devstoreaccount1/caches/${entry.id}?sig=test` } };
+        return {
+          status: 200,
+          json: { ok: true, signed_upload_url: `${this.url}devstoreaccount1/caches/${entry.id}?sig=test` },
+        };
       }
       if (m[1] === 'FinalizeCacheEntryUpload') {
         const entry = this.entries.find((e) => e.key === req.key && e.version === req.version);
-        if (!entry?.archive || String(entry.archive.length) !== req.size_bytes) return { status: 200, json: { ok: false, message: 'upload incomplete' } };
+        if (!entry?.archive || String(entry.archive.length) !== req.size_bytes)
+          return { status: 200, json: { ok: false, message: 'upload incomplete' } };
         return { status: 200, json: { ok: true, entry_id: String(entry.id) } };
       }
       if (m[1] === 'GetCacheEntryDownloadURL') {
         const hit = this.find([req.key, ...(req.restore_keys ?? [])], req.version);
-        return { status: 200, json: hit ? { ok: true, signed_download_url: `${this.url}archives/${hit.id}`, matched_key: hit.key } : { ok: false } };
+        return {
+          status: 200,
+          json: hit
+            ? { ok: true, signed_download_url: `${this.url}archives/${hit.id}`, matched_key: hit.key }
+            : { ok: false },
+        };
       }
     }
     // The Azure Blob SDK's single-shot upload (small archives): PUT the whole blob.
     if (method === 'PUT' && (m = /^\/devstoreaccount1\/caches\/(\d+)$/.exec(url.pathname))) {
       const entry = this.entries.find((e) => e.id === Number(m?.[1]));
-      if (!entry || req.headers['x-ms-blob-type'] !== 'BlockBlob') return { status: 400, json: { message: 'not a block blob upload' } };
+      if (!entry || req.headers['x-ms-blob-type'] !== 'BlockBlob')
+        return { status: 400, json: { message: 'not a block blob upload' } };
       entry.archive = data;
       return { status: 201 };
     }

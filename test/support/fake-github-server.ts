@@ -42,18 +42,26 @@ interface Answer {
   headers?: Record<string, string>;
 }
 
-const identityOf = (authorization: string | undefined): string => (/\bghs_/.test(authorization ?? '') ? 'github-actions[bot]' : 'octocat');
+const identityOf = (authorization: string | undefined): string =>
+  /\bghs_/.test(authorization ?? '') ? 'github-actions[bot]' : 'octocat';
 
 function failure(kind: ScriptedFailure): Answer {
   switch (kind) {
     case '403':
-      return { status: 403, json: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } };
+      return {
+        status: 403,
+        json: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' },
+      };
     case '404':
       return { status: 404, json: { message: 'Not Found' } };
     case '503':
       return { status: 503, json: { message: 'Service Unavailable' } };
     case 'secondary':
-      return { status: 403, json: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, headers: { 'retry-after': '1' } };
+      return {
+        status: 403,
+        json: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+        headers: { 'retry-after': '1' },
+      };
   }
 }
 
@@ -116,18 +124,37 @@ export class FakeGitHubServer {
   }
 
   private commentJson(c: Comment, owner: string, repo: string) {
-    return { id: c.id, body: c.body, html_url: `https://github.com/${owner}/${repo}/pull/${c.issue}#issuecomment-${c.id}`, user: this.userJson(c.user) };
+    return {
+      id: c.id,
+      body: c.body,
+      html_url: `https://github.com/${owner}/${repo}/pull/${c.issue}#issuecomment-${c.id}`,
+      user: this.userJson(c.user),
+    };
   }
 
   private issueJson(i: Issue, owner: string, repo: string) {
-    return { number: i.number, title: i.title, body: i.body, state: i.state, labels: i.labels.map((name) => ({ name })), html_url: `https://github.com/${owner}/${repo}/issues/${i.number}`, user: this.userJson(i.user) };
+    return {
+      number: i.number,
+      title: i.title,
+      body: i.body,
+      state: i.state,
+      labels: i.labels.map((name) => ({ name })),
+      html_url: `https://github.com/${owner}/${repo}/issues/${i.number}`,
+      user: this.userJson(i.user),
+    };
   }
 
   private async handle(req: IncomingMessage): Promise<Answer> {
     const url = new URL(req.url ?? '/', this.url);
     const body = await readBody(req);
     const method = req.method ?? 'GET';
-    this.calls.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, authorization: req.headers.authorization });
+    this.calls.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      authorization: req.headers.authorization,
+    });
     const scripted = this.script.find((s) => s.method === method && s.path.test(url.pathname) && s.answers.length > 0);
     if (scripted) return failure(scripted.answers.shift() as ScriptedFailure);
     const me = identityOf(req.headers.authorization);
@@ -137,7 +164,11 @@ export class FakeGitHubServer {
     let m: RegExpExecArray | null;
     if ((m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname))) {
       const [, owner = '', repo = '', n = ''] = m;
-      if (method === 'GET') return { status: 200, json: this.comments.filter((c) => c.issue === Number(n)).map((c) => this.commentJson(c, owner, repo)) };
+      if (method === 'GET')
+        return {
+          status: 200,
+          json: this.comments.filter((c) => c.issue === Number(n)).map((c) => this.commentJson(c, owner, repo)),
+        };
       if (method === 'POST') {
         const c = { id: this.nextId++, issue: Number(n), body: String(body?.body ?? ''), user: me };
         this.comments.push(c);
@@ -158,11 +189,20 @@ export class FakeGitHubServer {
       if (method === 'GET') {
         const label = url.searchParams.get('labels');
         const state = url.searchParams.get('state') ?? 'open';
-        const found = this.issues.filter((i) => (state === 'all' || i.state === state) && (!label || i.labels.includes(label)));
+        const found = this.issues.filter(
+          (i) => (state === 'all' || i.state === state) && (!label || i.labels.includes(label)),
+        );
         return { status: 200, json: found.map((i) => this.issueJson(i, owner, repo)) };
       }
       if (method === 'POST') {
-        const i: Issue = { number: this.issues.length + 1, title: String(body?.title ?? ''), body: String(body?.body ?? ''), state: 'open', labels: (body?.labels as string[] | undefined) ?? [], user: me };
+        const i: Issue = {
+          number: this.issues.length + 1,
+          title: String(body?.title ?? ''),
+          body: String(body?.body ?? ''),
+          state: 'open',
+          labels: (body?.labels as string[] | undefined) ?? [],
+          user: me,
+        };
         this.issues.push(i);
         return { status: 201, json: this.issueJson(i, owner, repo) };
       }

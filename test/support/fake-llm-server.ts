@@ -219,7 +219,11 @@ export class FakeLlmServer {
       }
       case '500':
       case '503':
-        return send(res, Number(behaviour), errorBody(api, 'server', 'The server had an error processing your request'));
+        return send(
+          res,
+          Number(behaviour),
+          errorBody(api, 'server', 'The server had an error processing your request'),
+        );
       case '401-echo': {
         // Like a misconfigured gateway that echoes the credential it was given.
         const key = String(req.headers.authorization ?? req.headers['x-api-key'] ?? '');
@@ -247,7 +251,11 @@ export class FakeLlmServer {
   }
 
   private reported(model: string): string {
-    return this.options.reportedModel ? this.options.reportedModel(model) : /\d{4}-\d{2}-\d{2}$/.test(model) ? model : `${model}-2024-08-06`;
+    return this.options.reportedModel
+      ? this.options.reportedModel(model)
+      : /\d{4}-\d{2}-\d{2}$/.test(model)
+        ? model
+        : `${model}-2024-08-06`;
   }
 
   private openaiChat(body: Record<string, unknown>): { status: number; body: unknown } {
@@ -261,7 +269,14 @@ export class FakeLlmServer {
     const refusal = typeof answer === 'object' && 'refusal' in answer ? answer.refusal : null;
     const calls = typeof answer === 'object' && 'toolCalls' in answer ? answer.toolCalls : [];
     const text = typeof answer === 'string' ? answer : 'refusal' in answer ? answer.refusal : (answer.text ?? '');
-    const toolCalls = calls.map((c, i) => ({ id: `call_${this.requestCount}_${i}`, type: 'function', function: { name: c.name, arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments) } }));
+    const toolCalls = calls.map((c, i) => ({
+      id: `call_${this.requestCount}_${i}`,
+      type: 'function',
+      function: {
+        name: c.name,
+        arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments),
+      },
+    }));
     const promptTokens = extras.inputTokens ?? tokens(messages.map((m) => m.content).join(' ')) + 3 * messages.length;
     const completionTokens = extras.outputTokens ?? tokens(text + JSON.stringify(toolCalls));
     const content = refusal !== null ? null : calls.length > 0 && text === '' ? null : text;
@@ -272,14 +287,26 @@ export class FakeLlmServer {
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: this.reported(model),
-        system_fingerprint: this.options.systemFingerprint === undefined ? 'fp_test0001' : this.options.systemFingerprint,
-        choices: [{ index: 0, message: { role: 'assistant', content, refusal, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }, logprobs: null, finish_reason: toolCalls.length ? 'tool_calls' : 'stop' }],
+        system_fingerprint:
+          this.options.systemFingerprint === undefined ? 'fp_test0001' : this.options.systemFingerprint,
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content, refusal, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+            logprobs: null,
+            finish_reason: toolCalls.length ? 'tool_calls' : 'stop',
+          },
+        ],
         usage: {
           prompt_tokens: promptTokens,
           completion_tokens: completionTokens,
           total_tokens: promptTokens + completionTokens,
-          ...(extras.cachedTokens !== undefined ? { prompt_tokens_details: { cached_tokens: extras.cachedTokens, audio_tokens: 0 } } : {}),
-          ...(extras.reasoningTokens !== undefined ? { completion_tokens_details: { reasoning_tokens: extras.reasoningTokens } } : {}),
+          ...(extras.cachedTokens !== undefined
+            ? { prompt_tokens_details: { cached_tokens: extras.cachedTokens, audio_tokens: 0 } }
+            : {}),
+          ...(extras.reasoningTokens !== undefined
+            ? { completion_tokens_details: { reasoning_tokens: extras.reasoningTokens } }
+            : {}),
         },
       },
     };
@@ -295,7 +322,10 @@ export class FakeLlmServer {
     const answer = this.answer(call);
     const extras = this.options.usage?.(call) ?? {};
     const text = typeof answer === 'string' ? answer : 'refusal' in answer ? answer.refusal : (answer.text ?? '');
-    const forcedTool = (body.tool_choice as { type?: string; name?: string } | undefined)?.type === 'tool' ? (body.tool_choice as { name: string }).name : undefined;
+    const forcedTool =
+      (body.tool_choice as { type?: string; name?: string } | undefined)?.type === 'tool'
+        ? (body.tool_choice as { name: string }).name
+        : undefined;
     let toolInput: unknown;
     if (forcedTool && typeof answer === 'string') {
       try {
@@ -310,7 +340,12 @@ export class FakeLlmServer {
         ? [{ type: 'tool_use', id: `toolu_${this.requestCount}`, name: forcedTool, input: toolInput }]
         : [
             ...(text !== '' || calls.length === 0 ? [{ type: 'text', text }] : []),
-            ...calls.map((c, i) => ({ type: 'tool_use', id: `toolu_${this.requestCount}_${i}`, name: c.name, input: typeof c.arguments === 'string' ? JSON.parse(c.arguments) : c.arguments })),
+            ...calls.map((c, i) => ({
+              type: 'tool_use',
+              id: `toolu_${this.requestCount}_${i}`,
+              name: c.name,
+              input: typeof c.arguments === 'string' ? JSON.parse(c.arguments) : c.arguments,
+            })),
           ];
     const usesTools = toolInput !== undefined || calls.length > 0;
     const allInput = extras.inputTokens ?? tokens([system ?? '', ...messages.map((m) => m.content)].join(' '));
@@ -330,7 +365,9 @@ export class FakeLlmServer {
         usage: {
           input_tokens: allInput - read - written,
           output_tokens: extras.outputTokens ?? tokens(text + JSON.stringify(calls)),
-          ...(extras.cachedTokens !== undefined || extras.cacheWriteTokens !== undefined ? { cache_read_input_tokens: read, cache_creation_input_tokens: written } : {}),
+          ...(extras.cachedTokens !== undefined || extras.cacheWriteTokens !== undefined
+            ? { cache_read_input_tokens: read, cache_creation_input_tokens: written }
+            : {}),
         },
       },
     };
@@ -357,7 +394,14 @@ export class FakeLlmServer {
 }
 
 function errorBody(api: 'openai' | 'anthropic', kind: string, message: string): unknown {
-  const type = { rate_limit: 'rate_limit_error', server: 'api_error', auth: 'authentication_error', not_found: 'not_found_error', bad_request: 'invalid_request_error' }[kind] ?? 'api_error';
+  const type =
+    {
+      rate_limit: 'rate_limit_error',
+      server: 'api_error',
+      auth: 'authentication_error',
+      not_found: 'not_found_error',
+      bad_request: 'invalid_request_error',
+    }[kind] ?? 'api_error';
   return api === 'anthropic' ? { type: 'error', error: { type, message } } : { error: { message, type, code: null } };
 }
 
@@ -368,13 +412,25 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 function textView(raw: unknown): ChatCall['messages'] {
-  return Array.isArray(raw) ? raw.map((m: { role?: unknown; content?: unknown }) => ({ role: String(m?.role), content: contentText(m?.content) })) : [];
+  return Array.isArray(raw)
+    ? raw.map((m: { role?: unknown; content?: unknown }) => ({
+        role: String(m?.role),
+        content: contentText(m?.content),
+      }))
+    : [];
 }
 
 /** The text of a message's content as sent (a string, or parts/blocks with text). */
 export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : '')).join('');
+  if (Array.isArray(content))
+    return content
+      .map((p) =>
+        p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string'
+          ? (p as { text: string }).text
+          : '',
+      )
+      .join('');
   return '';
 }
 

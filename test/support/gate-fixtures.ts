@@ -15,7 +15,17 @@ export interface CaseSpec {
 
 const scoresOf = (c: CaseSpec, scorerIds: { check?: string; judge?: string } = {}): Score[] => [
   { name: 'check', kind: 'binary', scorerId: scorerIds.check ?? 'check-v1', value: c.pass ? 1 : 0, pass: c.pass },
-  ...(c.judge !== undefined ? [{ name: 'judge', kind: 'continuous' as const, scorerId: scorerIds.judge ?? 'judge-v1', value: c.judge, pass: c.judge >= 0.75 }] : []),
+  ...(c.judge !== undefined
+    ? [
+        {
+          name: 'judge',
+          kind: 'continuous' as const,
+          scorerId: scorerIds.judge ?? 'judge-v1',
+          value: c.judge,
+          pass: c.judge >= 0.75,
+        },
+      ]
+    : []),
 ];
 
 export function baselineOf(cases: readonly CaseSpec[], scorerIds: { check?: string; judge?: string } = {}): Baseline {
@@ -39,14 +49,19 @@ export function baselineOf(cases: readonly CaseSpec[], scorerIds: { check?: stri
     acceptedAt: '2026-11-01T00:00:00.000Z',
     scorers: [
       { name: 'check', kind: 'binary', scorerId: scorerIds.check ?? 'check-v1' },
-      ...(cases.some((c) => c.judge !== undefined) ? [{ name: 'judge', kind: 'continuous' as const, scorerId: scorerIds.judge ?? 'judge-v1' }] : []),
+      ...(cases.some((c) => c.judge !== undefined)
+        ? [{ name: 'judge', kind: 'continuous' as const, scorerId: scorerIds.judge ?? 'judge-v1' }]
+        : []),
     ],
     summary: [],
     cases: baselineCases,
   };
 }
 
-export function recordsOf(cases: readonly CaseSpec[], scorerIds: { check?: string; judge?: string } = {}): CallRecord[] {
+export function recordsOf(
+  cases: readonly CaseSpec[],
+  scorerIds: { check?: string; judge?: string } = {},
+): CallRecord[] {
   return cases.map((c) =>
     testRecord({
       itemId: `s/${c.id}/current/0`,
@@ -62,6 +77,14 @@ export function recordsOf(cases: readonly CaseSpec[], scorerIds: { check?: strin
 }
 
 /** n cases, the first `failing` of them failing. */
-export function cases(n: number, failing: (i: number) => boolean, extra: (i: number) => Partial<CaseSpec> = () => ({})): CaseSpec[] {
-  return Array.from({ length: n }, (_, i) => ({ id: `c${String(i).padStart(4, '0')}`, pass: !failing(i), ...extra(i) }));
+export function cases(
+  n: number,
+  failing: (i: number) => boolean,
+  extra: (i: number) => Partial<CaseSpec> = () => ({}),
+): CaseSpec[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `c${String(i).padStart(4, '0')}`,
+    pass: !failing(i),
+    ...extra(i),
+  }));
 }

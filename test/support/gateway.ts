@@ -9,7 +9,11 @@ import { DEFAULT_RETRY_POLICY } from '../../src/runner/retry.js';
 import { EmbeddingService } from '../../src/scorers/similarity/embedding-service.js';
 import type { ScoringServices } from '../../src/scorers/types.js';
 
-export function testServices(dir: string, models: Record<string, ModelConfig>, batchSize?: number): { services: ScoringServices; gateway: CallGateway; embeddings: EmbeddingService } {
+export function testServices(
+  dir: string,
+  models: Record<string, ModelConfig>,
+  batchSize?: number,
+): { services: ScoringServices; gateway: CallGateway; embeddings: EmbeddingService } {
   const cache = new ResponseCache(path.join(dir, 'cache'));
   const gateway = new CallGateway({
     offline: false,

@@ -14,7 +14,10 @@ export async function makeProject(files: Record<string, string>): Promise<string
 
 /** A JSONL dataset of `n` support questions with explicit ids. */
 export function questions(n: number): string {
-  return Array.from({ length: n }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Question number ${i}?` })).join('\n') + '\n';
+  return (
+    Array.from({ length: n }, (_, i) => JSON.stringify({ id: `q${i}`, question: `Question number ${i}?` })).join('\n') +
+    '\n'
+  );
 }
 
 /** Every file below `dir`, with its text. */

@@ -14,11 +14,24 @@ export function regressionModel(options: { outputChars?: number; failing?: numbe
   const failing = options.failing ?? 20;
   const n = options.cases ?? 60;
   const long = (i: number) => (options.outputChars ? `${'x'.repeat(options.outputChars)} ${i}` : '');
-  const base = cases(n, () => false, (i) => ({ judge: 0.9, output: `Baseline answer ${i} ${long(i)}` }));
-  const now = cases(n, (i) => i < failing, (i) => ({ judge: i < failing ? 0.3 : 0.9, output: i === 0 ? `${SCRIPT_PAYLOAD} and ${IMG_PAYLOAD} \`\`\` fence` : `Answer now ${i} ${long(i)}` }));
+  const base = cases(
+    n,
+    () => false,
+    (i) => ({ judge: 0.9, output: `Baseline answer ${i} ${long(i)}` }),
+  );
+  const now = cases(
+    n,
+    (i) => i < failing,
+    (i) => ({
+      judge: i < failing ? 0.3 : 0.9,
+      output: i === 0 ? `${SCRIPT_PAYLOAD} and ${IMG_PAYLOAD} \`\`\` fence` : `Answer now ${i} ${long(i)}`,
+    }),
+  );
   const baseline = baselineOf(base);
   const records = recordsOf(now);
-  const report = compareRun([{ suite: 's', baseline, records, gate: { alpha: 0.05, minEffect: 0.03, minRelativeEffect: 0.1 } }]);
+  const report = compareRun([
+    { suite: 's', baseline, records, gate: { alpha: 0.05, minEffect: 0.03, minRelativeEffect: 0.1 } },
+  ]);
   return {
     meta: {
       schemaVersion: RUN_SCHEMA_VERSION,

@@ -13,9 +13,28 @@ export function testCase(fields: Record<string, unknown>): Case {
 
 export function testRecord(overrides: Partial<CallRecord> = {}): CallRecord {
   return {
-    schemaVersion: JOURNAL_SCHEMA_VERSION, itemId: 's/c1/current/0', suite: 's', caseId: 'c1', target: 'current', repeat: 0, key: 'k', inputHash: 'h',
-    status: 'ok', output: '', finishReason: 'stop', inputTokens: 10, outputTokens: 5, costUsd: 0.001, latencyMs: 800, model: 'gpt-4o-mini',
-    providerModel: 'gpt-4o-mini-2024-07-18', systemFingerprint: 'fp', cached: false, attempts: 1, scores: [], finishedAt: '2026-11-22T00:00:00Z',
+    schemaVersion: JOURNAL_SCHEMA_VERSION,
+    itemId: 's/c1/current/0',
+    suite: 's',
+    caseId: 'c1',
+    target: 'current',
+    repeat: 0,
+    key: 'k',
+    inputHash: 'h',
+    status: 'ok',
+    output: '',
+    finishReason: 'stop',
+    inputTokens: 10,
+    outputTokens: 5,
+    costUsd: 0.001,
+    latencyMs: 800,
+    model: 'gpt-4o-mini',
+    providerModel: 'gpt-4o-mini-2024-07-18',
+    systemFingerprint: 'fp',
+    cached: false,
+    attempts: 1,
+    scores: [],
+    finishedAt: '2026-11-22T00:00:00Z',
     ...overrides,
   };
 }
@@ -33,10 +52,21 @@ export async function scoreWith(
   output: string,
   fields: Record<string, unknown> = {},
   record: Partial<CallRecord> = {},
-  options: { rootDir?: string; models?: Record<string, ModelConfig>; services?: ScoringServices; other?: ScoringInput['other']; tools?: ScoringInput['tools'] } = {},
+  options: {
+    rootDir?: string;
+    models?: Record<string, ModelConfig>;
+    services?: ScoringServices;
+    other?: ScoringInput['other'];
+    tools?: ScoringInput['tools'];
+  } = {},
 ): Promise<Score> {
   const parsed = scorerConfigSchema.parse(config);
-  const [scorer] = await buildScorers([parsed], { rootDir: options.rootDir ?? '.', models: options.models ?? {}, where: 'test.scorers', targets: ['current', 'pinned'] });
+  const [scorer] = await buildScorers([parsed], {
+    rootDir: options.rootDir ?? '.',
+    models: options.models ?? {},
+    where: 'test.scorers',
+    targets: ['current', 'pinned'],
+  });
   const c = testCase(fields);
   const input: ScoringInput = {
     case: c,
@@ -47,6 +77,9 @@ export async function scoreWith(
     ...(options.tools ? { tools: options.tools } : {}),
   };
   const local = new EmbeddingService(options.models ?? {}, undefined, undefined);
-  const services = options.services ?? { ...noServices, embed: (t: string, texts: readonly string[]) => local.embed(t, texts) };
+  const services = options.services ?? {
+    ...noServices,
+    embed: (t: string, texts: readonly string[]) => local.embed(t, texts),
+  };
   return scorer!.score(input, services);
 }

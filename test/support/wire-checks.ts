@@ -34,7 +34,14 @@ export function checkOpenAIChat(body: Obj): string | undefined {
         if (m.tool_calls !== undefined) {
           if (!Array.isArray(m.tool_calls)) return `${at}.tool_calls: expected an array`;
           for (const [j, c] of m.tool_calls.entries()) {
-            if (!isObj(c) || typeof c.id !== 'string' || c.type !== 'function' || !isObj(c.function) || typeof c.function.name !== 'string' || typeof c.function.arguments !== 'string') {
+            if (
+              !isObj(c) ||
+              typeof c.id !== 'string' ||
+              c.type !== 'function' ||
+              !isObj(c.function) ||
+              typeof c.function.name !== 'string' ||
+              typeof c.function.arguments !== 'string'
+            ) {
               return `${at}.tool_calls[${j}]: expected {id, type: function, function: {name, arguments: string}}`;
             }
             called.add(c.id);
@@ -53,20 +60,37 @@ export function checkOpenAIChat(body: Obj): string | undefined {
   if (body.tools !== undefined) {
     if (!Array.isArray(body.tools)) return 'tools: expected an array';
     for (const [i, t] of body.tools.entries()) {
-      if (!isObj(t) || t.type !== 'function' || !isObj(t.function) || typeof t.function.name !== 'string' || !isObj(t.function.parameters)) {
+      if (
+        !isObj(t) ||
+        t.type !== 'function' ||
+        !isObj(t.function) ||
+        typeof t.function.name !== 'string' ||
+        !isObj(t.function.parameters)
+      ) {
         return `tools[${i}]: expected {type: function, function: {name, parameters}}`;
       }
     }
   }
   const choice = body.tool_choice;
   if (choice !== undefined && !['auto', 'none', 'required'].includes(choice as string)) {
-    if (!isObj(choice) || choice.type !== 'function' || !isObj(choice.function) || typeof choice.function.name !== 'string') return 'tool_choice: invalid';
+    if (
+      !isObj(choice) ||
+      choice.type !== 'function' ||
+      !isObj(choice.function) ||
+      typeof choice.function.name !== 'string'
+    )
+      return 'tool_choice: invalid';
   }
   const format = body.response_format;
   if (format !== undefined) {
     if (!isObj(format)) return 'response_format: expected an object';
     if (format.type === 'json_schema') {
-      if (!isObj(format.json_schema) || typeof format.json_schema.name !== 'string' || !isObj(format.json_schema.schema)) return 'response_format.json_schema: expected {name, schema}';
+      if (
+        !isObj(format.json_schema) ||
+        typeof format.json_schema.name !== 'string' ||
+        !isObj(format.json_schema.schema)
+      )
+        return 'response_format.json_schema: expected {name, schema}';
     } else if (format.type !== 'json_object' && format.type !== 'text') return 'response_format.type: invalid';
   }
   return undefined;
@@ -92,17 +116,23 @@ export function checkAnthropicMessages(body: Obj): string | undefined {
           break;
         case 'image': {
           const src = b.source;
-          const ok = isObj(src) && ((src.type === 'base64' && typeof src.media_type === 'string' && typeof src.data === 'string') || (src.type === 'url' && typeof src.url === 'string'));
+          const ok =
+            isObj(src) &&
+            ((src.type === 'base64' && typeof src.media_type === 'string' && typeof src.data === 'string') ||
+              (src.type === 'url' && typeof src.url === 'string'));
           if (!ok || m.role !== 'user') return `${bat}.source: expected a base64 or url image source in a user turn`;
           break;
         }
         case 'tool_use':
-          if (m.role !== 'assistant' || typeof b.id !== 'string' || typeof b.name !== 'string' || !isObj(b.input)) return `${bat}: expected {id, name, input: object} in an assistant turn`;
+          if (m.role !== 'assistant' || typeof b.id !== 'string' || typeof b.name !== 'string' || !isObj(b.input))
+            return `${bat}: expected {id, name, input: object} in an assistant turn`;
           uses.add(b.id);
           break;
         case 'tool_result':
-          if (m.role !== 'user' || typeof b.tool_use_id !== 'string') return `${bat}: expected {tool_use_id} in a user turn`;
-          if (!lastToolUses.has(b.tool_use_id)) return `${bat}.tool_use_id: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${b.tool_use_id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`;
+          if (m.role !== 'user' || typeof b.tool_use_id !== 'string')
+            return `${bat}: expected {tool_use_id} in a user turn`;
+          if (!lastToolUses.has(b.tool_use_id))
+            return `${bat}.tool_use_id: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${b.tool_use_id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`;
           break;
         default:
           return `${bat}.type: unsupported block type ${JSON.stringify(b.type)}`;
@@ -112,11 +142,14 @@ export function checkAnthropicMessages(body: Obj): string | undefined {
   }
   if (body.tools !== undefined) {
     if (!Array.isArray(body.tools)) return 'tools: expected a list';
-    for (const [i, t] of body.tools.entries()) if (!isObj(t) || typeof t.name !== 'string' || !isObj(t.input_schema)) return `tools.${i}: expected {name, input_schema}`;
+    for (const [i, t] of body.tools.entries())
+      if (!isObj(t) || typeof t.name !== 'string' || !isObj(t.input_schema))
+        return `tools.${i}: expected {name, input_schema}`;
   }
   const choice = body.tool_choice;
   if (choice !== undefined) {
-    if (!isObj(choice) || !['auto', 'any', 'tool', 'none'].includes(choice.type as string)) return 'tool_choice.type: expected auto, any, tool or none';
+    if (!isObj(choice) || !['auto', 'any', 'tool', 'none'].includes(choice.type as string))
+      return 'tool_choice.type: expected auto, any, tool or none';
     if (choice.type === 'tool' && typeof choice.name !== 'string') return 'tool_choice.name: Field required';
   }
   return undefined;

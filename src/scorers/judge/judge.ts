@@ -32,9 +32,15 @@ export const judgeSchema = z
     against: z.string().min(1).optional().describe('pairwise: the target whose output this one is compared with'),
     pass: z.number().optional().describe("Overrides the rubric's pass threshold"),
     samples: z.int().min(1).max(10).default(1).describe('Verdicts averaged per output'),
-    reference: z.union([z.string(), z.literal(false)]).optional().describe('Reference text ({{expected}} by default when the case has one); false to judge without'),
+    reference: z
+      .union([z.string(), z.literal(false)])
+      .optional()
+      .describe('Reference text ({{expected}} by default when the case has one); false to judge without'),
   })
-  .refine((c) => c.mode !== 'pairwise' || c.against !== undefined, { message: 'pairwise mode needs "against: <target>"', path: ['against'] });
+  .refine((c) => c.mode !== 'pairwise' || c.against !== undefined, {
+    message: 'pairwise mode needs "against: <target>"',
+    path: ['against'],
+  });
 
 type JudgeConfig = z.infer<typeof judgeSchema>;
 
@@ -44,18 +50,27 @@ const pairVerdict = z.object({ reasoning: z.string(), winner: z.enum(['A', 'B', 
 
 export function createJudge(config: JudgeConfig, ctx: ScorerBuildContext): Scorer {
   const judgeModel = ctx.models[config.model];
-  if (!judgeModel) throw new ConfigError(`${ctx.where}.model: no model named "${config.model}" under models (the judge is a target of its own)`);
-  if (judgeModel.provider === 'local') throw new ConfigError(`${ctx.where}.model: "${config.model}" is the local embedder and cannot judge`);
+  if (!judgeModel)
+    throw new ConfigError(
+      `${ctx.where}.model: no model named "${config.model}" under models (the judge is a target of its own)`,
+    );
+  if (judgeModel.provider === 'local')
+    throw new ConfigError(`${ctx.where}.model: "${config.model}" is the local embedder and cannot judge`);
   const rubric = loadRubric(ctx.rootDir, config.rubric, ctx.where);
   const passAt = config.pass ?? rubric.pass;
-  if (passAt < rubric.scale[0] || passAt > rubric.scale[1]) throw new ConfigError(`${ctx.where}.pass: ${passAt} is outside the rubric's scale [${rubric.scale.join(', ')}]`);
+  if (passAt < rubric.scale[0] || passAt > rubric.scale[1])
+    throw new ConfigError(`${ctx.where}.pass: ${passAt} is outside the rubric's scale [${rubric.scale.join(', ')}]`);
   const judge = { target: config.model, model: judgeModel };
   const meta = {
     name: ctx.name,
     type: config.type,
     kind: 'continuous' as const,
     phase: config.mode === 'pairwise' ? ('after' as const) : ('inline' as const),
-    id: scorerId({ config, rubric: rubric.source, judge: { provider: judgeModel.provider, model: judgeModel.model, params: judgeModel.params } }),
+    id: scorerId({
+      config,
+      rubric: rubric.source,
+      judge: { provider: judgeModel.provider, model: judgeModel.model, params: judgeModel.params },
+    }),
     ...(config.against ? { against: config.against } : {}),
   };
   const referenceOf = (input: ScoringInput): string | undefined => {
@@ -71,19 +86,38 @@ export function createJudge(config: JudgeConfig, ctx: ScorerBuildContext): Score
 
   async function grade(input: ScoringInput, services: ScoringServices) {
     const reference = referenceOf(input);
-    const messages = gradingMessages({ rubric, conversation: input.messages, output: renderAnswer(input.output, input.record.toolCalls), ...(reference !== undefined ? { reference } : {}) });
+    const messages = gradingMessages({
+      rubric,
+      conversation: input.messages,
+      output: renderAnswer(input.output, input.record.toolCalls),
+      ...(reference !== undefined ? { reference } : {}),
+    });
     const cost = emptyCost();
     const scores: number[] = [];
     let reasoning = '';
     for (let s = 0; s < config.samples; s++) {
-      const result = await askVerdict(services, judge, messages, { name: 'verdict', description: `Verdict on the ${rubric.name} rubric`, schema: gradingVerdictSchema(rubric) }, gradeVerdict(rubric), s + (input.sampleOffset ?? 0), cost);
+      const result = await askVerdict(
+        services,
+        judge,
+        messages,
+        { name: 'verdict', description: `Verdict on the ${rubric.name} rubric`, schema: gradingVerdictSchema(rubric) },
+        gradeVerdict(rubric),
+        s + (input.sampleOffset ?? 0),
+        cost,
+      );
       if (!result.ok) return errorScore(meta, result.error, { judge: cost });
       scores.push(result.verdict.score);
       reasoning ||= result.verdict.reasoning;
     }
     const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
     const [lo, hi] = rubric.scale;
-    return continuousScore(meta, (mean - lo) / (hi - lo), mean >= passAt, reasoning, { score: mean, scale: rubric.scale, samples: scores, referenceGuided: reference !== undefined, judge: cost });
+    return continuousScore(meta, (mean - lo) / (hi - lo), mean >= passAt, reasoning, {
+      score: mean,
+      scale: rubric.scale,
+      samples: scores,
+      referenceGuided: reference !== undefined,
+      judge: cost,
+    });
   }
 
   async function pairwise(input: ScoringInput, services: ScoringServices) {
@@ -94,8 +128,18 @@ export function createJudge(config: JudgeConfig, ctx: ScorerBuildContext): Score
       askVerdict(
         services,
         judge,
-        pairwiseMessages({ rubric, conversation: input.messages, first, second, ...(reference !== undefined ? { reference } : {}) }),
-        { name: 'preference', description: `Which answer is better on the ${rubric.name} rubric`, schema: PAIRWISE_VERDICT_SCHEMA },
+        pairwiseMessages({
+          rubric,
+          conversation: input.messages,
+          first,
+          second,
+          ...(reference !== undefined ? { reference } : {}),
+        }),
+        {
+          name: 'preference',
+          description: `Which answer is better on the ${rubric.name} rubric`,
+          schema: PAIRWISE_VERDICT_SCHEMA,
+        },
         pairVerdict,
         0,
         cost,
@@ -112,12 +156,20 @@ export function createJudge(config: JudgeConfig, ctx: ScorerBuildContext): Score
     const consistent = a === b;
     const preference = consistent ? a : 'tie';
     const value = preference === 'win' ? 1 : preference === 'tie' ? 0.5 : 0;
-    return continuousScore(meta, value, undefined, consistent ? thisFirst.verdict.reasoning : `order-inconsistent (${a} when first, ${b} when second): counted as a tie`, {
-      preference,
-      consistent,
-      verdicts: [thisFirst.verdict.winner, otherFirst.verdict.winner],
-      against: input.other.target,
-      judge: cost,
-    });
+    return continuousScore(
+      meta,
+      value,
+      undefined,
+      consistent
+        ? thisFirst.verdict.reasoning
+        : `order-inconsistent (${a} when first, ${b} when second): counted as a tie`,
+      {
+        preference,
+        consistent,
+        verdicts: [thisFirst.verdict.winner, otherFirst.verdict.winner],
+        against: input.other.target,
+        judge: cost,
+      },
+    );
   }
 }

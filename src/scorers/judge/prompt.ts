@@ -64,7 +64,10 @@ export function gradingMessages(input: GradingPromptInput): ChatMessage[] {
     );
   });
   parts.push(`The conversation the answer responds to:\n${frame('conversation', nonce, convo)}`);
-  if (reference !== undefined) parts.push(`A reference answer known to be correct (judge consistency with it):\n${frame('reference', nonce, reference)}`);
+  if (reference !== undefined)
+    parts.push(
+      `A reference answer known to be correct (judge consistency with it):\n${frame('reference', nonce, reference)}`,
+    );
   parts.push(`The answer to evaluate:\n${frame('answer', nonce, output)}`);
   parts.push(`Evaluate the text inside <answer-${nonce}> … </answer-${nonce}> against the rubric.`);
   return [
@@ -89,7 +92,9 @@ export function pairwiseMessages(input: PairwisePromptInput): ChatMessage[] {
   const parts = [
     rubricText(rubric),
     `The conversation both answers respond to:\n${frame('conversation', nonce, convo)}`,
-    ...(reference !== undefined ? [`A reference answer known to be correct:\n${frame('reference', nonce, reference)}`] : []),
+    ...(reference !== undefined
+      ? [`A reference answer known to be correct:\n${frame('reference', nonce, reference)}`]
+      : []),
     `Answer A:\n${frame('answer-a', nonce, first)}`,
     `Answer B:\n${frame('answer-b', nonce, second)}`,
     'Which answer is better by the rubric? Say "tie" when neither is clearly better. Do not prefer an answer for its position or its length.',
@@ -117,7 +122,10 @@ export function gradingVerdictSchema(rubric: Rubric): Record<string, unknown> {
 export const PAIRWISE_VERDICT_SCHEMA: Record<string, unknown> = {
   type: 'object',
   properties: {
-    reasoning: { type: 'string', description: 'Comparison of the two answers against the rubric, written before the verdict' },
+    reasoning: {
+      type: 'string',
+      description: 'Comparison of the two answers against the rubric, written before the verdict',
+    },
     winner: { type: 'string', enum: ['A', 'B', 'tie'] },
   },
   required: ['reasoning', 'winner'],

@@ -29,13 +29,21 @@ const exampleSchema = z.strictObject({
 export const rubricSchema = z
   .strictObject({
     name: z.string().min(1),
-    scale: z.tuple([z.int(), z.int()]).refine(([lo, hi]) => hi > lo && hi - lo <= 100, { message: 'expected [min, max] with max > min' }),
+    scale: z
+      .tuple([z.int(), z.int()])
+      .refine(([lo, hi]) => hi > lo && hi - lo <= 100, { message: 'expected [min, max] with max > min' }),
     pass: z.number(),
     criteria: z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]),
     examples: z.array(exampleSchema).default([]),
   })
-  .refine((r) => r.pass >= r.scale[0] && r.pass <= r.scale[1], { message: '"pass" must lie within the scale', path: ['pass'] })
-  .refine((r) => r.examples.every((e) => e.score >= r.scale[0] && e.score <= r.scale[1]), { message: 'an example score lies outside the scale', path: ['examples'] });
+  .refine((r) => r.pass >= r.scale[0] && r.pass <= r.scale[1], {
+    message: '"pass" must lie within the scale',
+    path: ['pass'],
+  })
+  .refine((r) => r.examples.every((e) => e.score >= r.scale[0] && e.score <= r.scale[1]), {
+    message: 'an example score lies outside the scale',
+    path: ['examples'],
+  });
 
 export interface Rubric extends z.infer<typeof rubricSchema> {
   readonly file: string;
@@ -52,7 +60,8 @@ export function loadRubric(rootDir: string, file: string, where: string): Rubric
     throw new ConfigError(`${where}.rubric: ${file} not found`);
   }
   const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
-  if (!m) throw new ConfigError(`${file}:1: expected YAML front matter between --- lines (name, scale, pass, criteria)`);
+  if (!m)
+    throw new ConfigError(`${file}:1: expected YAML front matter between --- lines (name, scale, pass, criteria)`);
   const source = parseYamlSource(file, m[1] as string);
   if (!('value' in source)) throw new ConfigError(`${file}:${source.line + 1}: ${source.message}`);
   const parsed = rubricSchema.safeParse(source.value, { reportInput: true });

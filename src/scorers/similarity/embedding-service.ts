@@ -52,7 +52,14 @@ export class EmbeddingService {
   }
 
   private keyOf(model: ModelConfig, text: string): string {
-    return canonicalHash({ kind: 'embedding', provider: model.provider, model: model.model, dimensions: model.params?.dimensions ?? null, text, v: EMBEDDING_KEY_VERSION });
+    return canonicalHash({
+      kind: 'embedding',
+      provider: model.provider,
+      model: model.model,
+      dimensions: model.params?.dimensions ?? null,
+      text,
+      v: EMBEDDING_KEY_VERSION,
+    });
   }
 
   /** Embeds every text not yet known, in batches. Call once over a suite before scoring it. */
@@ -64,7 +71,9 @@ export class EmbeddingService {
     for (const text of texts) {
       const key = this.keyOf(model, text);
       if (this.memory.has(key) || missing.has(key)) continue;
-      const hit = this.cache ? await this.cache.getRaw<EmbeddingEntry>(key, { version: EMBEDDING_CACHE_SCHEMA_VERSION }) : undefined;
+      const hit = this.cache
+        ? await this.cache.getRaw<EmbeddingEntry>(key, { version: EMBEDDING_CACHE_SCHEMA_VERSION })
+        : undefined;
       if (hit?.kind === 'embedding') {
         this.memory.set(key, decodeVector(hit.vector));
         this.totals.cached++;
@@ -73,12 +82,17 @@ export class EmbeddingService {
     const entries = [...missing];
     for (let i = 0; i < entries.length; i += this.batchSize) {
       const batch = entries.slice(i, i + this.batchSize);
-      const outcome = await this.gateway.embedBatch(target, model, batch.map(([, text]) => text));
+      const outcome = await this.gateway.embedBatch(
+        target,
+        model,
+        batch.map(([, text]) => text),
+      );
       if (outcome.status === 'skipped') throw new ScoringError('budget reached before the embedding request');
       if (outcome.status === 'error') throw new ScoringError(`embedding request failed: ${outcome.error.message}`);
       this.totals.requests++;
       this.totals.texts += batch.length;
-      this.totals.costUsd = this.totals.costUsd === null || outcome.costUsd === null ? null : this.totals.costUsd + outcome.costUsd;
+      this.totals.costUsd =
+        this.totals.costUsd === null || outcome.costUsd === null ? null : this.totals.costUsd + outcome.costUsd;
       batch.forEach(([key], j) => {
         const vector = outcome.vectors[j] as Float32Array;
         this.memory.set(key, vector);

@@ -16,7 +16,9 @@ import { normalise } from './vector.js';
 export const LOCAL_EMBEDDING_DIMENSIONS = 1024;
 
 const STOPWORDS = new Set(
-  'a an and are as at be by for from has have i in is it its of on or that the this to was were will with you your we our they their he she his her them me my do does did not no so if then than can'.split(' '),
+  'a an and are as at be by for from has have i in is it its of on or that the this to was were will with you your we our they their he she his her them me my do does did not no so if then than can'.split(
+    ' ',
+  ),
 );
 
 /** FNV-1a, 32 bit. */

@@ -24,17 +24,26 @@ export const similaritySchema = z
     embedder: z.string().min(1).default('embedder').describe('The model (under models) that embeds'),
     pass: z.number().min(0).max(1).optional(),
   })
-  .refine((c) => (c.reference === undefined) !== (c.against === undefined), { message: 'give exactly one of "reference" or "against"' });
+  .refine((c) => (c.reference === undefined) !== (c.against === undefined), {
+    message: 'give exactly one of "reference" or "against"',
+  });
 
 export function createSimilarity(config: z.infer<typeof similaritySchema>, ctx: ScorerBuildContext): Scorer {
   const embedder = ctx.models[config.embedder];
-  if (!embedder) throw new ConfigError(`${ctx.where}.embedder: no model named "${config.embedder}" under models (add e.g. embedder: { provider: local })`);
-  if (embedder.provider === 'anthropic') throw new ConfigError(`${ctx.where}.embedder: Anthropic has no embeddings API; use provider local or openai`);
+  if (!embedder)
+    throw new ConfigError(
+      `${ctx.where}.embedder: no model named "${config.embedder}" under models (add e.g. embedder: { provider: local })`,
+    );
+  if (embedder.provider === 'anthropic')
+    throw new ConfigError(`${ctx.where}.embedder: Anthropic has no embeddings API; use provider local or openai`);
   const meta = {
     name: ctx.name,
     type: config.type,
     kind: 'continuous' as const,
-    id: scorerId({ config, embedder: { provider: embedder.provider, model: embedder.model ?? null, params: embedder.params ?? null } }),
+    id: scorerId({
+      config,
+      embedder: { provider: embedder.provider, model: embedder.model ?? null, params: embedder.params ?? null },
+    }),
     phase: 'after' as const,
     ...(config.against ? { against: config.against } : {}),
   };
@@ -57,14 +66,21 @@ export function createSimilarity(config: z.infer<typeof similaritySchema>, ctx: 
     },
     async score(input, services) {
       const reference = referenceOf(input);
-      if (reference === undefined) return errorScore(meta, `no output of target "${config.against}" for this case to compare with`);
+      if (reference === undefined)
+        return errorScore(meta, `no output of target "${config.against}" for this case to compare with`);
       const [a, b] = await services.embed(config.embedder, [input.output, reference]);
       const value = Math.max(0, cosine(a as Float32Array, b as Float32Array));
       const pass = config.pass === undefined ? undefined : value >= config.pass;
-      return continuousScore(meta, value, pass, pass === false ? `similarity ${value.toFixed(3)} < ${config.pass}` : undefined, {
-        similarity: Number(value.toFixed(6)),
-        embedder: embedder.provider === 'local' ? 'local (lexical)' : embedder.model,
-      });
+      return continuousScore(
+        meta,
+        value,
+        pass,
+        pass === false ? `similarity ${value.toFixed(3)} < ${config.pass}` : undefined,
+        {
+          similarity: Number(value.toFixed(6)),
+          embedder: embedder.provider === 'local' ? 'local (lexical)' : embedder.model,
+        },
+      );
     },
   };
 }
