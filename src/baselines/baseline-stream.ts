@@ -10,7 +10,8 @@ import { createInterface } from 'node:readline';
 import { RunStateError } from '../errors.js';
 import { renderAnswer } from '../conversation/types.js';
 import { DEPTH_PROBLEM, depthField, tooDeep } from '../util/depth.js';
-import { checkBaseline, readBaseline, type Baseline, type BaselineCase, type BaselineScore } from './baseline-file.js';
+import { checkBaseline, readBaseline, type Baseline, type BaselineCase } from './baseline-file.js';
+import { FactsProjector } from '../records/record-facts.js';
 
 const CASES_OPEN = /^\s*"cases"\s*:\s*\[\s*$/;
 
@@ -75,27 +76,8 @@ async function forEachCaseLine(
   return header as Header;
 }
 
-/** Shares equal score objects (most rule scores are {value 1, pass true}) and equal score lists. */
-class ScoreSharing {
-  private readonly scores = new Map<string, BaselineScore>();
-  private readonly lists = new Map<string, readonly BaselineScore[]>();
-
-  list(scores: readonly BaselineScore[]): readonly BaselineScore[] {
-    const shared = scores.map((s) => {
-      const key = JSON.stringify([s.name, s.kind, s.scorerId, s.value, s.pass, s.error]);
-      let known = this.scores.get(key);
-      if (!known) this.scores.set(key, (known = s));
-      return known;
-    });
-    const key = shared.map((s) => JSON.stringify([s.name, s.scorerId, s.value, s.pass, s.error])).join('|');
-    let known = this.lists.get(key);
-    if (!known) this.lists.set(key, (known = shared));
-    return known;
-  }
-}
-
 /** The case as the gate compares it: everything but the answer (held back; `answersOf` reads them). */
-function withoutAnswer(c: BaselineCase, sharing: ScoreSharing): BaselineCase {
+function withoutAnswer(c: BaselineCase, sharing: FactsProjector): BaselineCase {
   return {
     caseId: c.caseId,
     target: c.target,
@@ -105,7 +87,7 @@ function withoutAnswer(c: BaselineCase, sharing: ScoreSharing): BaselineCase {
     costUsd: c.costUsd,
     latencyMs: c.latencyMs,
     outputTokens: c.outputTokens,
-    scores: sharing.list(c.scores),
+    scores: sharing.scoreList(c.scores),
   };
 }
 
@@ -114,7 +96,7 @@ function withoutAnswer(c: BaselineCase, sharing: ScoreSharing): BaselineCase {
  * case at a time; undefined when there is none. Same checks and messages as `readBaseline`.
  */
 export async function readBaselineForGate(file: string): Promise<Baseline | undefined> {
-  const sharing = new ScoreSharing();
+  const sharing = new FactsProjector();
   const cases: BaselineCase[] = [];
   const header = await forEachCaseLine(file, (c) => cases.push(withoutAnswer(c, sharing)));
   if (header === undefined) return undefined;

@@ -4,131 +4,34 @@
  * listed and left out. Holm's adjustment (or BH, when every suite asks for it) runs across every
  * gated metric of every suite in the run; the gate fails when any gated metric is `regressed`.
  */
-import type { Baseline, BaselineCase } from '../baselines/baseline-file.js';
+import type { BaselineCase } from '../baselines/baseline-file.js';
 import type { CallRecord } from '../records/call-record.js';
 import { benjaminiHochberg, holm } from '../stats/multiplicity.js';
 import { groupBy } from '../util/group-by.js';
 import { casesNeeded, minimumDetectableEffect } from '../stats/power.js';
 import { seedFrom } from '../stats/rng.js';
 import { findFlips, type Flip } from './flips.js';
-import { pairValues, scoringErrors, type MetricShape, type MetricSpec } from './metric-values.js';
+import { pairValues, scoringErrors, type MetricSpec } from './metric-values.js';
 import { testMetric, type MetricTest } from './test-metric.js';
 import { decideVerdict, type Verdict } from './verdict.js';
-import type { Rescored } from './rescore.js';
 
-export const GATE_REPORT_SCHEMA_VERSION = 1;
-
-export interface GateSettings {
-  readonly alpha: number;
-  readonly minEffect: number;
-  readonly minRelativeEffect: number;
-  readonly metrics?: readonly string[];
-  /** Holm (default) controls the family-wise error rate; BH the false discovery rate. */
-  readonly correction?: 'holm' | 'bh';
-  /** Production calls a month (`forecast.monthly_calls`): the cost change in dollars a month. */
-  readonly monthlyCalls?: number;
-  /** Case ids that run and are reported but are left out of every gated comparison. */
-  readonly quarantine?: readonly string[];
-  /** Metrics that may not gate this run, with why (a judge below gate.require_calibration). */
-  readonly ungated?: ReadonlyMap<string, string>;
-  /** gate.adaptive: inconclusive metrics get extra rounds of the current side, looked at group-sequentially. */
-  readonly adaptive?: {
-    readonly maxRounds: number;
-    readonly maxExtraCalls: number;
-    readonly spending?: 'obrien-fleming' | 'pocock';
-  };
-}
-
-export interface SuiteComparisonInput {
-  readonly suite: string;
-  readonly baseline: Baseline;
-  /** The run's records of this suite (latest per item). */
-  readonly records: readonly CallRecord[];
-  readonly gate: GateSettings;
-  /** Scorers whose baseline scores were recomputed with today's scorer (rescore.ts). */
-  readonly rescored?: readonly Rescored[];
-  /** The suite's planned repeats: records with a higher repeat index came from adaptive rounds. */
-  readonly repeats?: number;
-}
-
-export interface MetricComparison extends Partial<MetricTest> {
-  readonly metric: string;
-  readonly shape: MetricShape;
-  readonly higherIsBetter: boolean;
-  readonly gated: boolean;
-  /** Why a metric that would gate does not (judge κ below the required calibration). */
-  readonly notGatedReason?: string;
-  readonly minEffect: number;
-  /**
-   * `compared`; or why not: `scorer-changed` (another scorer id than the baseline's), `new` (a
-   * scorer the baseline does not have: passes, with that note), `no-values-now` (the scorer failed
-   * on every compared case: never passes, the gate is incomplete), `no-data` (no case has values
-   * on both sides for another reason).
-   */
-  readonly status: 'compared' | 'scorer-changed' | 'new' | 'no-values-now' | 'no-data';
-  /**
-   * Cost only, with `forecast.monthly_calls`: the change in dollars a month, Δ = baseline cost per
-   * answer × relative change × calls, its interval carried through from the relative change's.
-   */
-  readonly forecast?: {
-    readonly monthlyCalls: number;
-    readonly deltaUsd: number;
-    readonly intervalUsd: readonly [number, number];
-  };
-  /** The baseline's outputs were scored again with today's scorer: how many, and the judge calls it took. */
-  readonly rescored?: Rescored;
-  /** Compared cases' current observations left out because a scorer failed on them, of all. */
-  readonly scoringErrors?: { readonly errors: number; readonly of: number };
-  readonly pAdjusted?: number;
-  readonly verdict?: Verdict;
-  readonly mde?: number;
-  readonly casesNeeded?: number;
-  readonly underpowered?: boolean;
-  /**
-   * gate.adaptive: the look (1-based) whose data decided the verdict, of the looks made, and the
-   * one-sided nominal level that look's boundary stood at (what α became after spending).
-   */
-  readonly sequential?: { readonly look: number; readonly looks: number; readonly nominalAlpha: number };
-}
-
-export interface CaseStatus {
-  readonly compared: number;
-  readonly new: readonly string[];
-  readonly removed: readonly string[];
-  readonly changed: readonly string[];
-}
-
-export interface SuiteComparison {
-  readonly suite: string;
-  readonly target: string;
-  readonly baselineRunId: string;
-  readonly acceptedAt: string;
-  readonly cases: CaseStatus;
-  readonly metrics: readonly MetricComparison[];
-  readonly flips: readonly Flip[];
-  readonly failed: boolean;
-  /** Quarantined cases of this run: reported, never compared. */
-  readonly quarantined?: readonly string[];
-  /** Why this comparison cannot pass (gated metrics without values now); empty when it can. */
-  readonly incomplete?: readonly string[];
-}
-
-export interface GateReport {
-  readonly schemaVersion: typeof GATE_REPORT_SCHEMA_VERSION;
-  readonly alpha: number;
-  readonly correction: 'holm' | 'bh';
-  readonly suites: readonly SuiteComparison[];
-  /** A gated metric regressed. */
-  readonly failed: boolean;
-  /**
-   * Why the gate cannot decide: gated metrics with no values now, or a run that did not finish.
-   * Non-empty means the verdict is `incomplete` (exit 3), never "passed".
-   */
-  readonly incomplete?: readonly string[];
-  readonly headline: string;
-  /** gate.adaptive: looks made (1 + extra rounds), the extra answer calls, and whether the last look was final. */
-  readonly adaptive?: { readonly looks: number; readonly extraCalls: number; readonly final: boolean };
-}
+export {
+  GATE_REPORT_SCHEMA_VERSION,
+  type CaseStatus,
+  type GateReport,
+  type GateSettings,
+  type MetricComparison,
+  type SuiteComparison,
+  type SuiteComparisonInput,
+} from './comparison.js';
+import {
+  GATE_REPORT_SCHEMA_VERSION,
+  type CaseStatus,
+  type GateReport,
+  type MetricComparison,
+  type SuiteComparison,
+  type SuiteComparisonInput,
+} from './comparison.js';
 
 export type PendingMetric = MetricComparison & { test?: MetricTest };
 

@@ -28,11 +28,14 @@ export async function withFlipAnswers(outcome: GateOutcome, journalFile: string)
   const wanted = new Set(outcome.report.suites.flatMap((s) => s.flips.map((f) => keyOf(s.suite, s.target, f.caseId))));
   if (wanted.size === 0) return outcome;
   const current = await journalAnswers(journalFile, wanted);
+  // Per suite, the `target/caseId` keys the baseline file names its answers by.
+  const flipped = new Map<string, Set<string>>();
+  for (const s of outcome.report.suites)
+    for (const f of s.flips) flipped.set(s.suite, (flipped.get(s.suite) ?? new Set()).add(`${s.target}/${f.caseId}`));
   const baseline = new Map<string, Map<string, string>>();
-  for (const suite of new Set(outcome.report.suites.filter((s) => s.flips.length > 0).map((s) => s.suite))) {
+  for (const [suite, keys] of flipped) {
     const file = outcome.baselineFiles.get(suite);
-    if (file)
-      baseline.set(suite, await answersOf(file, (key) => wanted.has(`${suite}\u0000${key.replace('/', '\u0000')}`)));
+    if (file) baseline.set(suite, await answersOf(file, (key) => keys.has(key)));
   }
   const suites = outcome.report.suites.map((s) => ({
     ...s,

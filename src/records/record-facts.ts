@@ -123,8 +123,8 @@ export class FactsProjector {
     return slim;
   }
 
-  /** Equal lists of shared scores are one list too. */
-  private scoreList(scores: readonly Score[]): readonly ScoreFacts[] {
+  /** Scores without reasons, equal ones shared, and equal lists of shared scores one list too (the gate's baseline reader uses this too). */
+  scoreList(scores: readonly Score[]): readonly ScoreFacts[] {
     const slim = scores.map((x) => this.score(x));
     const ids = slim.map((x) => this.scoreIds.get(x));
     if (ids.some((id) => id === undefined)) return slim;

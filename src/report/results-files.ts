@@ -14,7 +14,7 @@ import type { GateReport } from '../gate/compare.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { GateOutcome } from '../gate/run-gate.js';
 import type { CallRecord } from '../records/call-record.js';
-import { baselineOutputs, scoreDistributions, type ScoreDistribution } from './distributions.js';
+import { scoreDistributions, type ScoreDistribution } from './distributions.js';
 import { answersOf } from '../baselines/baseline-stream.js';
 
 export const GATE_FILE = 'gate.json';
@@ -66,9 +66,7 @@ export async function saveGateOutcome(
 
 async function baselineAnswers(outcome: GateOutcome, suite: string): Promise<Record<string, string>> {
   const file = outcome.baselineFiles.get(suite);
-  if (file) return Object.fromEntries(await answersOf(file));
-  const baseline = outcome.baselines.get(suite);
-  return baseline ? baselineOutputs(baseline) : {};
+  return file ? Object.fromEntries(await answersOf(file)) : {};
 }
 
 export async function writeDriftResult(runDir: string, result: DriftResult, projectDir: string): Promise<void> {
