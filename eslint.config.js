@@ -4,18 +4,28 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /**
- * The lower folders of the data flow, bottom first: each may import only from those before it.
- * `config/` has its place in the order but is not held to it yet (it imports the scorers' schemas);
- * the folders above all of them still import each other, which issue 24 untangles.
+ * The folders of src/ in the order data flows through them, bottom first: each may import only from
+ * the folders before it (ARCHITECTURE.md "Data flow"). The commands on top (cli, action, init,
+ * import) may use any of them and each other; nothing below imports them.
  */
-const LAYERS = ['util', 'conversation', 'stats', 'config', 'providers', 'records', 'datasets'];
-const UPPER = ['scorers', 'runner', 'gate', 'baselines', 'drift', 'report', 'cli', 'action', 'init', 'import'];
-const NOT_YET_HELD = new Set(['config']);
-const FORBIDDEN_ABOVE = Object.fromEntries(
-  LAYERS.map((folder, i) => [folder, [...LAYERS.slice(i + 1), ...UPPER]]).filter(
-    ([folder]) => !NOT_YET_HELD.has(folder),
-  ),
-);
+const LAYERS = [
+  'util',
+  'conversation',
+  'stats',
+  'providers',
+  'records',
+  'datasets',
+  'scorers',
+  'config',
+  'signals',
+  'runner',
+  'baselines',
+  'gate',
+  'drift',
+  'report',
+];
+const COMMANDS = ['cli', 'action', 'init', 'import'];
+const FORBIDDEN_ABOVE = Object.fromEntries(LAYERS.map((folder, i) => [folder, [...LAYERS.slice(i + 1), ...COMMANDS]]));
 
 export default tseslint.config(
   {

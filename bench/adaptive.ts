@@ -22,8 +22,8 @@ import { JOURNAL_SCHEMA_VERSION, type CallRecord } from '../src/records/call-rec
 import { compareRun, type GateSettings, type SuiteComparisonInput } from '../src/gate/compare.js';
 import { roundCandidates, sequentialComparison } from '../src/gate/sequential-gate.js';
 import { planRound } from '../src/gate/adaptive-selection.js';
-import { repeatLimits, roundCalls, type AdaptiveRoundRecord } from '../src/runner/adaptive-rounds.js';
-import { reliability } from '../src/runner/reliability.js';
+import { repeatLimits, roundCalls, type AdaptiveRoundRecord } from '../src/runner/plan/adaptive-rounds.js';
+import { reliability } from '../src/runner/summary/reliability.js';
 import { mulberry32, type Random } from '../src/stats/rng.js';
 import { wilson } from '../src/stats/wilson.js';
 

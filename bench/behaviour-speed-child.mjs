@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const { behaviourChanged } = await import(path.join(root, 'lib/drift/behaviour-change.js'));
+const { behaviourChanged } = await import(path.join(root, 'lib/signals/behaviour-change.js'));
 const files = ['claude-2__claude-2.1', 'gpt-3.5-turbo-0301__gpt-3.5-turbo-0613', 'gpt4_0613__llama-2-13b-chat-hf'].map(
   (f) =>
     readFileSync(path.join(root, `datasets/real/model-versions/${f}.jsonl`), 'utf8')

@@ -18,7 +18,7 @@ import { mulberry32, type Random } from '../src/stats/rng.js';
 import { wilson } from '../src/stats/wilson.js';
 import { localEmbedding } from '../src/scorers/similarity/local-embedder.js';
 import { cosine } from '../src/scorers/similarity/vector.js';
-import { decideDrift, pairedDifference, semanticAgreement } from '../src/drift/signals.js';
+import { decideDrift, pairedDifference, semanticAgreement } from '../src/signals/signals.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -25,7 +25,7 @@ import { baselineFromRun } from '../src/baselines/from-run.js';
 import { baselinePath, writeBaseline, type BaselineCase } from '../src/baselines/baseline-file.js';
 import { formatGateReport } from '../src/cli/format-gate.js';
 import { mulberry32 } from '../src/stats/rng.js';
-import type { RunMeta } from '../src/runner/run-dir.js';
+import type { RunMeta } from '../src/runner/store/run-dir.js';
 import { baselineOf, cases, recordsOf } from './support/gate-fixtures.js';
 import { FakeLlmServer } from './support/fake-llm-server.js';
 import { makeProject } from './support/project.js';
@@ -207,7 +207,7 @@ describe('gate.adaptive end to end', () => {
     const before = server.requestCount;
     const options = { configPath, env, useCache: false };
     const loaded = await loadConfig(configPath);
-    const run = await gateWithRounds(loaded, await runEval(options), options, { env });
+    const run = await gateWithRounds({ loaded, first: await runEval(options), evalOptions: options, rescore: { env } });
     const meta = run.result.meta as RunMeta;
     const rounds = meta.adaptive!.rounds;
     expect(rounds.length).toBe(2);
@@ -240,15 +240,13 @@ describe('gate.adaptive end to end', () => {
 
     // driftgate compare on that run: the same looks, the same verdicts and levels.
     const loadedRun = await loadRun(run.result.runDir as string);
-    const again = await runGate(
+    const again = await runGate({
       loaded,
-      loadedRun.meta.suites,
-      loadedRun.records,
-      undefined,
-      undefined,
-      { env },
-      { adaptive: loadedRun.meta.adaptive },
-    );
+      suites: loadedRun.meta.suites,
+      records: loadedRun.records,
+      rescore: { env },
+      looks: { adaptive: loadedRun.meta.adaptive },
+    });
     expect(again!.report.suites[0]!.metrics).toEqual(report.suites[0]!.metrics);
 
     // --resume replans the rounds' calls from run.json: nothing is left to do.
@@ -265,7 +263,12 @@ describe('gate.adaptive end to end', () => {
       const before = server.requestCount;
       const options = { configPath, env, useCache: false };
       const loaded = await loadConfig(configPath);
-      const run = await gateWithRounds(loaded, await runEval(options), options, { env });
+      const run = await gateWithRounds({
+        loaded,
+        first: await runEval(options),
+        evalOptions: options,
+        rescore: { env },
+      });
       expect(server.requestCount - before).toBe(60);
       expect(run.gate!.report.failed).toBe(true);
       const check = run.gate!.report.suites[0]!.metrics.find((m) => m.metric === 'contains')!;
@@ -273,15 +276,13 @@ describe('gate.adaptive end to end', () => {
       expect(check.sequential).toMatchObject({ look: 1, looks: 1 });
       expect((run.result.meta as RunMeta).adaptive).toEqual({ rounds: [], final: false, extraCalls: 0 });
       const loadedRun = await loadRun(run.result.runDir as string);
-      const again = await runGate(
+      const again = await runGate({
         loaded,
-        loadedRun.meta.suites,
-        loadedRun.records,
-        undefined,
-        undefined,
-        { env },
-        { adaptive: loadedRun.meta.adaptive },
-      );
+        suites: loadedRun.meta.suites,
+        records: loadedRun.records,
+        rescore: { env },
+        looks: { adaptive: loadedRun.meta.adaptive },
+      });
       expect(again!.report.suites[0]!.metrics).toEqual(run.gate!.report.suites[0]!.metrics);
     } finally {
       broken = false;

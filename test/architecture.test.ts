@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,5 +30,35 @@ describe('ARCHITECTURE.md', () => {
       (f) => !new RegExp(`\`(?:[\\w-]+/)?${path.basename(f).replace(/\./g, '\\.')}\``).test(table),
     );
     expect(missing).toEqual([]);
+  });
+});
+
+describe('the import direction', () => {
+  // The lint rule is the guard; these plant imports in real files' places and show it fires.
+  const planted = async (filePath: string, specifier: string): Promise<string[]> => {
+    const eslint = new ESLint({ cwd: root });
+    const text = `import * as planted from '${specifier}';\nexport const keep = planted;\n`;
+    const [result] = await eslint.lintText(text, { filePath: path.join(root, filePath) });
+    return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  };
+
+  it('refuses an import from a folder above, at any depth', { timeout: 120_000 }, async () => {
+    for (const [file, specifier] of [
+      ['src/stats/rng.ts', '../runner/eval-run.js'],
+      ['src/runner/calls/gateway.ts', '../../gate/run-gate.js'],
+      ['src/scorers/length.ts', '../config/schema.js'],
+      ['src/signals/signals.ts', '../drift/drift-plan.js'],
+      ['src/report/markdown.ts', '../cli/main.js'],
+    ] as const) {
+      const messages = await planted(file, specifier);
+      expect(messages, `${file} importing ${specifier}`).toHaveLength(1);
+      expect(messages[0]).toMatch(/is below these folders in the data flow/);
+    }
+  });
+
+  it('lets a folder import from below it and from within itself', { timeout: 120_000 }, async () => {
+    expect(await planted('src/runner/calls/gateway.ts', '../../stats/rng.js')).toEqual([]);
+    expect(await planted('src/runner/calls/gateway.ts', '../store/journal.js')).toEqual([]);
+    expect(await planted('src/cli/main.ts', '../action/main.js')).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { FakeLlmServer } from './support/fake-llm-server.js';
 import { makeProject, questions } from './support/project.js';
 import { runCli, spawnCli } from './support/cli.js';
-import { readJournal } from '../src/runner/journal.js';
+import { readJournal } from '../src/runner/store/journal.js';
 import { runEval } from '../src/runner/eval-run.js';
 
 let server: FakeLlmServer;

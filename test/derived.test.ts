@@ -14,7 +14,7 @@ import { loadConfig } from '../src/config/load.js';
 import { ConfigError } from '../src/errors.js';
 import { baselineFromRun } from '../src/baselines/from-run.js';
 import { baselinePath, writeBaseline } from '../src/baselines/baseline-file.js';
-import type { RunMeta } from '../src/runner/run-dir.js';
+import type { RunMeta } from '../src/runner/store/run-dir.js';
 
 const isJudge = (call: ChatCall) => 'response_format' in call.body || 'tools' in call.body;
 let good = true;
@@ -83,7 +83,11 @@ describe('derived metrics', () => {
     );
     good = false; // half the answers lose the keyword, and the judge marks them down
     const run = await runEval({ configPath: config, env, useCache: false });
-    const report = (await runGate(await loadConfig(config), ['faq'], await run.readRecords()))!.report;
+    const report = (await runGate({
+      loaded: await loadConfig(config),
+      suites: ['faq'],
+      records: await run.readRecords(),
+    }))!.report;
     const quality = report.suites[0]!.metrics.find((m) => m.metric === 'quality')!;
     // Half the cases drop from 0.875 to 0.5 × 0.25 + 0 = 0.125: the mean falls by 0.375.
     expect(quality.delta).toBeCloseTo(-0.375, 12);

@@ -12,10 +12,10 @@ import { makeProject } from './support/project.js';
 import { runDrift } from '../src/drift/run-drift.js';
 import { runEval } from '../src/runner/eval-run.js';
 import { redact } from '../src/drift/redact.js';
-import { BEHAVIOUR_TEXT, behaviourChanged, type StratumResult } from '../src/drift/behaviour-change.js';
-import type { AnswerPair } from '../src/drift/pair-features.js';
-import type { WhatChangedItem } from '../src/drift/what-changed.js';
-import { describeTargetBehaviour } from '../src/runner/target-behaviour.js';
+import { BEHAVIOUR_TEXT, behaviourChanged, type StratumResult } from '../src/signals/behaviour-change.js';
+import type { AnswerPair } from '../src/signals/pair-features.js';
+import type { WhatChangedItem } from '../src/signals/what-changed.js';
+import { describeTargetBehaviour } from '../src/signals/target-behaviour.js';
 import { mulberry32 } from '../src/stats/rng.js';
 
 interface VersionPair {

@@ -157,7 +157,7 @@ describe('driftgate drift --resume', () => {
     const first = await runDrift({ configPath: config, env, maxCostUsd: 0.05 });
     expect(first.exitCode).toBe(3);
     expect(first.incompleteReason).toMatch(
-      /^budget reached: \d+ of 360 calls not made \(resume with: driftgate drift --resume /,
+      /^budget of \$0\.05 reached: \d+ of 360 calls not made \(resume with: driftgate drift --resume /,
     );
     const madeFirst = server.requestCount;
     expect(madeFirst).toBeGreaterThan(0);

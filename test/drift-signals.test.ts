@@ -9,7 +9,7 @@ import {
   pairedDifference,
   pairwisePreference,
   ruleChecks,
-} from '../src/drift/signals.js';
+} from '../src/signals/signals.js';
 import { localEmbedding } from '../src/scorers/similarity/local-embedder.js';
 import { mulberry32 } from '../src/stats/rng.js';
 

@@ -172,7 +172,7 @@ describe('the tool-use signal by simulation (known ground truth)', () => {
     });
 
   it('A/A: flagged at α 0.05 in about 5% of 2,000 weeks (McNemar mid-p); the planted −20% in nearly all', async () => {
-    const { toolUseSignals } = await import('../src/drift/tool-use.js');
+    const { toolUseSignals } = await import('../src/signals/tool-use.js');
     const rng = mulberry32(20261123);
     const weeks = 2000;
     let alarms = 0;

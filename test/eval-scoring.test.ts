@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { FakeLlmServer, type ChatCall } from './support/fake-llm-server.js';
 import { makeProject } from './support/project.js';
 import { runEval } from '../src/runner/eval-run.js';
-import { readJournal } from '../src/runner/journal.js';
+import { readJournal } from '../src/runner/store/journal.js';
 
 let server: FakeLlmServer;
 beforeAll(async () => {

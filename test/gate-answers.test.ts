@@ -9,7 +9,7 @@ import path from 'node:path';
 import { FakeLlmServer } from './support/fake-llm-server.js';
 import { makeProject, questions } from './support/project.js';
 import { runCli } from './support/cli.js';
-import type { GateResultFile } from '../src/report/results-files.js';
+import type { GateResultFile } from '../src/gate/gate-file.js';
 import { readBaseline } from '../src/baselines/baseline-file.js';
 import { readBaselineForGate } from '../src/baselines/baseline-stream.js';
 

@@ -4,14 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { reliability, describeReliability } from '../src/runner/reliability.js';
+import { reliability, describeReliability } from '../src/runner/summary/reliability.js';
 import { compareRun } from '../src/gate/compare.js';
 import { formatGateReport } from '../src/cli/format-gate.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { renderHtml } from '../src/report/html.js';
 import { formatRunSummary } from '../src/cli/format-run.js';
 import { runEval } from '../src/runner/eval-run.js';
-import type { RunMeta } from '../src/runner/run-dir.js';
+import type { RunMeta } from '../src/runner/store/run-dir.js';
 import { baselineOf, cases, recordsOf } from './support/gate-fixtures.js';
 import { testRecord } from './support/scoring.js';
 import { FakeLlmServer } from './support/fake-llm-server.js';
@@ -159,9 +159,11 @@ describe('judge calibration as a precondition of gating', () => {
     const config = path.join(dir, 'driftgate.yaml');
     const run = await runEval({ configPath: config, env: { OPENAI_API_KEY: 'sk-test-cal-0000' } });
     await writeBaseline(baselinePath(dir, 's'), baselineFromRun(run.meta as RunMeta, 's', await run.readRecords()));
-    return (await runGate(await loadConfig(config), ['s'], await run.readRecords()))!.report.suites[0]!.metrics.find(
-      (m) => m.metric === 'judge',
-    )!;
+    return (await runGate({
+      loaded: await loadConfig(config),
+      suites: ['s'],
+      records: await run.readRecords(),
+    }))!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')!;
   }
 
   it('a judge below min_kappa is reported, not gated: "judge κ 0.00 < 0.6"', async () => {
@@ -203,7 +205,7 @@ describe('judge variance apart from generator variance (--judge-repeats)', () =>
 
   it('the one-way decomposition on a hand-computed example: [[1,3],[5,7]] gives 2/9', async () => {
     // MSW = (1+1+1+1)/2 = 2; MSB = 2·((2−4)² + (6−4)²)/1 = 16; σ²_outputs = (16 − 2)/2 = 7; share = 2/(2+7).
-    const { judgeShare } = await import('../src/runner/judge-variance.js');
+    const { judgeShare } = await import('../src/runner/scoring/judge-variance.js');
     expect(
       judgeShare([
         [1, 3],

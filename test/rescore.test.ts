@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config/load.js';
 import { baselineFromRun } from '../src/baselines/from-run.js';
 import { baselinePath, readBaseline, writeBaseline } from '../src/baselines/baseline-file.js';
 import { formatGateReport } from '../src/cli/format-gate.js';
-import type { RunMeta } from '../src/runner/run-dir.js';
+import type { RunMeta } from '../src/runner/store/run-dir.js';
 
 const isJudge = (call: ChatCall) => 'response_format' in call.body || 'tools' in call.body;
 let server: FakeLlmServer;
@@ -78,8 +78,11 @@ describe('re-scoring a baseline when a scorer changed', () => {
     const run = await runEval({ configPath: config, env, useCache: false });
     expect(run.exitCode).toBe(0);
     server.resetCounters();
-    const gate = await runGate(await loadConfig(config), ['faq'], await run.readRecords(), undefined, undefined, {
-      env,
+    const gate = await runGate({
+      loaded: await loadConfig(config),
+      suites: ['faq'],
+      records: await run.readRecords(),
+      rescore: { env },
     });
     const judge = gate!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')!;
     expect(judge.status).toBe('compared');
@@ -98,8 +101,11 @@ describe('re-scoring a baseline when a scorer changed', () => {
     );
 
     server.resetCounters();
-    const again = await runGate(await loadConfig(config), ['faq'], await run.readRecords(), undefined, undefined, {
-      env,
+    const again = await runGate({
+      loaded: await loadConfig(config),
+      suites: ['faq'],
+      records: await run.readRecords(),
+      rescore: { env },
     });
     expect(judgeCalls()).toBe(0);
     expect(again!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')?.rescored).toMatchObject({
@@ -112,8 +118,11 @@ describe('re-scoring a baseline when a scorer changed', () => {
     const dir = await project('never');
     const config = path.join(dir, 'driftgate.yaml');
     const run = await runEval({ configPath: config, env });
-    const gate = await runGate(await loadConfig(config), ['faq'], await run.readRecords(), undefined, undefined, {
-      env,
+    const gate = await runGate({
+      loaded: await loadConfig(config),
+      suites: ['faq'],
+      records: await run.readRecords(),
+      rescore: { env },
     });
     expect(gate!.report.suites[0]!.metrics.find((m) => m.metric === 'judge')?.status).toBe('scorer-changed');
   }, 60_000);
@@ -125,7 +134,7 @@ describe('re-scoring a baseline when a scorer changed', () => {
     expect(r.stdout).toContain('faq · judge: 10 outputs re-scored, 10 judge calls (0 cached), 0 errors');
     const written = await readBaseline(baselinePath(dir, 'faq'));
     const [prepared] = await (
-      await import('../src/runner/plan.js')
+      await import('../src/runner/plan/plan.js')
     ).prepareSuites(
       await loadConfig(path.join(dir, 'driftgate.yaml')),
       (await loadConfig(path.join(dir, 'driftgate.yaml'))).config.suites,

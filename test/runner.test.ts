@@ -4,8 +4,8 @@ import path from 'node:path';
 import { FakeLlmServer } from './support/fake-llm-server.js';
 import { allFiles, makeProject, questions } from './support/project.js';
 import { runEval, type EvalOptions } from '../src/runner/eval-run.js';
-import { readJournal } from '../src/runner/journal.js';
-import { readRunMeta } from '../src/runner/run-dir.js';
+import { readJournal } from '../src/runner/store/journal.js';
+import { readRunMeta } from '../src/runner/store/run-dir.js';
 import { UsageError } from '../src/errors.js';
 
 let server: FakeLlmServer;

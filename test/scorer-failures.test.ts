@@ -24,8 +24,8 @@ import { loadReportModel } from '../src/report/report-model.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { renderHtml } from '../src/report/html.js';
 import { buildSummaryJson } from '../src/report/summary-json.js';
-import { probeScorers } from '../src/runner/probe.js';
-import type { RunMeta } from '../src/runner/run-dir.js';
+import { probeScorers } from '../src/cli/check-probe.js';
+import type { RunMeta } from '../src/runner/store/run-dir.js';
 
 const env = { OPENAI_API_KEY: 'sk-test-scorer-failures-0000', ANTHROPIC_API_KEY: 'sk-ant-test-scorer-failures-0000' };
 const isJudge = (call: ChatCall) => 'response_format' in call.body || 'tools' in call.body;
@@ -223,7 +223,11 @@ describe('the gate with failing or new scorers', () => {
     const run = await runEval({ configPath: config, env, useCache: false });
     expect(run.exitCode).toBe(3);
     // Even without the run's own incomplete reason, the metrics alone make the gate incomplete.
-    const gate = await runGate(await loadConfig(config), ['support'], await run.readRecords());
+    const gate = await runGate({
+      loaded: await loadConfig(config),
+      suites: ['support'],
+      records: await run.readRecords(),
+    });
     const report = gate!.report;
     expect(report.failed).toBe(false);
     const judge = report.suites[0]!.metrics.find((m) => m.metric === 'judge')!;
@@ -253,7 +257,11 @@ describe('the gate with failing or new scorers', () => {
     await writeFile(config, yaml.replace('      - { type: contains, value: "Answer" }', RULE_AND_JUDGE));
     const run = await runEval({ configPath: config, env });
     expect(run.exitCode).toBe(0);
-    const report = (await runGate(await loadConfig(config), ['support'], await run.readRecords()))!.report;
+    const report = (await runGate({
+      loaded: await loadConfig(config),
+      suites: ['support'],
+      records: await run.readRecords(),
+    }))!.report;
     const metrics = report.suites[0]!.metrics;
     expect(metrics.find((m) => m.metric === 'judge')?.status).toBe('new');
     // pass_rate still compares, over the scorer both sides ran alike.

@@ -11,8 +11,8 @@ import { makeProject } from './support/project.js';
 import { runCli } from './support/cli.js';
 import { runEval } from '../src/runner/eval-run.js';
 import { loadConfig } from '../src/config/load.js';
-import { mergeShardRuns } from '../src/runner/merge-runs.js';
-import { shardOf } from '../src/runner/shard.js';
+import { mergeShardRuns } from '../src/runner/store/merge-runs.js';
+import { shardOf } from '../src/runner/plan/shard.js';
 import type { CallRecord } from '../src/records/call-record.js';
 
 let good = true;
@@ -93,7 +93,7 @@ describe('shards', () => {
     // Every shard holds some cases, none holds all.
     const sizes = await Promise.all(
       shardDirs.map(async (d) =>
-        (await import('../src/runner/journal.js')).readJournal(path.join(d, 'cases.jsonl')).then((x) => x.length),
+        (await import('../src/runner/store/journal.js')).readJournal(path.join(d, 'cases.jsonl')).then((x) => x.length),
       ),
     );
     expect(sizes.every((n) => n > 0 && n < wholeRecords.length)).toBe(true);

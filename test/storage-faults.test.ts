@@ -14,10 +14,10 @@ import { FakeLlmServer } from './support/fake-llm-server.js';
 import { makeProject, questions } from './support/project.js';
 import { runEval } from '../src/runner/eval-run.js';
 import { runDrift } from '../src/drift/run-drift.js';
-import { readJournal } from '../src/runner/journal.js';
+import { readJournal } from '../src/runner/store/journal.js';
 import { readHistory } from '../src/drift/history.js';
-import { readRunMeta } from '../src/runner/run-dir.js';
-import { ResponseCache } from '../src/runner/cache.js';
+import { readRunMeta } from '../src/runner/store/run-dir.js';
+import { ResponseCache } from '../src/runner/cache/cache.js';
 import { StorageError } from '../src/errors.js';
 
 const fs = createRequire(import.meta.url)('node:fs') as typeof NodeFs;

@@ -7,13 +7,13 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { forEachJournalRecord, readJournal } from '../src/runner/journal.js';
+import { forEachJournalRecord, readJournal } from '../src/runner/store/journal.js';
 import { caseIndex, caseMeans, clusterMeans } from '../src/stats/mean-interval.js';
 import { loadConfig } from '../src/config/load.js';
-import { prepareSuites, planCalls } from '../src/runner/plan.js';
+import { prepareSuites, planCalls } from '../src/runner/plan/plan.js';
 import { loadDataset } from '../src/datasets/load.js';
 import { loadPrompt, renderCaseMessages } from '../src/datasets/prompt.js';
-import { readRunFacts, readRunRecords } from '../src/runner/run-records.js';
+import { readRunFacts, readRunRecords } from '../src/runner/store/run-records.js';
 import { JOURNAL_SCHEMA_VERSION, type CallRecord } from '../src/records/call-record.js';
 
 const record = (caseId: string, repeat: number, output: string, value = 1): CallRecord => ({

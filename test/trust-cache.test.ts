@@ -11,8 +11,8 @@ import path from 'node:path';
 import { FakeLlmServer } from './support/fake-llm-server.js';
 import { makeProject, questions } from './support/project.js';
 import { runCli } from './support/cli.js';
-import { ResponseCache } from '../src/runner/cache.js';
-import { CACHE_SCHEMA_VERSION, contentHashOf } from '../src/runner/cache-entry.js';
+import { ResponseCache } from '../src/runner/cache/cache.js';
+import { CACHE_SCHEMA_VERSION, contentHashOf } from '../src/runner/cache/cache-entry.js';
 
 let server: FakeLlmServer;
 let other: FakeLlmServer;

@@ -12,8 +12,8 @@ import path from 'node:path';
 import { FakeLlmServer } from './support/fake-llm-server.js';
 import { makeProject, questions } from './support/project.js';
 import { runCli, spawnCli } from './support/cli.js';
-import { readJournal } from '../src/runner/journal.js';
-import { readRunMeta } from '../src/runner/run-dir.js';
+import { readJournal } from '../src/runner/store/journal.js';
+import { readRunMeta } from '../src/runner/store/run-dir.js';
 
 let server: FakeLlmServer;
 beforeAll(async () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { PriceTable, costUsd } from '../src/providers/pricing.js';
 import { retryAfterMs } from '../src/providers/classify-error.js';
-import { backoffDelay, DEFAULT_RETRY_POLICY } from '../src/runner/retry.js';
-import { Cooldown } from '../src/runner/cooldown.js';
-import { Budget, estimateInputTokens, OutputTokenEstimator } from '../src/runner/budget.js';
-import { cacheKey } from '../src/runner/cache.js';
+import { backoffDelay, DEFAULT_RETRY_POLICY } from '../src/runner/calls/retry.js';
+import { Cooldown } from '../src/runner/calls/cooldown.js';
+import { Budget, estimateInputTokens, OutputTokenEstimator } from '../src/runner/calls/budget.js';
+import { cacheKey } from '../src/runner/cache/cache.js';
 import { scrubSecrets, registerSecret } from '../src/util/secrets.js';
 import { canonicalJson } from '../src/util/hash.js';
-import { allowedErrorCount } from '../src/runner/allowance.js';
+import { allowedErrorCount } from '../src/runner/calls/allowance.js';
 
 describe('pricing', () => {
   const table = new PriceTable({ 'my-llama': { input: 0.1, output: 0.2 } });

@@ -1,7 +1,7 @@
 /** The Action's inputs (action.yml), read and checked once; a bad value is a clear error. */
 import * as core from '@actions/core';
 import { UsageError } from '../errors.js';
-import { parseShard, type Shard } from '../runner/shard.js';
+import { parseShard, type Shard } from '../runner/plan/shard.js';
 
 export type ActionMode = 'gate' | 'drift' | 'eval';
 export type FailOn = 'regression' | 'drift' | 'never';

@@ -10,11 +10,10 @@ import { DriftgateError, ExitCode } from '../errors.js';
 import { registerEnvSecrets, registeredSecrets, scrubSecrets } from '../util/secrets.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { runDrift } from '../drift/run-drift.js';
-import { gateWithRounds } from '../gate/adaptive-eval.js';
-import { createProgress } from '../runner/progress.js';
+import { evalAndGate } from '../gate/adaptive-eval.js';
+import { createProgress } from '../runner/calls/progress.js';
 import { runEval, type EvalResult } from '../runner/eval-run.js';
 import { loadReportModel, type ReportModel } from '../report/report-model.js';
-import { finishGate } from '../gate/finish-gate.js';
 import { buildSummaryJson, type RunSummaryJson } from '../report/summary-json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { REPORT_FORMATS, writeReports } from '../report/write-reports.js';
@@ -24,8 +23,8 @@ import { readEvent, type ActionEvent } from './event.js';
 import { describeGitHubFailure, GitHubApi, markerFor, PERMISSION_FOR } from './github-api.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { readdir } from 'node:fs/promises';
-import { mergeShardRuns } from '../runner/merge-runs.js';
-import { RUN_FILE } from '../runner/run-dir.js';
+import { mergeShardRuns } from '../runner/store/merge-runs.js';
+import { RUN_FILE } from '../runner/store/run-dir.js';
 import { cacheKeys, restoreResponseCache, saveResponseCache } from './response-cache.js';
 
 /** Leaves room below GitHub's 65,536-character limit for the marker and a safety margin. */
@@ -71,24 +70,16 @@ async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: Acti
   if (inputs.shard) return first.runDir;
   const baselinesDir = inputs.mode === 'gate' ? await gateBaselinesDir(loaded, event, first.meta.suites) : undefined;
   // gate.adaptive: inconclusive metrics may get extra rounds of the same run before the verdict.
-  const { result, gate } = await gateWithRounds(
+  const { result, gate } = await evalAndGate({
     loaded,
     first,
     evalOptions,
-    { env: process.env, ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}) },
+    rescore: { env: process.env, ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}) },
     baselinesDir,
-  );
+  });
   if (!result.runDir || !result.meta)
     throw new DriftgateError(result.incompleteReason ?? 'the run did not start', result.exitCode);
-  if (gate) {
-    const finished = await finishGate(
-      result.runDir,
-      result.meta.runId,
-      gate,
-      result.readGateRecords ?? result.readRecords,
-    );
-    await annotateRegressions(loaded, finished.report);
-  }
+  if (gate) await annotateRegressions(loaded, gate.report);
   return result.runDir;
 }
 

@@ -11,7 +11,7 @@ import { RunStateError } from '../errors.js';
 import { canonicalJson } from '../util/hash.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { describeDepth, tooDeep } from '../util/depth.js';
-import type { TargetSummary } from '../runner/summary.js';
+import type { TargetSummary } from '../runner/summary/summary.js';
 
 export const BASELINE_SCHEMA_VERSION = 1;
 

@@ -1,6 +1,6 @@
 /** Turns a run's records for one suite into a baseline (what `driftgate baseline update` accepts). */
 import type { CallRecord, Score } from '../records/call-record.js';
-import type { RunMeta } from '../runner/run-dir.js';
+import type { RunMeta } from '../runner/store/run-dir.js';
 import { BASELINE_SCHEMA_VERSION, type Baseline, type BaselineCase, type BaselineScore } from './baseline-file.js';
 
 /** What a baseline keeps of a score: no reasons or details, which can be long and are in the run. */

@@ -6,9 +6,9 @@ import { baselineFromRun } from '../baselines/from-run.js';
 import { baselinePath, readBaseline, writeBaseline } from '../baselines/baseline-file.js';
 import { loadRun, resolveRunDir } from '../gate/load-run.js';
 import { changedScorers, rescoreBaseline } from '../gate/rescore.js';
-import { prepareSuites } from '../runner/plan.js';
-import { buildRunServices } from '../runner/services.js';
-import { ResponseCache } from '../runner/cache.js';
+import { prepareSuites } from '../runner/plan/plan.js';
+import { buildRunServices } from '../runner/calls/services.js';
+import { ResponseCache } from '../runner/cache/cache.js';
 import { nonNegativeNumber } from './parse-flags.js';
 
 export async function baselineUpdateCommand(opts: Record<string, unknown>): Promise<number> {

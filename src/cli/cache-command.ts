@@ -9,8 +9,8 @@ import { lstat, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, UsageError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
-import { cacheKey, type CacheKeyInput } from '../runner/cache.js';
-import { CACHE_SCHEMA_VERSION, entryProblem, seal, type SealedEntry } from '../runner/cache-entry.js';
+import { cacheKey, type CacheKeyInput } from '../runner/cache/cache.js';
+import { CACHE_SCHEMA_VERSION, entryProblem, seal, type SealedEntry } from '../runner/cache/cache-entry.js';
 import { EMBEDDING_CACHE_SCHEMA_VERSION } from '../scorers/similarity/embedding-service.js';
 
 interface EntryFile {

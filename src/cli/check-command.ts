@@ -1,6 +1,6 @@
 /** `driftgate check`: probe every judge, embedder and custom scorer once, live; exit 3 when any fails. */
 import { ExitCode } from '../errors.js';
-import { probeScorers } from '../runner/probe.js';
+import { probeScorers } from './check-probe.js';
 import { positiveInt } from './parse-flags.js';
 import { renderTable } from './table.js';
 

@@ -11,18 +11,14 @@ export async function compareCommand(opts: Record<string, unknown>): Promise<num
   const loaded = await loadConfig(opts.config as string);
   const runsDir = path.resolve(opts.out ? String(opts.out) : path.join(loaded.rootDir, '.driftgate', 'runs'));
   const run = await loadRunForGate(await resolveRunDir(runsDir, opts.run as string | undefined, false));
-  const found = await runGate(
+  const found = await runGate({
     loaded,
-    run.meta.suites,
-    run.records,
-    undefined,
-    run.meta.status === 'complete' ? undefined : (run.meta.incompleteReason ?? 'the run did not finish'),
-    {
-      env: process.env,
-      offline: Boolean(opts.offline),
-    },
-    { adaptive: run.meta.adaptive },
-  );
+    suites: run.meta.suites,
+    records: run.records,
+    runIncomplete: run.meta.status === 'complete' ? undefined : (run.meta.incompleteReason ?? 'the run did not finish'),
+    rescore: { env: process.env, offline: Boolean(opts.offline) },
+    looks: { adaptive: run.meta.adaptive },
+  });
   if (!found)
     throw new UsageError(
       `no baselines for ${run.meta.suites.join(', ')} under ${path.join(loaded.rootDir, 'baselines')}; accept a run first with: driftgate baseline update`,

@@ -1,9 +1,9 @@
 /** `driftgate drift`: the weekly job. Exit 0 no drift · 1 drift · 2 bad input · 3 run incomplete. */
 import { runDrift } from '../drift/run-drift.js';
-import { createProgress } from '../runner/progress.js';
+import { createProgress } from '../runner/calls/progress.js';
 import { formatDriftReport } from './format-drift.js';
 import { nonNegativeNumber, positiveInt } from './parse-flags.js';
-import { handleInterrupts, StopSignal } from '../runner/interrupt.js';
+import { handleInterrupts, StopSignal } from '../runner/calls/interrupt.js';
 
 export async function driftCommand(opts: Record<string, unknown>): Promise<number> {
   const maxCostUsd = nonNegativeNumber('--max-cost', opts.maxCost);

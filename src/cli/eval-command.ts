@@ -1,12 +1,12 @@
 /** `driftgate eval`: flags → runEval → a summary on stdout (table, or JSON with --json). */
 import { runEval } from '../runner/eval-run.js';
-import { createProgress } from '../runner/progress.js';
+import { createProgress } from '../runner/calls/progress.js';
 import { formatDryRun, formatRunSummary } from './format-run.js';
 import { formatGateReport } from './format-gate.js';
 import { ExitCode } from '../errors.js';
 import { countOrPercent, nonNegativeNumber, positiveInt } from './parse-flags.js';
-import { parseShard } from '../runner/shard.js';
-import { handleInterrupts, StopSignal } from '../runner/interrupt.js';
+import { parseShard } from '../runner/plan/shard.js';
+import { handleInterrupts, StopSignal } from '../runner/calls/interrupt.js';
 
 export async function evalCommand(opts: Record<string, unknown>): Promise<number> {
   const json = Boolean(opts.json);
@@ -58,23 +58,20 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
   // With baselines present, the run is compared at once, as `driftgate compare` would; with
   // gate.adaptive, inconclusive metrics may get extra rounds first.
   const { loadConfig } = await import('../config/load.js');
-  const { gateWithRounds } = await import('../gate/adaptive-eval.js');
-  const run = await gateWithRounds(
-    await loadConfig(opts.config as string),
-    result,
-    { ...evalOptions, progress: createProgress() },
-    {
+  const { evalAndGate } = await import('../gate/adaptive-eval.js');
+  const run = await evalAndGate({
+    loaded: await loadConfig(opts.config as string),
+    first: result,
+    evalOptions: { ...evalOptions, progress: createProgress() },
+    rescore: {
       env: process.env,
       offline: Boolean(opts.offline),
       ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
     },
-  );
+  });
   result = run.result;
   if (!result.meta || !result.runDir) return result.exitCode;
-  const { finishGate } = await import('../gate/finish-gate.js');
-  const gate =
-    run.gate &&
-    (await finishGate(result.runDir, result.meta.runId, run.gate, result.readGateRecords ?? result.readRecords));
+  const { gate } = run;
   if (json) {
     process.stdout.write(
       `${JSON.stringify({ runDir: result.runDir, ...result.meta, ...(gate ? { gate: { report: gate.report, withoutBaseline: gate.withoutBaseline } } : {}) }, null, 2)}\n`,

@@ -10,7 +10,7 @@ import {
 } from '../report/format-metric.js';
 import { renderTable } from './table.js';
 import { behaviourDetail, formatItemEffect, formatStratum } from '../report/behaviour-detail.js';
-import { driftHeadline } from '../drift/signals.js';
+import { driftHeadline } from '../signals/signals.js';
 import { formatDriftForecast, formatStratumCost } from '../drift/cost-by-stratum.js';
 
 const short = (text: string, n = 90) => {

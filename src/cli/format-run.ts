@@ -1,12 +1,12 @@
 /** The terminal summary of an eval run: one row per suite and target. */
 import path from 'node:path';
-import type { RunMeta } from '../runner/run-dir.js';
-import type { DryRunEstimate } from '../runner/dry-run.js';
+import type { RunMeta } from '../runner/store/run-dir.js';
+import type { DryRunEstimate } from '../runner/plan/dry-run.js';
 import { formatScoreValue, scorerErrorCount, scorerHealthLines } from '../report/format-metric.js';
 import { renderTable } from './table.js';
-import { describeTargetBehaviour } from '../runner/target-behaviour.js';
-import { describeReliability } from '../runner/reliability.js';
-import { describeJudgeVariance } from '../runner/judge-variance.js';
+import { describeTargetBehaviour } from '../signals/target-behaviour.js';
+import { describeReliability } from '../runner/summary/reliability.js';
+import { describeJudgeVariance } from '../runner/scoring/judge-variance.js';
 import { describeQuarantine } from '../report/format-metric.js';
 
 const int = (n: number): string => n.toLocaleString('en-US');

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { ExitCode } from '../errors.js';
-import { mergeShardRuns } from '../runner/merge-runs.js';
+import { mergeShardRuns } from '../runner/store/merge-runs.js';
 import { formatRunSummary } from './format-run.js';
 
 export async function mergeCommand(dirs: readonly string[], opts: Record<string, unknown>): Promise<number> {

@@ -1,7 +1,7 @@
 /** `derived:` expressions checked against the suite's scorer names when the config loads (exit 2 with file, line and field). */
 import { checkDerived } from '../scorers/derived.js';
 import { scorerNames } from '../scorers/names.js';
-import type { ConfigPath } from './format-issue.js';
+import type { ConfigPath } from '../util/format-issue.js';
 import type { DriftgateConfig } from './schema.js';
 
 export function checkDerivedMetrics(config: DriftgateConfig): { at: ConfigPath; message: string }[] {

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { canonicalHash } from '../util/hash.js';
 import { configSchema, type DriftgateConfig } from './schema.js';
-import { describeIssue, formatPath, type ConfigPath } from './format-issue.js';
-import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import { describeIssue, formatPath, type ConfigPath } from '../util/format-issue.js';
+import { parseYamlSource, type YamlSource } from '../util/yaml-source.js';
 
 export interface LoadedConfig {
   /** Absolute path of the config file. */

@@ -4,7 +4,7 @@
  * Tools given as a file are checked when the suite is prepared (datasets/request-options.ts).
  */
 import { loadSchemaChecker, parseRequestOptions } from '../conversation/request-options.js';
-import type { ConfigPath } from './format-issue.js';
+import type { ConfigPath } from '../util/format-issue.js';
 import type { DriftgateConfig } from './schema.js';
 
 /** `tools[1].function.parameters` → ['tools', 1, 'function', 'parameters']. */

@@ -8,21 +8,12 @@
  */
 import { z } from 'zod';
 import { scorerConfigSchema } from '../scorers/config-schema.js';
-import { modelSchema, priceSchema } from './model-schema.js';
+import { modelSchema, priceSchema } from '../providers/model-schema.js';
+import { type messageSchema, promptSchema, requestOptionFieldSchemas } from '../datasets/suite-inputs-schema.js';
 
-export { modelSchema, priceSchema, type ModelConfig, type PriceConfig } from './model-schema.js';
+export { messageSchema, promptSchema } from '../datasets/suite-inputs-schema.js';
 
-export const messageSchema = z.strictObject({
-  role: z.enum(['system', 'user', 'assistant']),
-  content: z.string(),
-});
-
-export const promptSchema = z.union([
-  z.string().min(1).describe('Path of a template file (.md/.txt: one user message; .json/.yaml: a list of messages)'),
-  z
-    .strictObject({ messages: z.array(messageSchema).min(1) })
-    .describe('Inline chat messages with {{var}} placeholders'),
-]);
+export { modelSchema, priceSchema, type ModelConfig, type PriceConfig } from '../providers/model-schema.js';
 
 export const gateSchema = z.strictObject({
   alpha: z
@@ -111,20 +102,7 @@ export const suiteSchema = z.strictObject({
   dataset: z.string().min(1).describe('Path of a .jsonl, .json or .csv file, relative to driftgate.yaml'),
   prompt: promptSchema.optional().describe('Omit when every case carries its own messages'),
   targets: z.array(z.string().min(1)).min(1).default(['current']),
-  tools: z
-    .union([z.string().min(1), z.array(z.record(z.string(), z.unknown()))])
-    .optional()
-    .describe(
-      "Functions the model may call: a list of {name, description, parameters (JSON Schema)}, or a path to a .json/.yaml file holding one; a case's own `tools` replace them",
-    ),
-  tool_choice: z
-    .union([z.string().min(1), z.record(z.string(), z.unknown())])
-    .optional()
-    .describe('auto, none, required, or {name: <tool>}'),
-  response_format: z
-    .union([z.string().min(1), z.record(z.string(), z.unknown())])
-    .optional()
-    .describe('text, json_object, or {type: json_schema, name, schema, strict}'),
+  ...requestOptionFieldSchemas,
   repeats: z.int().min(1).max(100).default(1).describe('Samples per case and target'),
   scorers: z.array(scorerConfigSchema).default([]),
   gate: gateSchema.optional(),

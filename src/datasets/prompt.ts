@@ -8,8 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatasetError, locate } from '../errors.js';
-import { parseYamlSource } from '../config/yaml-source.js';
-import type { SuiteConfig } from '../config/schema.js';
+import { parseYamlSource } from '../util/yaml-source.js';
+import type { PromptConfig } from './suite-inputs-schema.js';
 import { checkToolResults, parseMessages } from '../conversation/parse.js';
 import type { ChatMessage, ContentPart } from '../conversation/types.js';
 import type { Case } from './case.js';
@@ -22,7 +22,7 @@ export interface PromptTemplate {
 }
 
 export async function loadPrompt(
-  prompt: SuiteConfig['prompt'],
+  prompt: PromptConfig | undefined,
   rootDir: string,
   inlineName: string,
 ): Promise<PromptTemplate | undefined> {

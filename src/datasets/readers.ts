@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parse as parseCsv, CsvError } from 'csv-parse';
 import { DatasetError, locate } from '../errors.js';
-import { parseYamlSource } from '../config/yaml-source.js';
+import { parseYamlSource } from '../util/yaml-source.js';
 import { DEPTH_PROBLEM, depthField, tooDeep } from '../util/depth.js';
 
 export interface RawRecord {

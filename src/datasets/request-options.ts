@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DatasetError, locate } from '../errors.js';
-import { parseYamlSource } from '../config/yaml-source.js';
-import type { SuiteConfig } from '../config/schema.js';
+import { parseYamlSource } from '../util/yaml-source.js';
+import type { SuiteRequestOptionsConfig } from './suite-inputs-schema.js';
 import {
   loadSchemaChecker,
   parseRequestOptions,
@@ -20,7 +20,7 @@ import type { Case } from './case.js';
 /** Loads ajv only when the suite or one of its cases has options. */
 /** `casesHaveOptions`: some case carries its own tools, tool choice or response format. */
 export async function schemaCheckerFor(
-  suite: SuiteConfig,
+  suite: SuiteRequestOptionsConfig,
   casesHaveOptions: boolean,
 ): Promise<SchemaChecker | undefined> {
   const needed =
@@ -32,7 +32,7 @@ export async function schemaCheckerFor(
 }
 
 export async function suiteRequestOptions(
-  suite: SuiteConfig,
+  suite: SuiteRequestOptionsConfig,
   rootDir: string,
   where: string,
   check: SchemaChecker | undefined,

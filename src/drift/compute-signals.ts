@@ -4,21 +4,21 @@
  * sample 1, when present, is the floor of the semantic-agreement signal.
  */
 import type { CallRecord } from '../records/call-record.js';
-import type { PreparedCase } from '../runner/plan.js';
+import type { PreparedCase } from '../runner/plan/plan.js';
 import { detectRefusal } from '../scorers/refusal.js';
 import { cosine } from '../scorers/similarity/vector.js';
 import { meanInterval } from '../stats/mean-interval.js';
 import { mulberry32, seedFrom } from '../stats/rng.js';
 import { wilcoxonSignedRank } from '../stats/wilcoxon.js';
 import type { WeeklyMetric } from './history.js';
-import type { ScorerHealth } from '../runner/scorer-health.js';
-import { behaviourChanged, embeddingBehaviourChanged, type BehaviourOptions } from './behaviour-change.js';
-import type { AnswerPair } from './pair-features.js';
+import type { ScorerHealth } from '../runner/scoring/scorer-health.js';
+import { behaviourChanged, embeddingBehaviourChanged, type BehaviourOptions } from '../signals/behaviour-change.js';
+import type { AnswerPair } from '../signals/pair-features.js';
 import type { PricedPair } from './cost-by-stratum.js';
-import { describeHealth } from '../runner/scorer-health.js';
+import { describeHealth } from '../runner/scoring/scorer-health.js';
 import { lastMessageText, renderAnswer } from '../conversation/types.js';
 import { loadValidators, toolCallProblem } from '../conversation/tool-arguments.js';
-import { argumentValiditySignal, toolUseSignals, type ToolPair } from './tool-use.js';
+import { argumentValiditySignal, toolUseSignals, type ToolPair } from '../signals/tool-use.js';
 import {
   categorical,
   notTested,
@@ -30,7 +30,7 @@ import {
   ruleChecks,
   semanticAgreement,
   type Signal,
-} from './signals.js';
+} from '../signals/signals.js';
 
 export interface DivergentPair {
   readonly caseId: string;

@@ -10,8 +10,8 @@ import { checkToolResults } from '../conversation/parse.js';
 import { loadSchemaChecker } from '../conversation/request-options.js';
 import { caseRequestOptions } from '../datasets/request-options.js';
 import { DatasetError, locate } from '../errors.js';
-import { cacheKey, requestKeyInput } from '../runner/cache.js';
-import type { PreparedCase, WorkItem } from '../runner/plan.js';
+import { cacheKey, requestKeyInput } from '../runner/cache/cache.js';
+import type { PreparedCase, WorkItem } from '../runner/plan/plan.js';
 import { redact } from './redact.js';
 import type { SampledLog } from './sample-logs.js';
 

@@ -4,11 +4,11 @@
  * import the job that produces it.
  */
 import type { ExitCode } from '../errors.js';
-import type { ScorerHealth } from '../runner/scorer-health.js';
+import type { ScorerHealth } from '../runner/scoring/scorer-health.js';
 import type { DivergentPair } from './compute-signals.js';
 import type { DriftCost } from './cost-by-stratum.js';
 import type { LogSample } from './sample-logs.js';
-import type { DriftDecision } from './signals.js';
+import type { DriftDecision } from '../signals/signals.js';
 
 export interface DriftResult {
   readonly exitCode: ExitCode;

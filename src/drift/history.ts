@@ -13,7 +13,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { RunStateError, storageError } from '../errors.js';
 import { ewmaCheck } from '../stats/ewma.js';
-import type { Signal } from './signals.js';
+import type { Signal } from '../signals/signals.js';
 
 export const HISTORY_SCHEMA_VERSION = 1;
 

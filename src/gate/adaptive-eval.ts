@@ -7,23 +7,30 @@
  */
 import type { LoadedConfig } from '../config/load.js';
 import { runEval, type EvalOptions, type EvalResult } from '../runner/eval-run.js';
-import { writeRunMeta } from '../runner/run-dir.js';
+import { writeRunMeta } from '../runner/store/run-dir.js';
 import { planRound } from './adaptive-selection.js';
 import { roundCandidates } from './sequential-gate.js';
 import { runGate, type GateOutcome, type RescoreOptions } from './run-gate.js';
+import { finishGate } from './finish-gate.js';
 
 export interface GateRun {
   readonly result: EvalResult;
   readonly gate: GateOutcome | undefined;
 }
 
-export async function gateWithRounds(
-  loaded: LoadedConfig,
-  first: EvalResult,
-  evalOptions: EvalOptions,
-  rescore: RescoreOptions,
-  baselinesDir?: string,
-): Promise<GateRun> {
+export interface EvalGateRequest {
+  readonly loaded: LoadedConfig;
+  /** The run as eval left it; extra rounds resume it. */
+  readonly first: EvalResult;
+  /** The options the run was made with: each round resumes it with the same. */
+  readonly evalOptions: EvalOptions;
+  readonly rescore: RescoreOptions;
+  /** The baselines to compare with (the Action's: the pull request's base), default `<project>/baselines`. */
+  readonly baselinesDir?: string | undefined;
+}
+
+export async function gateWithRounds(request: EvalGateRequest): Promise<GateRun> {
+  const { loaded, first, evalOptions, rescore, baselinesDir } = request;
   let result = first;
   const budgets = new Map(
     loaded.config.suites
@@ -34,15 +41,15 @@ export async function gateWithRounds(
       ]),
   );
   const look = (moreToCome: boolean) =>
-    runGate(
+    runGate({
       loaded,
-      result.meta?.suites ?? [],
-      result.readGateRecords ?? result.readRecords,
+      suites: result.meta?.suites ?? [],
+      records: result.readGateRecords ?? result.readRecords,
       baselinesDir,
-      result.incompleteReason,
+      runIncomplete: result.incompleteReason,
       rescore,
-      { adaptive: result.meta?.adaptive, moreToCome },
-    );
+      looks: { adaptive: result.meta?.adaptive, moreToCome },
+    });
 
   const canContinue = () =>
     budgets.size > 0 && !result.incompleteReason && !result.meta?.adaptive?.final && !!result.runId;
@@ -70,4 +77,20 @@ async function recordLooks(result: EvalResult): Promise<void> {
   if (!result.meta || !result.runDir || result.meta.adaptive) return;
   result.meta.adaptive = { rounds: [], final: false, extraCalls: 0 };
   await writeRunMeta(result.runDir, result.meta);
+}
+
+/**
+ * eval → gate → gate.json, as `driftgate eval` and the Action both do it: the looks (and rounds),
+ * then the flipped cases' answers and the results file. No gate when no suite has a baseline.
+ */
+export async function evalAndGate(request: EvalGateRequest): Promise<GateRun> {
+  const { result, gate } = await gateWithRounds(request);
+  if (!gate || !result.runDir || !result.meta) return { result, gate };
+  const finished = await finishGate(
+    result.runDir,
+    result.meta.runId,
+    gate,
+    result.readGateRecords ?? result.readRecords,
+  );
+  return { result, gate: finished };
 }

@@ -14,7 +14,7 @@
 import type { BaselineCase } from '../baselines/baseline-file.js';
 import { seedFrom } from '../stats/rng.js';
 import { valueOf, type MetricSpec } from './metric-values.js';
-import { roundCalls, type AdaptiveRoundRecord } from '../runner/adaptive-rounds.js';
+import { roundCalls, type AdaptiveRoundRecord } from '../runner/plan/adaptive-rounds.js';
 
 export interface RepeatItem {
   readonly suite: string;

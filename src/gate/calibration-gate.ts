@@ -8,9 +8,9 @@ import path from 'node:path';
 import { DatasetError, locate } from '../errors.js';
 import { DEPTH_PROBLEM, depthField, tooDeep } from '../util/depth.js';
 import type { Case } from '../datasets/case.js';
-import type { PreparedSuite } from '../runner/plan.js';
+import type { PreparedSuite } from '../runner/plan/plan.js';
 import type { CallRecord } from '../records/call-record.js';
-import { calibrate } from '../runner/calibration.js';
+import { calibrate } from '../runner/scoring/calibration.js';
 
 /** The suite's cases with their labels replaced by those of a labels file (JSONL: id, human_score, human_pass). */
 function labelledCases(rootDir: string, suite: PreparedSuite, labelsFile: string | undefined): Map<string, Case> {

@@ -4,8 +4,8 @@
  */
 import path from 'node:path';
 import type { CallRecord } from '../records/call-record.js';
-import { saveGateOutcome } from '../report/results-files.js';
-import { JOURNAL_FILE } from '../runner/run-dir.js';
+import { saveGateOutcome } from './gate-file.js';
+import { JOURNAL_FILE } from '../runner/store/run-dir.js';
 import { withFlipAnswers } from './flip-answers.js';
 import type { GateOutcome } from './run-gate.js';
 

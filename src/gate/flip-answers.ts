@@ -5,7 +5,7 @@
  */
 import { renderAnswer } from '../conversation/types.js';
 import { answersOf } from '../baselines/baseline-stream.js';
-import { forEachJournalRecord } from '../runner/journal.js';
+import { forEachJournalRecord } from '../runner/store/journal.js';
 import type { GateOutcome } from './run-gate.js';
 
 const keyOf = (suite: string, target: string, caseId: string) => `${suite}\u0000${target}\u0000${caseId}`;

@@ -3,9 +3,9 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { RunStateError } from '../errors.js';
 import type { CallRecord } from '../records/call-record.js';
-import { forEachJournalRecord, latestByItem, readJournal } from '../runner/journal.js';
+import { forEachJournalRecord, latestByItem, readJournal } from '../runner/store/journal.js';
 import { FactsProjector } from '../records/record-facts.js';
-import { JOURNAL_FILE, readRunMeta, type RunMeta } from '../runner/run-dir.js';
+import { JOURNAL_FILE, readRunMeta, type RunMeta } from '../runner/store/run-dir.js';
 
 export interface LoadedRun {
   readonly dir: string;

@@ -7,11 +7,11 @@
  */
 import type { Baseline, BaselineCase, BaselineScore } from '../baselines/baseline-file.js';
 import { toBaselineScore } from '../baselines/from-run.js';
-import type { PreparedSuite } from '../runner/plan.js';
+import type { PreparedSuite } from '../runner/plan/plan.js';
 import type { CallRecord } from '../records/call-record.js';
 import { JOURNAL_SCHEMA_VERSION } from '../records/call-record.js';
 import type { Scorer, ScoringInput, ScoringServices } from '../scorers/types.js';
-import { safeScore } from '../runner/scoring.js';
+import { safeScore } from '../runner/scoring/scoring.js';
 
 export interface Rescored {
   readonly metric: string;

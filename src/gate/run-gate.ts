@@ -11,13 +11,13 @@ import { compareRun, type GateReport, type GateSettings, type Pending, type Suit
 import { changedScorers, rescoreBaseline, type Rescored } from './rescore.js';
 import { quarantineOf } from '../config/quarantine.js';
 import { uncalibratedJudges } from './calibration-gate.js';
-import { prepareSuites } from '../runner/plan.js';
-import { buildRunServices } from '../runner/services.js';
-import { ResponseCache } from '../runner/cache.js';
+import { prepareSuites } from '../runner/plan/plan.js';
+import { buildRunServices } from '../runner/calls/services.js';
+import { ResponseCache } from '../runner/cache/cache.js';
 import type { ScoringServices } from '../scorers/types.js';
 import { sequentialComparison, type LookPlan } from './sequential-gate.js';
-import { repeatLimits } from '../runner/adaptive-rounds.js';
-import type { RunMeta } from '../runner/run-dir.js';
+import { repeatLimits } from '../runner/plan/adaptive-rounds.js';
+import type { RunMeta } from '../runner/store/run-dir.js';
 
 export interface GateOutcome {
   readonly report: GateReport;
@@ -78,16 +78,22 @@ export interface GateLooks {
   readonly moreToCome?: boolean;
 }
 
-export async function runGate(
-  loaded: LoadedConfig,
-  suites: readonly string[],
+/** What the gate compares: a run's suites and records, against which baselines, with what else known. */
+export interface GateRequest {
+  readonly loaded: LoadedConfig;
+  readonly suites: readonly string[];
   /** The run's records, or how to read them: read only once a suite turns out to have a baseline. */
-  runRecords: readonly CallRecord[] | (() => Promise<readonly CallRecord[]>),
-  baselinesDir?: string,
-  runIncomplete?: string,
-  rescore?: RescoreOptions,
-  looks: GateLooks = {},
-): Promise<GateOutcome | undefined> {
+  readonly records: readonly CallRecord[] | (() => Promise<readonly CallRecord[]>);
+  readonly baselinesDir?: string | undefined;
+  /** Why the run is incomplete, if it is: every verdict then says so. */
+  readonly runIncomplete?: string | undefined;
+  /** Re-score a baseline whose scorer changed (gate.rescore: auto); without it, such metrics are not compared. */
+  readonly rescore?: RescoreOptions | undefined;
+  readonly looks?: GateLooks;
+}
+
+export async function runGate(request: GateRequest): Promise<GateOutcome | undefined> {
+  const { loaded, suites, records: runRecords, baselinesDir, runIncomplete, rescore, looks = {} } = request;
   const inputs: SuiteComparisonInput[] = [];
   let services: ScoringServices | undefined;
   const withoutBaseline: string[] = [];

@@ -4,7 +4,7 @@
  * `price:` on a model, overrides it, and a model with no known price has cost `null` (reported as
  * unknown, never as $0).
  */
-import type { ModelConfig, PriceConfig } from '../config/model-schema.js';
+import type { ModelConfig, PriceConfig } from './model-schema.js';
 
 /** Published list prices, checked 2026-11. Dated snapshots inherit their family's price. */
 export const BUILTIN_PRICES: Readonly<Record<string, PriceConfig>> = {

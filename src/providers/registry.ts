@@ -3,7 +3,7 @@
  * Secrets come only from the environment (SPEC): the config names at most the variable to read.
  */
 import { UsageError } from '../errors.js';
-import type { ModelConfig } from '../config/model-schema.js';
+import type { ModelConfig } from './model-schema.js';
 import { registerSecret } from '../util/secrets.js';
 import type { ChatProvider } from './types.js';
 import type { BatchClient } from './batch-client.js';

@@ -2,7 +2,7 @@
  * What one model call through the gateway came to, and the narrow views of the cache and the
  * gateway that scorers use: scorers depend on these shapes, not on `runner/`.
  */
-import type { ModelConfig } from '../config/model-schema.js';
+import type { ModelConfig } from '../providers/model-schema.js';
 import type { ChatResponse, ProviderCallError } from '../providers/types.js';
 import type { CallFailureKind } from './call-record.js';
 

@@ -2,9 +2,9 @@
  * The "what changed" and "where it changed" parts of a drift run's behaviour signal, read out of
  * its details and phrased once for the terminal, Markdown and HTML reports.
  */
-import { BEHAVIOUR_TEXT, type StratumResult } from '../drift/behaviour-change.js';
-import type { Signal } from '../drift/signals.js';
-import type { WhatChangedItem } from '../drift/what-changed.js';
+import { BEHAVIOUR_TEXT, type StratumResult } from '../signals/behaviour-change.js';
+import type { Signal } from '../signals/signals.js';
+import type { WhatChangedItem } from '../signals/what-changed.js';
 import { formatP } from './format-metric.js';
 
 export interface BehaviourDetail {

@@ -1,7 +1,7 @@
 /** How a compared metric reads in every report: values, the change with its interval, p, verdict. */
-import type { Signal } from '../drift/signals.js';
+import type { Signal } from '../signals/signals.js';
 import { formatEffect, type GateReport, type MetricComparison } from '../gate/compare.js';
-import { describeHealth, type ScorerHealth } from '../runner/scorer-health.js';
+import { describeHealth, type ScorerHealth } from '../runner/scoring/scorer-health.js';
 
 /** One line per scorer that failed on any output ("judge: 30 of 30 verdicts failed — …"), suite-prefixed when a run has several. */
 export function scorerHealthLines(health: readonly ScorerHealth[] | undefined): string[] {

@@ -23,9 +23,9 @@ import {
 import { caseTableHtml, FILTER_SCRIPT } from './html-cases.js';
 import { driftTargets, type ReportModel } from './report-model.js';
 import { headlineOf, verdictOf } from './summary-json.js';
-import { describeTargetBehaviour } from '../runner/target-behaviour.js';
-import { describeReliability } from '../runner/reliability.js';
-import { describeJudgeVariance } from '../runner/judge-variance.js';
+import { describeTargetBehaviour } from '../signals/target-behaviour.js';
+import { describeReliability } from '../runner/summary/reliability.js';
+import { describeJudgeVariance } from '../runner/scoring/judge-variance.js';
 import { formatDriftForecast, formatStratumCost } from '../drift/cost-by-stratum.js';
 import { behaviourDetail, formatItemEffect, formatStratum } from './behaviour-detail.js';
 import { barsSvg, histogramSvg, intervalsSvg, type IntervalRow } from './svg-charts.js';

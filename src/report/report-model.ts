@@ -4,9 +4,11 @@
  */
 import path from 'node:path';
 import type { CallRecord } from '../records/call-record.js';
-import type { RunMeta } from '../runner/run-dir.js';
+import type { RunMeta } from '../runner/store/run-dir.js';
 import { loadRun } from '../gate/load-run.js';
-import { DRIFT_FILE, GATE_FILE, readResultFile, type DriftResultFile, type GateResultFile } from './results-files.js';
+import { GATE_FILE, type GateResultFile } from '../gate/gate-file.js';
+import { DRIFT_FILE, type DriftResultFile } from '../drift/drift-file.js';
+import { readResultFile } from '../runner/store/results-file.js';
 
 export interface ReportModel {
   readonly meta: RunMeta;

@@ -4,7 +4,7 @@
  * directory's `run.json`, `gate.json` and `drift.json`.
  */
 import type { ReportModel } from './report-model.js';
-import { driftHeadline } from '../drift/signals.js';
+import { driftHeadline } from '../signals/signals.js';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
 

@@ -2,7 +2,7 @@
  * The one place scorer types are mapped to implementations, and where a suite's scorers are built
  * (before any call, so a bad regex, schema, rubric or module stops the run at no cost).
  */
-import type { ModelConfig } from '../config/model-schema.js';
+import type { ModelConfig } from '../providers/model-schema.js';
 import { ConfigError } from '../errors.js';
 import { scorerNames } from './names.js';
 import type { ScorerConfig } from './config-schema.js';

@@ -9,7 +9,7 @@ import type { CallRecord, Score } from '../records/call-record.js';
 import type { CallOutcome } from '../records/call-outcome.js';
 import type { ChatMessage, ChatRequest } from '../providers/types.js';
 import type { RecordedToolCall, ToolDefinition } from '../conversation/types.js';
-import type { ModelConfig } from '../config/model-schema.js';
+import type { ModelConfig } from '../providers/model-schema.js';
 
 export type ScoreKind = Score['kind'];
 

@@ -1,11 +1,11 @@
 /** A real CallGateway (cache, retries, budget) and scoring services pointed at the local server. */
 import path from 'node:path';
 import type { ModelConfig } from '../../src/config/schema.js';
-import { ResponseCache } from '../../src/runner/cache.js';
-import { CallGateway } from '../../src/runner/gateway.js';
-import { Budget } from '../../src/runner/budget.js';
+import { ResponseCache } from '../../src/runner/cache/cache.js';
+import { CallGateway } from '../../src/runner/calls/gateway.js';
+import { Budget } from '../../src/runner/calls/budget.js';
 import { PriceTable } from '../../src/providers/pricing.js';
-import { DEFAULT_RETRY_POLICY } from '../../src/runner/retry.js';
+import { DEFAULT_RETRY_POLICY } from '../../src/runner/calls/retry.js';
 import { EmbeddingService } from '../../src/scorers/similarity/embedding-service.js';
 import type { ScoringServices } from '../../src/scorers/types.js';
 

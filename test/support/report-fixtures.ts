@@ -1,9 +1,9 @@
 /** Report models with known content: a regression with hostile outputs, for reporter and browser tests. */
 import { compareRun } from '../../src/gate/compare.js';
-import { baselineOutputs, scoreDistributions } from '../../src/report/distributions.js';
+import { baselineOutputs, scoreDistributions } from '../../src/gate/distributions.js';
 import type { ReportModel } from '../../src/report/report-model.js';
-import { RESULTS_SCHEMA_VERSION } from '../../src/report/results-files.js';
-import { RUN_SCHEMA_VERSION } from '../../src/runner/run-dir.js';
+import { RESULTS_SCHEMA_VERSION } from '../../src/runner/store/results-file.js';
+import { RUN_SCHEMA_VERSION } from '../../src/runner/store/run-dir.js';
 import { baselineOf, cases, recordsOf } from './gate-fixtures.js';
 
 export const SCRIPT_PAYLOAD = '<script>window.__pwned = "script"</script>';

@@ -15,8 +15,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
-import { parseYamlSource } from '../../config/yaml-source.js';
-import { describeIssue, formatPath } from '../../config/format-issue.js';
+import { parseYamlSource } from '../../util/yaml-source.js';
+import { describeIssue, formatPath } from '../../util/format-issue.js';
 
 const exampleSchema = z.strictObject({
   input: z.string(),

@@ -3,7 +3,7 @@
  * (or a refusal to judge) gets one more try, under a different cache key, then becomes an error.
  */
 import type { z } from 'zod';
-import type { ModelConfig } from '../../config/model-schema.js';
+import type { ModelConfig } from '../../providers/model-schema.js';
 import type { ChatMessage } from '../../providers/types.js';
 import type { ScoringServices } from '../types.js';
 

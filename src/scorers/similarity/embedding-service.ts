@@ -5,7 +5,7 @@
  * model, dimensions and text), de-duplicated, and fetched in batches of `batchSize` texts per
  * request: `prefetch` over a whole suite costs ⌈distinct uncached texts / batchSize⌉ requests.
  */
-import type { ModelConfig } from '../../config/model-schema.js';
+import type { ModelConfig } from '../../providers/model-schema.js';
 import { canonicalHash } from '../../util/hash.js';
 import type { EmbedBatcher, RawEntryCache } from '../../records/call-outcome.js';
 import { ScoringError } from '../types.js';
