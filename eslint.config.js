@@ -15,6 +15,7 @@ const LAYERS = [
   'providers',
   'records',
   'datasets',
+  'sources',
   'scorers',
   'config',
   'signals',

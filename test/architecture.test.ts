@@ -62,3 +62,22 @@ describe('the import direction', () => {
     expect(await planted('src/cli/main.ts', '../action/main.js')).toEqual([]);
   });
 });
+
+describe('the scorer catalogue', () => {
+  it('is the table docs/scorers.md shows (npm run schema writes it)', async () => {
+    const { withScorerTable } = await import('../scripts/write-schema.js');
+    const page = readFileSync(path.join(root, 'docs', 'scorers.md'), 'utf8');
+    expect(page).toBe(withScorerTable(page));
+  });
+
+  it('names each type once, and each definition accepts its own type', async () => {
+    const { SCORERS } = await import('../src/scorers/catalogue.js');
+    const types = SCORERS.map((d) => d.type);
+    expect(new Set(types).size).toBe(types.length);
+    for (const definition of SCORERS) {
+      const parsed = definition.schema.safeParse({ type: definition.type });
+      const typeIssues = parsed.success ? [] : parsed.error.issues.filter((i) => i.path[0] === 'type');
+      expect(typeIssues, definition.type).toEqual([]);
+    }
+  });
+});

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeProject } from './support/project.js';
 import { sampleLogs } from '../src/drift/sample-logs.js';
-import { PRESETS } from '../src/drift/log-fields.js';
+import { PRESETS } from '../src/sources/log-fields.js';
 import { driftCases } from '../src/drift/drift-plan.js';
 
 export const OPENAI_CHAT_LINE = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { allocate, BottomK, priorityOf } from '../src/drift/bottom-k.js';
 import { isoWeekSeed, parseSince, sampleLogs } from '../src/drift/sample-logs.js';
-import { getPath, inputMessages, outputText, PRESETS } from '../src/drift/log-fields.js';
+import { getPath, inputMessages, outputText, PRESETS } from '../src/sources/log-fields.js';
 import { DatasetError } from '../src/errors.js';
 import { makeProject } from './support/project.js';
 

@@ -170,7 +170,7 @@ export const PERMISSION_FOR = { comment: 'pull-requests: write', issue: 'issues:
 export function describeGitHubFailure(what: string, permission: string, err: unknown): string {
   const status = (err as { status?: number }).status;
   const message = String((err as Error).message ?? err).split('\n')[0];
-  const docs = 'see "Permissions" in the driftgate README';
+  const docs = 'see "Permissions" in the driftgate docs (docs/action.md)';
   if (status === 401 || status === 403 || status === 404) {
     return `driftgate: could not ${what}: GitHub answered ${status} (${message}). The workflow's token needs \`permissions: ${permission}\` (${docs}). The verdict is unaffected.`;
   }

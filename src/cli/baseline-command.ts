@@ -9,18 +9,19 @@ import { changedScorers, rescoreBaseline } from '../gate/rescore.js';
 import { prepareSuites } from '../runner/plan/plan.js';
 import { buildRunServices } from '../runner/calls/services.js';
 import { ResponseCache } from '../runner/cache/cache.js';
-import { nonNegativeNumber } from './parse-flags.js';
+import { COMMAND_FLAGS, readFlags } from './flags.js';
 
 export async function baselineUpdateCommand(opts: Record<string, unknown>): Promise<number> {
-  const loaded = await loadConfig(opts.config as string);
-  const runsDir = path.resolve(opts.out ? String(opts.out) : path.join(loaded.rootDir, '.driftgate', 'runs'));
-  const run = await loadRun(await resolveRunDir(runsDir, opts.run as string | undefined, true));
+  const flags = readFlags(opts, COMMAND_FLAGS['baseline update']);
+  const loaded = await loadConfig(flags.config);
+  const runsDir = path.resolve(flags.out ?? path.join(loaded.rootDir, '.driftgate', 'runs'));
+  const run = await loadRun(await resolveRunDir(runsDir, flags.run, true));
   if (run.meta.status !== 'complete') {
     throw new RunStateError(
       `run ${run.meta.runId} is ${run.meta.status}${run.meta.incompleteReason ? ` (${run.meta.incompleteReason})` : ''}; a baseline must come from a complete run`,
     );
   }
-  const wanted = (opts.suite as string[] | undefined) ?? run.meta.suites;
+  const wanted = flags.suite ?? run.meta.suites;
   const unknown = wanted.filter((s) => !run.meta.suites.includes(s));
   if (unknown.length)
     throw new RunStateError(
@@ -40,14 +41,15 @@ export async function baselineUpdateCommand(opts: Record<string, unknown>): Prom
 
 /** `driftgate baseline rescore`: the committed baselines re-scored where a scorer changed, written back. */
 export async function baselineRescoreCommand(opts: Record<string, unknown>): Promise<number> {
-  const loaded = await loadConfig(opts.config as string);
-  const maxCostUsd = nonNegativeNumber('--max-cost', opts.maxCost);
-  const wanted = (opts.suite as string[] | undefined) ?? loaded.config.suites.map((s) => s.name);
+  const flags = readFlags(opts, COMMAND_FLAGS['baseline rescore']);
+  const loaded = await loadConfig(flags.config);
+  const maxCostUsd = flags.maxCost;
+  const wanted = flags.suite ?? loaded.config.suites.map((s) => s.name);
   const { services } = buildRunServices(
     loaded.config,
     new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache')),
     {
-      offline: Boolean(opts.offline),
+      offline: flags.offline,
       useCache: true,
       env: process.env,
       ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),

@@ -1,6 +1,6 @@
 /**
  * `driftgate cache verify` checks every entry of a response cache as a run would before serving it
- * (runner/cache-entry.ts) and names each one it would refuse: CI can run it on a pull request's
+ * (runner/cache/cache-entry.ts) and names each one it would refuse: CI can run it on a pull request's
  * committed cache. `driftgate cache upgrade` seals the entries of an older driftgate (schemaVersion
  * 1, no content hash) whose request still hashes to their key — a decision to trust them, so it is
  * a command of its own and never automatic.

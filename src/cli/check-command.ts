@@ -1,16 +1,16 @@
 /** `driftgate check`: probe every judge, embedder and custom scorer once, live; exit 3 when any fails. */
 import { ExitCode } from '../errors.js';
 import { probeScorers } from './check-probe.js';
-import { positiveInt } from './parse-flags.js';
+import { COMMAND_FLAGS, readFlags } from './flags.js';
 import { renderTable } from './table.js';
 
 export async function checkCommand(opts: Record<string, unknown>): Promise<number> {
-  const timeoutMs = positiveInt('--timeout', opts.timeout);
+  const flags = readFlags(opts, COMMAND_FLAGS.check);
   const results = await probeScorers({
-    configPath: opts.config as string,
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    configPath: flags.config,
+    ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
   });
-  if (opts.json) {
+  if (flags.json) {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else if (results.length === 0) {
     process.stdout.write(

@@ -6,17 +6,19 @@ import { loadRunForGate, resolveRunDir } from '../gate/load-run.js';
 import { runGate } from '../gate/run-gate.js';
 import { formatGateReport } from './format-gate.js';
 import { finishGate } from '../gate/finish-gate.js';
+import { COMMAND_FLAGS, readFlags } from './flags.js';
 
 export async function compareCommand(opts: Record<string, unknown>): Promise<number> {
-  const loaded = await loadConfig(opts.config as string);
-  const runsDir = path.resolve(opts.out ? String(opts.out) : path.join(loaded.rootDir, '.driftgate', 'runs'));
-  const run = await loadRunForGate(await resolveRunDir(runsDir, opts.run as string | undefined, false));
+  const flags = readFlags(opts, COMMAND_FLAGS.compare);
+  const loaded = await loadConfig(flags.config);
+  const runsDir = path.resolve(flags.out ?? path.join(loaded.rootDir, '.driftgate', 'runs'));
+  const run = await loadRunForGate(await resolveRunDir(runsDir, flags.run, false));
   const found = await runGate({
     loaded,
     suites: run.meta.suites,
     records: run.records,
     runIncomplete: run.meta.status === 'complete' ? undefined : (run.meta.incompleteReason ?? 'the run did not finish'),
-    rescore: { env: process.env, offline: Boolean(opts.offline) },
+    rescore: { env: process.env, offline: flags.offline },
     looks: { adaptive: run.meta.adaptive },
   });
   if (!found)
@@ -26,7 +28,7 @@ export async function compareCommand(opts: Record<string, unknown>): Promise<num
   const outcome = await finishGate(run.dir, run.meta.runId, found, async () => run.records);
   const { baselines: _baselines, lastLook: _lastLook, ...shown } = outcome;
   process.stdout.write(
-    opts.json
+    flags.json
       ? `${JSON.stringify({ run: run.meta.runId, ...shown }, null, 2)}\n`
       : `${formatGateReport(outcome.report, outcome.withoutBaseline)}\n`,
   );

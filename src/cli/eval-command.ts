@@ -4,33 +4,21 @@ import { createProgress } from '../runner/calls/progress.js';
 import { formatDryRun, formatRunSummary } from './format-run.js';
 import { formatGateReport } from './format-gate.js';
 import { ExitCode } from '../errors.js';
-import { countOrPercent, nonNegativeNumber, positiveInt } from './parse-flags.js';
-import { parseShard } from '../runner/plan/shard.js';
+import { COMMAND_FLAGS, readFlags, sessionFlags } from './flags.js';
 import { handleInterrupts, StopSignal } from '../runner/calls/interrupt.js';
 
 export async function evalCommand(opts: Record<string, unknown>): Promise<number> {
-  const json = Boolean(opts.json);
-  const maxCostUsd = nonNegativeNumber('--max-cost', opts.maxCost);
-  const concurrency = positiveInt('--concurrency', opts.concurrency);
-  const timeoutMs = positiveInt('--timeout', opts.timeout);
-  const maxErrors = countOrPercent('--max-errors', opts.maxErrors);
-  const judgeRepeats = positiveInt('--judge-repeats', opts.judgeRepeats);
-  const shard = opts.shard !== undefined ? parseShard(String(opts.shard)) : undefined;
+  const flags = readFlags(opts, COMMAND_FLAGS.eval);
+  const { json, maxCost: maxCostUsd } = flags;
   const evalOptions = {
-    configPath: opts.config as string,
-    ...(opts.suite ? { suites: opts.suite as string[] } : {}),
-    ...(concurrency !== undefined ? { concurrency } : {}),
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
-    ...(maxErrors !== undefined ? { maxErrors } : {}),
-    ...(judgeRepeats !== undefined ? { judgeRepeats } : {}),
-    ...(shard ? { shard } : {}),
-    ...(opts.out ? { outDir: opts.out as string } : {}),
-    ...(opts.resume !== undefined ? { resume: opts.resume as string | true } : {}),
-    offline: Boolean(opts.offline),
-    useCache: opts.cache !== false,
-    dryRun: Boolean(opts.dryRun),
-    ...(opts.batch ? { batch: true } : {}),
+    configPath: flags.config,
+    ...sessionFlags(flags),
+    ...(flags.suite ? { suites: flags.suite } : {}),
+    ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout } : {}),
+    ...(flags.maxErrors !== undefined ? { maxErrors: flags.maxErrors } : {}),
+    ...(flags.judgeRepeats !== undefined ? { judgeRepeats: flags.judgeRepeats } : {}),
+    ...(flags.shard ? { shard: flags.shard } : {}),
+    dryRun: flags.dryRun,
   };
   const stop = new StopSignal();
   const release = handleInterrupts(stop);
@@ -60,12 +48,12 @@ export async function evalCommand(opts: Record<string, unknown>): Promise<number
   const { loadConfig } = await import('../config/load.js');
   const { evalAndGate } = await import('../gate/adaptive-eval.js');
   const run = await evalAndGate({
-    loaded: await loadConfig(opts.config as string),
+    loaded: await loadConfig(flags.config),
     first: result,
     evalOptions: { ...evalOptions, progress: createProgress() },
     rescore: {
       env: process.env,
-      offline: Boolean(opts.offline),
+      offline: flags.offline,
       ...(maxCostUsd !== undefined ? { maxCostUsd } : {}),
     },
   });

@@ -2,12 +2,12 @@
 import { init } from '../init/scaffold.js';
 import { positiveInt } from './parse-flags.js';
 import { UsageError } from '../errors.js';
+import { PRESET_NAMES, type PresetName } from '../sources/log-presets.js';
+import { orList } from './parse-flags.js';
 
 export async function initCommand(dir: string | undefined, opts: Record<string, unknown>): Promise<number> {
   const size = positiveInt('--size', opts.size);
-  const format = opts.format === undefined ? undefined : String(opts.format);
-  if (format !== undefined && !['generic', 'openai-chat', 'langfuse'].includes(format))
-    throw new UsageError(`--format: expected generic, openai-chat or langfuse, got "${format}"`);
+  const format = opts.format === undefined ? undefined : presetNamed(String(opts.format));
   const result = await init({
     dir: dir ?? '.',
     ...(opts.fromLogs
@@ -15,7 +15,7 @@ export async function initCommand(dir: string | undefined, opts: Record<string, 
           fromLogs: {
             file: String(opts.fromLogs),
             ...(size !== undefined ? { size } : {}),
-            ...(format ? { format: format as 'generic' } : {}),
+            ...(format ? { format } : {}),
           },
         }
       : {}),
@@ -39,4 +39,10 @@ export async function initCommand(dir: string | undefined, opts: Record<string, 
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+function presetNamed(name: string): PresetName {
+  const preset = PRESET_NAMES.find((p) => p === name);
+  if (!preset) throw new UsageError(`--format: expected ${orList(PRESET_NAMES)}, got "${name}"`);
+  return preset;
 }

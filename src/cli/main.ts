@@ -4,10 +4,12 @@
  * it the provider SDKs) is imported when that command runs, so `driftgate --help` starts fast.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { DriftgateError, ExitCode } from '../errors.js';
 import { registerEnvSecrets } from '../util/secrets.js';
 import { guardOutput } from '../util/terminal-output.js';
+import { PRESET_NAMES } from '../sources/log-presets.js';
+import { addFlags, COMMAND_FLAGS } from './flags.js';
 
 const INTERNAL_ERROR_EXIT = 4;
 
@@ -28,33 +30,10 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  program
-    .command('eval')
-    .description('Run suites through their targets, record every call, and print a summary')
-    .option('-c, --config <path>', 'config file', 'driftgate.yaml')
-    .option('-s, --suite <name...>', 'run only these suites (repeatable)')
-    .option('--concurrency <n>', 'calls in flight at once (default: runner.concurrency, 8)')
-    .option('--offline', 'replay from the cache only; a cache miss is an error')
-    .option('--no-cache', 'send every call, neither reading nor writing the cache')
-    .option('--max-cost <usd>', 'stop scheduling calls once this many dollars would be exceeded')
-    .option('--max-errors <n|pct>', 'error records tolerated before the run is incomplete (e.g. 3 or 5%)')
-    .option('--timeout <ms>', 'per-request timeout in milliseconds')
-    .option('--dry-run', 'estimate calls, tokens and dollars; send nothing')
-    .option(
-      '--judge-repeats <k>',
-      "grade every judged output k more times: the judge's share of the score variance, and judge-flaky outputs",
-    )
-    .option(
-      '--batch',
-      'send the calls through the OpenAI Batch API / Anthropic Message Batches: half price, slower (runner.mode: batch)',
-    )
-    .option(
-      '--shard <i/n>',
-      'run only the cases whose id hashes to shard i of n (CI matrix jobs); join them with driftgate merge',
-    )
-    .option('--out <dir>', 'directory for run directories (default .driftgate/runs next to the config)')
-    .addOption(new Option('--resume [runId]', 'resume an interrupted run (default: the newest incomplete one)'))
-    .option('--json', 'print the run summary as JSON on stdout')
+  addFlags(
+    program.command('eval').description('Run suites through their targets, record every call, and print a summary'),
+    COMMAND_FLAGS['eval'],
+  )
     .addHelpText(
       'after',
       '\nWith a baseline in baselines/<suite>.json the run is compared with it (as driftgate compare).\n' +
@@ -66,28 +45,12 @@ export function buildProgram(): Command {
       process.exitCode = await evalCommand(opts);
     });
 
-  program
-    .command('drift')
-    .description('Sample production logs, replay them through pinned and current, and test for drift')
-    .option('-c, --config <path>', 'config file', 'driftgate.yaml')
-    .option('--since <duration>', 'only log lines newer than this, e.g. 7d (overrides drift.sample.since)')
-    .option('--seed <text>', 'sampling seed (default: drift.sample.seed, "auto" = the ISO week)')
-    .option('--concurrency <n>', 'calls in flight at once')
-    .option('--offline', 'replay from the cache only; a cache miss is an error')
-    .option('--no-cache', 'send every call, neither reading nor writing the cache')
-    .option('--max-cost <usd>', 'stop scheduling calls once this many dollars would be exceeded')
-    .option('--out <dir>', 'directory for run directories (default .driftgate/runs)')
-    .option(
-      '--batch',
-      'send the calls through the OpenAI Batch API / Anthropic Message Batches: half price, slower (runner.mode: batch)',
-    )
-    .addOption(
-      new Option(
-        '--resume [runId]',
-        'resume an interrupted drift run: same sample, finished calls kept (default: the newest incomplete one)',
-      ),
-    )
-    .option('--json', 'print the drift report as JSON')
+  addFlags(
+    program
+      .command('drift')
+      .description('Sample production logs, replay them through pinned and current, and test for drift'),
+    COMMAND_FLAGS['drift'],
+  )
     .addHelpText(
       'after',
       '\nExit codes: 0 no drift · 1 drift · 2 bad input or config · 3 run incomplete (the history is not appended)',
@@ -107,7 +70,7 @@ export function buildProgram(): Command {
       '--from-logs <file>',
       'draft the dataset from a production log (JSONL or CSV; stratified sample, redacted) for people to label',
     )
-    .option('--format <preset>', 'log field mapping for --from-logs: generic, openai-chat, langfuse', 'generic')
+    .option('--format <preset>', `log field mapping for --from-logs: ${PRESET_NAMES.join(', ')}`, 'generic')
     .option('--size <n>', 'cases to draft with --from-logs (default 50)')
     .addHelpText(
       'after',
@@ -133,12 +96,14 @@ export function buildProgram(): Command {
       process.exitCode = await importCommand(tool, config, opts);
     });
 
-  program
-    .command('check')
-    .description('Probe every judge, embedder and custom scorer once, live, so a broken one is found before a long run')
-    .option('-c, --config <path>', 'config file', 'driftgate.yaml')
-    .option('--timeout <ms>', 'per-request timeout in milliseconds')
-    .option('--json', 'print the probe results as JSON')
+  addFlags(
+    program
+      .command('check')
+      .description(
+        'Probe every judge, embedder and custom scorer once, live, so a broken one is found before a long run',
+      ),
+    COMMAND_FLAGS['check'],
+  )
     .addHelpText(
       'after',
       '\nEach probe scores a fixed answer to the first case of its suite, without the cache (it costs one call or two).\nExit codes: 0 every probe answered · 2 bad input or config · 3 a probe failed',
@@ -148,15 +113,15 @@ export function buildProgram(): Command {
       process.exitCode = await checkCommand(opts);
     });
 
-  program
-    .command('merge')
-    .description(
-      'Join the runs of eval --shard i/n into one run, which compare, report and baseline update treat like an unsharded run',
-    )
-    .argument('<dirs...>', 'the shard run directories (one per shard)')
-    .option('-c, --config <path>', 'config file (the one the shards ran)', 'driftgate.yaml')
-    .option('--out <dir>', 'directory for the merged run (default .driftgate/runs next to the config)')
-    .option('--json', 'print the merged run summary as JSON')
+  addFlags(
+    program
+      .command('merge')
+      .description(
+        'Join the runs of eval --shard i/n into one run, which compare, report and baseline update treat like an unsharded run',
+      )
+      .argument('<dirs...>', 'the shard run directories (one per shard)'),
+    COMMAND_FLAGS['merge'],
+  )
     .addHelpText(
       'after',
       '\nExit codes: 0 merged · 2 refused (a shard missing or given twice, shards of different configs or shard counts, an incomplete shard)',
@@ -166,14 +131,12 @@ export function buildProgram(): Command {
       process.exitCode = await mergeCommand(dirs, opts);
     });
 
-  program
-    .command('compare')
-    .description('Compare a run with the committed baselines and print the verdict per metric')
-    .option('-c, --config <path>', 'config file', 'driftgate.yaml')
-    .option('--run <dir>', 'run directory (default: the newest run)')
-    .option('--out <dir>', 'directory holding run directories (default .driftgate/runs)')
-    .option('--offline', 'replay the judge verdicts of a baseline re-scoring from the cache only')
-    .option('--json', 'print the comparison as JSON')
+  addFlags(
+    program
+      .command('compare')
+      .description('Compare a run with the committed baselines and print the verdict per metric'),
+    COMMAND_FLAGS['compare'],
+  )
     .addHelpText(
       'after',
       '\nExit codes: 0 gate passed · 1 gate failed · 2 bad input (no baseline, corrupt or newer baseline file) · 3 gate incomplete (the run did not finish, or a gated metric has no values now)',
@@ -184,15 +147,14 @@ export function buildProgram(): Command {
     });
 
   const baseline = program.command('baseline').description('Manage baselines');
-  baseline
-    .command('rescore')
-    .description(
-      "Score the committed baselines' stored outputs again with today's scorers where a scorer changed (rubric, judge model, options), and write them",
-    )
-    .option('-c, --config <path>', 'config file', 'driftgate.yaml')
-    .option('-s, --suite <name...>', 'only these suites')
-    .option('--offline', 'replay judge verdicts from the cache only')
-    .option('--max-cost <usd>', 'stop once this many dollars of judge calls would be exceeded')
+  addFlags(
+    baseline
+      .command('rescore')
+      .description(
+        "Score the committed baselines' stored outputs again with today's scorers where a scorer changed (rubric, judge model, options), and write them",
+      ),
+    COMMAND_FLAGS['baseline rescore'],
+  )
     .addHelpText(
       'after',
       '\nThe gate does this by itself when gate.rescore is auto (the default); this command makes it permanent.\nExit codes: 0 written (or nothing to do) · 2 bad input · 3 some re-scorings failed (nothing written for that suite)',
@@ -201,13 +163,10 @@ export function buildProgram(): Command {
       const { baselineRescoreCommand } = await import('./baseline-command.js');
       process.exitCode = await baselineRescoreCommand(opts);
     });
-  baseline
-    .command('update')
-    .description("Accept a complete run's results as the new baselines/<suite>.json")
-    .option('-c, --config <path>', 'config file', 'driftgate.yaml')
-    .option('--run <dir>', 'run directory (default: the newest complete run)')
-    .option('--out <dir>', 'directory holding run directories (default .driftgate/runs)')
-    .option('-s, --suite <name...>', 'only these suites')
+  addFlags(
+    baseline.command('update').description("Accept a complete run's results as the new baselines/<suite>.json"),
+    COMMAND_FLAGS['baseline update'],
+  )
     .addHelpText(
       'after',
       '\nExit codes: 0 written · 2 bad input (incomplete run, corrupt or newer baseline file: nothing is overwritten)',

@@ -24,3 +24,8 @@ export function countOrPercent(flag: string, value: unknown): number | string | 
   if (/^\d+(\.\d+)?%$/.test(text)) return text;
   throw new UsageError(`${flag}: expected a count such as 3 or a percentage such as 5%, got "${text}"`);
 }
+
+/** `a, b or c`, for messages that list the accepted values. */
+export function orList(values: readonly string[]): string {
+  return values.length <= 1 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}

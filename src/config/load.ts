@@ -32,7 +32,7 @@ export async function loadConfig(configPath = DEFAULT_CONFIG_FILE): Promise<Load
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(
       code === 'ENOENT'
-        ? `${configPath}: no such file. Create one (see README.md, "Configuration") or pass --config PATH.`
+        ? `${configPath}: no such file. Create one (see docs/configuration.md) or pass --config PATH.`
         : `${configPath}: cannot be read (${code ?? String(err)})`,
     );
   }

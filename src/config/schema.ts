@@ -7,6 +7,7 @@
  * spelling so it can be copied from their docs.
  */
 import { z } from 'zod';
+import { PRESET_NAMES } from '../sources/log-presets.js';
 import { scorerConfigSchema } from '../scorers/config-schema.js';
 import { modelSchema, priceSchema } from '../providers/model-schema.js';
 import { type messageSchema, promptSchema, requestOptionFieldSchemas } from '../datasets/suite-inputs-schema.js';
@@ -197,7 +198,7 @@ export const driftSchema = z.strictObject({
   logs: z
     .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
     .describe('Log files or glob patterns (.jsonl, .csv), relative to driftgate.yaml'),
-  format: z.enum(['generic', 'openai-chat', 'langfuse']).default('generic').describe('Field-mapping preset'),
+  format: z.enum(PRESET_NAMES).default('generic').describe('Field-mapping preset'),
   fields: z
     .strictObject({
       input: z.string().min(1).optional(),

@@ -22,7 +22,7 @@ import { computeSignals } from './compute-signals.js';
 import { driftCost, monthlyFromWindow } from './cost-by-stratum.js';
 import { DRIFT_SUITE, driftCases, driftSuiteConfig, driftWorkItems } from './drift-plan.js';
 import { appendHistory, HISTORY_SCHEMA_VERSION, historySignals, readHistory } from './history.js';
-import { PRESETS } from './log-fields.js';
+import { fieldMapping } from '../sources/log-fields.js';
 import { isoWeekSeed, parseSince, sampleLogs } from './sample-logs.js';
 import { decideDrift } from '../signals/signals.js';
 import { writeDriftResult } from './drift-file.js';
@@ -53,8 +53,8 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   const loaded = await loadConfig(options.configPath);
   const { config } = loaded;
   const drift = config.drift;
-  if (!drift) throw new ConfigError(`${path.basename(loaded.file)}: no drift section (see README, "Weekly drift")`);
-  const mapping = { ...PRESETS[drift.format], ...(drift.fields ?? {}) } as (typeof PRESETS)['generic'] & object;
+  if (!drift) throw new ConfigError(`${path.basename(loaded.file)}: no drift section (see docs/drift.md)`);
+  const mapping = fieldMapping(drift.format, drift.fields);
   const session = await RunSession.open(loaded, 'drift', options);
   const { resumed } = session;
   const seed =

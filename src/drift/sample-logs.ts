@@ -13,7 +13,7 @@ import { allocate, BottomK, priorityOf } from './bottom-k.js';
 import type { ChatMessage } from '../conversation/types.js';
 import { checkToolResults } from '../conversation/parse.js';
 import { loadSchemaChecker, parseRequestOptions, type SchemaChecker } from '../conversation/request-options.js';
-import { getPath, inputMessages, outputText, requestOptionsOf, type FieldMapping } from './log-fields.js';
+import { getPath, inputMessages, outputText, requestOptionsOf, type FieldMapping } from '../sources/log-fields.js';
 import { describeDepth, tooDeep } from '../util/depth.js';
 
 export interface SampledLog {

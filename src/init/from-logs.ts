@@ -7,14 +7,14 @@
 import { messageText } from '../conversation/types.js';
 import { redactMessage } from '../drift/drift-plan.js';
 import path from 'node:path';
-import { PRESETS } from '../drift/log-fields.js';
+import { fieldMapping, type PresetName } from '../sources/log-fields.js';
 import { redact } from '../drift/redact.js';
 import { sampleLogs } from '../drift/sample-logs.js';
 
 export interface DraftOptions {
   /** Cases to draft (default 50). */
   readonly size?: number;
-  readonly format?: 'generic' | 'openai-chat' | 'langfuse';
+  readonly format?: PresetName;
 }
 
 const REDACT = ['email', 'phone', 'card', 'ip', 'secret'];
@@ -24,7 +24,7 @@ export async function draftFromLogs(
   options: DraftOptions = {},
 ): Promise<{ jsonl: string; cases: number }> {
   const sample = await sampleLogs([path.resolve(file)], {
-    mapping: PRESETS[options.format ?? 'generic'] as (typeof PRESETS)['generic'],
+    mapping: fieldMapping(options.format ?? 'generic'),
     size: options.size ?? 50,
     stratify: 'feature',
     minPerStratum: 2,

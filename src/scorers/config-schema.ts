@@ -1,49 +1,18 @@
 /**
- * What a scorer entry in driftgate.yaml may look like: the union of every scorer's own schema,
- * told apart by `type`. Validating a config reads no rubric or module and loads no ajv: those
- * happen when the registry builds a suite's scorers.
+ * What a scorer entry in driftgate.yaml may look like: the union of every scorer's own schema
+ * (catalogue.ts), told apart by `type`. Validating a config reads no rubric or module and loads no
+ * ajv: those happen when the registry builds a suite's scorers.
  */
 import { z } from 'zod';
-import {
-  containsAllSchema,
-  containsAnySchema,
-  containsSchema,
-  icontainsSchema,
-  notContainsSchema,
-} from './contains.js';
-import { equalsSchema, regexSchema, startsWithSchema } from './match.js';
-import { containsJsonSchema, isJsonSchema, jsonSchemaSchema } from './json.js';
-import { lengthSchema } from './length.js';
-import { refusalSchema } from './refusal.js';
-import { maxCostSchema, maxLatencySchema } from './thresholds.js';
-import { customSchema } from './custom.js';
-import { judgeSchema } from './judge/judge.js';
-import { similaritySchema } from './similarity/similarity.js';
-import { noToolCallSchema, toolArgsValidSchema, toolCallSchema, toolCallsF1Schema } from './tool-calls.js';
+import { SCORERS } from './catalogue.js';
 
-export const scorerConfigSchema = z.discriminatedUnion('type', [
-  equalsSchema,
-  containsSchema,
-  icontainsSchema,
-  containsAnySchema,
-  containsAllSchema,
-  notContainsSchema,
-  regexSchema,
-  startsWithSchema,
-  isJsonSchema,
-  containsJsonSchema,
-  jsonSchemaSchema,
-  lengthSchema,
-  refusalSchema,
-  maxLatencySchema,
-  maxCostSchema,
-  customSchema,
-  judgeSchema,
-  similaritySchema,
-  toolCallSchema,
-  toolCallsF1Schema,
-  noToolCallSchema,
-  toolArgsValidSchema,
-]);
+type SchemasOf<T extends readonly { readonly schema: unknown }[]> = { -readonly [K in keyof T]: T[K]['schema'] };
+
+function schemasOf<T extends readonly { readonly schema: unknown }[]>(definitions: T): SchemasOf<T> {
+  // A mapped tuple type has no runtime counterpart: map keeps the order, so the element types hold.
+  return definitions.map((d) => d.schema) as SchemasOf<T>;
+}
+
+export const scorerConfigSchema = z.discriminatedUnion('type', schemasOf(SCORERS));
 
 export type ScorerConfig = z.infer<typeof scorerConfigSchema>;

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { binaryScore } from './score.js';
 import { fold, renderForCase } from './case-template.js';
-import { scorerId } from './scorer-id.js';
+import { defineScorer, scorerMeta } from './definition.js';
 import type { Scorer, ScorerBuildContext, ScoringInput } from './types.js';
 
 const name = z.string().min(1).optional();
@@ -54,13 +54,7 @@ export function createContains(config: ContainsConfig, ctx: ScorerBuildContext):
   const ignore = config.type === 'icontains' || ('ignore_case' in config && config.ignore_case);
   const templates = 'values' in config && config.values ? config.values : [];
   const all = [...templates, ...('value' in config && config.value ? [config.value] : [])];
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'binary' as const,
-    phase: 'inline' as const,
-    id: scorerId(config),
-  };
+  const meta = scorerMeta(ctx, config, { kind: 'binary' });
   return {
     ...meta,
     score({ case: c, output }: ScoringInput) {
@@ -100,3 +94,38 @@ export function createContains(config: ContainsConfig, ctx: ScorerBuildContext):
     },
   };
 }
+
+export const containsScorer = defineScorer({
+  type: 'contains',
+  schema: containsSchema,
+  doc: { kind: 'binary', checks: 'the output contains `value`', options: '`ignore_case`' },
+  create: createContains,
+});
+
+export const icontainsScorer = defineScorer({
+  type: 'icontains',
+  schema: icontainsSchema,
+  doc: { kind: 'binary', checks: 'the output contains `value`, ignoring case' },
+  create: createContains,
+});
+
+export const containsAnyScorer = defineScorer({
+  type: 'contains-any',
+  schema: containsAnySchema,
+  doc: { kind: 'binary', checks: 'one of `values`', options: '`ignore_case`' },
+  create: createContains,
+});
+
+export const containsAllScorer = defineScorer({
+  type: 'contains-all',
+  schema: containsAllSchema,
+  doc: { kind: 'binary', checks: 'all of `values`', options: '`ignore_case`' },
+  create: createContains,
+});
+
+export const notContainsScorer = defineScorer({
+  type: 'not-contains',
+  schema: notContainsSchema,
+  doc: { kind: 'binary', checks: 'none of `value` / `values`', options: '`ignore_case`' },
+  create: createContains,
+});

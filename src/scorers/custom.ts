@@ -17,7 +17,7 @@ import { ConfigError } from '../errors.js';
 import type { Case } from '../datasets/case.js';
 import type { CallRecord, Score } from '../records/call-record.js';
 import { binaryScore, continuousScore, errorScore } from './score.js';
-import { scorerId } from './scorer-id.js';
+import { defineScorer, scorerMeta } from './definition.js';
 import type { Scorer, ScorerBuildContext } from './types.js';
 
 export const customSchema = z.strictObject({
@@ -80,13 +80,7 @@ export async function createCustom(config: z.infer<typeof customSchema>, ctx: Sc
   // The module's source is part of the id: editing the scorer invalidates scores made with the old one.
   // The time limit is not part of the id: it does not change what a score means.
   const { timeout_ms: timeoutMs, ...decisive } = config;
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: config.kind,
-    phase: 'inline' as const,
-    id: scorerId({ config: decisive, source }),
-  };
+  const meta = scorerMeta(ctx, config, { kind: config.kind, idOf: { config: decisive, source } });
   return {
     ...meta,
     async score({ case: c, output, record }) {
@@ -135,3 +129,14 @@ function normalise(meta: Pick<Scorer, 'name' | 'kind' | 'id'>, result: unknown):
     `custom scorer returned ${JSON.stringify(result)}; expected a boolean, a number or { value, pass?, reason? }`,
   );
 }
+
+export const customScorer = defineScorer({
+  type: 'custom',
+  schema: customSchema,
+  doc: {
+    kind: 'either',
+    checks: 'your function in a `.js`/`.mjs` (or `.ts`, with tsx installed) module',
+    options: '`module`, `export`, `kind`, `options`',
+  },
+  create: createCustom,
+});

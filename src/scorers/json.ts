@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { compileSchemaOption } from './schema-option.js';
 import type { RecordedToolCall } from '../conversation/types.js';
 import { binaryScore } from './score.js';
-import { scorerId } from './scorer-id.js';
+import { defineScorer, scorerMeta } from './definition.js';
 import type { Scorer, ScorerBuildContext } from './types.js';
 
 const name = z.string().min(1).optional();
@@ -64,13 +64,7 @@ export function parseJsonOutput(output: string): ParsedJson {
 }
 
 export function createIsJson(config: z.infer<typeof isJsonSchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'binary' as const,
-    phase: 'inline' as const,
-    id: scorerId(config),
-  };
+  const meta = scorerMeta(ctx, config, { kind: 'binary' });
   return {
     ...meta,
     score({ output, record }) {
@@ -123,13 +117,7 @@ export function findJson(text: string): { found: true; value: unknown } | { foun
 }
 
 export function createContainsJson(config: z.infer<typeof containsJsonSchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'binary' as const,
-    phase: 'inline' as const,
-    id: scorerId(config),
-  };
+  const meta = scorerMeta(ctx, config, { kind: 'binary' });
   return {
     ...meta,
     score({ output }) {
@@ -145,13 +133,7 @@ export async function createJsonSchema(
 ): Promise<Scorer> {
   // ajv is loaded only when a json-schema scorer is configured.
   const { validate, schema } = await compileSchemaOption(config.schema, ctx);
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'binary' as const,
-    phase: 'inline' as const,
-    id: scorerId({ ...config, schema }),
-  };
+  const meta = scorerMeta(ctx, config, { kind: 'binary', idOf: { ...config, schema } });
   return {
     ...meta,
     score({ output, record }) {
@@ -171,3 +153,32 @@ export async function createJsonSchema(
     },
   };
 }
+
+export const isJsonScorer = defineScorer({
+  type: 'is-json',
+  schema: isJsonSchema,
+  doc: {
+    kind: 'binary',
+    checks: 'parses as JSON (a surrounding Markdown fence is allowed)',
+    options: "`of: tool_arguments` checks every tool call's arguments instead",
+  },
+  create: createIsJson,
+});
+
+export const containsJsonScorer = defineScorer({
+  type: 'contains-json',
+  schema: containsJsonSchema,
+  doc: { kind: 'binary', checks: 'a JSON object or array appears somewhere in the output' },
+  create: createContainsJson,
+});
+
+export const jsonSchemaScorer = defineScorer({
+  type: 'json-schema',
+  schema: jsonSchemaSchema,
+  doc: {
+    kind: 'binary',
+    checks: 'valid against `schema` (inline or a file; ajv, draft 2020-12)',
+    options: '`of: tool_arguments`',
+  },
+  create: createJsonSchema,
+});

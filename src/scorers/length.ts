@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { binaryScore } from './score.js';
-import { scorerId } from './scorer-id.js';
+import { defineScorer, scorerMeta } from './definition.js';
 import type { Scorer, ScorerBuildContext } from './types.js';
 
 export const lengthSchema = z
@@ -37,13 +37,7 @@ export function measure(text: string, unit: 'chars' | 'words' | 'tokens', output
 }
 
 export function createLength(config: z.infer<typeof lengthSchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'binary' as const,
-    phase: 'inline' as const,
-    id: scorerId(config),
-  };
+  const meta = scorerMeta(ctx, config, { kind: 'binary' });
   return {
     ...meta,
     score({ output, record }) {
@@ -59,3 +53,10 @@ export function createLength(config: z.infer<typeof lengthSchema>, ctx: ScorerBu
     },
   };
 }
+
+export const lengthScorer = defineScorer({
+  type: 'length',
+  schema: lengthSchema,
+  doc: { kind: 'binary', checks: 'within `min`/`max` `unit`s: `chars` (graphemes), `words`, `tokens`' },
+  create: createLength,
+});

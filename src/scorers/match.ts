@@ -12,7 +12,7 @@ import { RE2JS } from 're2js';
 import { ConfigError } from '../errors.js';
 import { binaryScore } from './score.js';
 import { fold, renderForCase } from './case-template.js';
-import { scorerId } from './scorer-id.js';
+import { defineScorer, scorerMeta } from './definition.js';
 import type { Scorer, ScorerBuildContext } from './types.js';
 
 const name = z.string().min(1).optional();
@@ -41,13 +41,7 @@ export const regexSchema = z.strictObject({
 });
 
 export function createEquals(config: z.infer<typeof equalsSchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'binary' as const,
-    phase: 'inline' as const,
-    id: scorerId(config),
-  };
+  const meta = scorerMeta(ctx, config, { kind: 'binary' });
   return {
     ...meta,
     score({ case: c, output }) {
@@ -60,13 +54,7 @@ export function createEquals(config: z.infer<typeof equalsSchema>, ctx: ScorerBu
 }
 
 export function createStartsWith(config: z.infer<typeof startsWithSchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'binary' as const,
-    phase: 'inline' as const,
-    id: scorerId(config),
-  };
+  const meta = scorerMeta(ctx, config, { kind: 'binary' });
   return {
     ...meta,
     score({ case: c, output }) {
@@ -114,13 +102,7 @@ export function createRegex(config: z.infer<typeof regexSchema>, ctx: ScorerBuil
     pattern.replace(/\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g, (m) => RE2JS.quote(renderForCase(m, c)));
   const fixed = config.pattern.includes('{{') ? undefined : compile(config.pattern, flags, ctx.where);
   if (!fixed) compile(config.pattern.replace(/\{\{[^}]*\}\}/g, 'x'), flags, ctx.where);
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'binary' as const,
-    phase: 'inline' as const,
-    id: scorerId(config),
-  };
+  const meta = scorerMeta(ctx, config, { kind: 'binary' });
   return {
     ...meta,
     score({ case: c, output }) {
@@ -135,3 +117,24 @@ export function createRegex(config: z.infer<typeof regexSchema>, ctx: ScorerBuil
     },
   };
 }
+
+export const equalsScorer = defineScorer({
+  type: 'equals',
+  schema: equalsSchema,
+  doc: { kind: 'binary', checks: 'the output equals `value`', options: '`ignore_case`, `trim` (default true)' },
+  create: createEquals,
+});
+
+export const startsWithScorer = defineScorer({
+  type: 'starts-with',
+  schema: startsWithSchema,
+  doc: { kind: 'binary', checks: 'leading text (whitespace ignored)', options: '`ignore_case`' },
+  create: createStartsWith,
+});
+
+export const regexScorer = defineScorer({
+  type: 'regex',
+  schema: regexSchema,
+  doc: { kind: 'binary', checks: '`pattern` matches (`{{var}}` inserted literally)', options: '`flags`' },
+  create: createRegex,
+});

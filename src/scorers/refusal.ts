@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { binaryScore } from './score.js';
-import { scorerId } from './scorer-id.js';
+import { defineScorer, scorerMeta } from './definition.js';
 import type { Scorer, ScorerBuildContext } from './types.js';
 
 export const refusalSchema = z.strictObject({
@@ -40,13 +40,7 @@ export function detectRefusal(output: string, finishReason: string | null): stri
 }
 
 export function createRefusal(config: z.infer<typeof refusalSchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'binary' as const,
-    phase: 'inline' as const,
-    id: scorerId(config),
-  };
+  const meta = scorerMeta(ctx, config, { kind: 'binary' });
   return {
     ...meta,
     score({ output, record }) {
@@ -62,3 +56,10 @@ export function createRefusal(config: z.infer<typeof refusalSchema>, ctx: Scorer
     },
   };
 }
+
+export const refusalScorer = defineScorer({
+  type: 'refusal',
+  schema: refusalSchema,
+  doc: { kind: 'binary', checks: 'does not refuse (`expect: refuse` to require a refusal)', options: '`expect`' },
+  create: createRefusal,
+});

@@ -1,66 +1,26 @@
 /**
- * The one place scorer types are mapped to implementations, and where a suite's scorers are built
+ * Where a suite's scorers are built from their definitions (catalogue.ts)
  * (before any call, so a bad regex, schema, rubric or module stops the run at no cost).
  */
 import type { ModelConfig } from '../providers/model-schema.js';
 import { ConfigError } from '../errors.js';
 import { scorerNames } from './names.js';
 import type { ScorerConfig } from './config-schema.js';
-import { createContains } from './contains.js';
-import { createEquals, createRegex, createStartsWith } from './match.js';
-import { createContainsJson, createIsJson, createJsonSchema } from './json.js';
-import { createLength } from './length.js';
-import { createRefusal } from './refusal.js';
-import { createMaxCost, createMaxLatency } from './thresholds.js';
-import { createCustom } from './custom.js';
-import { createJudge } from './judge/judge.js';
-import { createSimilarity } from './similarity/similarity.js';
-import { createNoToolCall, createToolArgsValid, createToolCall, createToolCallsF1 } from './tool-calls.js';
+import { SCORERS } from './catalogue.js';
+import type { ScorerDefinition } from './definition.js';
 import type { Scorer, ScorerBuildContext } from './types.js';
 
+/** Each definition accepts exactly the configs its schema parsed, which carry its `type`. */
+type Create = (config: ScorerConfig, ctx: ScorerBuildContext) => Scorer | Promise<Scorer>;
+const CREATE_BY_TYPE: ReadonlyMap<string, Create> = new Map(
+  SCORERS.map((d: ScorerDefinition): [string, Create] => [d.type, d.create]),
+);
+
 function create(config: ScorerConfig, ctx: ScorerBuildContext): Scorer | Promise<Scorer> {
-  switch (config.type) {
-    case 'equals':
-      return createEquals(config, ctx);
-    case 'contains':
-    case 'icontains':
-    case 'contains-any':
-    case 'contains-all':
-    case 'not-contains':
-      return createContains(config, ctx);
-    case 'regex':
-      return createRegex(config, ctx);
-    case 'starts-with':
-      return createStartsWith(config, ctx);
-    case 'is-json':
-      return createIsJson(config, ctx);
-    case 'contains-json':
-      return createContainsJson(config, ctx);
-    case 'json-schema':
-      return createJsonSchema(config, ctx);
-    case 'length':
-      return createLength(config, ctx);
-    case 'refusal':
-      return createRefusal(config, ctx);
-    case 'max-latency':
-      return createMaxLatency(config, ctx);
-    case 'max-cost':
-      return createMaxCost(config, ctx);
-    case 'custom':
-      return createCustom(config, ctx);
-    case 'judge':
-      return createJudge(config, ctx);
-    case 'similarity':
-      return createSimilarity(config, ctx);
-    case 'tool-call':
-      return createToolCall(config, ctx);
-    case 'tool-calls-f1':
-      return createToolCallsF1(config, ctx);
-    case 'no-tool-call':
-      return createNoToolCall(config, ctx);
-    case 'tool-args-valid':
-      return createToolArgsValid(config, ctx);
-  }
+  const build = CREATE_BY_TYPE.get(config.type);
+  // The schema union admits no other type: reaching this is a definition missing from the catalogue.
+  if (!build) throw new Error(`no scorer definition for type "${config.type}"`);
+  return build(config, ctx);
 }
 
 export async function buildScorers(

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { binaryScore, errorScore } from './score.js';
-import { scorerId } from './scorer-id.js';
+import { defineScorer, scorerMeta } from './definition.js';
 import type { Scorer, ScorerBuildContext } from './types.js';
 
 export const maxLatencySchema = z.strictObject({
@@ -20,13 +20,7 @@ export const maxCostSchema = z.strictObject({
 });
 
 export function createMaxLatency(config: z.infer<typeof maxLatencySchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'binary' as const,
-    phase: 'inline' as const,
-    id: scorerId(config),
-  };
+  const meta = scorerMeta(ctx, config, { kind: 'binary' });
   return {
     ...meta,
     score({ record }) {
@@ -40,13 +34,7 @@ export function createMaxLatency(config: z.infer<typeof maxLatencySchema>, ctx: 
 }
 
 export function createMaxCost(config: z.infer<typeof maxCostSchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'binary' as const,
-    phase: 'inline' as const,
-    id: scorerId(config),
-  };
+  const meta = scorerMeta(ctx, config, { kind: 'binary' });
   return {
     ...meta,
     score({ record }) {
@@ -58,3 +46,17 @@ export function createMaxCost(config: z.infer<typeof maxCostSchema>, ctx: Scorer
     },
   };
 }
+
+export const maxLatencyScorer = defineScorer({
+  type: 'max-latency',
+  schema: maxLatencySchema,
+  doc: { kind: 'binary', checks: "the call's latency ≤ `ms`" },
+  create: createMaxLatency,
+});
+
+export const maxCostScorer = defineScorer({
+  type: 'max-cost',
+  schema: maxCostSchema,
+  doc: { kind: 'binary', checks: "the call's cost ≤ `usd`" },
+  create: createMaxCost,
+});

@@ -18,7 +18,7 @@ import { loadValidators, toolCallProblem } from '../conversation/tool-arguments.
 import { compileSchemaOption } from './schema-option.js';
 import { renderForCase } from './case-template.js';
 import { binaryScore, continuousScore } from './score.js';
-import { scorerId } from './scorer-id.js';
+import { defineScorer, scorerMeta } from './definition.js';
 import { matchCalls, missReason, type ArgumentMatch, type ExpectedCall } from './tool-match.js';
 import { ScoringError, type Scorer, type ScorerBuildContext } from './types.js';
 
@@ -123,13 +123,10 @@ const callsOf = (record: { toolCalls?: readonly RecordedToolCall[] }): readonly 
 
 export async function createToolCall(config: z.infer<typeof toolCallSchema>, ctx: ScorerBuildContext): Promise<Scorer> {
   const checker = config.schema !== undefined ? await compileSchemaOption(config.schema, ctx) : undefined;
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'binary' as const,
-    phase: 'inline' as const,
-    id: scorerId({ ...config, ...(checker ? { schema: checker.schema } : {}) }),
-  };
+  const meta = scorerMeta(ctx, config, {
+    kind: 'binary',
+    idOf: { ...config, ...(checker ? { schema: checker.schema } : {}) },
+  });
   const mode: ArgumentMatch = config.match;
   return {
     ...meta,
@@ -156,13 +153,7 @@ export async function createToolCall(config: z.infer<typeof toolCallSchema>, ctx
 }
 
 export function createToolCallsF1(config: z.infer<typeof toolCallsF1Schema>, ctx: ScorerBuildContext): Scorer {
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'continuous' as const,
-    phase: 'inline' as const,
-    id: scorerId(config),
-  };
+  const meta = scorerMeta(ctx, config, { kind: 'continuous' });
   return {
     ...meta,
     score({ case: c, record }) {
@@ -186,13 +177,7 @@ export function createToolCallsF1(config: z.infer<typeof toolCallsF1Schema>, ctx
 }
 
 export function createNoToolCall(config: z.infer<typeof noToolCallSchema>, ctx: ScorerBuildContext): Scorer {
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'binary' as const,
-    phase: 'inline' as const,
-    id: scorerId(config),
-  };
+  const meta = scorerMeta(ctx, config, { kind: 'binary' });
   return {
     ...meta,
     score({ record }) {
@@ -210,13 +195,7 @@ export async function createToolArgsValid(
   config: z.infer<typeof toolArgsValidSchema>,
   ctx: ScorerBuildContext,
 ): Promise<Scorer> {
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'binary' as const,
-    phase: 'inline' as const,
-    id: scorerId(config),
-  };
+  const meta = scorerMeta(ctx, config, { kind: 'binary' });
   const validatorOf = await loadValidators();
   return {
     ...meta,
@@ -236,3 +215,43 @@ export async function createToolArgsValid(
     },
   };
 }
+
+export const toolCallScorer = defineScorer({
+  type: 'tool-call',
+  schema: toolCallSchema,
+  doc: {
+    kind: 'binary',
+    checks: 'every expected tool call was made (any order), arguments matching',
+    options: "`tool` + `arguments`, or `calls: [...]`, else the case's `expected`; `match: subset \\| exact`; `schema`",
+  },
+  create: createToolCall,
+});
+
+export const toolCallsF1Scorer = defineScorer({
+  type: 'tool-calls-f1',
+  schema: toolCallsF1Schema,
+  doc: {
+    kind: 'continuous',
+    checks: 'set F1 of expected vs actual calls (1 when neither has any)',
+    options: "`calls` (else the case's `expected`), `match`, `arguments` (false: by name)",
+  },
+  create: createToolCallsF1,
+});
+
+export const noToolCallScorer = defineScorer({
+  type: 'no-tool-call',
+  schema: noToolCallSchema,
+  doc: { kind: 'binary', checks: 'the model answered without calling a tool' },
+  create: createNoToolCall,
+});
+
+export const toolArgsValidScorer = defineScorer({
+  type: 'tool-args-valid',
+  schema: toolArgsValidSchema,
+  doc: {
+    kind: 'binary',
+    checks: "every call names a tool the request offered, with arguments valid against that tool's own `parameters`",
+    options: '`require_call` (default false: no call, nothing invalid)',
+  },
+  create: createToolArgsValid,
+});

@@ -11,7 +11,7 @@ import { DriftgateError } from '../../src/errors.js';
 import { parseConfigText } from '../../src/config/load.js';
 import { loadDataset } from '../../src/datasets/load.js';
 import { sampleLogs } from '../../src/drift/sample-logs.js';
-import { PRESETS } from '../../src/drift/log-fields.js';
+import { PRESETS } from '../../src/sources/log-fields.js';
 import { readBaseline } from '../../src/baselines/baseline-file.js';
 import { readHistory } from '../../src/drift/history.js';
 

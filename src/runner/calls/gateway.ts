@@ -57,7 +57,7 @@ export class CallGateway {
   private readonly outputEstimates = new OutputTokenEstimator();
   private readonly embedders = new Map<string, Promise<EmbeddingProvider>>();
   private readonly inFlight = new Map<string, Promise<CallOutcome>>();
-  /** Answers a batch of this run brought in (runner/batch-phase.ts): served as this run's calls, at the batch price. */
+  /** Answers a batch of this run brought in (runner/batch/batch-phase.ts): served as this run's calls, at the batch price. */
   private readonly fromBatch = new Map<string, { response: ChatResponse; costUsd: number | null }>();
   /** Requests a batch did not answer, with `runner.batch.failed: error`: they become error records. */
   private readonly batchFailures = new Map<string, ProviderCallError>();

@@ -262,7 +262,7 @@ export function lazyPlan(
 
 /**
  * The calls of gate.adaptive's extra rounds: each round's cases, `perCase` more repeats each,
- * numbered from where the previous look stopped (run-dir.ts repeatLimits). Cases no longer in the
+ * numbered from where the previous look stopped (adaptive-rounds.ts repeatLimits). Cases no longer in the
  * suite (or outside this shard) are skipped.
  */
 export function planRounds(

@@ -56,7 +56,7 @@ export interface RunMeta {
   adaptive?: { rounds: AdaptiveRoundRecord[]; final: boolean; extraCalls: number };
   /** runner.mode: batch — every batch this run collected (or gave up waiting for), across sessions. */
   batches?: BatchReport[];
-  /** Cache entries refused as answers (edited, mismatched, moved: runner/cache-entry.ts), across sessions. */
+  /** Cache entries refused as answers (edited, mismatched, moved: runner/cache/cache-entry.ts), across sessions. */
   cacheRefused?: number;
   /** Torn last journal lines mended when a session opened the journal (journal.ts), across sessions. */
   journalMended?: number;

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import { continuousScore, errorScore } from '../score.js';
 import { renderForCase } from '../case-template.js';
-import { scorerId } from '../scorer-id.js';
+import { defineScorer, scorerMeta } from '../definition.js';
 import type { Scorer, ScorerBuildContext, ScoringInput, ScoringServices } from '../types.js';
 import { loadRubric, type Rubric } from './rubric.js';
 import { gradingMessages, gradingVerdictSchema, pairwiseMessages, PAIRWISE_VERDICT_SCHEMA } from './prompt.js';
@@ -61,18 +61,15 @@ export function createJudge(config: JudgeConfig, ctx: ScorerBuildContext): Score
   if (passAt < rubric.scale[0] || passAt > rubric.scale[1])
     throw new ConfigError(`${ctx.where}.pass: ${passAt} is outside the rubric's scale [${rubric.scale.join(', ')}]`);
   const judge = { target: config.model, model: judgeModel };
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'continuous' as const,
-    phase: config.mode === 'pairwise' ? ('after' as const) : ('inline' as const),
-    id: scorerId({
+  const meta = scorerMeta(ctx, config, {
+    kind: 'continuous',
+    phase: config.mode === 'pairwise' ? 'after' : 'inline',
+    idOf: {
       config,
       rubric: rubric.source,
       judge: { provider: judgeModel.provider, model: judgeModel.model, params: judgeModel.params },
-    }),
-    ...(config.against ? { against: config.against } : {}),
-  };
+    },
+  });
   const referenceOf = (input: ScoringInput): string | undefined => {
     if (config.reference === false) return undefined;
     if (typeof config.reference === 'string') return renderForCase(config.reference, input.case);
@@ -173,3 +170,14 @@ export function createJudge(config: JudgeConfig, ctx: ScorerBuildContext): Score
     );
   }
 }
+
+export const judgeScorer = defineScorer({
+  type: 'judge',
+  schema: judgeSchema,
+  doc: {
+    kind: 'continuous',
+    checks: 'an LLM grades against a rubric file',
+    options: '`rubric`, `model` (default `judge`), `pass`, `samples`, `reference`, `mode: pairwise` + `against`',
+  },
+  create: createJudge,
+});

@@ -11,7 +11,7 @@ import type { EmbedBatcher, RawEntryCache } from '../../records/call-outcome.js'
 import { ScoringError } from '../types.js';
 import { localEmbedding } from './local-embedder.js';
 
-/** 2: entries carry a content hash (runner/cache-entry.ts); the key still hashes version 1. */
+/** 2: entries carry a content hash (runner/cache/cache-entry.ts); the key still hashes version 1. */
 export const EMBEDDING_CACHE_SCHEMA_VERSION = 2;
 const EMBEDDING_KEY_VERSION = 1;
 export const DEFAULT_EMBEDDING_BATCH = 256;

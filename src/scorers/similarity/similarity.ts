@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
 import { continuousScore, errorScore } from '../score.js';
 import { renderForCase } from '../case-template.js';
-import { scorerId } from '../scorer-id.js';
+import { defineScorer, scorerMeta } from '../definition.js';
 import type { Scorer, ScorerBuildContext, ScoringInput } from '../types.js';
 import { cosine } from './vector.js';
 
@@ -36,17 +36,14 @@ export function createSimilarity(config: z.infer<typeof similaritySchema>, ctx: 
     );
   if (embedder.provider === 'anthropic')
     throw new ConfigError(`${ctx.where}.embedder: Anthropic has no embeddings API; use provider local or openai`);
-  const meta = {
-    name: ctx.name,
-    type: config.type,
-    kind: 'continuous' as const,
-    id: scorerId({
+  const meta = scorerMeta(ctx, config, {
+    kind: 'continuous',
+    phase: 'after',
+    idOf: {
       config,
       embedder: { provider: embedder.provider, model: embedder.model ?? null, params: embedder.params ?? null },
-    }),
-    phase: 'after' as const,
-    ...(config.against ? { against: config.against } : {}),
-  };
+    },
+  });
   const referenceOf = (input: ScoringInput): string | undefined =>
     config.reference !== undefined ? renderForCase(config.reference, input.case) : input.other?.output;
   return {
@@ -84,3 +81,14 @@ export function createSimilarity(config: z.infer<typeof similaritySchema>, ctx: 
     },
   };
 }
+
+export const similarityScorer = defineScorer({
+  type: 'similarity',
+  schema: similaritySchema,
+  doc: {
+    kind: 'continuous',
+    checks: "cosine similarity to `reference` or to target `against`'s output",
+    options: '`embedder` (default `embedder`), `pass`',
+  },
+  create: createSimilarity,
+});

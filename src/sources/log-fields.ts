@@ -7,45 +7,9 @@
  */
 import { parseMessages } from '../conversation/parse.js';
 import type { ChatMessage } from '../conversation/types.js';
+import type { FieldMapping } from './log-presets.js';
 
-export interface FieldMapping {
-  readonly input: string;
-  readonly output?: string;
-  readonly feature?: string;
-  readonly time?: string;
-  readonly model?: string;
-  readonly user?: string;
-  /** Where the request's tools, tool_choice and response_format live (siblings of the messages when unset). */
-  readonly tools?: string;
-  readonly toolChoice?: string;
-  readonly responseFormat?: string;
-}
-
-export const PRESETS: Readonly<Record<string, FieldMapping>> = {
-  /** `{ input, output, feature, timestamp, model, user }` at the top level. */
-  generic: { input: 'input', output: 'output', feature: 'feature', time: 'timestamp', model: 'model', user: 'user' },
-  /** Raw OpenAI chat request/response pairs, as many gateways log them. */
-  'openai-chat': {
-    input: 'request.messages',
-    output: 'response.choices.0.message.content',
-    feature: 'metadata.feature',
-    time: 'created_at',
-    model: 'response.model',
-    user: 'request.user',
-    tools: 'request.tools',
-    toolChoice: 'request.tool_choice',
-    responseFormat: 'request.response_format',
-  },
-  /** A Langfuse generations export. */
-  langfuse: {
-    input: 'input',
-    output: 'output',
-    feature: 'metadata.feature',
-    time: 'startTime',
-    model: 'model',
-    user: 'userId',
-  },
-};
+export { PRESETS, PRESET_NAMES, fieldMapping, type FieldMapping, type PresetName } from './log-presets.js';
 
 export function getPath(record: unknown, dotted: string): unknown {
   let current: unknown = record;

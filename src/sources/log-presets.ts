@@ -1,0 +1,54 @@
+/**
+ * Where the fields of a production log line live, and the presets for common export shapes —
+ * declared once: `drift.format` in the config, `init --from-logs --format` and the help text all
+ * take their names from here, so adding a preset is one entry. No imports: the CLI reads the names
+ * before it loads anything else.
+ */
+export interface FieldMapping {
+  readonly input: string;
+  readonly output?: string;
+  readonly feature?: string;
+  readonly time?: string;
+  readonly model?: string;
+  readonly user?: string;
+  /** Where the request's tools, tool_choice and response_format live (siblings of the messages when unset). */
+  readonly tools?: string;
+  readonly toolChoice?: string;
+  readonly responseFormat?: string;
+}
+
+export const PRESETS = {
+  /** `{ input, output, feature, timestamp, model, user }` at the top level. */
+  generic: { input: 'input', output: 'output', feature: 'feature', time: 'timestamp', model: 'model', user: 'user' },
+  /** Raw OpenAI chat request/response pairs, as many gateways log them. */
+  'openai-chat': {
+    input: 'request.messages',
+    output: 'response.choices.0.message.content',
+    feature: 'metadata.feature',
+    time: 'created_at',
+    model: 'response.model',
+    user: 'request.user',
+    tools: 'request.tools',
+    toolChoice: 'request.tool_choice',
+    responseFormat: 'request.response_format',
+  },
+  /** A Langfuse generations export. */
+  langfuse: {
+    input: 'input',
+    output: 'output',
+    feature: 'metadata.feature',
+    time: 'startTime',
+    model: 'model',
+    user: 'userId',
+  },
+} satisfies Readonly<Record<string, FieldMapping>>;
+
+export type PresetName = keyof typeof PRESETS;
+
+/** The preset names in declaration order (`generic`, the default, first); keys of an object literal keep it. */
+export const PRESET_NAMES = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
+
+/** The preset's mapping with the config's own paths laid over it. */
+export function fieldMapping(preset: PresetName, overrides: Partial<FieldMapping> = {}): FieldMapping {
+  return { ...PRESETS[preset], ...overrides };
+}
