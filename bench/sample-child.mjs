@@ -3,7 +3,7 @@
 // a TypeScript loader in the measurement.
 import { statSync } from 'node:fs';
 import { sampleLogs } from '../lib/drift/sample-logs.js';
-import { PRESETS } from '../lib/drift/log-fields.js';
+import { PRESETS } from '../lib/sources/log-fields.js';
 
 const file = process.argv[2];
 const started = performance.now();

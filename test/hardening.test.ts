@@ -79,15 +79,14 @@ describe('judge replies are size-capped', () => {
         },
       }),
     };
-    const r = await askVerdict(
-      services,
-      { target: 'judge', model: { provider: 'openai', model: 'm' } },
-      [{ role: 'user', content: 'q' }],
-      { name: 'v', description: 'd', schema: {} },
-      z.object({ score: z.number() }),
-      0,
-      emptyCost(),
-    );
+    const r = await askVerdict(services, {
+      judge: { target: 'judge', model: { provider: 'openai', model: 'm' } },
+      messages: [{ role: 'user', content: 'q' }],
+      structured: { name: 'v', description: 'd', schema: {} },
+      validator: z.object({ score: z.number() }),
+      sample: 0,
+      cost: emptyCost(),
+    });
     expect(r).toEqual({
       ok: false,
       error: `the judge gave no valid verdict in 2 tries; last: reply of ${reply.length.toLocaleString('en-US')} characters, over the 20,000 a verdict may take`,

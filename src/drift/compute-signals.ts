@@ -3,7 +3,8 @@
  * divergent example pairs. Pinned sample 0 is the pinned answer compared with current; pinned
  * sample 1, when present, is the floor of the semantic-agreement signal.
  */
-import type { CallRecord } from '../records/call-record.js';
+import { preferenceOf, type Preference } from '../records/score-details.js';
+import { isAnswered, type CallRecord, type OkRecord } from '../records/call-record.js';
 import type { PreparedCase } from '../runner/plan/plan.js';
 import { detectRefusal } from '../scorers/refusal.js';
 import { cosine } from '../scorers/similarity/vector.js';
@@ -81,13 +82,13 @@ export async function computeSignals(input: {
   readonly semanticEmbedder?: boolean;
 }): Promise<ComputedSignals> {
   const [pinned, current] = input.targets;
-  const ok = input.records.filter((r) => r.status === 'ok' && r.output !== null);
+  const ok = input.records.filter(isAnswered);
   const at = (caseId: string, target: string, repeat: number) =>
     ok.find((r) => r.caseId === caseId && r.target === target && r.repeat === repeat);
   const rng = mulberry32(seedFrom(`drift/${input.seed}`));
   const triples = input.cases
     .map((c) => ({ c, p0: at(c.case.id, pinned, 0), p1: at(c.case.id, pinned, 1), cur: at(c.case.id, current, 0) }))
-    .filter((t): t is typeof t & { p0: CallRecord; cur: CallRecord } => t.p0 !== undefined && t.cur !== undefined);
+    .filter((t): t is typeof t & { p0: OkRecord; cur: OkRecord } => t.p0 !== undefined && t.cur !== undefined);
 
   const signals: Signal[] = [];
   const pinnedRecords = ok.filter((r) => r.target === pinned);
@@ -95,25 +96,25 @@ export async function computeSignals(input: {
   signals.push(modelIdentity(ids(pinnedRecords), ids(currentRecords), input.previousCurrentModels));
 
   // Embeddings of every answer once, in one batched prefetch.
-  const texts = triples.flatMap((t) => [
-    t.p0.output as string,
-    t.cur.output as string,
-    ...(t.p1 ? [t.p1.output as string] : []),
-  ]);
+  const texts = triples.flatMap((t) => [t.p0.output, t.cur.output, ...(t.p1 ? [t.p1.output] : [])]);
   const vectors = await input.embed(texts);
-  const vec = new Map<string, Float32Array>();
-  texts.forEach((t, i) => vec.set(t, vectors[i] as Float32Array));
-  const sim = triples.map((t) =>
-    cosine(vec.get(t.p0.output as string) as Float32Array, vec.get(t.cur.output as string) as Float32Array),
-  );
-  const floorTriples = triples.filter((t) => t.p1);
+  const vectorOf = new Map<string, Float32Array>();
+  texts.forEach((t, i) => {
+    const v = vectors[i];
+    if (v) vectorOf.set(t, v);
+  });
+  /** Every answer's text was embedded above: a missing one is an embedder that answered short. */
+  const vec = (text: string): Float32Array => {
+    const v = vectorOf.get(text);
+    if (!v) throw new Error('the embedder returned fewer vectors than texts');
+    return v;
+  };
+  const sim = triples.map((t) => cosine(vec(t.p0.output), vec(t.cur.output)));
+  const floorTriples = triples.flatMap((t) => (t.p1 ? [{ ...t, p1: t.p1 }] : []));
   if (floorTriples.length > 0) {
     const g = floorTriples.map((t) => {
-      const p0 = vec.get(t.p0.output as string) as Float32Array;
-      return (
-        cosine(p0, vec.get((t.p1 as CallRecord).output as string) as Float32Array) -
-        cosine(p0, vec.get(t.cur.output as string) as Float32Array)
-      );
+      const p0 = vec(t.p0.output);
+      return cosine(p0, vec(t.p1.output)) - cosine(p0, vec(t.cur.output));
     });
     signals.push(semanticAgreement(g, rng));
   }
@@ -125,8 +126,8 @@ export async function computeSignals(input: {
       caseId: t.c.case.id,
       input: lastMessageText(t.c.messages),
       // Tool calls are part of the answer: a model that stops calling a tool has changed behaviour.
-      pinned: renderAnswer(t.p0.output as string, t.p0.toolCalls),
-      current: renderAnswer(t.cur.output as string, t.cur.toolCalls),
+      pinned: renderAnswer(t.p0.output, t.p0.toolCalls),
+      current: renderAnswer(t.cur.output, t.cur.toolCalls),
       ...(typeof stratum === 'string' && stratum !== '' ? { stratum } : {}),
     };
   });
@@ -144,8 +145,8 @@ export async function computeSignals(input: {
   if (input.semanticEmbedder && triples.length > 0) {
     signals.push(
       embeddingBehaviourChanged(
-        triples.map((t) => vec.get(t.p0.output as string) as Float32Array),
-        triples.map((t) => vec.get(t.cur.output as string) as Float32Array),
+        triples.map((t) => vec(t.p0.output)),
+        triples.map((t) => vec(t.cur.output)),
         input.seed,
         input.behaviour,
       ),
@@ -190,9 +191,9 @@ export async function computeSignals(input: {
   const explainingScores: Signal[] = [];
   for (const name of scorerNames) {
     const score = (r: CallRecord) => r.scores.find((s) => s.name === name && s.error === undefined);
-    const pairwise = triples.map((t) => score(t.cur)).filter((s) => typeof s?.details?.preference === 'string');
+    const pairwise = triples.map((t) => preferenceOf(score(t.cur))).filter((p) => p !== undefined);
     if (pairwise.length > 0) {
-      const count = (p: string) => pairwise.filter((s) => s?.details?.preference === p).length;
+      const count = (p: Preference) => pairwise.filter((x) => x === p).length;
       signals.push(
         withErrors(name, {
           ...pairwisePreference(count('win'), count('loss'), count('tie')),
@@ -266,13 +267,13 @@ export async function computeSignals(input: {
     );
   signals.push(
     embeddingDistribution(
-      triples.map((t) => vec.get(t.p0.output as string) as Float32Array),
-      triples.map((t) => vec.get(t.cur.output as string) as Float32Array),
+      triples.map((t) => vec(t.p0.output)),
+      triples.map((t) => vec(t.cur.output)),
       rng,
     ),
   );
-  const refusals = (rs: CallRecord[]) => {
-    const refused = rs.filter((r) => detectRefusal(r.output as string, r.finishReason) !== null).length;
+  const refusals = (rs: OkRecord[]) => {
+    const refused = rs.filter((r) => detectRefusal(r.output, r.finishReason) !== null).length;
     return { refused, answered: rs.length - refused };
   };
   signals.push(categorical('refusal rate', refusals(triples.map((t) => t.p0)), refusals(triples.map((t) => t.cur))));
@@ -286,9 +287,7 @@ export async function computeSignals(input: {
   const metrics: Record<string, WeeklyMetric> = {
     agreement: weekly(sim),
     current_output_tokens: weekly(triples.map((t) => tokens(t.cur))),
-    current_refusal_rate: weekly(
-      triples.map((t) => (detectRefusal(t.cur.output as string, t.cur.finishReason) ? 1 : 0)),
-    ),
+    current_refusal_rate: weekly(triples.map((t) => (detectRefusal(t.cur.output, t.cur.finishReason) ? 1 : 0))),
   };
   for (const name of scorerNames) {
     const values = triples
@@ -304,8 +303,8 @@ export async function computeSignals(input: {
     .map(({ t, s }) => ({
       caseId: t.c.case.id,
       input: lastMessageText(t.c.messages),
-      pinned: renderAnswer(t.p0.output as string, t.p0.toolCalls),
-      current: renderAnswer(t.cur.output as string, t.cur.toolCalls),
+      pinned: renderAnswer(t.p0.output, t.p0.toolCalls),
+      current: renderAnswer(t.cur.output, t.cur.toolCalls),
       similarity: s,
       scores: Object.fromEntries(
         scorerNames.map((n) => [

@@ -4,8 +4,7 @@
  * listed and left out. Holm's adjustment (or BH, when every suite asks for it) runs across every
  * gated metric of every suite in the run; the gate fails when any gated metric is `regressed`.
  */
-import type { BaselineCase } from '../baselines/baseline-file.js';
-import type { CallRecord } from '../records/call-record.js';
+import { isAnswered, type CallRecord } from '../records/call-record.js';
 import { benjaminiHochberg, holm } from '../stats/multiplicity.js';
 import { groupBy } from '../util/group-by.js';
 import { casesNeeded, minimumDetectableEffect } from '../stats/power.js';
@@ -27,13 +26,29 @@ export {
 import {
   GATE_REPORT_SCHEMA_VERSION,
   type CaseStatus,
+  type ComparedMetric,
+  isCompared,
   type GateReport,
   type MetricComparison,
+  type UncomparedMetric,
   type SuiteComparison,
   type SuiteComparisonInput,
 } from './comparison.js';
 
-export type PendingMetric = MetricComparison & { test?: MetricTest };
+/** Before the verdicts: a compared metric carries its test, not yet its adjusted p and verdict. */
+export type PendingMetric =
+  | (Omit<ComparedMetric, 'pAdjusted' | 'verdict'> & { readonly test: MetricTest })
+  | (UncomparedMetric & { readonly test?: undefined });
+
+export type PendingCompared = Extract<PendingMetric, { readonly status: 'compared' }>;
+
+export const isPendingCompared = (m: PendingMetric): m is PendingCompared => m.status === 'compared';
+
+/** An uncompared metric's row as reported: its pending form without the (absent) test. */
+export function uncomparedRow(m: Exclude<PendingMetric, PendingCompared>): UncomparedMetric {
+  const { test: _test, ...row } = m;
+  return row;
+}
 
 /**
  * How a compared metric gets its verdict: `compareRun`'s fixed design (Holm at α over the run's
@@ -76,7 +91,7 @@ export interface Pending {
 function compareTarget(input: SuiteComparisonInput, target: string, normalTests: boolean): Pending {
   const { baseline, gate } = input;
   const baseCases = group(baseline.cases.filter((c) => c.target === target));
-  const runRecords = input.records.filter((r) => r.target === target && r.status === 'ok' && r.output !== null);
+  const runRecords = input.records.filter(isAnswered).filter((r) => r.target === target);
   const runCases = group(runRecords);
   const compared: string[] = [];
   const changed: string[] = [];
@@ -132,14 +147,14 @@ function compareTarget(input: SuiteComparisonInput, target: string, normalTests:
     const scorerSpec = isScorer || spec.name === 'pass_rate';
     const errors = scorerSpec ? scoringErrors(spec, compared, runCases, passScorers) : { errors: 0, of: 0 };
     const withErrors = errors.errors > 0 ? { scoringErrors: errors } : {};
-    const values = pairValues(
+    const values = pairValues({
       spec,
-      compared,
-      baseCases as Map<string, BaselineCase[]>,
-      runCases,
+      caseIds: compared,
+      baseline: baseCases,
+      current: runCases,
       scorerId,
       passScorers,
-    );
+    });
     const test = testMetric(spec, values, gate.alpha, seedFrom(`${input.suite}/${target}/${spec.name}`), normalTests);
     if (!test) {
       const failedNow = errors.errors > 0 && values.current.length === 0;
@@ -151,13 +166,13 @@ function compareTarget(input: SuiteComparisonInput, target: string, normalTests:
         : {};
     return { ...base, ...test, ...withErrors, ...forecast, status: 'compared' as const, test };
   });
-  const flips = findFlips(
-    compared,
-    baseCases as Map<string, BaselineCase[]>,
-    runCases,
-    sharedScorers,
-    changedScorers.length === 0,
-  );
+  const flips = findFlips({
+    caseIds: compared,
+    baseline: baseCases,
+    current: runCases,
+    scorerIds: sharedScorers,
+    comparable: changedScorers.length === 0,
+  });
   return { input, target, cases, comparedIds: compared, metrics, flips, quarantined };
 }
 
@@ -180,13 +195,13 @@ export function familyCorrection(inputs: readonly SuiteComparisonInput[]): 'holm
 
 /** The fixed design: one look, the family's adjusted p-values against α. */
 const fixedDesign: DecideMetrics = (pending) => {
-  const family = pending.flatMap((p) => p.metrics.filter((m) => m.gated && m.status === 'compared'));
+  const family = pending.flatMap((p) => p.metrics.filter(isPendingCompared).filter((m) => m.gated));
   const correction = familyCorrection(pending.map((p) => p.input));
-  const adjusted = (correction === 'bh' ? benjaminiHochberg : holm)(family.map((m) => m.pWorse as number));
-  const pAdjustedOf = new Map(family.map((m, i) => [m, adjusted[i] as number]));
-  return (p, original) => {
+  const adjusted = (correction === 'bh' ? benjaminiHochberg : holm)(family.map((m) => m.test.pWorse));
+  const pAdjustedOf = new Map<PendingMetric, number>(family.map((m, i) => [m, adjusted[i] ?? 1]));
+  return (p, original): MetricComparison => {
+    if (!isPendingCompared(original)) return uncomparedRow(original);
     const { test, ...m } = original;
-    if (m.status !== 'compared' || !test) return m;
     const alpha = p.input.gate.alpha;
     const pAdjusted = m.gated ? (pAdjustedOf.get(original) ?? test.pWorse) : test.pWorse;
     const verdict = decideVerdict({
@@ -324,15 +339,18 @@ export function formatEffect(m: MetricComparison, value: number): string {
 
 function headline(suites: readonly SuiteComparison[]): string {
   const regressions = suites.flatMap((s) =>
-    s.metrics.filter((m) => m.gated && m.verdict === 'regressed').map((m) => ({ s, m })),
+    s.metrics
+      .filter(isCompared)
+      .filter((m) => m.gated && m.verdict === 'regressed')
+      .map((m) => ({ s, m })),
   );
   if (regressions.length > 0) {
     const bySuite = groupBy(
       regressions,
       ({ s }) => s.suite,
       ({ m }) => {
-        const [lo, hi] = m.deltaInterval as readonly [number, number];
-        return `${m.metric} ${formatEffect(m, m.delta as number)} [${formatEffect(m, lo)}, ${formatEffect(m, hi)}]`;
+        const [lo, hi] = m.deltaInterval;
+        return `${m.metric} ${formatEffect(m, m.delta)} [${formatEffect(m, lo)}, ${formatEffect(m, hi)}]`;
       },
     );
     return [...bySuite]

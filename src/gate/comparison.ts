@@ -45,7 +45,8 @@ export interface SuiteComparisonInput {
   readonly repeats?: number;
 }
 
-export interface MetricComparison extends Partial<MetricTest> {
+/** What every metric row carries, compared or not. */
+interface MetricRow {
   readonly metric: string;
   readonly shape: MetricShape;
   readonly higherIsBetter: boolean;
@@ -53,13 +54,6 @@ export interface MetricComparison extends Partial<MetricTest> {
   /** Why a metric that would gate does not (judge κ below the required calibration). */
   readonly notGatedReason?: string;
   readonly minEffect: number;
-  /**
-   * `compared`; or why not: `scorer-changed` (another scorer id than the baseline's), `new` (a
-   * scorer the baseline does not have: passes, with that note), `no-values-now` (the scorer failed
-   * on every compared case: never passes, the gate is incomplete), `no-data` (no case has values
-   * on both sides for another reason).
-   */
-  readonly status: 'compared' | 'scorer-changed' | 'new' | 'no-values-now' | 'no-data';
   /**
    * Cost only, with `forecast.monthly_calls`: the change in dollars a month, Δ = baseline cost per
    * answer × relative change × calls, its interval carried through from the relative change's.
@@ -73,8 +67,6 @@ export interface MetricComparison extends Partial<MetricTest> {
   readonly rescored?: Rescored;
   /** Compared cases' current observations left out because a scorer failed on them, of all. */
   readonly scoringErrors?: { readonly errors: number; readonly of: number };
-  readonly pAdjusted?: number;
-  readonly verdict?: Verdict;
   readonly mde?: number;
   readonly casesNeeded?: number;
   readonly underpowered?: boolean;
@@ -84,6 +76,30 @@ export interface MetricComparison extends Partial<MetricTest> {
    */
   readonly sequential?: { readonly look: number; readonly looks: number; readonly nominalAlpha: number };
 }
+
+/** A metric tested on the shared cases: its test, its adjusted p and its verdict. */
+export interface ComparedMetric extends MetricRow, MetricTest {
+  readonly status: 'compared';
+  readonly pAdjusted: number;
+  readonly verdict: Verdict;
+}
+
+/**
+ * A metric not compared, and why: `scorer-changed` (another scorer id than the baseline's), `new`
+ * (a scorer the baseline does not have: passes, with that note), `no-values-now` (the scorer failed
+ * on every compared case: never passes, the gate is incomplete), `no-data` (no case has values on
+ * both sides for another reason).
+ */
+export interface UncomparedMetric extends MetricRow, NoTest {
+  readonly status: 'scorer-changed' | 'new' | 'no-values-now' | 'no-data';
+}
+
+/** An uncompared metric has none of a test's fields, so a reader may ask for them on any row. */
+type NoTest = { readonly [K in keyof MetricTest | 'pAdjusted' | 'verdict']?: undefined };
+
+export type MetricComparison = ComparedMetric | UncomparedMetric;
+
+export const isCompared = (m: MetricComparison): m is ComparedMetric => m.status === 'compared';
 
 export interface CaseStatus {
   readonly compared: number;

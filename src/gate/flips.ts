@@ -35,13 +35,18 @@ function meanValue(items: readonly Scored[], name: string): number | undefined {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : undefined;
 }
 
-export function findFlips(
-  caseIds: readonly string[],
-  baseline: ReadonlyMap<string, readonly BaselineCase[]>,
-  current: ReadonlyMap<string, readonly CallRecord[]>,
-  scorerIds: ReadonlyMap<string, string>,
-  comparable: boolean,
-): Flip[] {
+export interface FlipSearch {
+  readonly caseIds: readonly string[];
+  readonly baseline: ReadonlyMap<string, readonly BaselineCase[]>;
+  readonly current: ReadonlyMap<string, readonly CallRecord[]>;
+  /** The scorers both sides ran alike, by name. */
+  readonly scorerIds: ReadonlyMap<string, string>;
+  /** False when a scorer changed since the baseline: a flip would compare two different judges. */
+  readonly comparable: boolean;
+}
+
+export function findFlips(search: FlipSearch): Flip[] {
+  const { caseIds, baseline, current, scorerIds, comparable } = search;
   if (!comparable) return [];
   const names = [...scorerIds.keys()];
   const flips: Flip[] = [];

@@ -73,14 +73,19 @@ export function valueOf(
 
 const meanOf = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-export function pairValues(
-  spec: MetricSpec,
-  caseIds: readonly string[],
-  baseline: ReadonlyMap<string, readonly BaselineCase[]>,
-  current: ReadonlyMap<string, readonly CallRecord[]>,
-  scorerId?: string,
-  passScorers?: ReadonlySet<string>,
-): PairedValues {
+export interface PairingInput {
+  readonly spec: MetricSpec;
+  readonly caseIds: readonly string[];
+  readonly baseline: ReadonlyMap<string, readonly BaselineCase[]>;
+  readonly current: ReadonlyMap<string, readonly CallRecord[]>;
+  /** A scorer metric's id now: only baseline scores with the same id pair. */
+  readonly scorerId?: string | undefined;
+  /** pass_rate: the scorers both sides ran alike. */
+  readonly passScorers?: ReadonlySet<string>;
+}
+
+export function pairValues(input: PairingInput): PairedValues {
+  const { spec, caseIds, baseline, current, scorerId, passScorers } = input;
   const out: PairedValues = { caseIds: [], baseline: [], current: [], binarySingle: true };
   let binarySingle = spec.shape === 'rate';
   for (const id of caseIds) {

@@ -29,7 +29,8 @@ import {
   type GateReport,
   type MetricComparison,
   type Pending,
-  type PendingMetric,
+  isPendingCompared,
+  uncomparedRow,
   type SuiteComparisonInput,
 } from './compare.js';
 import { decideVerdict } from './verdict.js';
@@ -120,17 +121,20 @@ export function sequentialComparison(
   const decided = new Map<string, MetricComparison>();
   for (const [look, pending] of perLook.entries()) {
     const family = pending.flatMap((p) =>
-      p.metrics.filter((m) => m.gated && m.test && m.status === 'compared').map((m) => ({ p, m })),
+      p.metrics
+        .filter(isPendingCompared)
+        .filter((m) => m.gated)
+        .map((m) => ({ p, m })),
     );
     const scaled = family.map(({ p, m }) => {
       const level = levels.get(keyOf(p, m))?.[look] ?? p.input.gate.alpha;
-      return Math.min(1, ((m.test as NonNullable<PendingMetric['test']>).pWorse * p.input.gate.alpha) / level);
+      return Math.min(1, (m.test.pWorse * p.input.gate.alpha) / level);
     });
     const adjusted = holm(scaled);
     for (const [i, { p, m }] of family.entries()) {
       const key = keyOf(p, m);
       if (decided.has(key)) continue;
-      const test = m.test as NonNullable<PendingMetric['test']>;
+      const { test } = m;
       const alpha = p.input.gate.alpha;
       const nominalAlpha = levels.get(key)?.[look] ?? alpha;
       const zc = normalQuantile(1 - nominalAlpha, 0, 1);
@@ -165,8 +169,8 @@ export function sequentialComparison(
     () => (p, original) => {
       const chosen = decided.get(keyOf(p, original));
       if (chosen) return chosen;
+      if (!isPendingCompared(original)) return uncomparedRow(original);
       const { test, ...m } = original;
-      if (m.status !== 'compared' || !test) return m;
       // Reported, not gated: its own verdict at α on the last look.
       const verdict = decideVerdict({
         effect: test.effect,

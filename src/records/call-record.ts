@@ -28,7 +28,8 @@ export interface Score {
   readonly error?: string;
 }
 
-export interface CallRecord {
+/** What every journal line carries, whether the call was answered or failed. */
+interface RecordBase {
   readonly schemaVersion: typeof JOURNAL_SCHEMA_VERSION;
   /** `suite/caseId/target/repeat`: unique within a run; resume skips ids already journaled ok. */
   readonly itemId: string;
@@ -40,9 +41,6 @@ export interface CallRecord {
   readonly key: string;
   /** Hash of the case's input, so a baseline can tell an edited case from an unchanged one. */
   readonly inputHash: string;
-  readonly status: 'ok' | 'error';
-  /** The answer's text ('' when the model only called tools). */
-  readonly output: string | null;
   /** The functions the model called, arguments parsed (absent when it called none). */
   readonly toolCalls?: readonly RecordedToolCall[];
   /** OpenAI's refusal field, when the model declined. */
@@ -68,7 +66,32 @@ export interface CallRecord {
   readonly attempts: number;
   /** Answered inside a provider batch (runner.mode: batch), at the batch price. */
   readonly batch?: boolean;
-  readonly error?: { readonly kind: CallFailureKind; readonly message: string; readonly status?: number };
   readonly scores: readonly Score[];
   readonly finishedAt: string;
+}
+
+export interface CallError {
+  readonly kind: CallFailureKind;
+  readonly message: string;
+  readonly status?: number;
+}
+
+/** A call the model answered: its text ('' when the model only called tools) is there to score. */
+export interface OkRecord extends RecordBase {
+  readonly status: 'ok';
+  readonly output: string;
+  readonly error?: undefined;
+}
+
+/** A call that failed (after its retries), or was not in the cache offline: no output, an error. */
+export interface ErrorRecord extends RecordBase {
+  readonly status: 'error';
+  readonly output: null;
+  readonly error: CallError;
+}
+
+export type CallRecord = OkRecord | ErrorRecord;
+
+export function isAnswered(record: CallRecord): record is OkRecord {
+  return record.status === 'ok';
 }

@@ -5,6 +5,7 @@
  * status, model ids; equal scores and score lists) is held once — while the answers stay in the
  * journal. A CallRecord is a RecordFacts, so every summary works on either.
  */
+import { judgeCostOf } from './score-details.js';
 import type { CallRecord, Score } from './call-record.js';
 
 /** A score without its reason; details only as far as summaries read them (judge scale, raw score, cost). */
@@ -102,8 +103,8 @@ export class FactsProjector {
   private score(score: Score): ScoreFacts {
     const details: Record<string, unknown> = {};
     for (const k of KEPT_DETAILS) if (score.details?.[k] !== undefined) details[k] = score.details[k];
-    const judge = score.details?.judge as { costUsd?: number | null } | undefined;
-    if (judge !== undefined) details.judge = { costUsd: judge.costUsd };
+    const judge = judgeCostOf(score);
+    if (judge !== undefined) details.judge = judge;
     const slim: ScoreFacts = {
       name: this.s(score.name),
       kind: score.kind,
@@ -142,7 +143,7 @@ export class FactsProjector {
    * scorers' reasons.
    */
   gateRecord(r: CallRecord, caseId = r.caseId): CallRecord {
-    return {
+    const base = {
       schemaVersion: r.schemaVersion,
       itemId: '',
       suite: this.s(r.suite),
@@ -154,8 +155,6 @@ export class FactsProjector {
       model: this.s(r.model),
       scores: this.scoreList(r.scores),
       finishedAt: '',
-      status: r.status,
-      output: r.output === null ? null : '',
       finishReason: this.s(r.finishReason),
       inputTokens: r.inputTokens,
       outputTokens: r.outputTokens,
@@ -165,8 +164,10 @@ export class FactsProjector {
       systemFingerprint: this.s(r.systemFingerprint),
       cached: r.cached,
       attempts: r.attempts,
-      ...(r.error ? { error: r.error } : {}),
     };
+    return r.status === 'ok'
+      ? { ...base, status: 'ok', output: '' }
+      : { ...base, status: 'error', output: null, error: r.error };
   }
 
   /** `caseId`: an equal string already held (the plan's), so the facts add none. */

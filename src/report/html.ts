@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { formatEffect, type MetricComparison } from '../gate/compare.js';
+import { isCompared } from '../gate/comparison.js';
 import { escapeHtml as esc } from './escape.js';
 import {
   describeAdaptive,
@@ -65,16 +66,14 @@ function gateSections(model: ReportModel): string {
     (adaptive ? `<p class="adaptive">${esc(adaptive)}</p>\n` : '') +
     gate.report.suites
       .map((s) => {
-        const compared = s.metrics.filter(
-          (m) => m.status === 'compared' && m.deltaInterval && Number.isFinite(m.delta),
-        );
+        const compared = s.metrics.filter(isCompared).filter((m) => Number.isFinite(m.delta));
         const rows: IntervalRow[] = compared.map((m) => ({
           label: m.metric,
-          estimate: m.delta as number,
-          interval: m.deltaInterval as [number, number],
+          estimate: m.delta,
+          interval: [m.deltaInterval[0], m.deltaInterval[1]],
           floor: m.minEffect,
-          verdict: m.verdict ?? '',
-          text: `${formatEffect(m, m.delta as number)} · ${m.verdict ?? ''}`,
+          verdict: m.verdict,
+          text: `${formatEffect(m, m.delta)} · ${m.verdict}`,
         }));
         const dists = gate.distributions.filter(
           (d) => d.suite === s.suite && d.target === s.target && (d.baseline.length || d.current.length),

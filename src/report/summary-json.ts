@@ -5,6 +5,7 @@
  */
 import type { ReportModel } from './report-model.js';
 import { driftHeadline } from '../signals/signals.js';
+import { isCompared } from '../gate/comparison.js';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
 
@@ -55,14 +56,15 @@ export function verdictOf(model: ReportModel): RunVerdict {
 export function regressionsOf(model: ReportModel): RegressionSummary[] {
   return (model.gate?.report.suites ?? []).flatMap((s) =>
     s.metrics
+      .filter(isCompared)
       .filter((m) => m.gated && m.verdict === 'regressed')
       .map((m) => ({
         suite: s.suite,
         target: s.target,
         metric: m.metric,
-        delta: m.delta as number,
-        interval: m.deltaInterval as [number, number],
-        pAdjusted: m.pAdjusted as number,
+        delta: m.delta,
+        interval: [m.deltaInterval[0], m.deltaInterval[1]],
+        pAdjusted: m.pAdjusted,
       })),
   );
 }

@@ -135,7 +135,7 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalResult> {
     prepared,
     (r) => severalTargets.has(r.suite) && planned(r),
   );
-  const described = describeRun(records.filter(planned), meta.suites, prepared, loaded, answers);
+  const described = describeRun({ records: records.filter(planned), suites: meta.suites, prepared, loaded, answers });
   const reason = incompleteReason({
     resumeCommand: session.resumeCommand(),
     planned: plan.size,

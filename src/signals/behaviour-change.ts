@@ -43,11 +43,11 @@ function testDescription(r: PairedVectorTestResult, features: string): string {
 
 function strataResults(
   pairs: readonly AnswerPair[],
-  rows: readonly SparseRow[],
-  dims: number,
+  features: { readonly rows: readonly SparseRow[]; readonly dims: number },
   seed: string,
   options: BehaviourOptions,
 ): StratumResult[] {
+  const { rows, dims } = features;
   const groups = new Map<string, number[]>();
   pairs.forEach((p, i) => {
     if (p.stratum === undefined) return;
@@ -122,7 +122,7 @@ export function behaviourChanged(
       weights: features.weights,
       ...(r.degenerate ? { degenerate: r.degenerate } : {}),
       whatChanged: r.degenerate ? [] : whatChanged(pairs, features, undefined, options.sides),
-      strata: strataResults(pairs, features.rows, features.dims, seed, options),
+      strata: strataResults(pairs, features, seed, options),
     },
   };
   return { signal, vocabulary };

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { behaviourChanged } from './behaviour-change.js';
 import type { AnswerPair } from './pair-features.js';
 import type { WhatChangedItem } from './what-changed.js';
-import type { CallRecord } from '../records/call-record.js';
+import { isAnswered, type CallRecord } from '../records/call-record.js';
 
 /** Pairs tested at most per comparison. */
 export const MAX_PAIRS = 2_000;
@@ -37,7 +37,7 @@ export function targetBehaviour(
   for (const suite of suites) {
     if (suite.targets.length < 2) continue;
     const [base, ...others] = suite.targets as [string, ...string[]];
-    const ok = records.filter((r) => r.suite === suite.name && r.status === 'ok' && r.output !== null);
+    const ok = records.filter(isAnswered).filter((r) => r.suite === suite.name);
     const byKey = new Map(ok.filter((r) => r.target === base).map((r) => [`${r.caseId}\u0000${r.repeat}`, r]));
     for (const other of others) {
       const pairs: AnswerPair[] = ok
@@ -49,8 +49,8 @@ export function targetBehaviour(
                 {
                   caseId: r.repeat > 0 ? `${r.caseId}#${r.repeat}` : r.caseId,
                   input: '',
-                  pinned: renderAnswer(b.output as string, b.toolCalls),
-                  current: renderAnswer(r.output as string, r.toolCalls),
+                  pinned: renderAnswer(b.output, b.toolCalls),
+                  current: renderAnswer(r.output, r.toolCalls),
                 },
               ]
             : [];

@@ -1,6 +1,6 @@
 /** Plain-value inputs for scorer tests: a case, an output, and the call record it came from. */
 import { toCase, type Case } from '../../src/datasets/case.js';
-import { JOURNAL_SCHEMA_VERSION, type CallRecord, type Score } from '../../src/records/call-record.js';
+import { JOURNAL_SCHEMA_VERSION, type OkRecord, type Score } from '../../src/records/call-record.js';
 import { buildScorers } from '../../src/scorers/registry.js';
 import { scorerConfigSchema } from '../../src/scorers/config-schema.js';
 import type { ModelConfig } from '../../src/config/schema.js';
@@ -11,7 +11,7 @@ export function testCase(fields: Record<string, unknown>): Case {
   return toCase({ id: 'c1', ...fields }, 'test.jsonl', 1);
 }
 
-export function testRecord(overrides: Partial<CallRecord> = {}): CallRecord {
+export function testRecord(overrides: Partial<OkRecord> = {}): OkRecord {
   return {
     schemaVersion: JOURNAL_SCHEMA_VERSION,
     itemId: 's/c1/current/0',
@@ -51,7 +51,7 @@ export async function scoreWith(
   config: Record<string, unknown>,
   output: string,
   fields: Record<string, unknown> = {},
-  record: Partial<CallRecord> = {},
+  record: Partial<OkRecord> = {},
   options: {
     rootDir?: string;
     models?: Record<string, ModelConfig>;

@@ -79,6 +79,13 @@ export async function runCalls(input: RunCallsInput): Promise<RunCallsResult> {
     outcome.incomplete > 0 ||
     source.sessionStart > 0 ||
     input.prepared.some((p) => p.scorers.some((s) => s.against !== undefined));
-  if (afterWork) await scoreAfter(input.prepared, source, input.services, input.journal, input.concurrency);
+  if (afterWork)
+    await scoreAfter({
+      suites: input.prepared,
+      source,
+      services: input.services,
+      journal: input.journal,
+      concurrency: input.concurrency,
+    });
   return { outcome, batches };
 }

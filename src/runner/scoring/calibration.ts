@@ -3,6 +3,7 @@
  * scorer's verdicts and the humans'. `human_score` (on the rubric's scale) → quadratic weighted
  * Cohen's kappa and Spearman's ρ; `human_pass` → agreement rate and Cohen's kappa on pass/fail.
  */
+import { judgeScaleOf } from '../../records/score-details.js';
 import { spearman, weightedKappa } from '../../stats/agreement.js';
 import type { Case } from '../../datasets/case.js';
 import type { RecordFacts } from '../../records/record-facts.js';
@@ -31,9 +32,9 @@ export function calibrate(records: readonly RecordFacts[], cases: ReadonlyMap<st
       const s = r.scores.find((x) => x.name === name && x.error === undefined);
       const labels = cases.get(r.caseId)?.labels;
       if (!s || !labels) continue;
-      const scale = s.details?.scale as [number, number];
-      if (labels.humanScore !== undefined && typeof s.details?.score === 'number')
-        pairs.push({ judge: Math.round(s.details.score), human: labels.humanScore, scale });
+      const scale = judgeScaleOf(s);
+      if (scale && labels.humanScore !== undefined && typeof s.details?.score === 'number')
+        pairs.push({ judge: Math.round(s.details.score), human: labels.humanScore, scale: [scale[0], scale[1]] });
       if (labels.humanPass !== undefined && s.pass !== undefined)
         passPairs.push({ judge: s.pass, human: labels.humanPass });
     }

@@ -10,7 +10,7 @@ import { errorScore } from '../../scorers/score.js';
 import type { Scorer, ScoringInput, ScoringServices } from '../../scorers/types.js';
 import { scrubDeep, scrubSecrets } from '../../util/secrets.js';
 import { StorageError } from '../../errors.js';
-import type { CallRecord, Score } from '../../records/call-record.js';
+import { isAnswered, type CallRecord, type OkRecord, type Score } from '../../records/call-record.js';
 import type { JournalWriter } from '../store/journal.js';
 import type { PreparedCase, PreparedSuite } from '../plan/plan.js';
 import { readRunRecords } from '../store/run-records.js';
@@ -37,7 +37,7 @@ export async function safeScore(scorer: Scorer, input: ScoringInput, services: S
 export function scoringInputs(
   suite: PreparedSuite,
   records: readonly CallRecord[],
-): (record: CallRecord, scorer?: Scorer) => ScoringInput {
+): (record: OkRecord, scorer?: Scorer) => ScoringInput {
   const itemKey = (caseId: string, target: string, repeat: number) => `${caseId}\u0000${target}\u0000${repeat}`;
   let byItem: Map<string, CallRecord> | undefined;
   return (record, scorer) => {
@@ -47,7 +47,7 @@ export function scoringInputs(
     return {
       case: prepared.case,
       messages: prepared.messages,
-      output: record.output as string,
+      output: record.output,
       record,
       ...(prepared.options.tools ? { tools: prepared.options.tools } : {}),
       ...(other?.output != null
@@ -69,7 +69,7 @@ export async function scoreInline(
   record: CallRecord,
   services: ScoringServices,
 ): Promise<Score[]> {
-  if (record.status !== 'ok' || record.output === null) return [];
+  if (!isAnswered(record)) return [];
   if (!suite.caseById.has(record.caseId)) return [];
   const input = scoringInputs(suite, [])(record);
   const scores: Score[] = [];
@@ -91,27 +91,28 @@ export const complete = (suite: PreparedSuite, record: CallRecord): boolean =>
  * inputs read. Lines written before `sessionStart` (earlier sessions of a resumed run) have their
  * failed scores dropped, so a judge that failed then is asked again.
  */
-export async function scoreAfter(
-  suites: readonly PreparedSuite[],
-  source: { readonly journalFile: string; readonly sessionStart: number },
-  services: ScoringServices,
-  journal: JournalWriter,
-  concurrency: number,
-): Promise<void> {
+export interface AfterPhase {
+  readonly suites: readonly PreparedSuite[];
+  readonly source: { readonly journalFile: string; readonly sessionStart: number };
+  readonly services: ScoringServices;
+  readonly journal: JournalWriter;
+  readonly concurrency: number;
+}
+
+export async function scoreAfter(phase: AfterPhase): Promise<void> {
+  const { suites, source, services, journal, concurrency } = phase;
   const suiteOf = new Map(suites.map((s) => [s.config.name, s]));
   const readsOthers = new Set(
     suites.filter((s) => s.scorers.some((x) => x.against !== undefined)).map((s) => s.config.name),
   );
   const held = await readRunRecords(source.journalFile, suites, {
     sessionStart: source.sessionStart,
-    keep: (r) =>
-      r.status === 'ok' &&
-      r.output !== null &&
-      (readsOthers.has(r.suite) || !complete(suiteOf.get(r.suite) as PreparedSuite, r)),
+    keep: (r) => isAnswered(r) && (readsOthers.has(r.suite) || !complete(suiteOf.get(r.suite) as PreparedSuite, r)),
   });
   const limit = pLimit(concurrency);
   for (const suite of suites) {
-    const suiteRecords = held.filter((r) => r.suite === suite.config.name);
+    // `keep` above holds answered records only.
+    const suiteRecords = held.filter(isAnswered).filter((r) => r.suite === suite.config.name);
     const todo = suiteRecords.filter((r) => !complete(suite, r));
     if (todo.length === 0) continue;
     const inputOf = scoringInputs(suite, suiteRecords);

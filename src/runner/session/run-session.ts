@@ -99,13 +99,13 @@ export class RunSession {
     // resumes as a no-op.
     const resumed =
       options.resume !== undefined
-        ? await openForResume(
+        ? await openForResume({
             runsDir,
-            options.resume,
+            resume: options.resume,
             command,
-            { hash: loaded.hash, name: path.basename(loaded.file) },
-            command === 'drift',
-          )
+            config: { hash: loaded.hash, name: path.basename(loaded.file) },
+            refuseComplete: command === 'drift',
+          })
         : undefined;
     const session = new RunSession(loaded, command, options, resumed);
     if (session.useCache) session.cache.assertNoSymlinks();

@@ -134,7 +134,7 @@ export async function mergeShardRuns(
       .at(-1) as string,
     mergedFrom: ordered.map((s) => s.meta.runId),
     totals: { ...runTotals(records), spentUsd: ordered.reduce((sum, s) => sum + (s.meta.totals?.spentUsd ?? 0), 0) },
-    ...describeRun(records, first.meta.suites, prepared, loaded, records),
+    ...describeRun({ records, suites: first.meta.suites, prepared, loaded, answers: records }),
   };
   const runDir = await createRunDir(runsDir, { ...meta, status: 'running' });
   await writeFile(path.join(runDir, JOURNAL_FILE), scrubSecrets(records.map((r) => `${JSON.stringify(r)}\n`).join('')));

@@ -27,13 +27,18 @@ async function finishedItems(file: string): Promise<Set<string>> {
  * `refuseComplete`: drift refuses a complete run, whose history row is already appended; a complete
  * eval run resumes as a no-op.
  */
-export async function openForResume(
-  runsDir: string,
-  resume: string | true,
-  command: RunMeta['command'],
-  config: { readonly hash: string; readonly name: string },
-  refuseComplete = false,
-): Promise<ResumableRun> {
+export interface ResumeRequest {
+  readonly runsDir: string;
+  /** The run id, or true for the newest incomplete run of the command. */
+  readonly resume: string | true;
+  readonly command: RunMeta['command'];
+  /** The config as loaded now: a run started under another one is refused. */
+  readonly config: { readonly hash: string; readonly name: string };
+  readonly refuseComplete?: boolean;
+}
+
+export async function openForResume(request: ResumeRequest): Promise<ResumableRun> {
+  const { runsDir, resume, command, config, refuseComplete = false } = request;
   const runId = resume === true ? await findLatestIncompleteRun(runsDir, command) : resume;
   if (!runId) throw new RunStateError(`--resume: no incomplete ${command} run under ${runsDir}`);
   const dir = path.join(runsDir, runId);

@@ -18,13 +18,18 @@ import { targetBehaviour } from '../../signals/target-behaviour.js';
  * `records`: every record of the run, whole or as facts. `answers`: the whole records of the suites
  * with several targets, whose answers the behaviour test reads (readRunFacts keeps just those).
  */
+export interface RunToDescribe {
+  readonly records: readonly RecordFacts[];
+  readonly suites: readonly string[];
+  readonly prepared: readonly PreparedSuite[];
+  readonly loaded: LoadedConfig;
+  readonly answers: readonly CallRecord[];
+}
+
 export function describeRun(
-  records: readonly RecordFacts[],
-  suites: readonly string[],
-  prepared: readonly PreparedSuite[],
-  loaded: LoadedConfig,
-  answers: readonly CallRecord[],
+  run: RunToDescribe,
 ): Required<Pick<RunMeta, 'summaries' | 'scorers'>> & Pick<RunMeta, 'behaviour'> {
+  const { records, suites, prepared, loaded, answers } = run;
   const health = scorerHealth(
     records,
     prepared.map((p) => ({ suite: p.config.name, scorers: p.scorers })),

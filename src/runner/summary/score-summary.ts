@@ -7,6 +7,7 @@
  * - `pass_rate` → share of calls whose every thresholded score passed.
  * Error scores are left out and counted (`errors`), never counted as failures of the model.
  */
+import { judgeCostOf } from '../../records/score-details.js';
 import { caseIndex, caseMeans, meanInterval } from '../../stats/mean-interval.js';
 import { wilson } from '../../stats/wilson.js';
 import { bootstrapMeanInterval } from '../../stats/bootstrap.js';
@@ -167,9 +168,9 @@ export function scoringCostUsd(records: readonly RecordFacts[]): number | null {
   let total = 0;
   for (const r of records) {
     for (const s of r.scores) {
-      const judge = s.details?.judge as { costUsd?: number | null } | undefined;
+      const judge = judgeCostOf(s);
       if (judge === undefined) continue;
-      if (judge.costUsd === null || judge.costUsd === undefined) return null;
+      if (judge.costUsd === null) return null;
       total += judge.costUsd;
     }
   }

@@ -93,15 +93,18 @@ export function createJudge(config: JudgeConfig, ctx: ScorerBuildContext): Score
     const scores: number[] = [];
     let reasoning = '';
     for (let s = 0; s < config.samples; s++) {
-      const result = await askVerdict(
-        services,
+      const result = await askVerdict(services, {
         judge,
         messages,
-        { name: 'verdict', description: `Verdict on the ${rubric.name} rubric`, schema: gradingVerdictSchema(rubric) },
-        gradeVerdict(rubric),
-        s + (input.sampleOffset ?? 0),
+        structured: {
+          name: 'verdict',
+          description: `Verdict on the ${rubric.name} rubric`,
+          schema: gradingVerdictSchema(rubric),
+        },
+        validator: gradeVerdict(rubric),
+        sample: s + (input.sampleOffset ?? 0),
         cost,
-      );
+      });
       if (!result.ok) return errorScore(meta, result.error, { judge: cost });
       scores.push(result.verdict.score);
       reasoning ||= result.verdict.reasoning;
@@ -122,25 +125,24 @@ export function createJudge(config: JudgeConfig, ctx: ScorerBuildContext): Score
     const reference = referenceOf(input);
     const cost = emptyCost();
     const ask = (first: string, second: string) =>
-      askVerdict(
-        services,
+      askVerdict(services, {
         judge,
-        pairwiseMessages({
+        messages: pairwiseMessages({
           rubric,
           conversation: input.messages,
           first,
           second,
           ...(reference !== undefined ? { reference } : {}),
         }),
-        {
+        structured: {
           name: 'preference',
           description: `Which answer is better on the ${rubric.name} rubric`,
           schema: PAIRWISE_VERDICT_SCHEMA,
         },
-        pairVerdict,
-        0,
+        validator: pairVerdict,
+        sample: 0,
         cost,
-      );
+      });
     const mine = renderAnswer(input.output, input.record.toolCalls);
     const theirs = renderAnswer(input.other.output, input.other.toolCalls);
     const thisFirst = await ask(mine, theirs);

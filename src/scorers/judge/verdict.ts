@@ -25,15 +25,20 @@ export function emptyCost(): VerdictCallCost {
 
 export type VerdictResult<T> = { ok: true; verdict: T } | { ok: false; error: string };
 
-export async function askVerdict<T>(
-  services: ScoringServices,
-  judge: { target: string; model: ModelConfig },
-  messages: ChatMessage[],
-  structured: { name: string; description: string; schema: Record<string, unknown> },
-  validator: z.ZodType<T>,
-  sample: number,
-  cost: VerdictCallCost,
-): Promise<VerdictResult<T>> {
+export interface VerdictRequest<T> {
+  readonly judge: { readonly target: string; readonly model: ModelConfig };
+  readonly messages: ChatMessage[];
+  /** The structured-output schema the verdict must follow (a strict JSON schema, or a forced tool). */
+  readonly structured: { name: string; description: string; schema: Record<string, unknown> };
+  readonly validator: z.ZodType<T>;
+  /** Which sample of the same request this is (part of the cache key). */
+  readonly sample: number;
+  /** Added to as each call finishes. */
+  readonly cost: VerdictCallCost;
+}
+
+export async function askVerdict<T>(services: ScoringServices, request: VerdictRequest<T>): Promise<VerdictResult<T>> {
+  const { judge, messages, structured, validator, sample, cost } = request;
   let lastProblem = '';
   for (let attempt = 0; attempt < 2; attempt++) {
     const outcome = await services.chat(
