@@ -1,8 +1,8 @@
 /**
- * Writes what is derived from the code's declarations: driftgate.schema.json (for editors:
+ * What is derived from the config schema: driftgate.schema.json (for editors:
  * `# yaml-language-server: $schema=...`) from the zod schema, and the scorer table of
  * docs/scorers.md from the scorer catalogue. test/config.test.ts and test/architecture.test.ts
- * fail when either is stale.
+ * fail when either is stale; `npm run schema` (write-derived.ts) writes them.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,8 @@ export function withScorerTable(page: string): string {
 
 export const SCORERS_PAGE = new URL('../docs/scorers.md', import.meta.url);
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+/** Writes driftgate.schema.json and the scorer table; run through write-derived.ts (`npm run schema`). */
+export function writeSchemaAndTable(): void {
   const file = new URL('../driftgate.schema.json', import.meta.url);
   writeFileSync(file, `${JSON.stringify(buildJsonSchema(), null, 2)}\n`);
   console.log(`wrote ${fileURLToPath(file)}`);

@@ -64,6 +64,17 @@ describe('the import direction', () => {
 });
 
 describe('the scorer catalogue', () => {
+  it('lists every defineScorer export under src/scorers/, and ARCHITECTURE.md names their files', async () => {
+    const { findDefinitions, withScorerFilesRow, ARCHITECTURE_FILE } = await import('../scripts/scorer-catalogue.js');
+    const { SCORERS } = await import('../src/scorers/catalogue.js');
+    const found = findDefinitions();
+    expect(found.length).toBeGreaterThan(20);
+    // A definition missing here is a scorer no config can use: add it to src/scorers/catalogue.ts.
+    expect(SCORERS.map((d) => d.type).sort()).toEqual(found.map((d) => d.type).sort());
+    const architecture = readFileSync(ARCHITECTURE_FILE, 'utf8');
+    expect(architecture, 'run npm run schema').toBe(withScorerFilesRow(architecture, found));
+  });
+
   it('is the table docs/scorers.md shows (npm run schema writes it)', async () => {
     const { withScorerTable } = await import('../scripts/write-schema.js');
     const page = readFileSync(path.join(root, 'docs', 'scorers.md'), 'utf8');
