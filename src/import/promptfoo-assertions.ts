@@ -125,6 +125,13 @@ export function mapAssertion(a: PromptfooAssertion): MappedAssertion | undefined
         value: text ?? '',
         build: (v) => ({ type: 'similarity', reference: ref(v), pass: a.threshold ?? 0.75 }),
       };
+    case 'levenshtein':
+      // promptfoo passes at an edit distance of at most `threshold` (default 5), untrimmed.
+      return {
+        key: `levenshtein(${a.threshold ?? 5})`,
+        value: text ?? '',
+        build: (v) => ({ type: 'levenshtein', value: ref(v), max_distance: a.threshold ?? 5, trim: false }),
+      };
     case 'llm-rubric':
       return { key: 'llm-rubric', value: text ?? '', rubric: true, build: () => ({ type: 'judge' }) };
     case 'cost':

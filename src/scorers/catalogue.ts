@@ -13,6 +13,7 @@ import {
 import { equalsScorer, regexScorer, startsWithScorer } from './match.js';
 import { containsJsonScorer, isJsonScorer, jsonSchemaScorer } from './json.js';
 import { lengthScorer } from './length.js';
+import { levenshteinScorer } from './levenshtein.js';
 import { refusalScorer } from './refusal.js';
 import { maxCostScorer, maxLatencyScorer } from './thresholds.js';
 import { customScorer } from './custom.js';
@@ -33,6 +34,7 @@ export const SCORERS = [
   containsJsonScorer,
   jsonSchemaScorer,
   lengthScorer,
+  levenshteinScorer,
   refusalScorer,
   maxLatencyScorer,
   maxCostScorer,
