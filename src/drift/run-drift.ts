@@ -22,7 +22,7 @@ import { computeSignals } from './compute-signals.js';
 import { driftCost, monthlyFromWindow } from './cost-by-stratum.js';
 import { DRIFT_SUITE, driftCases, driftSuiteConfig, driftWorkItems } from './drift-plan.js';
 import { appendHistory, HISTORY_SCHEMA_VERSION, historySignals, readHistory } from './history.js';
-import { fieldMapping } from '../sources/log-fields.js';
+import { fieldMapping, readerOf } from '../sources/log-fields.js';
 import { isoWeekSeed, parseSince, sampleLogs } from './sample-logs.js';
 import { decideDrift } from '../signals/signals.js';
 import { writeDriftResult } from './drift-file.js';
@@ -76,6 +76,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     ...(since ? { since } : {}),
     seed,
     maxBadFraction: drift.max_bad_lines,
+    reader: readerOf(drift.format),
   });
   const { cases, redactions } = await driftCases(sample.items, drift.redact);
   const suite = driftSuiteConfig(drift);

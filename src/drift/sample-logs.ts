@@ -13,7 +13,15 @@ import { allocate, BottomK, priorityOf } from './bottom-k.js';
 import type { ChatMessage } from '../conversation/types.js';
 import { checkToolResults } from '../conversation/parse.js';
 import { loadSchemaChecker, parseRequestOptions, type SchemaChecker } from '../conversation/request-options.js';
-import { getPath, inputMessages, outputText, requestOptionsOf, type FieldMapping } from '../sources/log-fields.js';
+import {
+  getPath,
+  inputMessages,
+  outputText,
+  requestOptionsOf,
+  type FieldMapping,
+  type LogReader,
+} from '../sources/log-fields.js';
+import { otlpLogs } from '../sources/otlp.js';
 import { describeDepth, tooDeep } from '../util/depth.js';
 
 export interface SampledLog {
@@ -41,6 +49,8 @@ export interface SampleOptions {
   readonly maxBadFraction?: number;
   /** Strata beyond this many share one "(other)" stratum, so memory stays bounded. */
   readonly maxStrata?: number;
+  /** How the files are read (the preset's reader): JSON lines / CSV rows, or OTLP trace exports. */
+  readonly reader?: LogReader;
 }
 
 export interface LogSample {
@@ -78,7 +88,11 @@ type LogRecord = { line: number; record?: unknown; error?: string };
  * Records in batches (one per chunk read), so a gigabyte of JSONL costs a promise per megabyte,
  * not per line: readline's async iterator and a generator step per line were a third of the time.
  */
-async function* records(file: string): AsyncGenerator<LogRecord[]> {
+async function* records(file: string, reader: LogReader): AsyncGenerator<LogRecord[]> {
+  if (reader === 'otlp') {
+    yield* otlpLogs(file);
+    return;
+  }
   if (/\.csv$/i.test(file)) {
     const parser = createReadStream(file).pipe(
       parseCsv({ columns: true, bom: true, info: true, skip_empty_lines: true, relax_column_count: true }),
@@ -181,7 +195,7 @@ export async function sampleLogs(files: readonly string[], options: SampleOption
   const since = options.since?.getTime();
   const { mapping } = options;
   for (const file of files) {
-    for await (const batch of records(file))
+    for await (const batch of records(file, options.reader ?? 'lines'))
       for (const { line, record, error } of batch) {
         lines++;
         const fail = (reason: string) => {

@@ -7,7 +7,7 @@
 import { messageText } from '../conversation/types.js';
 import { redactMessage } from '../drift/drift-plan.js';
 import path from 'node:path';
-import { fieldMapping, type PresetName } from '../sources/log-fields.js';
+import { fieldMapping, readerOf, type PresetName } from '../sources/log-fields.js';
 import { redact } from '../drift/redact.js';
 import { sampleLogs } from '../drift/sample-logs.js';
 
@@ -30,6 +30,7 @@ export async function draftFromLogs(
     minPerStratum: 2,
     seed: 'driftgate-init',
     maxBadFraction: 0.05,
+    reader: readerOf(options.format ?? 'generic'),
   });
   const lines = sample.items.map((item) => {
     // A conversation with tools, tool results or images is kept whole, as the case's messages.

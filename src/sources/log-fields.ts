@@ -9,15 +9,47 @@ import { parseMessages } from '../conversation/parse.js';
 import type { ChatMessage } from '../conversation/types.js';
 import type { FieldMapping } from './log-presets.js';
 
-export { PRESETS, PRESET_NAMES, fieldMapping, type FieldMapping, type PresetName } from './log-presets.js';
+export {
+  PRESETS,
+  PRESET_NAMES,
+  fieldMapping,
+  readerOf,
+  type FieldMapping,
+  type LogReader,
+  type PresetName,
+} from './log-presets.js';
 
+/**
+ * The value at a dotted path. A key that itself holds dots (an OpenTelemetry attribute such as
+ * `app.feature` under `attributes`) is found too: where one segment is not a key, longer runs of
+ * the remaining segments are tried as one.
+ */
 export function getPath(record: unknown, dotted: string): unknown {
+  const parts = dotted.split('.');
   let current: unknown = record;
-  for (const part of dotted.split('.')) {
+  for (let i = 0; i < parts.length; i++) {
     if (current === null || current === undefined) return undefined;
-    if (Array.isArray(current) && /^\d+$/.test(part)) current = current[Number(part)];
-    else if (typeof current === 'object') current = (current as Record<string, unknown>)[part];
-    else return undefined;
+    const part = parts[i] ?? '';
+    if (Array.isArray(current) && /^\d+$/.test(part)) {
+      current = current[Number(part)];
+      continue;
+    }
+    if (typeof current !== 'object') return undefined;
+    const object = current as Record<string, unknown>;
+    if (part in object) {
+      current = object[part];
+      continue;
+    }
+    let found = false;
+    for (let j = i + 2; j <= parts.length && !found; j++) {
+      const joined = parts.slice(i, j).join('.');
+      if (joined in object) {
+        current = object[joined];
+        i = j - 1;
+        found = true;
+      }
+    }
+    if (!found) return undefined;
   }
   return current;
 }

@@ -41,7 +41,26 @@ export const PRESETS = {
     model: 'model',
     user: 'userId',
   },
+  /**
+   * OTLP trace files (the Collector's file exporter; plain or gzip), read into normalized records
+   * (sources/normalized-log.ts) by sources/otlp.ts: these paths are that record's fields. A span or
+   * resource attribute is `attributes.<its dotted key>`, e.g. `fields: { feature: attributes.app.feature }`.
+   */
+  otlp: {
+    input: 'input.messages',
+    output: 'output.text',
+    feature: 'feature',
+    time: 'time',
+    model: 'servedModel',
+    user: 'user',
+    tools: 'input.tools',
+  },
 } satisfies Readonly<Record<string, FieldMapping>>;
+
+/** How a preset's files are read: lines of JSON or CSV rows (the default), or OTLP trace exports. */
+export type LogReader = 'lines' | 'otlp';
+
+export const PRESET_READERS: Readonly<Partial<Record<keyof typeof PRESETS, LogReader>>> = { otlp: 'otlp' };
 
 export type PresetName = keyof typeof PRESETS;
 
@@ -49,6 +68,10 @@ export type PresetName = keyof typeof PRESETS;
 export const PRESET_NAMES = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
 
 /** The preset's mapping with the config's own paths laid over it. */
+export function readerOf(preset: PresetName): LogReader {
+  return PRESET_READERS[preset] ?? 'lines';
+}
+
 export function fieldMapping(preset: PresetName, overrides: Partial<FieldMapping> = {}): FieldMapping {
   return { ...PRESETS[preset], ...overrides };
 }

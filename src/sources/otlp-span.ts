@@ -1,0 +1,34 @@
+/** What each OTLP dialect reader is given and gives back (otlp.ts reads the file, the dialects a span). */
+import type { NormalizedLog } from './normalized-log.js';
+
+/** A span's attributes decoded (keys as written, dotted), and the span's own fields. */
+export interface SpanView {
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly name: string;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly startNanos?: bigint;
+  readonly endNanos?: bigint;
+  readonly error?: string;
+}
+
+/** The fields a dialect reads from a chat span; the rest of the record is the span's own. */
+export type DialectFields = Pick<
+  NormalizedLog,
+  'input' | 'output' | 'requestedModel' | 'servedModel' | 'usage' | 'finishReason'
+>;
+
+/** A chat span that cannot be read: a bad line, counted, naming the span. */
+export class SpanProblem extends Error {}
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/** `{ key: value }`, or nothing when the value is absent. */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  const out: { [P in K]?: V } = {};
+  if (value !== undefined) out[key] = value;
+  return out;
+}
+
+export const tokenCount = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
