@@ -43,6 +43,7 @@ async function read(file: string): Promise<{ records: NormalizedLog[]; errors: s
 describe.each([
   ['openllmetry', 'gen-ai'],
   ['openinference', 'openinference'],
+  ['opentelemetry', 'gen-ai-events'],
 ])('%s traces', (fixture, dialect) => {
   it.each(['json', 'json.gz'])('every field of every call arrives from the .%s file', async (ext) => {
     const { records, errors } = await read(path.join(FIXTURES, `${fixture}.${ext}`));
@@ -54,7 +55,8 @@ describe.each([
       const answer = call.response.choices[0]!.message;
       expect(r.dialect, call.name).toBe(dialect);
       expect(r.input.messages, call.name).toEqual(call.request.messages);
-      expect(r.input.tools, call.name).toEqual(call.request.tools);
+      // The event form records no tools offered: the span and its events do not carry them.
+      expect(r.input.tools, call.name).toEqual(dialect === 'gen-ai-events' ? undefined : call.request.tools);
       expect(r.output?.text, call.name).toBe(answer.content ?? '');
       expect(r.output?.tool_calls, call.name).toEqual(answer.tool_calls);
       expect(r.requestedModel, call.name).toBe(call.request.model);
@@ -67,6 +69,43 @@ describe.each([
       expect(r.feature).toBeTruthy();
     }
   });
+});
+
+describe('OpenLLMetry 0.20 traces (gen_ai.prompt.N attributes)', () => {
+  it.each(['json', 'json.gz'])(
+    'what the dialect records arrives exactly; a tool result it records without its call is a bad line that says so (.%s)',
+    async (ext) => {
+      const { records, errors } = await read(path.join(FIXTURES, `openllmetry-0.20.${ext}`));
+      const expected = expectedOf('openllmetry-0.20');
+      // The fourth call's input holds an assistant tool call and its result, which this version
+      // writes as the text "null" and a tool message without its call id.
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/^1: span [0-9a-f]{16}: gen_ai\.prompt\.2: a tool result without the call it answers/);
+      expect(records).toHaveLength(3);
+      for (const [i, call] of expected.slice(0, 3).entries()) {
+        const r = records[i] as NormalizedLog;
+        const answer = call.response.choices[0]!.message;
+        expect(r.dialect).toBe('openllmetry');
+        expect(r.input.messages, call.name).toEqual(call.request.messages);
+        expect(r.input.tools, call.name).toEqual(call.request.tools);
+        expect(r.output?.text, call.name).toBe(answer.content ?? '');
+        // Tool calls keep their name and arguments; this version writes no call id.
+        expect(r.output?.tool_calls, call.name).toEqual(
+          (answer.tool_calls as { function: unknown }[] | undefined)?.map((c) => ({
+            id: '',
+            type: 'function',
+            function: c.function,
+          })),
+        );
+        expect(r.requestedModel, call.name).toBe(call.request.model);
+        expect(r.servedModel, call.name).toBe(call.response.model);
+        expect(r.usage, call.name).toEqual({
+          inputTokens: call.response.usage.prompt_tokens,
+          outputTokens: call.response.usage.completion_tokens,
+        });
+      }
+    },
+  );
 });
 
 describe('bad OTLP input', () => {
@@ -87,6 +126,22 @@ describe('bad OTLP input', () => {
     expect(requestToLogs(garbage, 4)[0]?.error).toBe('span ab12: gen_ai.input.messages is not valid JSON');
     const http = span([{ key: 'http.request.method', value: { stringValue: 'GET' } }]);
     expect(requestToLogs(http, 5)).toEqual([]);
+  });
+
+  it('joins an event-form span with its log records wherever they stand in the file, and names a span without them', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'otlp-'));
+    const [spans = '', logs = ''] = readFileSync(path.join(FIXTURES, 'opentelemetry.json'), 'utf8').trim().split('\n');
+    const logsFirst = path.join(dir, 'logs-first.json');
+    await writeFile(logsFirst, `${logs}\n${spans}\n`);
+    const first = await read(logsFirst);
+    expect(first.errors).toEqual([]);
+    expect(first.records.map((r) => r.input.messages.length)).toEqual([2, 4, 1, 3]);
+    const spansOnly = path.join(dir, 'spans-only.json');
+    await writeFile(spansOnly, `${spans}\n`);
+    const alone = await read(spansOnly);
+    expect(alone.records).toEqual([]);
+    expect(alone.errors).toHaveLength(4);
+    expect(alone.errors[0]).toMatch(/^1: span [0-9a-f]{16}: no gen_ai message events for this chat span in the file/);
   });
 
   it('reads a file of several requests, blank lines skipped, each record with its line', async () => {

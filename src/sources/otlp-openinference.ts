@@ -6,22 +6,15 @@
  * model in `llm.model_name`, the request in `llm.invocation_parameters`, and `llm.token_count.*`.
  */
 import type { NormalizedMessage, NormalizedToolCall } from './normalized-log.js';
-import { isObject, optional, SpanProblem, tokenCount, type DialectFields, type SpanView } from './otlp-span.js';
-
-/** `prefix.N.rest` → the values of each N, in index order, as maps of `rest`. */
-function indexed(attributes: Readonly<Record<string, unknown>>, prefix: string): Map<string, unknown>[] {
-  const byIndex = new Map<number, Map<string, unknown>>();
-  for (const [key, value] of Object.entries(attributes)) {
-    if (!key.startsWith(prefix)) continue;
-    const m = /^(\d+)\.(.+)$/.exec(key.slice(prefix.length));
-    if (!m) continue;
-    const index = Number(m[1]);
-    let entry = byIndex.get(index);
-    if (!entry) byIndex.set(index, (entry = new Map()));
-    entry.set(m[2] ?? '', value);
-  }
-  return [...byIndex].sort((a, b) => a[0] - b[0]).map(([, entry]) => entry);
-}
+import {
+  indexed,
+  isObject,
+  optional,
+  SpanProblem,
+  tokenCount,
+  type DialectFields,
+  type SpanView,
+} from './otlp-span.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 

@@ -32,3 +32,18 @@ export function optional<K extends string, V>(key: K, value: V | undefined): { [
 
 export const tokenCount = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
+
+/** `prefix.N.rest` → the values of each N, in index order, as maps of `rest`. */
+export function indexed(attributes: Readonly<Record<string, unknown>>, prefix: string): Map<string, unknown>[] {
+  const byIndex = new Map<number, Map<string, unknown>>();
+  for (const [key, value] of Object.entries(attributes)) {
+    if (!key.startsWith(prefix)) continue;
+    const m = /^(\d+)\.(.+)$/.exec(key.slice(prefix.length));
+    if (!m) continue;
+    const index = Number(m[1]);
+    let entry = byIndex.get(index);
+    if (!entry) byIndex.set(index, (entry = new Map()));
+    entry.set(m[2] ?? '', value);
+  }
+  return [...byIndex].sort((a, b) => a[0] - b[0]).map(([, entry]) => entry);
+}
