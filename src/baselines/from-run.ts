@@ -1,5 +1,5 @@
 /** Turns a run's records for one suite into a baseline (what `driftgate baseline update` accepts). */
-import { isAnswered, type CallRecord, type Score } from '../records/call-record.js';
+import { answered, type CallRecord, type Score } from '../records/call-record.js';
 import type { RunMeta } from '../runner/store/run-dir.js';
 import { BASELINE_SCHEMA_VERSION, type Baseline, type BaselineCase, type BaselineScore } from './baseline-file.js';
 
@@ -23,7 +23,7 @@ export function baselineFromRun(
   records: readonly CallRecord[],
   now = new Date(),
 ): Baseline {
-  const ok = records.filter(isAnswered).filter((r) => r.suite === suite);
+  const ok = answered(records, (r) => r.suite === suite);
   const scorers = new Map<string, { name: string; kind: 'binary' | 'continuous'; scorerId: string }>();
   for (const r of ok)
     for (const s of r.scores)

@@ -4,7 +4,7 @@
  * sample 1, when present, is the floor of the semantic-agreement signal.
  */
 import { preferenceOf, type Preference } from '../records/score-details.js';
-import { isAnswered, type CallRecord, type OkRecord } from '../records/call-record.js';
+import { answered, type CallRecord, type OkRecord } from '../records/call-record.js';
 import type { PreparedCase } from '../runner/plan/plan.js';
 import { detectRefusal } from '../scorers/refusal.js';
 import { cosine } from '../scorers/similarity/vector.js';
@@ -82,7 +82,7 @@ export async function computeSignals(input: {
   readonly semanticEmbedder?: boolean;
 }): Promise<ComputedSignals> {
   const [pinned, current] = input.targets;
-  const ok = input.records.filter(isAnswered);
+  const ok = answered(input.records);
   const at = (caseId: string, target: string, repeat: number) =>
     ok.find((r) => r.caseId === caseId && r.target === target && r.repeat === repeat);
   const rng = mulberry32(seedFrom(`drift/${input.seed}`));

@@ -4,7 +4,7 @@
  * listed and left out. Holm's adjustment (or BH, when every suite asks for it) runs across every
  * gated metric of every suite in the run; the gate fails when any gated metric is `regressed`.
  */
-import { isAnswered, type CallRecord } from '../records/call-record.js';
+import { answered, type CallRecord } from '../records/call-record.js';
 import { benjaminiHochberg, holm } from '../stats/multiplicity.js';
 import { groupBy } from '../util/group-by.js';
 import { casesNeeded, minimumDetectableEffect } from '../stats/power.js';
@@ -91,7 +91,7 @@ export interface Pending {
 function compareTarget(input: SuiteComparisonInput, target: string, normalTests: boolean): Pending {
   const { baseline, gate } = input;
   const baseCases = group(baseline.cases.filter((c) => c.target === target));
-  const runRecords = input.records.filter(isAnswered).filter((r) => r.target === target);
+  const runRecords = answered(input.records, (r) => r.target === target);
   const runCases = group(runRecords);
   const compared: string[] = [];
   const changed: string[] = [];

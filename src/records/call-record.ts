@@ -95,3 +95,10 @@ export type CallRecord = OkRecord | ErrorRecord;
 export function isAnswered(record: CallRecord): record is OkRecord {
   return record.status === 'ok';
 }
+
+/** The answered records that `keep` accepts, in one pass (the gate calls this on every record). */
+export function answered(records: readonly CallRecord[], keep: (r: OkRecord) => boolean = () => true): OkRecord[] {
+  const out: OkRecord[] = [];
+  for (const r of records) if (isAnswered(r) && keep(r)) out.push(r);
+  return out;
+}

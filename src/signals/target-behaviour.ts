@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { behaviourChanged } from './behaviour-change.js';
 import type { AnswerPair } from './pair-features.js';
 import type { WhatChangedItem } from './what-changed.js';
-import { isAnswered, type CallRecord } from '../records/call-record.js';
+import { answered, type CallRecord } from '../records/call-record.js';
 
 /** Pairs tested at most per comparison. */
 export const MAX_PAIRS = 2_000;
@@ -37,7 +37,7 @@ export function targetBehaviour(
   for (const suite of suites) {
     if (suite.targets.length < 2) continue;
     const [base, ...others] = suite.targets as [string, ...string[]];
-    const ok = records.filter(isAnswered).filter((r) => r.suite === suite.name);
+    const ok = answered(records, (r) => r.suite === suite.name);
     const byKey = new Map(ok.filter((r) => r.target === base).map((r) => [`${r.caseId}\u0000${r.repeat}`, r]));
     for (const other of others) {
       const pairs: AnswerPair[] = ok

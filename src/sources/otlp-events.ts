@@ -7,25 +7,31 @@
  * recorded by this form.
  */
 import type { NormalizedMessage, NormalizedToolCall } from './normalized-log.js';
-import { isObject, optional, SpanProblem, tokenCount, type DialectFields, type SpanView } from './otlp-span.js';
+import {
+  isObject,
+  optional,
+  SpanProblem,
+  tokenCount,
+  type DialectFields,
+  type SpanView,
+  stringOf,
+} from './otlp-span.js';
 
 export interface GenAiEvent {
   readonly name: string;
   readonly body: unknown;
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
 function toolCallsOf(value: unknown, where: string): NormalizedToolCall[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new SpanProblem(`${where}: tool_calls is not a list`);
   return value.map((call) => {
     const fn = isObject(call) && isObject(call.function) ? call.function : undefined;
-    const name = str(fn?.name);
+    const name = stringOf(fn?.name);
     if (!fn || name === undefined) throw new SpanProblem(`${where}: a tool call without a function name`);
     const args = fn.arguments;
     return {
-      id: str(isObject(call) ? call.id : undefined) ?? '',
+      id: stringOf(isObject(call) ? call.id : undefined) ?? '',
       type: 'function',
       function: { name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) },
     };
@@ -37,12 +43,12 @@ function messageOf(event: GenAiEvent, index: number): NormalizedMessage | undefi
   const where = `event ${index} (${event.name})`;
   switch (event.name) {
     case 'gen_ai.system.message':
-      return { role: 'system', content: str(body.content) ?? '' };
+      return { role: 'system', content: stringOf(body.content) ?? '' };
     case 'gen_ai.user.message':
-      return { role: 'user', content: str(body.content) ?? '' };
+      return { role: 'user', content: stringOf(body.content) ?? '' };
     case 'gen_ai.assistant.message': {
       const calls = toolCallsOf(body.tool_calls, where);
-      const content = str(body.content);
+      const content = stringOf(body.content);
       return {
         role: 'assistant',
         content: content ?? (calls.length ? null : ''),
@@ -50,7 +56,7 @@ function messageOf(event: GenAiEvent, index: number): NormalizedMessage | undefi
       };
     }
     case 'gen_ai.tool.message':
-      return { role: 'tool', tool_call_id: str(body.id) ?? '', content: str(body.content) ?? '' };
+      return { role: 'tool', tool_call_id: stringOf(body.id) ?? '', content: stringOf(body.content) ?? '' };
     default:
       return undefined;
   }
@@ -78,11 +84,14 @@ export function eventFormLog(span: SpanView, events: readonly GenAiEvent[]): Dia
   return {
     input: { messages },
     ...(message
-      ? { output: { text: str(message.content) ?? '', ...(calls.length ? { tool_calls: calls } : {}) } }
+      ? { output: { text: stringOf(message.content) ?? '', ...(calls.length ? { tool_calls: calls } : {}) } }
       : {}),
-    ...optional('requestedModel', str(a['gen_ai.request.model'])),
-    ...optional('servedModel', str(a['gen_ai.response.model'])),
+    ...optional('requestedModel', stringOf(a['gen_ai.request.model'])),
+    ...optional('servedModel', stringOf(a['gen_ai.response.model'])),
     ...(Object.keys(usage).length ? { usage } : {}),
-    ...optional('finishReason', str(body?.finish_reason) ?? (Array.isArray(finish) ? str(finish[0]) : undefined)),
+    ...optional(
+      'finishReason',
+      stringOf(body?.finish_reason) ?? (Array.isArray(finish) ? stringOf(finish[0]) : undefined),
+    ),
   };
 }

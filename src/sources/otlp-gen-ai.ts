@@ -12,6 +12,7 @@ import {
   tokenCount as count,
   type DialectFields,
   type SpanView,
+  stringOf,
 } from './otlp-span.js';
 
 function parsed(attributes: Readonly<Record<string, unknown>>, key: string): unknown {
@@ -113,8 +114,8 @@ export function genAiLog(span: SpanView): DialectFields {
           },
         }
       : {}),
-    ...opt('requestedModel', typeof a['gen_ai.request.model'] === 'string' ? a['gen_ai.request.model'] : undefined),
-    ...opt('servedModel', typeof a['gen_ai.response.model'] === 'string' ? a['gen_ai.response.model'] : undefined),
+    ...opt('requestedModel', stringOf(a['gen_ai.request.model'])),
+    ...opt('servedModel', stringOf(a['gen_ai.response.model'])),
     ...(Object.keys(usage).length ? { usage } : {}),
     ...opt('finishReason', Array.isArray(finish) && typeof finish[0] === 'string' ? finish[0] : undefined),
   };

@@ -14,26 +14,25 @@ import {
   tokenCount,
   type DialectFields,
   type SpanView,
+  stringOf,
 } from './otlp-span.js';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function toolCalls(message: Map<string, unknown>): NormalizedToolCall[] {
   const flat = Object.fromEntries(message);
   return indexed(flat, 'message.tool_calls.').map((call) => {
-    const name = str(call.get('tool_call.function.name'));
+    const name = stringOf(call.get('tool_call.function.name'));
     if (name === undefined) throw new SpanProblem('a tool call without a function name');
     return {
-      id: str(call.get('tool_call.id')) ?? '',
+      id: stringOf(call.get('tool_call.id')) ?? '',
       type: 'function',
-      function: { name, arguments: str(call.get('tool_call.function.arguments')) ?? '{}' },
+      function: { name, arguments: stringOf(call.get('tool_call.function.arguments')) ?? '{}' },
     };
   });
 }
 
 function messageOf(message: Map<string, unknown>, where: string): NormalizedMessage {
   const role = message.get('message.role');
-  const content = str(message.get('message.content'));
+  const content = stringOf(message.get('message.content'));
   if (role === 'system' || role === 'user') return { role, content: content ?? '' };
   if (role === 'assistant') {
     const calls = toolCalls(message);
@@ -44,7 +43,7 @@ function messageOf(message: Map<string, unknown>, where: string): NormalizedMess
     };
   }
   if (role === 'tool')
-    return { role, tool_call_id: str(message.get('message.tool_call_id')) ?? '', content: content ?? '' };
+    return { role, tool_call_id: stringOf(message.get('message.tool_call_id')) ?? '', content: content ?? '' };
   throw new SpanProblem(`${where}: a message with role ${JSON.stringify(role)}`);
 }
 
@@ -53,7 +52,7 @@ function requestedModel(attributes: Readonly<Record<string, unknown>>): string |
   if (typeof raw !== 'string') return undefined;
   try {
     const parameters: unknown = JSON.parse(raw);
-    return isObject(parameters) ? str(parameters.model) : undefined;
+    return isObject(parameters) ? stringOf(parameters.model) : undefined;
   } catch {
     return undefined;
   }
@@ -67,7 +66,7 @@ export function openInferenceLog(span: SpanView): DialectFields {
     .map((m, i) => messageOf(m, `llm.output_messages.${i}`))
     .find((m) => m.role === 'assistant');
   const tools = indexed(a, 'llm.tools.').map((t, i) => {
-    const schema = str(t.get('tool.json_schema'));
+    const schema = stringOf(t.get('tool.json_schema'));
     try {
       return schema === undefined ? undefined : (JSON.parse(schema) as unknown);
     } catch {
@@ -92,8 +91,8 @@ export function openInferenceLog(span: SpanView): DialectFields {
         }
       : {}),
     ...optional('requestedModel', requestedModel(a)),
-    ...optional('servedModel', str(a['llm.model_name'])),
+    ...optional('servedModel', stringOf(a['llm.model_name'])),
     ...(Object.keys(usage).length ? { usage } : {}),
-    ...optional('finishReason', str(a['llm.finish_reason'])),
+    ...optional('finishReason', stringOf(a['llm.finish_reason'])),
   };
 }

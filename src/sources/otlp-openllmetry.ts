@@ -9,13 +9,19 @@
  * calls keep their name and arguments but not their ids.
  */
 import type { NormalizedMessage, NormalizedToolCall } from './normalized-log.js';
-import { indexed, optional, SpanProblem, tokenCount, type DialectFields, type SpanView } from './otlp-span.js';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+import {
+  indexed,
+  optional,
+  SpanProblem,
+  tokenCount,
+  type DialectFields,
+  type SpanView,
+  stringOf,
+} from './otlp-span.js';
 
 function promptOf(entry: Map<string, unknown>, where: string): NormalizedMessage {
   const role = entry.get('role');
-  const content = str(entry.get('content')) ?? '';
+  const content = stringOf(entry.get('content')) ?? '';
   if (role === 'system' || role === 'user') return { role, content };
   if (role === 'assistant') return { role, content };
   if (role === 'tool')
@@ -39,10 +45,10 @@ export function openLlmetryLog(span: SpanView): DialectFields {
   const messages = indexed(a, 'gen_ai.prompt.').map((m, i) => promptOf(m, `gen_ai.prompt.${i}`));
   if (messages.length === 0) throw new SpanProblem('a chat span without gen_ai.prompt messages');
   const tools = indexed(a, 'llm.request.functions.').map((f, i) => {
-    const name = str(f.get('name'));
+    const name = stringOf(f.get('name'));
     if (name === undefined) throw new SpanProblem(`llm.request.functions.${i}: a function without a name`);
-    const description = str(f.get('description'));
-    const parameters = parametersOf(str(f.get('arguments')), `llm.request.functions.${i}.arguments`);
+    const description = stringOf(f.get('description'));
+    const parameters = parametersOf(stringOf(f.get('arguments')), `llm.request.functions.${i}.arguments`);
     return {
       type: 'function',
       function: {
@@ -57,7 +63,7 @@ export function openLlmetryLog(span: SpanView): DialectFields {
     ? indexed(Object.fromEntries(completion), 'tool_calls.').map((c) => ({
         id: '',
         type: 'function',
-        function: { name: str(c.get('name')) ?? '', arguments: str(c.get('arguments')) ?? '{}' },
+        function: { name: stringOf(c.get('name')) ?? '', arguments: stringOf(c.get('arguments')) ?? '{}' },
       }))
     : [];
   const usage = {
@@ -69,14 +75,14 @@ export function openLlmetryLog(span: SpanView): DialectFields {
     ...(completion
       ? {
           output: {
-            text: str(completion.get('content')) ?? '',
+            text: stringOf(completion.get('content')) ?? '',
             ...(calls.length ? { tool_calls: calls } : {}),
           },
         }
       : {}),
-    ...optional('requestedModel', str(a['gen_ai.request.model'])),
-    ...optional('servedModel', str(a['gen_ai.response.model'])),
+    ...optional('requestedModel', stringOf(a['gen_ai.request.model'])),
+    ...optional('servedModel', stringOf(a['gen_ai.response.model'])),
     ...(Object.keys(usage).length ? { usage } : {}),
-    ...optional('finishReason', completion ? str(completion.get('finish_reason')) : undefined),
+    ...optional('finishReason', completion ? stringOf(completion.get('finish_reason')) : undefined),
   };
 }

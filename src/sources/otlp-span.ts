@@ -21,6 +21,9 @@ export type DialectFields = Pick<
 /** A chat span that cannot be read: a bad line, counted, naming the span. */
 export class SpanProblem extends Error {}
 
+/** A string attribute, or undefined for anything else. */
+export const stringOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 /** `{ key: value }`, or nothing when the value is absent. */

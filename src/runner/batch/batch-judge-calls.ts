@@ -8,7 +8,7 @@
 import type { ModelConfig } from '../../providers/model-schema.js';
 import { ProviderCallError } from '../../providers/types.js';
 import type { ScoringServices } from '../../scorers/types.js';
-import { isAnswered, type CallRecord } from '../../records/call-record.js';
+import { answered, type CallRecord } from '../../records/call-record.js';
 import { appliesTo, safeScore, scoringInputs } from '../scoring/scoring.js';
 import type { PreparedSuite } from '../plan/plan.js';
 import type { BatchCall } from './batch-phase.js';
@@ -38,7 +38,7 @@ export async function judgeCallsFor(
   for (const suite of suites) {
     const judges = suite.scorers.filter((s) => s.type === 'judge');
     if (judges.length === 0) continue;
-    const own = records.filter(isAnswered).filter((r) => r.suite === suite.config.name);
+    const own = answered(records, (r) => r.suite === suite.config.name);
     const inputOf = scoringInputs(suite, own);
     for (const record of own) {
       if (!suite.caseById.has(record.caseId)) continue;

@@ -9,7 +9,7 @@
 import { bootstrapStatistic } from '../../stats/bootstrap.js';
 import { mulberry32, seedFrom } from '../../stats/rng.js';
 import type { ScoringServices } from '../../scorers/types.js';
-import { isAnswered, type CallRecord } from '../../records/call-record.js';
+import { answered, type CallRecord } from '../../records/call-record.js';
 import type { PreparedSuite } from '../plan/plan.js';
 
 /** Sample offset of re-grade j (1-based): far from the retry offset, so keys never collide. */
@@ -53,7 +53,7 @@ export async function judgeVariance(
     for (const judge of suite.scorers.filter((s) => s.type === 'judge' && s.phase === 'inline')) {
       const groups: number[][] = [];
       const flaky: string[] = [];
-      for (const r of records.filter(isAnswered).filter((x) => x.suite === suite.config.name)) {
+      for (const r of answered(records, (x) => x.suite === suite.config.name)) {
         const first = r.scores.find((s) => s.name === judge.name && s.error === undefined && s.value !== null);
         const prepared = suite.caseById.get(r.caseId);
         if (!first || !prepared) continue;

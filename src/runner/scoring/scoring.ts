@@ -10,7 +10,7 @@ import { errorScore } from '../../scorers/score.js';
 import type { Scorer, ScoringInput, ScoringServices } from '../../scorers/types.js';
 import { scrubDeep, scrubSecrets } from '../../util/secrets.js';
 import { StorageError } from '../../errors.js';
-import { isAnswered, type CallRecord, type OkRecord, type Score } from '../../records/call-record.js';
+import { answered, isAnswered, type CallRecord, type OkRecord, type Score } from '../../records/call-record.js';
 import type { JournalWriter } from '../store/journal.js';
 import type { PreparedCase, PreparedSuite } from '../plan/plan.js';
 import { readRunRecords } from '../store/run-records.js';
@@ -112,7 +112,7 @@ export async function scoreAfter(phase: AfterPhase): Promise<void> {
   const limit = pLimit(concurrency);
   for (const suite of suites) {
     // `keep` above holds answered records only.
-    const suiteRecords = held.filter(isAnswered).filter((r) => r.suite === suite.config.name);
+    const suiteRecords = answered(held, (r) => r.suite === suite.config.name);
     const todo = suiteRecords.filter((r) => !complete(suite, r));
     if (todo.length === 0) continue;
     const inputOf = scoringInputs(suite, suiteRecords);
