@@ -60,6 +60,13 @@ export class StorageError extends DriftgateError {
   }
 }
 
+/**
+ * A log source (Langfuse, LangSmith, stored completions) could not be read to the end: a page kept
+ * failing after the client's retries (exit 3: the week's sample is incomplete, never "no drift"),
+ * or the platform refused the credentials or the filters (exit 2).
+ */
+export class SourceError extends DriftgateError {}
+
 const STORAGE_CODES: Readonly<Record<string, string>> = {
   ENOSPC: 'the disk is full',
   EDQUOT: 'the disk quota is used up',

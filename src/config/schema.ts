@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { PRESET_NAMES } from '../sources/log-presets.js';
+import { logSourceSchema } from '../sources/log-sources.js';
 import { scorerConfigSchema } from '../scorers/config-schema.js';
 import { modelSchema, priceSchema } from '../providers/model-schema.js';
 import { type messageSchema, promptSchema, requestOptionFieldSchemas } from '../datasets/suite-inputs-schema.js';
@@ -196,9 +197,14 @@ export const runnerSchema = z.strictObject({
 
 export const driftSchema = z.strictObject({
   logs: z
-    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-    .describe('Log files or glob patterns (.jsonl, .csv), relative to driftgate.yaml'),
-  format: z.enum(PRESET_NAMES).default('generic').describe('Field-mapping preset'),
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1), logSourceSchema])
+    .describe(
+      'Log files or glob patterns (.jsonl, .csv, OTLP .json/.gz), relative to driftgate.yaml, or a platform to read them from: { source: langfuse, … } (docs/log-sources.md)',
+    ),
+  format: z
+    .enum(PRESET_NAMES)
+    .default('generic')
+    .describe('Field-mapping preset for log files (a source hands normalized records: its preset is normalized)'),
   fields: z
     .strictObject({
       input: z.string().min(1).optional(),

@@ -22,7 +22,10 @@ import { computeSignals } from './compute-signals.js';
 import { driftCost, monthlyFromWindow } from './cost-by-stratum.js';
 import { DRIFT_SUITE, driftCases, driftSuiteConfig, driftWorkItems } from './drift-plan.js';
 import { appendHistory, HISTORY_SCHEMA_VERSION, historySignals, readHistory } from './history.js';
-import { fieldMapping, readerOf } from '../sources/log-fields.js';
+import { fieldMapping, readerOf, type PresetName } from '../sources/log-fields.js';
+import type { LogOrigin } from '../sources/log-origin.js';
+import { openSource } from '../sources/log-sources.js';
+import type { SourceContext } from '../sources/source-context.js';
 import { isoWeekSeed, parseSince, sampleLogs } from './sample-logs.js';
 import { decideDrift } from '../signals/signals.js';
 import { writeDriftResult } from './drift-file.js';
@@ -40,7 +43,17 @@ export interface DriftOptions extends SessionOptions {
   readonly now?: Date;
 }
 
-async function logFiles(rootDir: string, drift: DriftConfig): Promise<string[]> {
+/** A source hands normalized records whatever `format` says; files are read as `format` says. */
+export const logPreset = (drift: DriftConfig): PresetName =>
+  typeof drift.logs === 'object' && !Array.isArray(drift.logs) ? 'normalized' : drift.format;
+
+/** The files the config's patterns match, or the platform it names, opened for the window. */
+async function logOrigins(
+  rootDir: string,
+  drift: DriftConfig,
+  context: SourceContext,
+): Promise<(string | LogOrigin)[]> {
+  if (typeof drift.logs === 'object' && !Array.isArray(drift.logs)) return [openSource(drift.logs, context)];
   const patterns = Array.isArray(drift.logs) ? drift.logs : [drift.logs];
   const files = (await glob(patterns, { cwd: rootDir, absolute: true, onlyFiles: true })).sort();
   if (files.length === 0)
@@ -54,7 +67,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   const { config } = loaded;
   const drift = config.drift;
   if (!drift) throw new ConfigError(`${path.basename(loaded.file)}: no drift section (see docs/drift.md)`);
-  const mapping = fieldMapping(drift.format, drift.fields);
+  const mapping = fieldMapping(logPreset(drift), drift.fields);
   const session = await RunSession.open(loaded, 'drift', options);
   const { resumed } = session;
   const seed =
@@ -68,16 +81,19 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     : sinceText
       ? parseSince(sinceText, now)
       : undefined;
-  const sample = await sampleLogs(await logFiles(loaded.rootDir, drift), {
-    mapping,
-    size: drift.sample.size,
-    ...(drift.sample.stratify ? { stratify: drift.sample.stratify } : {}),
-    minPerStratum: drift.sample.min_per_stratum,
-    ...(since ? { since } : {}),
-    seed,
-    maxBadFraction: drift.max_bad_lines,
-    reader: readerOf(drift.format),
-  });
+  const sample = await sampleLogs(
+    await logOrigins(loaded.rootDir, drift, { env: session.env, ...(since ? { since } : {}) }),
+    {
+      mapping,
+      size: drift.sample.size,
+      ...(drift.sample.stratify ? { stratify: drift.sample.stratify } : {}),
+      minPerStratum: drift.sample.min_per_stratum,
+      ...(since ? { since } : {}),
+      seed,
+      maxBadFraction: drift.max_bad_lines,
+      reader: readerOf(logPreset(drift)),
+    },
+  );
   const { cases, redactions } = await driftCases(sample.items, drift.redact);
   const suite = driftSuiteConfig(drift);
   const scorers = await buildScorers(drift.scorers, {

@@ -22,6 +22,7 @@ import {
   type LogReader,
 } from '../sources/log-fields.js';
 import { otlpLogs } from '../sources/otlp.js';
+import type { LogOrigin, LogRecord } from '../sources/log-origin.js';
 import { describeDepth, tooDeep } from '../util/depth.js';
 
 export interface SampledLog {
@@ -82,13 +83,11 @@ export function parseSince(text: string, now = new Date()): Date {
   return new Date(now.getTime() - Number(m[1]) * unit);
 }
 
-type LogRecord = { line: number; record?: unknown; error?: string };
-
 /**
  * Records in batches (one per chunk read), so a gigabyte of JSONL costs a promise per megabyte,
  * not per line: readline's async iterator and a generator step per line were a third of the time.
  */
-async function* records(file: string, reader: LogReader): AsyncGenerator<LogRecord[]> {
+async function* records(file: string, reader: LogReader): AsyncGenerator<readonly LogRecord[]> {
   if (reader === 'otlp') {
     yield* otlpLogs(file);
     return;
@@ -183,7 +182,11 @@ function safeJson(text: string): unknown {
   }
 }
 
-export async function sampleLogs(files: readonly string[], options: SampleOptions): Promise<LogSample> {
+/**
+ * Samples the window's lines from files (read with the options' reader) and from opened log
+ * sources alike; a source's records are normalized, its "file" is the source's name.
+ */
+export async function sampleLogs(origins: readonly (string | LogOrigin)[], options: SampleOptions): Promise<LogSample> {
   const maxStrata = options.maxStrata ?? 200;
   const strata = new Map<string, BottomK<SampledLog>>();
   const linesPerStratum = new Map<string, number>();
@@ -194,13 +197,15 @@ export async function sampleLogs(files: readonly string[], options: SampleOption
   let outsideWindow = 0;
   const since = options.since?.getTime();
   const { mapping } = options;
-  for (const file of files) {
-    for await (const batch of records(file, options.reader ?? 'lines'))
-      for (const { line, record, error } of batch) {
+  for (const origin of origins) {
+    const file = typeof origin === 'string' ? origin : origin.name;
+    const batches = typeof origin === 'string' ? records(origin, options.reader ?? 'lines') : origin.batches();
+    for await (const batch of batches)
+      for (const { line, record, error, id } of batch) {
         lines++;
         const fail = (reason: string) => {
           bad++;
-          if (firstBad.length < 5) firstBad.push({ file, line, reason });
+          if (firstBad.length < 5) firstBad.push({ file, line, reason: id ? `${id}: ${reason}` : reason });
         };
         if (error) {
           fail(error);

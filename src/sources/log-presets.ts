@@ -17,6 +17,18 @@ export interface FieldMapping {
   readonly responseFormat?: string;
 }
 
+const NORMALIZED_FIELDS = {
+  input: 'input.messages',
+  output: 'output.text',
+  feature: 'feature',
+  time: 'time',
+  model: 'servedModel',
+  user: 'user',
+  tools: 'input.tools',
+  toolChoice: 'input.tool_choice',
+  responseFormat: 'input.response_format',
+} as const satisfies FieldMapping;
+
 export const PRESETS = {
   /** `{ input, output, feature, timestamp, model, user }` at the top level. */
   generic: { input: 'input', output: 'output', feature: 'feature', time: 'timestamp', model: 'model', user: 'user' },
@@ -42,19 +54,14 @@ export const PRESETS = {
     user: 'userId',
   },
   /**
-   * OTLP trace files (the Collector's file exporter; plain or gzip), read into normalized records
-   * (sources/normalized-log.ts) by sources/otlp.ts: these paths are that record's fields. A span or
-   * resource attribute is `attributes.<its dotted key>`, e.g. `fields: { feature: attributes.app.feature }`.
+   * Normalized log records (sources/normalized-log.ts), one per line: a `driftgate logs pull`
+   * snapshot, and what every log source (Langfuse, LangSmith, stored completions) hands the sampler.
+   * A span attribute or a platform's metadata key is `attributes.<its key>`, e.g.
+   * `fields: { feature: attributes.app.feature }`.
    */
-  otlp: {
-    input: 'input.messages',
-    output: 'output.text',
-    feature: 'feature',
-    time: 'time',
-    model: 'servedModel',
-    user: 'user',
-    tools: 'input.tools',
-  },
+  normalized: NORMALIZED_FIELDS,
+  /** OTLP trace files (the Collector's file exporter; plain or gzip), read into normalized records by sources/otlp.ts. */
+  otlp: NORMALIZED_FIELDS,
 } satisfies Readonly<Record<string, FieldMapping>>;
 
 /** How a preset's files are read: lines of JSON or CSV rows (the default), or OTLP trace exports. */

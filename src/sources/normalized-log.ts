@@ -12,8 +12,20 @@ export interface NormalizedToolCall {
   readonly function: { readonly name: string; readonly arguments: string };
 }
 
+/** A non-text part of a message (an image, audio), kept as the platform logged it. */
+export type ContentPart = Readonly<Record<string, unknown>>;
+
+/** A score or a user's feedback attached to the call (Langfuse scores, LangSmith feedback). */
+export interface NormalizedFeedback {
+  readonly name: string;
+  readonly value?: number | string | boolean;
+  readonly comment?: string;
+  /** Who gave it: `human`/`user`, `api`, `eval` (the platform's own word). */
+  readonly source?: string;
+}
+
 export type NormalizedMessage =
-  | { readonly role: 'system' | 'user'; readonly content: string }
+  | { readonly role: 'system' | 'user'; readonly content: string | readonly ContentPart[] }
   | { readonly role: 'assistant'; readonly content: string | null; readonly tool_calls?: readonly NormalizedToolCall[] }
   | { readonly role: 'tool'; readonly tool_call_id: string; readonly content: string };
 
@@ -33,6 +45,8 @@ export interface NormalizedLog {
   readonly input: {
     readonly messages: readonly NormalizedMessage[];
     readonly tools?: readonly unknown[];
+    readonly tool_choice?: unknown;
+    readonly response_format?: unknown;
   };
   readonly output?: { readonly text: string; readonly tool_calls?: readonly NormalizedToolCall[] };
   readonly requestedModel?: string;
@@ -45,6 +59,14 @@ export interface NormalizedLog {
     readonly reasoningTokens?: number;
   };
   readonly finishReason?: string;
+  /** Provider's system fingerprint of the serving configuration, when logged. */
+  readonly fingerprint?: string;
+  /** Cost the platform logged for the call, in US dollars. */
+  readonly costUsd?: number;
+  readonly prompt?: { readonly name: string; readonly version?: number | string };
+  readonly environment?: string;
+  readonly tags?: readonly string[];
+  readonly feedback?: readonly NormalizedFeedback[];
   /** The call failed (span status error): its message, when the trace gives one. */
   readonly error?: string;
   /** Every span and resource attribute, by its full (dotted) key, for `drift.fields` to name. */

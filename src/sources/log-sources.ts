@@ -1,0 +1,26 @@
+/**
+ * The platforms the drift job reads logs from, declared once: `drift.logs: { source: … }` in the
+ * config takes its union from here, and the run opens a source through `openSource`. Adding a
+ * platform is one entry: its config schema (with the filters it offers) and how to open it.
+ */
+import { z } from 'zod';
+import type { LogOrigin } from './log-origin.js';
+import { langfuseOrigin, langfuseSourceSchema } from './langfuse.js';
+import type { SourceContext } from './source-context.js';
+
+export const LOG_SOURCES = {
+  langfuse: { schema: langfuseSourceSchema, open: langfuseOrigin },
+} as const;
+
+export type LogSourceName = keyof typeof LOG_SOURCES;
+
+export const logSourceSchema = z.discriminatedUnion('source', [langfuseSourceSchema]);
+
+export type LogSourceConfig = z.infer<typeof logSourceSchema>;
+
+export function openSource(config: LogSourceConfig, context: SourceContext): LogOrigin {
+  switch (config.source) {
+    case 'langfuse':
+      return LOG_SOURCES.langfuse.open(config, context);
+  }
+}
