@@ -6,15 +6,17 @@
 import { z } from 'zod';
 import type { LogOrigin } from './log-origin.js';
 import { langfuseOrigin, langfuseSourceSchema } from './langfuse.js';
+import { openaiStoredOrigin, openaiStoredSourceSchema } from './openai-stored.js';
 import type { SourceContext } from './source-context.js';
 
 export const LOG_SOURCES = {
   langfuse: { schema: langfuseSourceSchema, open: langfuseOrigin },
+  'openai-stored': { schema: openaiStoredSourceSchema, open: openaiStoredOrigin },
 } as const;
 
 export type LogSourceName = keyof typeof LOG_SOURCES;
 
-export const logSourceSchema = z.discriminatedUnion('source', [langfuseSourceSchema]);
+export const logSourceSchema = z.discriminatedUnion('source', [langfuseSourceSchema, openaiStoredSourceSchema]);
 
 export type LogSourceConfig = z.infer<typeof logSourceSchema>;
 
@@ -22,5 +24,7 @@ export function openSource(config: LogSourceConfig, context: SourceContext): Log
   switch (config.source) {
     case 'langfuse':
       return LOG_SOURCES.langfuse.open(config, context);
+    case 'openai-stored':
+      return LOG_SOURCES['openai-stored'].open(config, context);
   }
 }

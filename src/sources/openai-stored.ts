@@ -1,0 +1,143 @@
+/**
+ * OpenAI stored chat completions (`store: true`) as a log source, through the official `openai`
+ * client: the list is read newest first a page at a time and stops at the window's start (the
+ * API has no time filter), and each completion's input messages come from its messages listing.
+ * Filters the API offers: `model` and `metadata` (key = value). The client retries 429/5xx with
+ * OpenAI's retry-after; a page that still fails ends the read (page-failure.ts). The key comes only
+ * from OPENAI_API_KEY; the address from `base_url`, OPENAI_BASE_URL, or api.openai.com.
+ */
+import OpenAI from 'openai';
+import { z } from 'zod';
+import type { LogOrigin, LogRecord } from './log-origin.js';
+import { NORMALIZED_LOG_SCHEMA_VERSION, type NormalizedLog } from './normalized-log.js';
+import { answerOf, countOf, isObject, LogProblem, messageOf, textOf } from './openai-messages.js';
+import { pageFailure, requiredEnv } from './page-failure.js';
+import type { SourceContext } from './source-context.js';
+
+export const openaiStoredSourceSchema = z.strictObject({
+  source: z.literal('openai-stored'),
+  base_url: z.url().optional().describe('Default: OPENAI_BASE_URL, else https://api.openai.com/v1'),
+  model: z.string().min(1).optional(),
+  metadata: z.record(z.string(), z.string()).optional().describe('Metadata keys and the values they must equal'),
+  page_size: z.int().min(1).max(100).default(100),
+});
+export type OpenaiStoredSourceConfig = z.infer<typeof openaiStoredSourceSchema>;
+
+const CREDENTIALS = ['OPENAI_API_KEY'] as const;
+
+function usageOf(usage: unknown): NormalizedLog['usage'] | undefined {
+  if (!isObject(usage)) return undefined;
+  const cached = isObject(usage.prompt_tokens_details) ? countOf(usage.prompt_tokens_details.cached_tokens) : undefined;
+  const reasoning = isObject(usage.completion_tokens_details)
+    ? countOf(usage.completion_tokens_details.reasoning_tokens)
+    : undefined;
+  return {
+    ...(countOf(usage.prompt_tokens) !== undefined ? { inputTokens: countOf(usage.prompt_tokens) } : {}),
+    ...(countOf(usage.completion_tokens) !== undefined ? { outputTokens: countOf(usage.completion_tokens) } : {}),
+    ...(cached !== undefined ? { cachedInputTokens: cached } : {}),
+    ...(reasoning !== undefined ? { reasoningTokens: reasoning } : {}),
+  };
+}
+
+/** A stored completion and its input messages as a normalized record. */
+export function storedCompletionLog(completion: unknown, messages: readonly unknown[]): NormalizedLog {
+  if (!isObject(completion)) throw new LogProblem('a stored completion must be an object');
+  if (messages.length === 0) throw new LogProblem('input: no input messages');
+  const created = countOf(completion.created);
+  const metadata = isObject(completion.metadata) ? completion.metadata : undefined;
+  const output = answerOf(completion, 'choices[0].message');
+  const choice =
+    Array.isArray(completion.choices) && isObject(completion.choices[0]) ? completion.choices[0] : undefined;
+  const usage = usageOf(completion.usage);
+  const finishReason = textOf(choice?.finish_reason);
+  const fingerprint = textOf(completion.system_fingerprint);
+  const feature = textOf(metadata?.feature);
+  const user = textOf(metadata?.user);
+  return {
+    schemaVersion: NORMALIZED_LOG_SCHEMA_VERSION,
+    source: 'openai-stored',
+    ...(typeof completion.id === 'string' ? { traceId: completion.id } : {}),
+    ...(created !== undefined ? { time: new Date(created * 1000).toISOString() } : {}),
+    ...(feature ? { feature } : {}),
+    ...(user ? { user } : {}),
+    input: { messages: messages.map((m, i) => messageOf(m, `messages[${i}]`)) },
+    ...(output ? { output } : {}),
+    ...(textOf(completion.model) ? { servedModel: textOf(completion.model) } : {}),
+    ...(usage && Object.keys(usage).length > 0 ? { usage } : {}),
+    ...(finishReason ? { finishReason } : {}),
+    ...(fingerprint ? { fingerprint } : {}),
+    ...(metadata ? { attributes: metadata } : {}),
+  };
+}
+
+function failure(err: unknown, page: number) {
+  const status = err instanceof OpenAI.APIError && typeof err.status === 'number' ? err.status : undefined;
+  const detail = err instanceof Error ? err.message : String(err);
+  return pageFailure({
+    source: 'openai-stored',
+    page,
+    ...(status !== undefined ? { status } : {}),
+    detail,
+    credentials: CREDENTIALS,
+  });
+}
+
+export function openaiStoredOrigin(config: OpenaiStoredSourceConfig, context: SourceContext): LogOrigin {
+  const apiKey = requiredEnv(context.env, 'openai-stored', 'OPENAI_API_KEY');
+  const baseURL = config.base_url ?? context.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
+  const since = context.since ? context.since.getTime() / 1000 : undefined;
+  return {
+    name: 'openai-stored',
+    async *batches() {
+      const client = new OpenAI({ apiKey, baseURL, maxRetries: context.maxRetries ?? 4 });
+      let after: string | undefined;
+      let page = 0;
+      let line = 0;
+      for (;;) {
+        page++;
+        let listing;
+        try {
+          listing = await client.chat.completions.list({
+            limit: config.page_size,
+            order: 'desc',
+            ...(config.model ? { model: config.model } : {}),
+            ...(config.metadata ? { metadata: config.metadata } : {}),
+            ...(after ? { after } : {}),
+          });
+        } catch (err) {
+          throw failure(err, page);
+        }
+        const batch: LogRecord[] = [];
+        let reachedStart = false;
+        for (const completion of listing.data) {
+          if (since !== undefined && completion.created < since) {
+            reachedStart = true;
+            break;
+          }
+          line++;
+          let messages: unknown[];
+          try {
+            messages = [];
+            for await (const message of client.chat.completions.messages.list(completion.id, {
+              limit: 100,
+              order: 'asc',
+            }))
+              messages.push(message);
+          } catch (err) {
+            throw failure(err, page);
+          }
+          try {
+            batch.push({ line, id: completion.id, record: storedCompletionLog(completion, messages) });
+          } catch (err) {
+            if (!(err instanceof LogProblem)) throw err;
+            batch.push({ line, id: completion.id, error: err.message });
+          }
+        }
+        yield batch;
+        const last = listing.data.at(-1);
+        if (reachedStart || !listing.has_more || !last) return;
+        after = last.id;
+      }
+    },
+  };
+}
