@@ -8,10 +8,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FakeLangfuse, type FakeObservation } from './support/fake-langfuse.js';
+import { readOrigin } from './support/fake-platform.js';
 import { langfuseOrigin, langfuseSourceSchema } from '../src/sources/langfuse.js';
 import { sampleLogs } from '../src/drift/sample-logs.js';
 import { fieldMapping } from '../src/sources/log-fields.js';
-import type { LogRecord } from '../src/sources/log-origin.js';
 import { SourceError } from '../src/errors.js';
 import { registerSecret } from '../src/util/secrets.js';
 import { makeProject } from './support/project.js';
@@ -35,12 +35,6 @@ const env = () => ({
   LANGFUSE_BASE_URL: server.url,
 });
 const config = (extra: Record<string, unknown> = {}) => langfuseSourceSchema.parse({ source: 'langfuse', ...extra });
-
-async function readAll(origin: { batches(): AsyncIterable<readonly LogRecord[]> }): Promise<LogRecord[]> {
-  const out: LogRecord[] = [];
-  for await (const batch of origin.batches()) out.push(...batch);
-  return out;
-}
 
 const toolConversation: FakeObservation = {
   id: 'obs-tool',
@@ -106,7 +100,7 @@ function generation(i: number, extra: Partial<FakeObservation> = {}): FakeObserv
 describe('langfuse source', () => {
   it('reads a generation into the normalized record exactly: messages, tool call and result, tools, output, model, usage, cost, prompt', async () => {
     server.observations = [toolConversation];
-    const [line] = await readAll(langfuseOrigin(config(), { env: env() }));
+    const [line] = await readOrigin(langfuseOrigin(config(), { env: env() }));
     expect(line?.error).toBeUndefined();
     expect(line?.id).toBe('obs-tool');
     expect(line?.record).toEqual({
@@ -143,7 +137,7 @@ describe('langfuse source', () => {
       env: env(),
       since: new Date('2026-11-01T00:00:00Z'),
     });
-    expect((await readAll(origin)).map((l) => l.id)).toEqual(['obs-tool']);
+    expect((await readOrigin(origin)).map((l) => l.id)).toEqual(['obs-tool']);
     expect(server.filters[0]).toEqual([
       { type: 'string', column: 'type', operator: '=', value: 'GENERATION' },
       { type: 'stringOptions', column: 'environment', operator: 'any of', value: ['production'] },
@@ -161,7 +155,7 @@ describe('langfuse source', () => {
       server.faults = (page, attempt) =>
         attempt > 0 ? undefined : page === 4 ? '429' : page === 7 ? '500' : undefined;
       const origin = langfuseOrigin(config({ page_size: 100 }), { env: env() });
-      const lines = await readAll(origin);
+      const lines = await readOrigin(origin);
       expect(lines).toHaveLength(1_050);
       expect(lines.filter((l) => l.error)).toEqual([]);
       // 11 pages, two of them asked twice.
@@ -186,7 +180,7 @@ describe('langfuse source', () => {
     async () => {
       server.observations = Array.from({ length: 300 }, (_, i) => generation(i));
       server.faults = (page) => (page === 2 ? '503' : undefined);
-      const error = await readAll(langfuseOrigin(config({ page_size: 100 }), { env: env(), maxRetries: 1 })).catch(
+      const error = await readOrigin(langfuseOrigin(config({ page_size: 100 }), { env: env(), maxRetries: 1 })).catch(
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(SourceError);
@@ -208,7 +202,7 @@ describe('langfuse source', () => {
     expect(sample.badLines).toBe(1);
     expect(sample.firstBad).toEqual([{ file: 'langfuse', line: 151, reason: 'obs-150: input: no input messages' }]);
     server.faults = (page) => (page === 2 ? 'garbage' : undefined);
-    const error = await readAll(langfuseOrigin(config({ page_size: 100 }), { env: env() })).catch((e: unknown) => e);
+    const error = await readOrigin(langfuseOrigin(config({ page_size: 100 }), { env: env() })).catch((e: unknown) => e);
     expect((error as SourceError).exitCode).toBe(2);
     expect((error as SourceError).message).toBe(
       'langfuse: page 2 is not an observations page; the source answered something else',
@@ -221,7 +215,7 @@ describe('langfuse source', () => {
       'drift.logs (langfuse): LANGFUSE_SECRET_KEY is not set; the source reads its credentials only from the environment',
     );
     const wrong = { ...env(), LANGFUSE_SECRET_KEY: 'sk-lf-wrong-000000000000' };
-    const refused = await readAll(langfuseOrigin(config(), { env: wrong })).catch((e: unknown) => e);
+    const refused = await readOrigin(langfuseOrigin(config(), { env: wrong })).catch((e: unknown) => e);
     expect((refused as SourceError).exitCode).toBe(2);
     expect((refused as SourceError).message).toBe(
       'langfuse: page 1: the server refused the credentials (HTTP 401); check LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY',
@@ -230,7 +224,7 @@ describe('langfuse source', () => {
     registerSecret(server.keys.secretKey);
     server.observations = [generation(1)];
     server.faults = () => 'echo';
-    const echoed = await readAll(langfuseOrigin(config(), { env: env() })).catch((e: unknown) => e);
+    const echoed = await readOrigin(langfuseOrigin(config(), { env: env() })).catch((e: unknown) => e);
     const message = (echoed as SourceError).message;
     expect(message).toMatch(/^langfuse: page 1: the server rejected the request \(HTTP 400: /);
     expect(message).toContain('[redacted]');

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FakeOpenaiStored, type StoredCompletion } from './support/fake-openai-stored.js';
+import { readOrigin } from './support/fake-platform.js';
 import { openaiStoredOrigin, openaiStoredSourceSchema } from '../src/sources/openai-stored.js';
 import { sampleLogs } from '../src/drift/sample-logs.js';
 import { fieldMapping } from '../src/sources/log-fields.js';
-import type { LogRecord } from '../src/sources/log-origin.js';
 import type { SourceError } from '../src/errors.js';
 import { makeProject } from './support/project.js';
 
@@ -26,12 +26,6 @@ beforeEach(() => {
 const env = () => ({ OPENAI_API_KEY: server.apiKey, OPENAI_BASE_URL: `${server.url}/v1` });
 const config = (extra: Record<string, unknown> = {}) =>
   openaiStoredSourceSchema.parse({ source: 'openai-stored', ...extra });
-async function readAll(origin: { batches(): AsyncIterable<readonly LogRecord[]> }): Promise<LogRecord[]> {
-  const out: LogRecord[] = [];
-  for await (const batch of origin.batches()) out.push(...batch);
-  return out;
-}
-
 const DAY = 86_400;
 const NOW = Date.UTC(2026, 11, 1) / 1000;
 
@@ -79,7 +73,7 @@ describe('openai-stored source', () => {
         system_fingerprint: 'fp_abc123',
       }),
     ];
-    const [line] = await readAll(openaiStoredOrigin(config(), { env: env() }));
+    const [line] = await readOrigin(openaiStoredOrigin(config(), { env: env() }));
     expect(line?.record).toEqual({
       schemaVersion: 1,
       source: 'openai-stored',
@@ -119,7 +113,7 @@ describe('openai-stored source', () => {
       server.faults = (page, attempt) =>
         attempt === 0 && (page === 2 || page === 3) ? (page === 2 ? '429' : '500') : undefined;
       const since = new Date((NOW - 2 * DAY) * 1000);
-      const lines = await readAll(openaiStoredOrigin(config({ page_size: 50 }), { env: env(), since }));
+      const lines = await readOrigin(openaiStoredOrigin(config({ page_size: 50 }), { env: env(), since }));
       expect(lines).toHaveLength(289);
       expect(lines.filter((l) => l.error)).toEqual([]);
       const options = { mapping: fieldMapping('normalized'), size: 40, stratify: 'feature' as const, seed: 'w', since };
@@ -140,7 +134,7 @@ describe('openai-stored source', () => {
     expect(() => openaiStoredOrigin(config(), { env: {} })).toThrow(/OPENAI_API_KEY is not set/);
     server.completions = Array.from({ length: 10 }, (_, i) => stored(i));
     server.faults = () => '503';
-    const error = (await readAll(openaiStoredOrigin(config(), { env: env(), maxRetries: 1 })).catch(
+    const error = (await readOrigin(openaiStoredOrigin(config(), { env: env(), maxRetries: 1 })).catch(
       (e: unknown) => e,
     )) as SourceError;
     expect(error.exitCode).toBe(3);

@@ -6,16 +6,11 @@
  * trace's name, then the observation's.
  */
 import { NORMALIZED_LOG_SCHEMA_VERSION, type NormalizedFeedback, type NormalizedLog } from './normalized-log.js';
-import { answerOf, countOf, isObject, LogProblem, parsedJson, requestOf, textOf } from './openai-messages.js';
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  const out: { [P in K]?: V } = {};
-  if (value !== undefined) out[key] = value;
-  return out;
-}
+import { answerOf, LogProblem, parsedJson, requestOf } from './openai-messages.js';
+import { countOf, isRecord, optional, textOf } from './values.js';
 
 function usageOf(details: unknown): NormalizedLog['usage'] | undefined {
-  if (!isObject(details)) return undefined;
+  if (!isRecord(details)) return undefined;
   const usage = {
     ...optional('inputTokens', countOf(details.input) ?? countOf(details.prompt_tokens)),
     ...optional('outputTokens', countOf(details.output) ?? countOf(details.completion_tokens)),
@@ -39,14 +34,14 @@ function latencyMs(observation: Record<string, unknown>): number | undefined {
 }
 
 export function langfuseLog(observation: unknown, feedback?: readonly NormalizedFeedback[]): NormalizedLog {
-  if (!isObject(observation)) throw new LogProblem('an observation must be an object');
+  if (!isRecord(observation)) throw new LogProblem('an observation must be an object');
   const metadata = parsedJson(observation.metadata);
-  const attributes = isObject(metadata) ? metadata : undefined;
+  const attributes = isRecord(metadata) ? metadata : undefined;
   const input = requestOf(observation.input, 'input');
   const output = answerOf(observation.output, 'output');
   const cost =
     countOf(observation.totalCost) ??
-    (isObject(observation.costDetails) ? countOf(observation.costDetails.total) : undefined);
+    (isRecord(observation.costDetails) ? countOf(observation.costDetails.total) : undefined);
   const promptName = textOf(observation.promptName);
   const promptVersion = countOf(observation.promptVersion);
   const error = observation.level === 'ERROR' ? (textOf(observation.statusMessage) ?? 'error') : undefined;

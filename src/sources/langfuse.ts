@@ -9,7 +9,8 @@ import { LangfuseClient } from '@langfuse/client';
 import { z } from 'zod';
 import type { LogOrigin, LogRecord } from './log-origin.js';
 import { langfuseLog } from './langfuse-record.js';
-import { isObject, LogProblem } from './openai-messages.js';
+import { LogProblem } from './openai-messages.js';
+import { isRecord } from './values.js';
 import { malformedPage, pageFailure, requiredEnv } from './page-failure.js';
 import type { SourceContext } from './source-context.js';
 
@@ -70,7 +71,7 @@ interface ClientError {
 }
 
 function failureDetail(err: unknown): { status?: number; detail: string } {
-  const e = (isObject(err) ? err : {}) as ClientError;
+  const e = (isRecord(err) ? err : {}) as ClientError;
   const body = typeof e.body === 'string' ? e.body : e.body === undefined ? '' : JSON.stringify(e.body);
   return { ...(e.statusCode !== undefined ? { status: e.statusCode } : {}), detail: body || String(e.message ?? err) };
 }
@@ -108,11 +109,11 @@ export function langfuseOrigin(config: LangfuseSourceConfig, context: SourceCont
             credentials: CREDENTIALS,
           });
         }
-        if (!isObject(response) || !Array.isArray(response.data))
+        if (!isRecord(response) || !Array.isArray(response.data))
           throw malformedPage('langfuse', page, 'an observations page');
         const batch: LogRecord[] = response.data.map((observation: unknown) => {
           line++;
-          const id = isObject(observation) && typeof observation.id === 'string' ? observation.id : undefined;
+          const id = isRecord(observation) && typeof observation.id === 'string' ? observation.id : undefined;
           try {
             return { line, record: langfuseLog(observation), ...(id ? { id } : {}) };
           } catch (err) {
@@ -122,7 +123,7 @@ export function langfuseOrigin(config: LangfuseSourceConfig, context: SourceCont
         });
         yield batch;
         const meta: unknown = response.meta;
-        cursor = isObject(meta) && typeof meta.cursor === 'string' && meta.cursor !== '' ? meta.cursor : undefined;
+        cursor = isRecord(meta) && typeof meta.cursor === 'string' && meta.cursor !== '' ? meta.cursor : undefined;
       } while (cursor);
     },
   };

@@ -5,11 +5,10 @@
  * role no provider accepts is a problem of that record, thrown as a LogProblem and counted.
  */
 import type { ContentPart, NormalizedLog, NormalizedMessage, NormalizedToolCall } from './normalized-log.js';
+import { isRecord } from './values.js';
 
 /** A record a source cannot read: a bad line, with the reason. */
 export class LogProblem extends Error {}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A JSON string is parsed (Langfuse's v2 API returns input and output as raw strings); anything else as is. */
 export function parsedJson(value: unknown): unknown {
@@ -27,7 +26,7 @@ function contentOf(value: unknown, where: string): string | ContentPart[] {
   if (typeof value === 'string') return value;
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) {
-    const parts = value.filter(isObject);
+    const parts = value.filter(isRecord);
     // Text-only part lists read as their text, the form every scorer compares.
     if (parts.length === value.length && parts.every((p) => p.type === 'text' && typeof p.text === 'string'))
       return parts.map((p) => p.text).join('');
@@ -40,8 +39,8 @@ function contentOf(value: unknown, where: string): string | ContentPart[] {
 function toolCallsOf(value: unknown, where: string): NormalizedToolCall[] | undefined {
   if (!Array.isArray(value) || value.length === 0) return undefined;
   return value.map((call, i) => {
-    const fn = isObject(call) && isObject(call.function) ? call.function : undefined;
-    if (!isObject(call) || !fn || typeof fn.name !== 'string')
+    const fn = isRecord(call) && isRecord(call.function) ? call.function : undefined;
+    if (!isRecord(call) || !fn || typeof fn.name !== 'string')
       throw new LogProblem(`${where}.tool_calls[${i}]: a tool call needs function.name`);
     const args = typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {});
     return {
@@ -53,7 +52,7 @@ function toolCallsOf(value: unknown, where: string): NormalizedToolCall[] | unde
 }
 
 export function messageOf(value: unknown, where: string): NormalizedMessage {
-  if (!isObject(value)) throw new LogProblem(`${where}: a message must be an object`);
+  if (!isRecord(value)) throw new LogProblem(`${where}: a message must be an object`);
   const role = value.role;
   if (role === 'system' || role === 'developer') return { role: 'system', content: contentOf(value.content, where) };
   if (role === 'user') return { role: 'user', content: contentOf(value.content, where) };
@@ -87,12 +86,12 @@ export function requestOf(value: unknown, where: string): NormalizedLog['input']
   if (typeof parsed === 'string' && parsed !== '') return { messages: [{ role: 'user', content: parsed }] };
   const list = Array.isArray(parsed)
     ? parsed
-    : isObject(parsed) && Array.isArray(parsed.messages)
+    : isRecord(parsed) && Array.isArray(parsed.messages)
       ? parsed.messages
       : undefined;
   if (!list || list.length === 0) throw new LogProblem(`${where}: no input messages`);
   const messages = list.map((m, i) => messageOf(m, `${where}[${i}]`));
-  if (!isObject(parsed)) return { messages };
+  if (!isRecord(parsed)) return { messages };
   const tools = Array.isArray(parsed.tools) && parsed.tools.length > 0 ? parsed.tools : undefined;
   return {
     messages,
@@ -114,9 +113,9 @@ export function answerOf(
   if (parsed === undefined || parsed === null || parsed === '') return undefined;
   if (typeof parsed === 'string') return { text: parsed };
   let message: unknown = parsed;
-  if (isObject(parsed) && Array.isArray(parsed.choices))
-    message = isObject(parsed.choices[0]) ? parsed.choices[0].message : undefined;
-  if (!isObject(message)) throw new LogProblem(`${where}: the output is neither text nor an assistant message`);
+  if (isRecord(parsed) && Array.isArray(parsed.choices))
+    message = isRecord(parsed.choices[0]) ? parsed.choices[0].message : undefined;
+  if (!isRecord(message)) throw new LogProblem(`${where}: the output is neither text nor an assistant message`);
   const content = message.content === null || message.content === undefined ? '' : contentOf(message.content, where);
   const toolCalls = toolCallsOf(message.tool_calls, where);
   return {
@@ -124,11 +123,3 @@ export function answerOf(
     ...(toolCalls ? { tool_calls: toolCalls } : {}),
   };
 }
-
-/** A non-negative finite count, or undefined. */
-export const countOf = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
-
-export const textOf = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-
-export { isObject };

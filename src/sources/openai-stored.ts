@@ -10,7 +10,8 @@ import OpenAI from 'openai';
 import { z } from 'zod';
 import type { LogOrigin, LogRecord } from './log-origin.js';
 import { NORMALIZED_LOG_SCHEMA_VERSION, type NormalizedLog } from './normalized-log.js';
-import { answerOf, countOf, isObject, LogProblem, messageOf, textOf } from './openai-messages.js';
+import { answerOf, LogProblem, messageOf } from './openai-messages.js';
+import { countOf, isRecord, optional, textOf } from './values.js';
 import { pageFailure, requiredEnv } from './page-failure.js';
 import type { SourceContext } from './source-context.js';
 
@@ -26,47 +27,41 @@ export type OpenaiStoredSourceConfig = z.infer<typeof openaiStoredSourceSchema>;
 const CREDENTIALS = ['OPENAI_API_KEY'] as const;
 
 function usageOf(usage: unknown): NormalizedLog['usage'] | undefined {
-  if (!isObject(usage)) return undefined;
-  const cached = isObject(usage.prompt_tokens_details) ? countOf(usage.prompt_tokens_details.cached_tokens) : undefined;
-  const reasoning = isObject(usage.completion_tokens_details)
-    ? countOf(usage.completion_tokens_details.reasoning_tokens)
-    : undefined;
+  if (!isRecord(usage)) return undefined;
+  const prompt = isRecord(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {};
+  const completion = isRecord(usage.completion_tokens_details) ? usage.completion_tokens_details : {};
   return {
-    ...(countOf(usage.prompt_tokens) !== undefined ? { inputTokens: countOf(usage.prompt_tokens) } : {}),
-    ...(countOf(usage.completion_tokens) !== undefined ? { outputTokens: countOf(usage.completion_tokens) } : {}),
-    ...(cached !== undefined ? { cachedInputTokens: cached } : {}),
-    ...(reasoning !== undefined ? { reasoningTokens: reasoning } : {}),
+    ...optional('inputTokens', countOf(usage.prompt_tokens)),
+    ...optional('outputTokens', countOf(usage.completion_tokens)),
+    ...optional('cachedInputTokens', countOf(prompt.cached_tokens)),
+    ...optional('reasoningTokens', countOf(completion.reasoning_tokens)),
   };
 }
 
 /** A stored completion and its input messages as a normalized record. */
 export function storedCompletionLog(completion: unknown, messages: readonly unknown[]): NormalizedLog {
-  if (!isObject(completion)) throw new LogProblem('a stored completion must be an object');
+  if (!isRecord(completion)) throw new LogProblem('a stored completion must be an object');
   if (messages.length === 0) throw new LogProblem('input: no input messages');
   const created = countOf(completion.created);
-  const metadata = isObject(completion.metadata) ? completion.metadata : undefined;
+  const metadata = isRecord(completion.metadata) ? completion.metadata : undefined;
   const output = answerOf(completion, 'choices[0].message');
   const choice =
-    Array.isArray(completion.choices) && isObject(completion.choices[0]) ? completion.choices[0] : undefined;
+    Array.isArray(completion.choices) && isRecord(completion.choices[0]) ? completion.choices[0] : undefined;
   const usage = usageOf(completion.usage);
-  const finishReason = textOf(choice?.finish_reason);
-  const fingerprint = textOf(completion.system_fingerprint);
-  const feature = textOf(metadata?.feature);
-  const user = textOf(metadata?.user);
   return {
     schemaVersion: NORMALIZED_LOG_SCHEMA_VERSION,
     source: 'openai-stored',
-    ...(typeof completion.id === 'string' ? { traceId: completion.id } : {}),
-    ...(created !== undefined ? { time: new Date(created * 1000).toISOString() } : {}),
-    ...(feature ? { feature } : {}),
-    ...(user ? { user } : {}),
+    ...optional('traceId', textOf(completion.id)),
+    ...optional('time', created === undefined ? undefined : new Date(created * 1000).toISOString()),
+    ...optional('feature', textOf(metadata?.feature)),
+    ...optional('user', textOf(metadata?.user)),
     input: { messages: messages.map((m, i) => messageOf(m, `messages[${i}]`)) },
     ...(output ? { output } : {}),
-    ...(textOf(completion.model) ? { servedModel: textOf(completion.model) } : {}),
-    ...(usage && Object.keys(usage).length > 0 ? { usage } : {}),
-    ...(finishReason ? { finishReason } : {}),
-    ...(fingerprint ? { fingerprint } : {}),
-    ...(metadata ? { attributes: metadata } : {}),
+    ...optional('servedModel', textOf(completion.model)),
+    ...optional('usage', usage && Object.keys(usage).length > 0 ? usage : undefined),
+    ...optional('finishReason', textOf(choice?.finish_reason)),
+    ...optional('fingerprint', textOf(completion.system_fingerprint)),
+    ...optional('attributes', metadata),
   };
 }
 

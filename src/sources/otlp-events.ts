@@ -7,15 +7,8 @@
  * recorded by this form.
  */
 import type { NormalizedMessage, NormalizedToolCall } from './normalized-log.js';
-import {
-  isObject,
-  optional,
-  SpanProblem,
-  tokenCount,
-  type DialectFields,
-  type SpanView,
-  stringOf,
-} from './otlp-span.js';
+import { SpanProblem, type DialectFields, type SpanView } from './otlp-span.js';
+import { countOf, isObject, optional, stringOf } from './values.js';
 
 export interface GenAiEvent {
   readonly name: string;
@@ -78,8 +71,8 @@ export function eventFormLog(span: SpanView, events: readonly GenAiEvent[]): Dia
   const calls = message ? toolCallsOf(message.tool_calls, 'gen_ai.choice') : [];
   const finish = a['gen_ai.response.finish_reasons'];
   const usage = {
-    ...optional('inputTokens', tokenCount(a['gen_ai.usage.input_tokens'])),
-    ...optional('outputTokens', tokenCount(a['gen_ai.usage.output_tokens'])),
+    ...optional('inputTokens', countOf(a['gen_ai.usage.input_tokens'])),
+    ...optional('outputTokens', countOf(a['gen_ai.usage.output_tokens'])),
   };
   return {
     input: { messages },

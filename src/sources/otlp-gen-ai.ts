@@ -5,15 +5,8 @@
  * `response`); the system prompt may also stand apart in `gen_ai.system_instructions`.
  */
 import type { NormalizedMessage, NormalizedToolCall } from './normalized-log.js';
-import {
-  isObject,
-  optional as opt,
-  SpanProblem,
-  tokenCount as count,
-  type DialectFields,
-  type SpanView,
-  stringOf,
-} from './otlp-span.js';
+import { SpanProblem, type DialectFields, type SpanView } from './otlp-span.js';
+import { countOf as count, isObject, optional as opt, stringOf } from './values.js';
 
 function parsed(attributes: Readonly<Record<string, unknown>>, key: string): unknown {
   const value = attributes[key];

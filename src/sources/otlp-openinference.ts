@@ -6,16 +6,8 @@
  * model in `llm.model_name`, the request in `llm.invocation_parameters`, and `llm.token_count.*`.
  */
 import type { NormalizedMessage, NormalizedToolCall } from './normalized-log.js';
-import {
-  indexed,
-  isObject,
-  optional,
-  SpanProblem,
-  tokenCount,
-  type DialectFields,
-  type SpanView,
-  stringOf,
-} from './otlp-span.js';
+import { indexed, SpanProblem, type DialectFields, type SpanView } from './otlp-span.js';
+import { countOf, isObject, optional, stringOf } from './values.js';
 
 function toolCalls(message: Map<string, unknown>): NormalizedToolCall[] {
   const flat = Object.fromEntries(message);
@@ -74,10 +66,10 @@ export function openInferenceLog(span: SpanView): DialectFields {
     }
   });
   const usage = {
-    ...optional('inputTokens', tokenCount(a['llm.token_count.prompt'])),
-    ...optional('outputTokens', tokenCount(a['llm.token_count.completion'])),
-    ...optional('cachedInputTokens', tokenCount(a['llm.token_count.prompt_details.cache_read'])),
-    ...optional('reasoningTokens', tokenCount(a['llm.token_count.completion_details.reasoning'])),
+    ...optional('inputTokens', countOf(a['llm.token_count.prompt'])),
+    ...optional('outputTokens', countOf(a['llm.token_count.completion'])),
+    ...optional('cachedInputTokens', countOf(a['llm.token_count.prompt_details.cache_read'])),
+    ...optional('reasoningTokens', countOf(a['llm.token_count.completion_details.reasoning'])),
   };
   const defined = tools.filter((t) => t !== undefined);
   return {

@@ -9,15 +9,8 @@
  * calls keep their name and arguments but not their ids.
  */
 import type { NormalizedMessage, NormalizedToolCall } from './normalized-log.js';
-import {
-  indexed,
-  optional,
-  SpanProblem,
-  tokenCount,
-  type DialectFields,
-  type SpanView,
-  stringOf,
-} from './otlp-span.js';
+import { indexed, SpanProblem, type DialectFields, type SpanView } from './otlp-span.js';
+import { countOf, optional, stringOf } from './values.js';
 
 function promptOf(entry: Map<string, unknown>, where: string): NormalizedMessage {
   const role = entry.get('role');
@@ -67,8 +60,8 @@ export function openLlmetryLog(span: SpanView): DialectFields {
       }))
     : [];
   const usage = {
-    ...optional('inputTokens', tokenCount(a['gen_ai.usage.prompt_tokens'])),
-    ...optional('outputTokens', tokenCount(a['gen_ai.usage.completion_tokens'])),
+    ...optional('inputTokens', countOf(a['gen_ai.usage.prompt_tokens'])),
+    ...optional('outputTokens', countOf(a['gen_ai.usage.completion_tokens'])),
   };
   return {
     input: { messages, ...(tools.length ? { tools } : {}) },

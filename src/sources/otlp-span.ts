@@ -21,21 +21,6 @@ export type DialectFields = Pick<
 /** A chat span that cannot be read: a bad line, counted, naming the span. */
 export class SpanProblem extends Error {}
 
-/** A string attribute, or undefined for anything else. */
-export const stringOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-
-/** `{ key: value }`, or nothing when the value is absent. */
-export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  const out: { [P in K]?: V } = {};
-  if (value !== undefined) out[key] = value;
-  return out;
-}
-
-export const tokenCount = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
-
 /** `prefix.N.rest` → the values of each N, in index order, as maps of `rest`. */
 export function indexed(attributes: Readonly<Record<string, unknown>>, prefix: string): Map<string, unknown>[] {
   const byIndex = new Map<number, Map<string, unknown>>();

@@ -18,7 +18,8 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { NORMALIZED_LOG_SCHEMA_VERSION, type NormalizedLog } from './normalized-log.js';
-import { isObject, optional, SpanProblem, type DialectFields, type SpanView } from './otlp-span.js';
+import { SpanProblem, type DialectFields, type SpanView } from './otlp-span.js';
+import { isObject, optional, textOf } from './values.js';
 import { eventFormLog, type GenAiEvent } from './otlp-events.js';
 import { genAiLog } from './otlp-gen-ai.js';
 import { openInferenceLog } from './otlp-openinference.js';
@@ -56,7 +57,6 @@ function decodeAll(list: readonly KeyValue[] | undefined): Record<string, unknow
 
 const nanos = (v: unknown): bigint | undefined =>
   typeof v === 'string' && /^\d+$/.test(v) ? BigInt(v) : typeof v === 'number' ? BigInt(Math.round(v)) : undefined;
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** Which dialect a span speaks, or undefined when it is not a chat call. */
 const DIALECTS = {
@@ -86,7 +86,7 @@ function viewOf(span: Record<string, unknown>, attributes: Record<string, unknow
     ...optional('startNanos', nanos(span.startTimeUnixNano)),
     ...optional('endNanos', nanos(span.endTimeUnixNano)),
     ...(status.code === 2 || status.code === 'STATUS_CODE_ERROR'
-      ? { error: text(status.message) ?? 'the span ended in an error' }
+      ? { error: textOf(status.message) ?? 'the span ended in an error' }
       : {}),
   };
 }
@@ -109,9 +109,9 @@ function recordOf(
     ...(start !== undefined && view.endNanos !== undefined
       ? { latencyMs: Number((view.endNanos - start) / 1_000n) / 1000 }
       : {}),
-    ...optional('feature', text(attributes['service.name']) ?? (view.name || undefined)),
-    ...optional('user', text(attributes['user.id']) ?? text(attributes['enduser.id'])),
-    ...optional('session', text(attributes['session.id']) ?? text(attributes['gen_ai.conversation.id'])),
+    ...optional('feature', textOf(attributes['service.name']) ?? (view.name || undefined)),
+    ...optional('user', textOf(attributes['user.id']) ?? textOf(attributes['enduser.id'])),
+    ...optional('session', textOf(attributes['session.id']) ?? textOf(attributes['gen_ai.conversation.id'])),
     ...fields,
     ...(view.error ? { error: view.error } : {}),
     attributes,
@@ -206,7 +206,7 @@ export class OtlpReader {
         for (const record of isObject(scope) ? list(scope.logRecords) : []) {
           if (!isObject(record) || typeof record.spanId !== 'string' || record.spanId === '') continue;
           const attributes = decodeAll(list(record.attributes) as KeyValue[]);
-          const name = text(record.eventName) ?? text(attributes['event.name']);
+          const name = textOf(record.eventName) ?? textOf(attributes['event.name']);
           if (!name?.startsWith('gen_ai.')) continue;
           const events = this.events.get(record.spanId) ?? [];
           events.push({ name, body: decode(isObject(record.body) ? record.body : undefined) });

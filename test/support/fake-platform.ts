@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LogOrigin, LogRecord } from '../../src/sources/log-origin.js';
 
 /** `echo`: a 400 whose body repeats the request's headers, as some proxies answer. */
 export type Fault = '429' | '500' | '503' | 'reset' | 'garbage' | '401' | 'echo';
@@ -119,4 +120,11 @@ export class FakePlatform {
       }
     }
   }
+}
+
+/** Every record an opened source yields, in order. */
+export async function readOrigin(origin: LogOrigin): Promise<LogRecord[]> {
+  const out: LogRecord[] = [];
+  for await (const batch of origin.batches()) out.push(...batch);
+  return out;
 }
