@@ -130,14 +130,26 @@ describe('openai-stored source', () => {
     },
   );
 
-  it('a missing key names OPENAI_API_KEY; a page that keeps failing is exit 3', { timeout: 60_000 }, async () => {
-    expect(() => openaiStoredOrigin(config(), { env: {} })).toThrow(/OPENAI_API_KEY is not set/);
-    server.completions = Array.from({ length: 10 }, (_, i) => stored(i));
-    server.faults = () => '503';
-    const error = (await readOrigin(openaiStoredOrigin(config(), { env: env(), maxRetries: 1 })).catch(
-      (e: unknown) => e,
-    )) as SourceError;
-    expect(error.exitCode).toBe(3);
-    expect(error.message).toMatch(/^openai-stored: page 1 kept failing after retries \(HTTP 503/);
-  });
+  it(
+    'a missing key names OPENAI_API_KEY; a page that keeps failing is exit 3; a page of garbage is exit 2',
+    { timeout: 60_000 },
+    async () => {
+      expect(() => openaiStoredOrigin(config(), { env: {} })).toThrow(/OPENAI_API_KEY is not set/);
+      server.completions = Array.from({ length: 10 }, (_, i) => stored(i));
+      server.faults = () => '503';
+      const error = (await readOrigin(openaiStoredOrigin(config(), { env: env(), maxRetries: 1 })).catch(
+        (e: unknown) => e,
+      )) as SourceError;
+      expect(error.exitCode).toBe(3);
+      expect(error.message).toMatch(/^openai-stored: page 1 kept failing after retries \(HTTP 503/);
+      server.faults = () => 'garbage';
+      const garbage = (await readOrigin(openaiStoredOrigin(config(), { env: env() })).catch(
+        (e: unknown) => e,
+      )) as SourceError;
+      expect(garbage.exitCode).toBe(2);
+      expect(garbage.message).toBe(
+        'openai-stored: page 1 is not a stored completions page; the source answered something else',
+      );
+    },
+  );
 });

@@ -6,17 +6,23 @@
 import { z } from 'zod';
 import type { LogOrigin } from './log-origin.js';
 import { langfuseOrigin, langfuseSourceSchema } from './langfuse.js';
+import { langsmithOrigin, langsmithSourceSchema } from './langsmith.js';
 import { openaiStoredOrigin, openaiStoredSourceSchema } from './openai-stored.js';
 import type { SourceContext } from './source-context.js';
 
 export const LOG_SOURCES = {
   langfuse: { schema: langfuseSourceSchema, open: langfuseOrigin },
+  langsmith: { schema: langsmithSourceSchema, open: langsmithOrigin },
   'openai-stored': { schema: openaiStoredSourceSchema, open: openaiStoredOrigin },
 } as const;
 
 export type LogSourceName = keyof typeof LOG_SOURCES;
 
-export const logSourceSchema = z.discriminatedUnion('source', [langfuseSourceSchema, openaiStoredSourceSchema]);
+export const logSourceSchema = z.discriminatedUnion('source', [
+  langfuseSourceSchema,
+  langsmithSourceSchema,
+  openaiStoredSourceSchema,
+]);
 
 export type LogSourceConfig = z.infer<typeof logSourceSchema>;
 
@@ -24,6 +30,8 @@ export function openSource(config: LogSourceConfig, context: SourceContext): Log
   switch (config.source) {
     case 'langfuse':
       return LOG_SOURCES.langfuse.open(config, context);
+    case 'langsmith':
+      return LOG_SOURCES.langsmith.open(config, context);
     case 'openai-stored':
       return LOG_SOURCES['openai-stored'].open(config, context);
   }

@@ -10,7 +10,8 @@ import { scrubSecrets } from '../util/secrets.js';
 
 export interface PageFailure {
   readonly source: string;
-  readonly page: number;
+  /** The page's number, or what else was being read (`project "support-bot"`). */
+  readonly page: number | string;
   /** The HTTP status, when the server answered at all. */
   readonly status?: number;
   readonly detail: string;
@@ -22,7 +23,7 @@ const oneLine = (text: string) => scrubSecrets(text).replace(/\s+/g, ' ').trim()
 
 export function pageFailure(failure: PageFailure): SourceError {
   const { source, page, status, detail } = failure;
-  const where = `${source}: page ${page}`;
+  const where = `${source}: ${typeof page === 'number' ? `page ${page}` : page}`;
   if (status === 401 || status === 403)
     return new SourceError(
       `${where}: the server refused the credentials (HTTP ${status}); check ${failure.credentials.join(' and ')}`,
