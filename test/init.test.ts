@@ -50,7 +50,7 @@ describe('driftgate init', () => {
     const r = await init({ dir: other });
     expect(r.gitignore).toBe('appended');
     expect(await readFile(path.join(other, '.gitignore'), 'utf8')).toBe(
-      'node_modules/\n.driftgate/runs/\n# driftgate\n.driftgate/cache/\n.driftgate/history.jsonl\n',
+      'node_modules/\n.driftgate/runs/\n# driftgate\n.driftgate/cache/\n.driftgate/history.jsonl\n.driftgate/logs/\n',
     );
   });
 

@@ -5,7 +5,7 @@
  * export, and every failure is one clear line with its exit code.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FakeLangfuse, type FakeObservation } from './support/fake-langfuse.js';
 import { readOrigin } from './support/fake-platform.js';
@@ -17,6 +17,7 @@ import { registerSecret } from '../src/util/secrets.js';
 import { makeProject } from './support/project.js';
 import { FakeLlmServer } from './support/fake-llm-server.js';
 import { runDrift } from '../src/drift/run-drift.js';
+import { runCli } from './support/cli.js';
 
 let server: FakeLangfuse;
 beforeAll(async () => {
@@ -270,4 +271,39 @@ drift:
       }
     },
   );
+
+  it('init --from-logs langfuse drafts the dataset from the last week of generations, redacted, and names the source in the drift section', async () => {
+    server.observations = [
+      // A third of the users give their address.
+      ...Array.from({ length: 90 }, (_, i) =>
+        generation(i, {
+          startTime: new Date(Date.now() - (i + 1) * 3_600_000).toISOString(),
+          ...(i % 3 === 1 ? { input: [{ role: 'user', content: `Write to ana${i}@example.org please` }] } : {}),
+        }),
+      ),
+      generation(501, { startTime: '2026-01-01T00:00:00.000Z' }),
+    ];
+    const dir = await makeProject({});
+    const r = await runCli(['init', '--from-logs', 'langfuse', '--size', '20'], { ...env() }, dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('cases drafted from langfuse (redacted)');
+    const golden = readFileSync(path.join(dir, 'datasets', 'golden.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(golden.length).toBeGreaterThanOrEqual(20);
+    expect(golden.join('\n')).not.toContain('@example.org');
+    expect(golden.join('\n')).toContain('Write to [EMAIL] please');
+    // obs-501 (before the window) is the only one asking question 141.
+    expect(golden.join('\n')).not.toContain('Question number 141');
+    // The last filter the draft sent holds the 7-day window.
+    const window = server.filters.at(-1)?.find((c) => c.column === 'startTime');
+    expect(Date.now() - Date.parse(String(window?.value))).toBeGreaterThan(7 * 86_400_000 - 60_000);
+    expect(readFileSync(path.join(dir, 'driftgate.yaml'), 'utf8')).toContain(
+      `#   logs: { source: langfuse, type: GENERATION, page_size: 100 }`,
+    );
+    const missing = await runCli(['init', '--from-logs', 'langsmith'], {}, await makeProject({}));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--from-logs langsmith: project:');
+  });
 });

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { DriftgateError, ExitCode } from '../errors.js';
 import { registerEnvSecrets, registeredSecrets, scrubSecrets } from '../util/secrets.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
-import { runDrift } from '../drift/run-drift.js';
+import { runDrift, type DriftOptions } from '../drift/run-drift.js';
+import { pullLogs } from '../drift/pull-logs.js';
 import { evalAndGate } from '../gate/adaptive-eval.js';
 import { createProgress } from '../runner/calls/progress.js';
 import { runEval, type EvalResult } from '../runner/eval-run.js';
@@ -57,7 +58,7 @@ async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: Acti
     ...(inputs.batch ? { batch: true } : {}),
     ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}),
   };
-  if (inputs.mode === 'drift') return (await runDrift(common)).runDir;
+  if (inputs.mode === 'drift') return weeklyDrift(loaded, common);
   const evalOptions = {
     ...common,
     ...(inputs.suites.length ? { suites: inputs.suites } : {}),
@@ -81,6 +82,21 @@ async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: Acti
     throw new DriftgateError(result.incompleteReason ?? 'the run did not start', result.exitCode);
   if (gate) await annotateRegressions(loaded, gate.report);
   return result.runDir;
+}
+
+/**
+ * A platform source is pulled to a snapshot first and drift runs on it: the week's evidence, in
+ * `.driftgate/logs/` for the workflow to keep beside the reports.
+ */
+async function weeklyDrift(loaded: LoadedConfig, options: DriftOptions): Promise<string> {
+  const logs = loaded.config.drift?.logs;
+  if (!logs || typeof logs !== 'object' || Array.isArray(logs)) return (await runDrift(options)).runDir;
+  const pulled = await pullLogs({ configPath: loaded.file });
+  const { read, written, bad } = pulled.manifest.counts;
+  core.info(
+    `driftgate: pulled ${written} of ${read} records from ${pulled.manifest.source}${bad ? ` (${bad} bad)` : ''} to ${path.relative(loaded.rootDir, pulled.file)}`,
+  );
+  return (await runDrift({ ...options, snapshot: pulled.file })).runDir;
 }
 
 /** The gate job of a matrix: every run directory under `dir` (the downloaded shard artifacts), merged. */

@@ -13,6 +13,7 @@ export async function driftCommand(opts: Record<string, unknown>): Promise<numbe
     configPath: flags.config,
     ...sessionFlags(flags),
     ...(flags.since ? { since: flags.since } : {}),
+    ...(flags.snapshot ? { snapshot: flags.snapshot } : {}),
     ...(flags.seed ? { seed: flags.seed } : {}),
     progress: createProgress(),
     stop,

@@ -110,6 +110,18 @@ export const FLAGS = {
     key: 'out',
     read: text,
   }),
+  snapshotOut: flag({
+    spelling: '--out <file>',
+    help: 'the snapshot to write (default .driftgate/logs/<source>.jsonl; the manifest beside it)',
+    key: 'out',
+    read: text,
+  }),
+  snapshot: flag({
+    spelling: '--snapshot <file>',
+    help: 'read a `driftgate logs pull` snapshot instead of drift.logs (its window, unless --since)',
+    key: 'snapshot',
+    read: text,
+  }),
   run: flag({ spelling: '--run <dir>', help: 'run directory (default: the newest run)', key: 'run', read: text }),
   resume: flag({
     spelling: '--resume [runId]',
@@ -176,6 +188,7 @@ export const COMMAND_FLAGS = {
   drift: [
     'config',
     'since',
+    'snapshot',
     'seed',
     'concurrency',
     'offline',
@@ -188,6 +201,12 @@ export const COMMAND_FLAGS = {
       'resume an interrupted drift run: same sample, finished calls kept (default: the newest incomplete one)',
     ],
     ['json', 'print the drift report as JSON'],
+  ],
+  logsPull: [
+    'config',
+    ['since', 'the window: log lines newer than this, e.g. 7d (default drift.sample.since)'],
+    'snapshotOut',
+    ['json', 'print the manifest as JSON'],
   ],
   check: ['config', 'timeout', ['json', 'print the probe results as JSON']],
   merge: [

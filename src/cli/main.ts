@@ -60,6 +60,24 @@ export function buildProgram(): Command {
       process.exitCode = await driftCommand(opts);
     });
 
+  const logs = program.command('logs').description('Read production logs from where they live');
+  addFlags(
+    logs
+      .command('pull')
+      .description(
+        "Write drift.logs' window (a Langfuse, LangSmith or stored-completions source, or OTLP files) to a redacted JSONL snapshot with a manifest",
+      ),
+    COMMAND_FLAGS.logsPull,
+  )
+    .addHelpText(
+      'after',
+      '\nThen: driftgate drift --snapshot <file> gives the verdict drift on the source gives.\nExit codes: 0 written · 2 bad input or config (a missing credential, a refused filter, a garbage page) · 3 a page kept failing (nothing is written)',
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      const { logsPullCommand } = await import('./logs-command.js');
+      process.exitCode = await logsPullCommand(opts);
+    });
+
   program
     .command('init')
     .description(
@@ -67,9 +85,10 @@ export function buildProgram(): Command {
     )
     .argument('[dir]', 'project directory', '.')
     .option(
-      '--from-logs <file>',
-      'draft the dataset from a production log (JSONL or CSV; stratified sample, redacted) for people to label',
+      '--from-logs <file|source>',
+      'draft the dataset from a production log for people to label (stratified sample, redacted): a JSONL or CSV file, or a source: langfuse, openai-stored, langsmith:<project> (credentials from the environment)',
     )
+    .option('--since <duration>', 'with a source: the window read (default 7d)')
     .option('--format <preset>', `log field mapping for --from-logs: ${PRESET_NAMES.join(', ')}`, 'generic')
     .option('--size <n>', 'cases to draft with --from-logs (default 50)')
     .addHelpText(

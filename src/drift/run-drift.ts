@@ -5,10 +5,8 @@
  * inputs are redacted before they become requests, and requests are all that is sent or written.
  */
 import path from 'node:path';
-import { glob } from 'tinyglobby';
 import { ConfigError, ExitCode } from '../errors.js';
 import { loadConfig } from '../config/load.js';
-import type { DriftConfig } from '../config/schema.js';
 import { buildScorers } from '../scorers/registry.js';
 import { readRunRecords } from '../runner/store/run-records.js';
 import { pendingItems } from '../runner/store/resume.js';
@@ -22,10 +20,9 @@ import { computeSignals } from './compute-signals.js';
 import { driftCost, monthlyFromWindow } from './cost-by-stratum.js';
 import { DRIFT_SUITE, driftCases, driftSuiteConfig, driftWorkItems } from './drift-plan.js';
 import { appendHistory, HISTORY_SCHEMA_VERSION, historySignals, readHistory } from './history.js';
-import { fieldMapping, readerOf, type PresetName } from '../sources/log-fields.js';
-import type { LogOrigin } from '../sources/log-origin.js';
-import { openSource } from '../sources/log-sources.js';
-import type { SourceContext } from '../sources/source-context.js';
+import { fieldMapping, readerOf } from '../sources/log-fields.js';
+import { logOrigins, logPreset } from './drift-origins.js';
+import { openSnapshot } from './log-snapshot.js';
 import { isoWeekSeed, parseSince, sampleLogs } from './sample-logs.js';
 import { decideDrift } from '../signals/signals.js';
 import { writeDriftResult } from './drift-file.js';
@@ -41,24 +38,8 @@ export interface DriftOptions extends SessionOptions {
   readonly since?: string;
   readonly seed?: string;
   readonly now?: Date;
-}
-
-/** A source hands normalized records whatever `format` says; files are read as `format` says. */
-export const logPreset = (drift: DriftConfig): PresetName =>
-  typeof drift.logs === 'object' && !Array.isArray(drift.logs) ? 'normalized' : drift.format;
-
-/** The files the config's patterns match, or the platform it names, opened for the window. */
-async function logOrigins(
-  rootDir: string,
-  drift: DriftConfig,
-  context: SourceContext,
-): Promise<(string | LogOrigin)[]> {
-  if (typeof drift.logs === 'object' && !Array.isArray(drift.logs)) return [openSource(drift.logs, context)];
-  const patterns = Array.isArray(drift.logs) ? drift.logs : [drift.logs];
-  const files = (await glob(patterns, { cwd: rootDir, absolute: true, onlyFiles: true })).sort();
-  if (files.length === 0)
-    throw new ConfigError(`drift.logs: no file matches ${patterns.join(', ')} (relative to ${rootDir})`);
-  return files;
+  /** A `driftgate logs pull` snapshot to read instead of `drift.logs`; its window unless `since` says otherwise. */
+  readonly snapshot?: string;
 }
 
 export async function runDrift(options: DriftOptions = {}): Promise<DriftResult> {
@@ -67,12 +48,14 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   const { config } = loaded;
   const drift = config.drift;
   if (!drift) throw new ConfigError(`${path.basename(loaded.file)}: no drift section (see docs/drift.md)`);
-  const mapping = fieldMapping(logPreset(drift), drift.fields);
   const session = await RunSession.open(loaded, 'drift', options);
   const { resumed } = session;
   const seed =
     resumed?.meta.drift?.seed ?? options.seed ?? (drift.sample.seed === 'auto' ? isoWeekSeed(now) : drift.sample.seed);
-  const sinceText = options.since ?? drift.sample.since;
+  // A resumed run reads what it first read: the same snapshot, or the same window of the source.
+  const snapshotFile = options.snapshot ? path.resolve(options.snapshot) : resumed?.meta.drift?.snapshot;
+  const snapshot = snapshotFile ? await openSnapshot(snapshotFile) : undefined;
+  const sinceText = options.since ?? (snapshot ? undefined : drift.sample.since);
   // A resumed run keeps its window's absolute start, so a resume days later samples the same lines.
   const since = resumed
     ? resumed.meta.drift?.since
@@ -80,9 +63,15 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
       : undefined
     : sinceText
       ? parseSince(sinceText, now)
-      : undefined;
+      : snapshot?.manifest.since
+        ? new Date(snapshot.manifest.since)
+        : undefined;
+  const preset = snapshot ? 'normalized' : logPreset(drift);
+  const mapping = fieldMapping(preset, snapshot ? undefined : drift.fields);
   const sample = await sampleLogs(
-    await logOrigins(loaded.rootDir, drift, { env: session.env, ...(since ? { since } : {}) }),
+    snapshot
+      ? [snapshot.origin]
+      : await logOrigins(loaded.rootDir, drift, { env: session.env, ...(since ? { since } : {}) }),
     {
       mapping,
       size: drift.sample.size,
@@ -91,7 +80,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
       ...(since ? { since } : {}),
       seed,
       maxBadFraction: drift.max_bad_lines,
-      reader: readerOf(logPreset(drift)),
+      reader: readerOf(preset),
     },
   );
   const { cases, redactions } = await driftCases(sample.items, drift.redact);
@@ -116,7 +105,13 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     startedAt: now.toISOString(),
     suites: [DRIFT_SUITE],
     targets: drift.targets,
-    extra: { drift: { seed, ...(since ? { since: since.toISOString() } : {}) } },
+    extra: {
+      drift: {
+        seed,
+        ...(since ? { since: since.toISOString() } : {}),
+        ...(snapshotFile ? { snapshot: snapshotFile } : {}),
+      },
+    },
   });
   const { runDir, meta } = session;
   const pending = pendingItems(items, resumed?.finished ?? new Set());
@@ -184,7 +179,10 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     });
   }
   const { items: _items, ...sampleInfo } = sample;
-  const windowDays = sinceText && since ? (now.getTime() - since.getTime()) / 86_400_000 : undefined;
+  // A snapshot's window ended when it was pulled.
+  const windowEnd = snapshot ? new Date(snapshot.manifest.pulledAt) : now;
+  const windowDays =
+    (sinceText || snapshot) && since ? (windowEnd.getTime() - since.getTime()) / 86_400_000 : undefined;
   const monthlyCalls =
     drift.forecast?.monthly_calls ??
     (windowDays ? monthlyFromWindow(sample.lines - sample.outsideWindow - sample.badLines, windowDays) : undefined);

@@ -87,7 +87,8 @@ export function parseSince(text: string, now = new Date()): Date {
  * Records in batches (one per chunk read), so a gigabyte of JSONL costs a promise per megabyte,
  * not per line: readline's async iterator and a generator step per line were a third of the time.
  */
-async function* records(file: string, reader: LogReader): AsyncGenerator<readonly LogRecord[]> {
+/** A log file's records, a megabyte (or a CSV row, or an OTLP file) at a time. */
+export async function* fileRecords(file: string, reader: LogReader): AsyncGenerator<readonly LogRecord[]> {
   if (reader === 'otlp') {
     yield* otlpLogs(file);
     return;
@@ -182,6 +183,12 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** The identity of a logged input: it orders the sample, de-duplicates, and names the case. */
+export function logInputKey(input: readonly ChatMessage[], requestOptions: unknown): string {
+  // Options join the key only when present: plain text inputs keep their keys (and samples).
+  return canonicalHash(requestOptions ? { input, requestOptions } : input);
+}
+
 /**
  * Samples the window's lines from files (read with the options' reader) and from opened log
  * sources alike; a source's records are normalized, its "file" is the source's name.
@@ -199,9 +206,9 @@ export async function sampleLogs(origins: readonly (string | LogOrigin)[], optio
   const { mapping } = options;
   for (const origin of origins) {
     const file = typeof origin === 'string' ? origin : origin.name;
-    const batches = typeof origin === 'string' ? records(origin, options.reader ?? 'lines') : origin.batches();
+    const batches = typeof origin === 'string' ? fileRecords(origin, options.reader ?? 'lines') : origin.batches();
     for await (const batch of batches)
-      for (const { line, record, error, id } of batch) {
+      for (const { line, record, error, id, inputKey: keptKey } of batch) {
         lines++;
         const fail = (reason: string) => {
           bad++;
@@ -262,8 +269,8 @@ export async function sampleLogs(origins: readonly (string | LogOrigin)[], optio
         if (!set) strata.set(stratum, (set = new BottomK<SampledLog>(options.size)));
         linesPerStratum.set(stratum, (linesPerStratum.get(stratum) ?? 0) + 1);
         const requestOptions = loggedOptions;
-        // Options join the key only when present: plain text inputs keep their keys (and samples).
-        const inputKey = canonicalHash(requestOptions ? { input, requestOptions } : input);
+        // A snapshot's records were redacted when pulled: they keep the key of what was logged.
+        const inputKey = keptKey ?? logInputKey(input, requestOptions);
         set.offer({
           priority: priorityOf(options.seed, inputKey),
           key: inputKey,

@@ -1,5 +1,6 @@
 /**
- * `driftgate init --from-logs FILE`: a golden dataset drafted from a production log for people to
+ * `driftgate init --from-logs FILE|SOURCE`: a golden dataset drafted from a production log (a file,
+ * or a week of a platform source) for people to
  * label — a stratified sample (the drift job's bottom-k sampler, by the `feature` field when the log
  * has one), redacted before it is written, one case per distinct input with an empty `expected`
  * and, as a hint, the answer the log recorded.
@@ -10,27 +11,33 @@ import path from 'node:path';
 import { fieldMapping, readerOf, type PresetName } from '../sources/log-fields.js';
 import { redact } from '../drift/redact.js';
 import { sampleLogs } from '../drift/sample-logs.js';
+import type { LogOrigin } from '../sources/log-origin.js';
 
 export interface DraftOptions {
   /** Cases to draft (default 50). */
   readonly size?: number;
   readonly format?: PresetName;
+  /** The window a source is read for (files are read whole). */
+  readonly since?: Date;
 }
 
 const REDACT = ['email', 'phone', 'card', 'ip', 'secret'];
 
+/** A log file, or an opened platform source (whose records are normalized). */
 export async function draftFromLogs(
-  file: string,
+  from: string | LogOrigin,
   options: DraftOptions = {},
 ): Promise<{ jsonl: string; cases: number }> {
-  const sample = await sampleLogs([path.resolve(file)], {
-    mapping: fieldMapping(options.format ?? 'generic'),
+  const format = typeof from === 'string' ? (options.format ?? 'generic') : 'normalized';
+  const sample = await sampleLogs([typeof from === 'string' ? path.resolve(from) : from], {
+    mapping: fieldMapping(format),
     size: options.size ?? 50,
     stratify: 'feature',
     minPerStratum: 2,
     seed: 'driftgate-init',
     maxBadFraction: 0.05,
-    reader: readerOf(options.format ?? 'generic'),
+    reader: readerOf(format),
+    ...(options.since ? { since: options.since } : {}),
   });
   const lines = sample.items.map((item) => {
     // A conversation with tools, tool results or images is kept whole, as the case's messages.

@@ -10,16 +10,24 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
 import { draftFromLogs, type DraftOptions } from './from-logs.js';
+import { openSource, type LogSourceConfig } from '../sources/log-sources.js';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const template = (name: string) => path.join(PACKAGE_ROOT, 'templates', name);
 
 /** Lines driftgate wants in .gitignore: run directories, the local history and cache. */
-export const GITIGNORE_LINES = ['.driftgate/runs/', '.driftgate/cache/', '.driftgate/history.jsonl'];
+// Log snapshots hold production traffic (redacted, but still users' words): never committed by default.
+export const GITIGNORE_LINES = [
+  '.driftgate/runs/',
+  '.driftgate/cache/',
+  '.driftgate/history.jsonl',
+  '.driftgate/logs/',
+];
 
 export interface InitOptions {
   readonly dir: string;
-  readonly fromLogs?: DraftOptions & { readonly file: string };
+  /** A log file, or a platform source (`{ source: langfuse }`) read for `since` with credentials from `env`. */
+  readonly fromLogs?: DraftOptions & { readonly file: string | LogSourceConfig; readonly env?: NodeJS.ProcessEnv };
 }
 
 export interface InitResult {
@@ -56,7 +64,16 @@ export async function init(options: InitOptions): Promise<InitResult> {
     );
   }
   // Drafted before anything is written, so a bad log leaves the directory untouched.
-  const drafted = options.fromLogs ? await draftFromLogs(options.fromLogs.file, options.fromLogs) : undefined;
+  const from = options.fromLogs;
+  const source = from && typeof from.file !== 'string' ? from.file : undefined;
+  const drafted = from
+    ? await draftFromLogs(
+        typeof from.file === 'string'
+          ? from.file
+          : openSource(from.file, { env: from.env ?? process.env, ...(from.since ? { since: from.since } : {}) }),
+        from,
+      )
+    : undefined;
   if (drafted) {
     const config = files['driftgate.yaml'] as () => Promise<string>;
     files['driftgate.yaml'] = async () =>
@@ -65,6 +82,12 @@ export async function init(options: InitOptions): Promise<InitResult> {
         '      # - { type: similarity, reference: "{{expected}}", pass: 0.3 }  # once the drafted cases have expected answers',
       );
     files['datasets/golden.jsonl'] = async () => drafted.jsonl;
+    // Drafted from a platform: the weekly job (still commented: it needs a pinned model) reads the same place.
+    if (source) {
+      const withDrift = files['driftgate.yaml'];
+      files['driftgate.yaml'] = async () =>
+        (await withDrift()).replace('#   logs: logs/*.jsonl', `#   logs: ${flowYaml(source)}`);
+    }
     files['prompts/assistant.md'] = async () => 'You are the assistant of our product. Answer the user.\n\n{{input}}\n';
   }
   const written: string[] = [];
@@ -91,4 +114,12 @@ async function ensureGitignore(dir: string): Promise<InitResult['gitignore']> {
   }
   await writeFile(file, `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${block}`);
   return 'appended';
+}
+
+/** `{ source: langsmith, project: support-bot }`: a source's config as one line of YAML flow style. */
+function flowYaml(config: LogSourceConfig): string {
+  const entries = Object.entries(config).map(
+    ([k, v]) => `${k}: ${typeof v === 'string' && /^[\w.-]+$/.test(v) ? v : JSON.stringify(v)}`,
+  );
+  return `{ ${entries.join(', ')} }`;
 }

@@ -11,6 +11,8 @@ export interface LogRecord {
   readonly error?: string;
   /** The platform's id for it (observation, run, completion), named in a bad line's report. */
   readonly id?: string;
+  /** The sampling key of the input as it was logged, kept when the record was redacted (a snapshot). */
+  readonly inputKey?: string;
 }
 
 export interface LogOrigin {

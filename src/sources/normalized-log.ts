@@ -72,3 +72,16 @@ export interface NormalizedLog {
   /** Every span and resource attribute, by its full (dotted) key, for `drift.fields` to name. */
   readonly attributes?: Readonly<Record<string, unknown>>;
 }
+
+/** A value read back from a file is a normalized record: the version this driftgate writes, and messages. */
+export function isNormalizedLog(value: unknown): value is NormalizedLog {
+  if (typeof value !== 'object' || value === null || !('schemaVersion' in value) || !('input' in value)) return false;
+  const { schemaVersion, input } = value;
+  return (
+    schemaVersion === NORMALIZED_LOG_SCHEMA_VERSION &&
+    typeof input === 'object' &&
+    input !== null &&
+    'messages' in input &&
+    Array.isArray(input.messages)
+  );
+}

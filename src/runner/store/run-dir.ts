@@ -61,7 +61,7 @@ export interface RunMeta {
   /** Torn last journal lines mended when a session opened the journal (journal.ts), across sessions. */
   journalMended?: number;
   /** Drift runs: what reproduces the sample on resume (the week's seed, the window's absolute start). */
-  drift?: { readonly seed: string; readonly since?: string };
+  drift?: { readonly seed: string; readonly since?: string; readonly snapshot?: string };
 }
 
 export const RUN_FILE = 'run.json';
