@@ -188,6 +188,12 @@ if (!only || only === 'drift') {
   console.log('drift detector', JSON.stringify(detector, null, 1));
   results.drift = { measuredAt: new Date().toISOString(), sampling, mmdPermutationTest: mmd, detector };
 }
+if (!only || only === 'sources') {
+  const { sourcesBench } = await import('./sources.js');
+  const sources = await sourcesBench();
+  console.log('log sources', JSON.stringify(sources, null, 1));
+  results.sources = { measuredAt: new Date().toISOString(), ...sources };
+}
 if (only === 'scale') {
   // Minutes long at 100,000 cases: run on its own (`npm run bench -- scale`), not in the default set.
   const { scaleBench } = await import('./scale.js');

@@ -18,7 +18,8 @@ await build({
     js: "import { createRequire as __driftgateCreateRequire } from 'node:module';\nconst require = __driftgateCreateRequire(import.meta.url);",
   },
   // TypeScript custom scorers need tsx from the user's project; the Action has no node_modules.
-  external: ['tsx', 'tsx/*'],
+  // DuckDB (the sql log source) is a native addon: loaded from the project's node_modules when there.
+  external: ['tsx', 'tsx/*', '@duckdb/node-api'],
   legalComments: 'eof',
   logLevel: 'warning',
   absWorkingDir: root,

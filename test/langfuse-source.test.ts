@@ -101,7 +101,49 @@ function generation(i: number, extra: Partial<FakeObservation> = {}): FakeObserv
 describe('langfuse source', () => {
   it('reads a generation into the normalized record exactly: messages, tool call and result, tools, output, model, usage, cost, prompt', async () => {
     server.observations = [toolConversation];
+    server.scores = [
+      {
+        id: 's1',
+        observationId: 'obs-tool',
+        traceId: 'trace-tool',
+        name: 'helpfulness',
+        dataType: 'NUMERIC',
+        value: 0.8,
+        source: 'EVAL',
+        comment: 'clear',
+      },
+      {
+        id: 's2',
+        observationId: 'obs-tool',
+        traceId: 'trace-tool',
+        name: 'thumbs_up',
+        dataType: 'BOOLEAN',
+        value: 0,
+        stringValue: 'False',
+        source: 'API',
+      },
+      {
+        id: 's3',
+        observationId: 'obs-tool',
+        traceId: 'trace-tool',
+        name: 'topic',
+        dataType: 'CATEGORICAL',
+        value: 0,
+        stringValue: 'weather',
+        source: 'ANNOTATION',
+      },
+      {
+        id: 's4',
+        observationId: 'obs-other',
+        traceId: 'trace-other',
+        name: 'helpfulness',
+        dataType: 'NUMERIC',
+        value: 0.1,
+        source: 'EVAL',
+      },
+    ];
     const [line] = await readOrigin(langfuseOrigin(config(), { env: env() }));
+    server.scores = [];
     expect(line?.error).toBeUndefined();
     expect(line?.id).toBe('obs-tool');
     expect(line?.record).toEqual({
@@ -121,8 +163,16 @@ describe('langfuse source', () => {
       costUsd: 0.0000234,
       prompt: { name: 'weather-system', version: 3 },
       environment: 'production',
+      feedback: [
+        { name: 'helpfulness', value: 0.8, comment: 'clear', source: 'eval' },
+        { name: 'thumbs_up', value: false, source: 'api' },
+        { name: 'topic', value: 'weather', source: 'annotation' },
+      ],
       attributes: { feature: 'weather', tier: 'pro' },
     });
+    // One scores request for the page, naming its observations.
+    const scoreRequests = server.requests.filter((r) => r.path === '/api/public/v2/scores');
+    expect(scoreRequests.map((r) => r.query.get('observationId'))).toEqual(['obs-tool']);
   });
 
   it('sends the filters to the server (type, name, tags, metadata, environment, window) and reads only what matches', async () => {
@@ -159,8 +209,9 @@ describe('langfuse source', () => {
       const lines = await readOrigin(origin);
       expect(lines).toHaveLength(1_050);
       expect(lines.filter((l) => l.error)).toEqual([]);
-      // 11 pages, two of them asked twice.
-      expect(server.requests).toHaveLength(13);
+      // 11 pages, two of them asked twice, and one scores request a page.
+      expect(server.requests.filter((r) => r.path === '/api/public/v2/observations')).toHaveLength(13);
+      expect(server.requests.filter((r) => r.path === '/api/public/v2/scores')).toHaveLength(11);
       const mapping = fieldMapping('normalized');
       const options = { mapping, size: 60, stratify: 'feature' as const, seed: '2026-W48' };
       const fromSource = await sampleLogs([langfuseOrigin(config({ page_size: 100 }), { env: env() })], options);
@@ -300,7 +351,7 @@ drift:
     const window = server.filters.at(-1)?.find((c) => c.column === 'startTime');
     expect(Date.now() - Date.parse(String(window?.value))).toBeGreaterThan(7 * 86_400_000 - 60_000);
     expect(readFileSync(path.join(dir, 'driftgate.yaml'), 'utf8')).toContain(
-      `#   logs: { source: langfuse, type: GENERATION, page_size: 100 }`,
+      `#   logs: { source: langfuse, type: GENERATION, page_size: 100, scores: true }`,
     );
     const missing = await runCli(['init', '--from-logs', 'langsmith'], {}, await makeProject({}));
     expect(missing.code).toBe(2);

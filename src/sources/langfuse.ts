@@ -2,7 +2,8 @@
  * Langfuse as a log source: the window's generations read a page at a time through the official
  * `@langfuse/client` (public API v2 observations, cursor pagination), filtered on the server by
  * what the config names. The client retries 429/5xx with Langfuse's Retry-After; a page that still
- * fails ends the read (page-failure.ts). Credentials come only from LANGFUSE_PUBLIC_KEY and
+ * fails ends the read (page-failure.ts). Each page's scores (Langfuse's evaluations and users'
+ * feedback on a generation) come with one more request and become the records' feedback. Credentials come only from LANGFUSE_PUBLIC_KEY and
  * LANGFUSE_SECRET_KEY; the address from `base_url`, LANGFUSE_BASE_URL, or Langfuse Cloud.
  */
 import { LangfuseClient } from '@langfuse/client';
@@ -11,6 +12,7 @@ import type { LogOrigin, LogRecord } from './log-origin.js';
 import { langfuseLog } from './langfuse-record.js';
 import { LogProblem } from './openai-messages.js';
 import { isRecord } from './values.js';
+import type { NormalizedFeedback } from './normalized-log.js';
 import { malformedPage, pageFailure, requiredEnv } from './page-failure.js';
 import type { SourceContext } from './source-context.js';
 
@@ -28,6 +30,12 @@ export const langfuseSourceSchema = z.strictObject({
   model: z.string().min(1).optional(),
   version: z.string().min(1).optional(),
   page_size: z.int().min(1).max(1000).default(100),
+  scores: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Attach each generation's scores (evaluations, users' feedback) as its feedback: one more request a page",
+    ),
 });
 export type LangfuseSourceConfig = z.infer<typeof langfuseSourceSchema>;
 
@@ -76,6 +84,67 @@ function failureDetail(err: unknown): { status?: number; detail: string } {
   return { ...(e.statusCode !== undefined ? { status: e.statusCode } : {}), detail: body || String(e.message ?? err) };
 }
 
+/** One score as feedback: a number, a boolean, or a category / text, with its comment and source. */
+function scoreFeedback(score: Record<string, unknown>): NormalizedFeedback | undefined {
+  const name = typeof score.name === 'string' ? score.name : undefined;
+  if (!name) return undefined;
+  const value =
+    score.dataType === 'BOOLEAN'
+      ? score.value === 1
+      : score.dataType === 'NUMERIC' && typeof score.value === 'number'
+        ? score.value
+        : typeof score.stringValue === 'string'
+          ? score.stringValue
+          : typeof score.value === 'number'
+            ? score.value
+            : undefined;
+  return {
+    name,
+    ...(value !== undefined ? { value } : {}),
+    ...(typeof score.comment === 'string' && score.comment ? { comment: score.comment } : {}),
+    ...(typeof score.source === 'string' ? { source: score.source.toLowerCase() } : {}),
+  };
+}
+
+/** The scores of a page's observations, by observation id (every page of the scores listing). */
+async function scoresOf(
+  client: LangfuseClient,
+  ids: readonly string[],
+  page: number,
+  maxRetries: number,
+): Promise<Map<string, NormalizedFeedback[]>> {
+  const out = new Map<string, NormalizedFeedback[]>();
+  if (ids.length === 0) return out;
+  for (let scoresPage = 1; ; scoresPage++) {
+    let response: unknown;
+    try {
+      response = await client.api.scores.getMany(
+        { observationId: ids.join(','), fields: 'score', limit: 100, page: scoresPage },
+        { maxRetries },
+      );
+    } catch (err) {
+      const { status, detail } = failureDetail(err);
+      throw pageFailure({
+        source: 'langfuse',
+        page: `the scores of page ${page}`,
+        ...(status !== undefined ? { status } : {}),
+        detail,
+        credentials: CREDENTIALS,
+      });
+    }
+    if (!isRecord(response) || !Array.isArray(response.data))
+      throw malformedPage('langfuse', page, 'an observations page with its scores');
+    for (const score of response.data) {
+      if (!isRecord(score) || typeof score.observationId !== 'string') continue;
+      const feedback = scoreFeedback(score);
+      if (feedback) out.set(score.observationId, [...(out.get(score.observationId) ?? []), feedback]);
+    }
+    const meta = isRecord(response.meta) ? response.meta : {};
+    const totalPages = typeof meta.totalPages === 'number' ? meta.totalPages : 1;
+    if (scoresPage >= totalPages || response.data.length === 0) return out;
+  }
+}
+
 export function langfuseOrigin(config: LangfuseSourceConfig, context: SourceContext): LogOrigin {
   const publicKey = requiredEnv(context.env, 'langfuse', 'LANGFUSE_PUBLIC_KEY');
   const secretKey = requiredEnv(context.env, 'langfuse', 'LANGFUSE_SECRET_KEY');
@@ -111,11 +180,14 @@ export function langfuseOrigin(config: LangfuseSourceConfig, context: SourceCont
         }
         if (!isRecord(response) || !Array.isArray(response.data))
           throw malformedPage('langfuse', page, 'an observations page');
-        const batch: LogRecord[] = response.data.map((observation: unknown) => {
+        const observations: unknown[] = response.data;
+        const ids = observations.flatMap((o) => (isRecord(o) && typeof o.id === 'string' ? [o.id] : []));
+        const feedback = config.scores ? await scoresOf(client, ids, page, context.maxRetries ?? 4) : new Map();
+        const batch: LogRecord[] = observations.map((observation: unknown) => {
           line++;
           const id = isRecord(observation) && typeof observation.id === 'string' ? observation.id : undefined;
           try {
-            return { line, record: langfuseLog(observation), ...(id ? { id } : {}) };
+            return { line, record: langfuseLog(observation, id ? feedback.get(id) : undefined), ...(id ? { id } : {}) };
           } catch (err) {
             if (err instanceof LogProblem) return { line, error: err.message, ...(id ? { id } : {}) };
             throw err;

@@ -9,11 +9,13 @@ import { langfuseOrigin, langfuseSourceSchema } from './langfuse.js';
 import { langsmithOrigin, langsmithSourceSchema } from './langsmith.js';
 import { openaiStoredOrigin, openaiStoredSourceSchema } from './openai-stored.js';
 import type { SourceContext } from './source-context.js';
+import { sqlOrigin, sqlSourceSchema } from './sql.js';
 
 export const LOG_SOURCES = {
   langfuse: { schema: langfuseSourceSchema, open: langfuseOrigin },
   langsmith: { schema: langsmithSourceSchema, open: langsmithOrigin },
   'openai-stored': { schema: openaiStoredSourceSchema, open: openaiStoredOrigin },
+  sql: { schema: sqlSourceSchema, open: sqlOrigin },
 } as const;
 
 export type LogSourceName = keyof typeof LOG_SOURCES;
@@ -22,6 +24,7 @@ export const logSourceSchema = z.discriminatedUnion('source', [
   langfuseSourceSchema,
   langsmithSourceSchema,
   openaiStoredSourceSchema,
+  sqlSourceSchema,
 ]);
 
 export type LogSourceConfig = z.infer<typeof logSourceSchema>;
@@ -34,5 +37,7 @@ export function openSource(config: LogSourceConfig, context: SourceContext): Log
       return LOG_SOURCES.langsmith.open(config, context);
     case 'openai-stored':
       return LOG_SOURCES['openai-stored'].open(config, context);
+    case 'sql':
+      return LOG_SOURCES.sql.open(config, context);
   }
 }

@@ -4,4 +4,6 @@ export interface SourceContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Retries of a failed page before it counts as failed (the client's own backoff between them). */
   readonly maxRetries?: number;
+  /** The config's folder: where a source's relative paths (the sql source's files) resolve. */
+  readonly rootDir?: string;
 }

@@ -32,6 +32,18 @@ export interface FakeObservation {
   readonly promptVersion?: number;
 }
 
+export interface FakeScore {
+  readonly id: string;
+  readonly observationId?: string;
+  readonly traceId: string;
+  readonly name: string;
+  readonly dataType: 'NUMERIC' | 'BOOLEAN' | 'CATEGORICAL' | 'TEXT';
+  readonly value?: number;
+  readonly stringValue?: string;
+  readonly source: 'API' | 'EVAL' | 'ANNOTATION';
+  readonly comment?: string;
+}
+
 type Condition = { type: string; column: string; operator: string; value: unknown; key?: string };
 
 const COLUMNS: Record<string, (o: FakeObservation) => unknown> = {
@@ -70,6 +82,7 @@ const raw = (v: unknown) => (v === undefined ? undefined : typeof v === 'string'
 
 export class FakeLangfuse extends FakePlatform {
   observations: FakeObservation[] = [];
+  scores: FakeScore[] = [];
 
   constructor(readonly keys = { publicKey: 'pk-lf-test-0123456789abcdef', secretKey: 'sk-lf-test-fedcba9876543210' }) {
     super(
@@ -87,6 +100,7 @@ export class FakeLangfuse extends FakePlatform {
   }
 
   private answer(request: PlatformRequest) {
+    if (request.method === 'GET' && request.path === '/api/public/v2/scores') return this.scoresPage(request);
     if (request.method !== 'GET' || request.path !== '/api/public/v2/observations') return undefined;
     const limit = Number(request.query.get('limit') ?? 50);
     const offset = Number(Buffer.from(request.query.get('cursor') ?? 'MA==', 'base64').toString('utf8'));
@@ -117,6 +131,34 @@ export class FakeLangfuse extends FakePlatform {
         const next =
           offset + limit < selected.length ? Buffer.from(String(offset + limit)).toString('base64') : undefined;
         return { status: 200, json: { data, meta: next ? { cursor: next } : {} } };
+      },
+    };
+  }
+
+  /** GET /api/public/v2/scores: `observationId` a comma-separated list, page-number pagination. */
+  private scoresPage(request: PlatformRequest) {
+    const limit = Number(request.query.get('limit') ?? 50);
+    if (limit > 100) return { status: 400, json: { message: 'limit must be at most 100' } };
+    const page = Number(request.query.get('page') ?? 1);
+    const ids = new Set((request.query.get('observationId') ?? '').split(',').filter(Boolean));
+    const matching = this.scores.filter((s) => ids.size === 0 || (s.observationId && ids.has(s.observationId)));
+    const data = matching.slice((page - 1) * limit, page * limit).map((s) => ({
+      timestamp: '2026-11-25T10:00:00.000Z',
+      createdAt: '2026-11-25T10:00:00.000Z',
+      updatedAt: '2026-11-25T10:00:00.000Z',
+      authorUserId: null,
+      configId: null,
+      queueId: null,
+      environment: 'default',
+      observationId: null,
+      comment: null,
+      ...s,
+    }));
+    return {
+      status: 200,
+      json: {
+        data,
+        meta: { page, limit, totalItems: matching.length, totalPages: Math.ceil(matching.length / limit) },
       },
     };
   }
