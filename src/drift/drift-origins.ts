@@ -21,7 +21,8 @@ export async function logOrigins(
   drift: DriftConfig,
   context: SourceContext,
 ): Promise<(string | LogOrigin)[]> {
-  if (typeof drift.logs === 'object' && !Array.isArray(drift.logs)) return [openSource(drift.logs, { rootDir, ...context })];
+  if (typeof drift.logs === 'object' && !Array.isArray(drift.logs))
+    return [openSource(drift.logs, { rootDir, ...context })];
   const patterns = Array.isArray(drift.logs) ? drift.logs : [drift.logs];
   const files = (await glob(patterns, { cwd: rootDir, absolute: true, onlyFiles: true })).sort();
   if (files.length === 0)
