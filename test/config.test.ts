@@ -88,6 +88,17 @@ describe('driftgate.yaml validation', () => {
     );
   });
 
+  it('names the log source a drift.logs mapping gets wrong, inside the union of files and sources', () => {
+    const drift = (logs: string) => `${valid}drift:\n  logs: ${logs}\n`;
+    expect(errorOf(drift('{ source: langfusee }'))).toBe(
+      'driftgate.yaml:13: drift.logs.source: expected one of "langfuse", "langsmith", "openai-stored", "sql", got "langfusee"',
+    );
+    expect(errorOf(drift('{ source: langsmith, project: p, trace_names: [x] }'))).toBe(
+      'driftgate.yaml:13: drift.logs.trace_names: unknown field "trace_names"',
+    );
+    expect(errorOf(drift('{ source: langsmith }'))).toBe('driftgate.yaml:13: drift.logs.project: is required');
+  });
+
   it('says plainly when the file does not exist', async () => {
     await expect(loadConfig('/nonexistent/driftgate.yaml')).rejects.toThrow(/no such file/);
   });

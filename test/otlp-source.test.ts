@@ -194,3 +194,49 @@ drift:
     }
   });
 });
+
+describe('evaluation events', () => {
+  it("a span's gen_ai.evaluation.result events become the record's feedback (OTLP written by the real OpenTelemetry SDK)", async () => {
+    const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } =
+      await import('@opentelemetry/sdk-trace-base');
+    const { JsonTraceSerializer } = await import('@opentelemetry/otlp-transformer');
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const span = provider.getTracer('app').startSpan('chat gpt-4o', {
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.response.model': 'gpt-4o-2024-08-06',
+        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Hi' }] }]),
+        'gen_ai.output.messages': JSON.stringify([
+          { role: 'assistant', parts: [{ type: 'text', content: 'Hello!' }], finish_reason: 'stop' },
+        ]),
+      },
+    });
+    span.addEvent('gen_ai.evaluation.result', {
+      'gen_ai.evaluation.name': 'relevance',
+      'gen_ai.evaluation.score.value': 0.9,
+      'gen_ai.evaluation.explanation': 'on topic',
+    });
+    span.addEvent('gen_ai.evaluation.result', {
+      'gen_ai.evaluation.name': 'toxicity',
+      'gen_ai.evaluation.score.label': 'none',
+    });
+    span.addEvent('something.else', { 'gen_ai.evaluation.name': 'ignored' });
+    span.end();
+    await provider.forceFlush();
+    const dir = await mkdtemp(path.join(tmpdir(), 'driftgate-otlp-eval-'));
+    const file = path.join(dir, 'traces.json');
+    await writeFile(
+      file,
+      Buffer.from(JsonTraceSerializer.serializeRequest(exporter.getFinishedSpans()) ?? new Uint8Array()),
+    );
+    const { records, errors } = await read(file);
+    expect(errors).toEqual([]);
+    expect(records[0]?.output).toEqual({ text: 'Hello!' });
+    expect(records[0]?.feedback).toEqual([
+      { name: 'relevance', value: 0.9, comment: 'on topic', source: 'otel' },
+      { name: 'toxicity', value: 'none', source: 'otel' },
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 /** What each OTLP dialect reader is given and gives back (otlp.ts reads the file, the dialects a span). */
-import type { NormalizedLog } from './normalized-log.js';
+import type { NormalizedFeedback, NormalizedLog } from './normalized-log.js';
 
 /** A span's attributes decoded (keys as written, dotted), and the span's own fields. */
 export interface SpanView {
@@ -10,6 +10,8 @@ export interface SpanView {
   readonly startNanos?: bigint;
   readonly endNanos?: bigint;
   readonly error?: string;
+  /** `gen_ai.evaluation.result` events on the span, as feedback. */
+  readonly evaluations?: readonly NormalizedFeedback[];
 }
 
 /** The fields a dialect reads from a chat span; the rest of the record is the span's own. */

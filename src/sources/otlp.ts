@@ -17,7 +17,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { NORMALIZED_LOG_SCHEMA_VERSION, type NormalizedLog } from './normalized-log.js';
+import { NORMALIZED_LOG_SCHEMA_VERSION, type NormalizedFeedback, type NormalizedLog } from './normalized-log.js';
 import { SpanProblem, type DialectFields, type SpanView } from './otlp-span.js';
 import { isObject, optional, textOf } from './values.js';
 import { eventFormLog, type GenAiEvent } from './otlp-events.js';
@@ -76,9 +76,34 @@ function dialectOf(attributes: Readonly<Record<string, unknown>>): Dialect | und
   return undefined;
 }
 
+/**
+ * The GenAI conventions' `gen_ai.evaluation.result` events on a span (an evaluator's verdict on
+ * the answer: name, score value or label, explanation) as the record's feedback.
+ */
+function evaluationsOf(span: Record<string, unknown>): NormalizedFeedback[] {
+  return list(span.events).flatMap((event): NormalizedFeedback[] => {
+    if (!isObject(event) || event.name !== 'gen_ai.evaluation.result') return [];
+    const a = decodeAll(list(event.attributes) as KeyValue[]);
+    const name = textOf(a['gen_ai.evaluation.name']);
+    if (!name) return [];
+    const score = a['gen_ai.evaluation.score.value'];
+    const value = typeof score === 'number' ? score : textOf(a['gen_ai.evaluation.score.label']);
+    return [
+      {
+        name,
+        ...optional('value', value),
+        ...optional('comment', textOf(a['gen_ai.evaluation.explanation'])),
+        source: 'otel',
+      },
+    ];
+  });
+}
+
 function viewOf(span: Record<string, unknown>, attributes: Record<string, unknown>): SpanView {
   const status = isObject(span.status) ? span.status : {};
+  const evaluations = evaluationsOf(span);
   return {
+    ...(evaluations.length > 0 ? { evaluations } : {}),
     attributes,
     name: String(span.name ?? ''),
     traceId: String(span.traceId ?? ''),
@@ -113,6 +138,7 @@ function recordOf(
     ...optional('user', textOf(attributes['user.id']) ?? textOf(attributes['enduser.id'])),
     ...optional('session', textOf(attributes['session.id']) ?? textOf(attributes['gen_ai.conversation.id'])),
     ...fields,
+    ...(view.evaluations ? { feedback: view.evaluations } : {}),
     ...(view.error ? { error: view.error } : {}),
     attributes,
   };

@@ -72,6 +72,25 @@ export function describeIssue(issue: z.core.$ZodIssue): { path: ConfigPath; mess
       const got =
         discriminator && input && typeof input === 'object' ? (input as Record<string, unknown>)[discriminator] : input;
       if (options) return { path, message: `expected one of ${quoteAll(options)}, got ${describeValue(got)}` };
+      // A value of the right kind for one form (a mapping, where text or a mapping is allowed): that form's problem.
+      const fitting = issue.errors.find(
+        (branch) => branch.length > 0 && !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0),
+      );
+      const first = fitting?.[0];
+      if (first) {
+        const inner = describeIssue({ ...first, path: [...issue.path, ...first.path] });
+        // The discriminator's issue carries no input of its own: the user's value is at its key.
+        if (first.code === 'invalid_union' && !('input' in first) && input && typeof input === 'object') {
+          const { discriminator, options: accepted } = first as { discriminator?: string; options?: unknown[] };
+          if (discriminator && accepted)
+            return {
+              path: inner.path,
+              message: `expected one of ${quoteAll(accepted)}, got ${describeValue((input as Record<string, unknown>)[discriminator])}`,
+            };
+        }
+        return inner;
+      }
+      if (input === undefined) return { path, message: 'is required' };
       return { path, message: `${describeValue(input)} matches none of the accepted forms` };
     }
     case 'too_small':
