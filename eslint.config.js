@@ -19,6 +19,7 @@ const LAYERS = [
   'scorers',
   'config',
   'signals',
+  'production',
   'runner',
   'baselines',
   'gate',

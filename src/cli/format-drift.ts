@@ -9,6 +9,7 @@ import {
   signalState,
 } from '../report/format-metric.js';
 import { renderTable } from './table.js';
+import { productionLines } from '../production/production-lines.js';
 import { behaviourDetail, formatItemEffect, formatStratum } from '../report/behaviour-detail.js';
 import { driftHeadline } from '../signals/signals.js';
 import { formatDriftForecast, formatStratumCost } from '../drift/cost-by-stratum.js';
@@ -67,6 +68,13 @@ export function formatDriftReport(r: DriftResult): string {
     const forecast = formatDriftForecast(r.cost);
     if (forecast) lines.push(`  ${forecast}`);
   }
+  const production = r.production ? productionLines(r.production) : [];
+  if (production.length)
+    lines.push(
+      '',
+      `production (${r.production?.week.lines.toLocaleString('en-US')} log lines in the window):`,
+      ...production.map((l) => `  ${l}`),
+    );
   const failing = scorerHealthLines(r.scorers);
   if (failing.length) lines.push('', 'scorer errors:', ...failing.map((l) => `  ${l}`));
   const identity = r.decision.signals.find((x) => x.name === 'model identity')?.details as

@@ -211,8 +211,17 @@ export const driftSchema = z.strictObject({
       output: z.string().min(1).optional(),
       feature: z.string().min(1).optional(),
       time: z.string().min(1).optional(),
-      model: z.string().min(1).optional(),
+      model: z.string().min(1).optional().describe('The model id that answered (the served model)'),
       user: z.string().min(1).optional(),
+      requestedModel: z.string().min(1).optional().describe('The model (alias) the application asked for'),
+      fingerprint: z.string().min(1).optional(),
+      inputTokens: z.string().min(1).optional(),
+      outputTokens: z.string().min(1).optional(),
+      cachedInputTokens: z.string().min(1).optional(),
+      costUsd: z.string().min(1).optional().describe('Logged cost of the call in US dollars'),
+      latencyMs: z.string().min(1).optional(),
+      error: z.string().min(1).optional(),
+      session: z.string().min(1).optional(),
     })
     .optional()
     .describe('Dotted paths that override the preset'),
@@ -273,6 +282,24 @@ export const driftSchema = z.strictObject({
     .optional()
     .describe(
       'Calls a month for the cost forecast (default: the lines of the sampling window, scaled to 30 days, when sample.since is set)',
+    ),
+  budget: z
+    .strictObject({
+      monthly_usd: z.number().positive().describe("The month's budget for the logged traffic, in US dollars"),
+      alert_at: z.number().gt(0).max(10).default(0.8).describe('Alert when the forecast passes this share of it'),
+    })
+    .optional()
+    .describe("Production cost: an alert when the month's forecast from the window's logs crosses the budget"),
+  group_by: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A field of the log lines (e.g. attributes.tier) the production cost is also broken down by'),
+  replay: z
+    .enum(['always', 'on-change'])
+    .default('always')
+    .describe(
+      'on-change: replay through pinned and current only when a served model id or fingerprint changed since the last run (no calls otherwise)',
     ),
   history: z.string().min(1).default('.driftgate/history.jsonl'),
   window: z.int().min(1).max(52).default(4).describe('Trailing runs this week is compared with'),

@@ -9,6 +9,7 @@ import type { DivergentPair } from './compute-signals.js';
 import type { DriftCost } from './cost-by-stratum.js';
 import type { LogSample } from './sample-logs.js';
 import type { DriftDecision } from '../signals/signals.js';
+import type { ProductionSection } from '../production/production-section.js';
 
 export interface DriftResult {
   readonly exitCode: ExitCode;
@@ -24,4 +25,6 @@ export interface DriftResult {
   readonly scorers: readonly ScorerHealth[];
   /** Dollars per answer, pinned vs current, by stratum; a month's change when the volume is known. */
   readonly cost?: DriftCost;
+  /** What production did in the window, from every log line: cost explained, the served models. */
+  readonly production?: ProductionSection;
 }

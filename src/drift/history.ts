@@ -14,6 +14,7 @@ import path from 'node:path';
 import { RunStateError, storageError } from '../errors.js';
 import { ewmaCheck } from '../stats/ewma.js';
 import type { Signal } from '../signals/signals.js';
+import type { ProductionWeek } from '../production/production-tally.js';
 
 export const HISTORY_SCHEMA_VERSION = 1;
 
@@ -34,6 +35,8 @@ export interface HistoryRow {
   readonly worse?: boolean;
   readonly models: { readonly pinned: readonly string[]; readonly current: readonly string[] };
   readonly metrics: Readonly<Record<string, WeeklyMetric>>;
+  /** What production did that window, from every log line (absent in rows written before it existed). */
+  readonly production?: ProductionWeek;
 }
 
 export async function readHistory(file: string): Promise<HistoryRow[]> {

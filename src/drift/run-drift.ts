@@ -23,6 +23,10 @@ import { appendHistory, HISTORY_SCHEMA_VERSION, historySignals, readHistory } fr
 import { fieldMapping, readerOf } from '../sources/log-fields.js';
 import { logOrigins, logPreset } from './drift-origins.js';
 import { openSnapshot } from './log-snapshot.js';
+import { PriceTable } from '../providers/pricing.js';
+import { ProductionTally } from '../production/production-tally.js';
+import { productionSection } from '../production/production-section.js';
+import { usageLineOf } from '../production/usage-line.js';
 import { isoWeekSeed, parseSince, sampleLogs } from './sample-logs.js';
 import { decideDrift } from '../signals/signals.js';
 import { writeDriftResult } from './drift-file.js';
@@ -68,6 +72,17 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
         : undefined;
   const preset = snapshot ? 'normalized' : logPreset(drift);
   const mapping = fieldMapping(preset, snapshot ? undefined : drift.fields);
+  // Every line of the window, in the sampling pass: what production served, cost and who called.
+  const tally = new ProductionTally(new PriceTable(config.pricing), {
+    ...(drift.group_by ? { groupBy: drift.group_by } : {}),
+    ...(since ? { since } : {}),
+    end: snapshot ? new Date(snapshot.manifest.pulledAt) : now,
+  });
+  const observe = (record: unknown) => {
+    const line = usageLineOf(record, mapping, drift.group_by);
+    if (since && line.time !== undefined && line.time < since.getTime()) return;
+    tally.add(line);
+  };
   const sample = await sampleLogs(
     snapshot
       ? [snapshot.origin]
@@ -81,6 +96,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
       seed,
       maxBadFraction: drift.max_bad_lines,
       reader: readerOf(preset),
+      observe,
     },
   );
   const { cases, redactions } = await driftCases(sample.items, drift.redact);
@@ -130,6 +146,17 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   );
   const historyFile = path.resolve(loaded.rootDir, drift.history);
   const history = (await readHistory(historyFile)).filter((r) => r.suite === DRIFT_SUITE);
+  const week = tally.result();
+  const trailing = history.flatMap((r) => (r.production ? [r.production] : [])).slice(-drift.window);
+  const production = productionSection(week, trailing, {
+    ...(drift.budget ? { budget: drift.budget } : {}),
+    paths: {
+      usage:
+        [mapping.inputTokens, mapping.outputTokens, mapping.costUsd].filter(Boolean).join(', ') ||
+        `none of the fields format ${preset} maps`,
+      servedModel: mapping.model ?? `none of the fields format ${preset} maps`,
+    },
+  });
   const computed = await computeSignals({
     records,
     cases,
@@ -176,6 +203,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
       worse: decision.worse,
       models: computed.models,
       metrics: computed.metrics,
+      production: week,
     });
   }
   const { items: _items, ...sampleInfo } = sample;
@@ -197,6 +225,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     divergent: computed.divergent,
     historyFile,
     scorers: health,
+    production,
     ...(cost ? { cost } : {}),
     ...(incompleteReason ? { incompleteReason } : {}),
   };

@@ -52,6 +52,8 @@ export interface SampleOptions {
   readonly maxStrata?: number;
   /** How the files are read (the preset's reader): JSON lines / CSV rows, or OTLP trace exports. */
   readonly reader?: LogReader;
+  /** Sees every record read (usable for replay or not), in the same pass: the production section. */
+  readonly observe?: (record: unknown) => void;
 }
 
 export interface LogSample {
@@ -218,6 +220,7 @@ export async function sampleLogs(origins: readonly (string | LogOrigin)[], optio
           fail(error);
           continue;
         }
+        options.observe?.(record);
         const input = inputMessages(getPath(record, mapping.input));
         if (!input) {
           fail(`no usable input at "${mapping.input}"`);

@@ -51,15 +51,18 @@ export class PriceTable {
    * (so `gpt-4o-2024-08-06` is priced as `gpt-4o`, but `gpt-4o-mini` keeps its own price).
    */
   lookup(model: string): PriceConfig | undefined {
-    const exact = this.prices.get(model);
-    if (exact) return exact;
-    let best: [string, PriceConfig] | undefined;
-    for (const entry of this.prices) {
-      const [name] = entry;
-      if ((model.startsWith(`${name}-`) || model.startsWith(`${name}:`)) && (!best || name.length > best[0].length))
-        best = entry;
-    }
-    return best?.[1];
+    const name = this.priceName(model);
+    return name === undefined ? undefined : this.prices.get(name);
+  }
+
+  /** The table's name a model is priced under (`gpt-4o` for `gpt-4o-2024-08-06`), or undefined. */
+  priceName(model: string): string | undefined {
+    if (this.prices.has(model)) return model;
+    let best: string | undefined;
+    for (const [name] of this.prices)
+      if ((model.startsWith(`${name}-`) || model.startsWith(`${name}:`)) && (!best || name.length > best.length))
+        best = name;
+    return best;
   }
 }
 

@@ -27,6 +27,7 @@ import { describeTargetBehaviour } from '../signals/target-behaviour.js';
 import { describeReliability } from '../runner/summary/reliability.js';
 import { describeJudgeVariance } from '../runner/scoring/judge-variance.js';
 import { formatDriftForecast, formatStratumCost } from '../drift/cost-by-stratum.js';
+import { productionLines } from '../production/production-lines.js';
 import { behaviourDetail, formatItemEffect, formatStratum } from './behaviour-detail.js';
 
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -170,6 +171,14 @@ function driftSections(model: ReportModel): { tables: string[]; details: string[
         `| ${mdCell(x.name)} | ${x.role} | ${mdCell(x.test)} | ${x.n} | ${formatSignalEffect(x)} | ${mdCell(formatSignalP(x))} | ${{ drift: '⚠️ drift', changed: 'changed', '': '' }[signalState(x, d.decision.alpha)]} |`,
     ),
     ...behaviourMarkdown(model),
+    ...(d.production && productionLines(d.production).length
+      ? [
+          '',
+          `#### Production (${d.production.week.lines.toLocaleString('en-US')} log lines in the window)`,
+          '',
+          ...productionLines(d.production).map((l) => `- ${mdCell(l)}`),
+        ]
+      : []),
   ].join('\n');
   const details = d.divergent.map((p) =>
     [

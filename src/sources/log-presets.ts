@@ -15,6 +15,16 @@ export interface FieldMapping {
   readonly tools?: string;
   readonly toolChoice?: string;
   readonly responseFormat?: string;
+  /** What the production section reads from every line (usage, cost, served model): absent, it says so. */
+  readonly requestedModel?: string;
+  readonly fingerprint?: string;
+  readonly inputTokens?: string;
+  readonly outputTokens?: string;
+  readonly cachedInputTokens?: string;
+  readonly costUsd?: string;
+  readonly latencyMs?: string;
+  readonly error?: string;
+  readonly session?: string;
 }
 
 const NORMALIZED_FIELDS = {
@@ -27,6 +37,15 @@ const NORMALIZED_FIELDS = {
   tools: 'input.tools',
   toolChoice: 'input.tool_choice',
   responseFormat: 'input.response_format',
+  requestedModel: 'requestedModel',
+  fingerprint: 'fingerprint',
+  inputTokens: 'usage.inputTokens',
+  outputTokens: 'usage.outputTokens',
+  cachedInputTokens: 'usage.cachedInputTokens',
+  costUsd: 'costUsd',
+  latencyMs: 'latencyMs',
+  error: 'error',
+  session: 'session',
 } as const satisfies FieldMapping;
 
 export const PRESETS = {
@@ -43,6 +62,11 @@ export const PRESETS = {
     tools: 'request.tools',
     toolChoice: 'request.tool_choice',
     responseFormat: 'request.response_format',
+    requestedModel: 'request.model',
+    fingerprint: 'response.system_fingerprint',
+    inputTokens: 'response.usage.prompt_tokens',
+    outputTokens: 'response.usage.completion_tokens',
+    cachedInputTokens: 'response.usage.prompt_tokens_details.cached_tokens',
   },
   /** A Langfuse generations export. */
   langfuse: {
@@ -52,6 +76,10 @@ export const PRESETS = {
     time: 'startTime',
     model: 'model',
     user: 'userId',
+    inputTokens: 'usageDetails.input',
+    outputTokens: 'usageDetails.output',
+    costUsd: 'totalCost',
+    session: 'sessionId',
   },
   /**
    * Normalized log records (sources/normalized-log.ts), one per line: a `driftgate logs pull`

@@ -1,0 +1,234 @@
+/**
+ * The production section of a drift run, from the window's figures and the trailing windows' in the
+ * history: the cost this window and a month's forecast, its change against the trailing windows
+ * decomposed (cost-change.ts) and said in words with the day it started, the budget alert, the
+ * served-model timelines, and — instead of zeros — which parts could not be computed and why.
+ */
+import { decomposeCost, type CostChange, type FeatureChange } from './cost-change.js';
+import type { CostCell, DailyFeature, ProductionWeek } from './production-tally.js';
+import { servedTimelines, type AliasTimeline } from './served-models.js';
+
+const MONTH_DAYS = 30.44;
+
+export interface ProductionSection {
+  readonly week: ProductionWeek;
+  readonly cost?: {
+    readonly perDayUsd: number;
+    readonly monthlyUsd: number;
+    readonly change?: CostChange & {
+      readonly trailingWindows: number;
+      readonly sentence: string;
+      readonly since?: string;
+    };
+    readonly budget?: {
+      readonly monthlyUsd: number;
+      readonly alertAt: number;
+      readonly alert: boolean;
+      readonly sentence: string;
+    };
+  };
+  readonly served: readonly AliasTimeline[];
+  /** Aliases whose served id or fingerprint moved since the previous window (none without one). */
+  readonly changedAliases: readonly string[];
+  readonly notComputed: readonly string[];
+  readonly sentences: readonly string[];
+}
+
+export interface SectionOptions {
+  readonly budget?: { readonly monthly_usd: number; readonly alert_at: number };
+  /** What the mapping reads usage and the served model from, named when nothing was there. */
+  readonly paths: { readonly usage: string; readonly servedModel: string };
+}
+
+const usd = (v: number) =>
+  v >= 10_000
+    ? `$${(v / 1000).toFixed(1)}k`
+    : v >= 100
+      ? `$${v.toFixed(0)}`
+      : v >= 1
+        ? `$${v.toFixed(2)}`
+        : `$${v.toFixed(4)}`;
+const signedPct = (ratio: number) => `${ratio >= 1 ? '+' : '−'}${Math.abs(Math.round((ratio - 1) * 100))}%`;
+const times = (ratio: number) => `${ratio.toFixed(1)}×`;
+
+/** Every trailing window's cells pooled, with their days: the baseline a day of this window is compared with. */
+function pooled(weeks: readonly ProductionWeek[]): { cells: CostCell[]; days: number } {
+  const cells = new Map<string, CostCell>();
+  for (const w of weeks)
+    for (const c of w.cells) {
+      const key = `${c.feature}\u0000${c.model}`;
+      const was = cells.get(key);
+      cells.set(
+        key,
+        was
+          ? {
+              ...was,
+              calls: was.calls + c.calls,
+              inputTokens: was.inputTokens + c.inputTokens,
+              outputTokens: was.outputTokens + c.outputTokens,
+              cachedInputTokens: was.cachedInputTokens + c.cachedInputTokens,
+              inputUsd: was.inputUsd + c.inputUsd,
+              outputUsd: was.outputUsd + c.outputUsd,
+            }
+          : c,
+      );
+    }
+  return { cells: [...cells.values()], days: weeks.reduce((s, w) => s + w.days, 0) };
+}
+
+type Factor = 'volume' | 'mix' | 'inputTokens' | 'outputTokens' | 'price';
+
+function dominant(f: FeatureChange): Factor {
+  const factors: Factor[] = ['volume', 'mix', 'inputTokens', 'outputTokens', 'price'];
+  return factors.reduce((best, k) => (Math.abs(f[k]) > Math.abs(f[best]) ? k : best), 'volume');
+}
+
+/**
+ * The day a feature's factor moved inside the window: the split of its daily series (weighted by
+ * calls) with the least squared error around the two means. Undefined when the best split moves
+ * the series by less than half of the change against the trailing windows: it moved before.
+ * With the day, the level the series moved to.
+ */
+export function changeDay(
+  daily: readonly DailyFeature[],
+  feature: string,
+  factor: Factor,
+  before: number,
+): { day: string; level: number } | undefined {
+  const days = daily.filter((d) => d.feature === feature && d.calls > 0);
+  const value = (d: DailyFeature) =>
+    factor === 'outputTokens'
+      ? d.outputTokens / d.calls
+      : factor === 'inputTokens'
+        ? d.inputTokens / d.calls
+        : factor === 'volume'
+          ? d.calls
+          : d.usd / d.calls;
+  if (days.length < 2) return undefined;
+  const weight = (d: DailyFeature) => (factor === 'volume' ? 1 : d.calls);
+  let best: { k: number; sse: number; lo: number; hi: number } | undefined;
+  for (let k = 1; k < days.length; k++) {
+    const seg = (list: DailyFeature[]) => {
+      const w = list.reduce((s, d) => s + weight(d), 0);
+      const mean = list.reduce((s, d) => s + weight(d) * value(d), 0) / w;
+      return { mean, sse: list.reduce((s, d) => s + weight(d) * (value(d) - mean) ** 2, 0) };
+    };
+    const a = seg(days.slice(0, k));
+    const b = seg(days.slice(k));
+    if (!best || a.sse + b.sse < best.sse) best = { k, sse: a.sse + b.sse, lo: a.mean, hi: b.mean };
+  }
+  if (!best || best.lo <= 0 || before <= 0) return undefined;
+  const inside = Math.abs(Math.log(best.hi / best.lo));
+  const overall = Math.abs(Math.log(best.hi / before));
+  const day = days[best.k]?.day;
+  return inside >= overall / 2 && day ? { day, level: best.hi } : undefined;
+}
+
+function changeSentence(change: CostChange, week: ProductionWeek): { sentence: string; since?: string } {
+  const delta = change.after - change.before;
+  const monthly = (v: number) => v * MONTH_DAYS;
+  const head = `cost ${signedPct(change.before > 0 ? change.after / change.before : 2)} (${usd(monthly(change.before))} → ${usd(monthly(change.after))} a month)`;
+  if (Math.abs(delta) < 1e-12) return { sentence: `${head}: unchanged` };
+  const ranked = [...change.features].sort((a, b) => Math.abs(b.after - b.before) - Math.abs(a.after - a.before));
+  const top = ranked[0];
+  if (!top) return { sentence: head };
+  const share = Math.round((100 * (top.after - top.before)) / delta);
+  const factor = dominant(top);
+  const overallRatio =
+    factor === 'outputTokens'
+      ? top.outputPerCall[1] / Math.max(top.outputPerCall[0], 1e-9)
+      : factor === 'inputTokens'
+        ? top.inputPerCall[1] / Math.max(top.inputPerCall[0], 1e-9)
+        : factor === 'volume'
+          ? top.calls[1] / Math.max(top.calls[0], 1e-9)
+          : undefined;
+  const baselineValue =
+    factor === 'outputTokens'
+      ? top.outputPerCall[0]
+      : factor === 'inputTokens'
+        ? top.inputPerCall[0]
+        : factor === 'volume'
+          ? top.calls[0]
+          : 0;
+  const moved = changeDay(week.daily, top.feature, factor, baselineValue);
+  const since = moved?.day;
+  // From the day it moved, the level it moved to (the window's mean would blur it with the days before).
+  const ratio = moved && baselineValue > 0 ? moved.level / baselineValue : overallRatio;
+  const what =
+    factor === 'outputTokens'
+      ? `whose output tokens per call ${ratio && ratio >= 1 ? 'rose' : 'fell'} ${times(ratio ?? 1)}`
+      : factor === 'inputTokens'
+        ? `whose input tokens per call ${ratio && ratio >= 1 ? 'rose' : 'fell'} ${times(ratio ?? 1)}`
+        : factor === 'volume'
+          ? `whose calls a day changed ${signedPct(ratio ?? 1)}`
+          : factor === 'mix'
+            ? 'which moved to another model'
+            : 'whose price per token changed';
+  const calls0 = change.features.reduce((s, f) => s + f.calls[0], 0);
+  const calls1 = change.features.reduce((s, f) => s + f.calls[1], 0);
+  const volume = calls0 > 0 ? `; volume ${signedPct(calls1 / calls0)}` : '';
+  return {
+    sentence: `${head}: ${share}% of it from \`${top.feature}\`, ${what}${since ? ` from ${since}` : ''}${volume}`,
+    ...(since ? { since } : {}),
+  };
+}
+
+export function productionSection(
+  week: ProductionWeek,
+  trailing: readonly ProductionWeek[],
+  options: SectionOptions,
+): ProductionSection {
+  const notComputed: string[] = [];
+  const sentences: string[] = [];
+  const priced = week.cells.some((c) => c.inputUsd + c.outputUsd > 0);
+  let cost: ProductionSection['cost'];
+  if (week.lines > 0 && week.withUsage === 0 && week.withLoggedCost === 0)
+    notComputed.push(
+      `cost: no line carries token usage or a logged cost (read at ${options.paths.usage}); name them in drift.fields`,
+    );
+  else if (priced) {
+    const perDay = week.cells.reduce((s, c) => s + c.inputUsd + c.outputUsd, 0) / week.days;
+    const base = pooled(trailing);
+    const change =
+      base.days > 0 && base.cells.length > 0
+        ? (() => {
+            const c = decomposeCost(base, week);
+            return { ...c, trailingWindows: trailing.length, ...changeSentence(c, week) };
+          })()
+        : undefined;
+    const monthlyUsd = perDay * MONTH_DAYS;
+    const budget = options.budget
+      ? {
+          monthlyUsd: options.budget.monthly_usd,
+          alertAt: options.budget.alert_at,
+          alert: monthlyUsd >= options.budget.alert_at * options.budget.monthly_usd,
+          sentence: `forecast ${usd(monthlyUsd)} a month is ${Math.round((100 * monthlyUsd) / options.budget.monthly_usd)}% of the ${usd(options.budget.monthly_usd)} budget`,
+        }
+      : undefined;
+    cost = { perDayUsd: perDay, monthlyUsd, ...(change ? { change } : {}), ...(budget ? { budget } : {}) };
+    sentences.push(
+      change
+        ? change.sentence
+        : `cost ${usd(monthlyUsd)} a month at this window's rate (no trailing window to compare with yet)`,
+    );
+    if (budget) sentences.push(`${budget.alert ? 'budget alert: ' : ''}${budget.sentence}`);
+  }
+  const unpriced = Object.entries(week.unpriced);
+  if (unpriced.length > 0)
+    notComputed.push(
+      `cost of ${unpriced.map(([m, n]) => `${m} (${n} calls)`).join(', ')}: no price in the table and no logged cost; add it under pricing:`,
+    );
+  const previous = [...trailing].reverse().find((w) => w.served.length > 0)?.served;
+  const served = week.withServedModel > 0 ? servedTimelines(week.served, previous) : [];
+  if (week.lines > 0 && week.withServedModel === 0)
+    notComputed.push(`served model: no line names the model that answered (read at ${options.paths.servedModel})`);
+  sentences.push(...served.filter((t) => t.models.length > 1 || t.changedSincePrevious).map((t) => t.sentence));
+  return {
+    week,
+    ...(cost ? { cost } : {}),
+    served,
+    changedAliases: served.filter((t) => t.changedSincePrevious || t.models.length > 1).map((t) => t.alias),
+    notComputed,
+    sentences,
+  };
+}

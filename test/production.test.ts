@@ -1,0 +1,225 @@
+/**
+ * The production section. The cost decomposition against values derived by hand from the LMDI
+ * formula; then weeks of generated production logs (test/support/production-logs.ts) with planted
+ * events whose truth is known: a prompt change tripling one feature's output tokens is attributed
+ * to that feature's output tokens with its day, and an alias moving to a new snapshot is named with
+ * its hour; a week where nothing moved names nothing. And the section from `driftgate drift`
+ * itself, kept in the history and the reports.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { decomposeCost, logMean } from '../src/production/cost-change.js';
+import { ProductionTally, type CostCell, type ProductionWeek } from '../src/production/production-tally.js';
+import { productionSection } from '../src/production/production-section.js';
+import { usageLineOf } from '../src/production/usage-line.js';
+import { PriceTable } from '../src/providers/pricing.js';
+import { fieldMapping } from '../src/sources/log-fields.js';
+import { productionLogs, type Plants } from './support/production-logs.js';
+import { FakeLlmServer } from './support/fake-llm-server.js';
+import { makeProject } from './support/project.js';
+import { runDrift } from '../src/drift/run-drift.js';
+import { readHistory } from '../src/drift/history.js';
+
+const cell = (
+  feature: string,
+  calls: number,
+  inTok: number,
+  outTok: number,
+  inUsd: number,
+  outUsd: number,
+): CostCell => ({
+  feature,
+  model: 'gpt-4o',
+  calls,
+  inputTokens: inTok,
+  outputTokens: outTok,
+  cachedInputTokens: 0,
+  inputUsd: inUsd,
+  outputUsd: outUsd,
+});
+
+describe('cost change decomposition (LMDI-I)', () => {
+  it('output tokens tripling in one feature: its whole change is that feature’s output tokens', () => {
+    // faq: 100 calls, 2,000 output tokens at $10/M = $0.02 → 6,000 = $0.06; input unchanged.
+    const before = [cell('faq', 100, 5_000, 2_000, 0.0125, 0.02), cell('search', 50, 1_000, 500, 0.0025, 0.005)];
+    const after = [cell('faq', 100, 5_000, 6_000, 0.0125, 0.06), cell('search', 50, 1_000, 500, 0.0025, 0.005)];
+    const c = decomposeCost({ cells: before, days: 1 }, { cells: after, days: 1 });
+    const faq = c.features.find((f) => f.feature === 'faq');
+    expect(c.after - c.before).toBeCloseTo(0.04, 12);
+    expect(faq?.outputTokens).toBeCloseTo(0.04, 12);
+    expect(faq?.volume).toBeCloseTo(0, 12);
+    expect(faq?.price).toBeCloseTo(0, 12);
+    expect(c.features.find((f) => f.feature === 'search')?.outputTokens).toBe(0);
+  });
+
+  it('calls doubling and output per call tripling: L(6C, C)·ln 2 to volume, L(6C, C)·ln 3 to tokens, nothing left over', () => {
+    const c = decomposeCost(
+      { cells: [cell('faq', 100, 0, 2_000, 0, 0.02)], days: 1 },
+      // Twice the calls over two days is the same volume a day: four days' worth in two days doubles it.
+      { cells: [cell('faq', 400, 0, 24_000, 0, 0.24)], days: 2 },
+    );
+    const faq = c.features[0];
+    // C0 = 0.02 a day; C1 = 0.12 a day = 6 C0; L = 0.10 / ln 6.
+    const L = 0.1 / Math.log(6);
+    expect(logMean(0.12, 0.02)).toBeCloseTo(L, 15);
+    expect(faq?.volume).toBeCloseTo(L * Math.log(2), 12);
+    expect(faq?.outputTokens).toBeCloseTo(L * Math.log(3), 12);
+    expect((faq?.volume ?? 0) + (faq?.outputTokens ?? 0) + (faq?.mix ?? 0) + (faq?.price ?? 0)).toBeCloseTo(0.1, 12);
+  });
+
+  it('a new feature is all volume; a feature moving to another model is mix', () => {
+    const mini = { ...cell('faq', 100, 0, 2_000, 0, 0.0012), model: 'gpt-4o-mini' };
+    const c = decomposeCost(
+      { cells: [cell('faq', 100, 0, 2_000, 0, 0.02)], days: 1 },
+      { cells: [mini, cell('new', 10, 0, 100, 0, 0.001)], days: 1 },
+    );
+    expect(c.features.find((f) => f.feature === 'new')?.volume).toBeCloseTo(0.001, 12);
+    const faq = c.features.find((f) => f.feature === 'faq');
+    expect(faq?.mix).toBeCloseTo(0.0012 - 0.02, 12);
+    expect(faq?.volume).toBe(0);
+  });
+});
+
+const mapping = fieldMapping('normalized');
+const prices = new PriceTable();
+const DAY = 86_400_000;
+const START = new Date('2026-09-07T00:00:00Z'); // a Monday; twelve weeks before the planted one
+
+function week(index: number, plants?: Plants): ProductionWeek {
+  const since = new Date(START.getTime() + index * 7 * DAY);
+  const tally = new ProductionTally(prices, { since, end: new Date(since.getTime() + 7 * DAY) });
+  for (const record of productionLogs({
+    start: since,
+    days: 7,
+    callsPerHour: 60,
+    seed: index + 1,
+    ...(plants ? { plants } : {}),
+  }))
+    tally.add(usageLineOf(record, mapping));
+  return tally.result();
+}
+
+describe('the production section on generated logs with planted events', () => {
+  const trailing = [8, 9, 10, 11].map((i) => week(i));
+  const options = { paths: { usage: 'usage', servedModel: 'servedModel' } };
+
+  it('a prompt change tripling faq’s output tokens on Thursday: ≥ 90% of the change is faq’s output tokens, dated that day', () => {
+    const at = new Date(START.getTime() + (12 * 7 + 3) * DAY + 9 * 3_600_000); // week 12, Thursday 09:00
+    const section = productionSection(week(12, { promptChange: { feature: 'faq', at, factor: 3 } }), trailing, options);
+    const change = section.cost?.change;
+    expect(change).toBeDefined();
+    const delta = (change?.after ?? 0) - (change?.before ?? 0);
+    const faq = change?.features.find((f) => f.feature === 'faq');
+    expect(delta).toBeGreaterThan(0);
+    expect((faq?.outputTokens ?? 0) / delta).toBeGreaterThanOrEqual(0.9);
+    expect(change?.since).toBe(at.toISOString().slice(0, 10));
+    expect(change?.sentence).toMatch(/of it from `faq`, whose output tokens per call rose \d\.\d× from 2026-12-03/);
+    expect(section.changedAliases).toEqual([]);
+  });
+
+  it('the alias moving to a new snapshot at 14:00 on Wednesday is named with that hour, and as a change', () => {
+    const at = new Date(START.getTime() + (12 * 7 + 2) * DAY + 14 * 3_600_000);
+    const section = productionSection(
+      week(12, { aliasMove: { at, to: 'gpt-4o-2024-11-20', fingerprint: 'fp_f0e1d2c3b4' } }),
+      trailing,
+      options,
+    );
+    const [timeline] = section.served;
+    expect(section.changedAliases).toEqual(['gpt-4o']);
+    expect(timeline?.models.map((m) => m.model)).toEqual(['gpt-4o-2024-08-06', 'gpt-4o-2024-11-20']);
+    expect(timeline?.sentence).toMatch(
+      /^`gpt-4o` answered as gpt-4o-2024-08-06 until 2026-12-02 13:\d\d UTC, as gpt-4o-2024-11-20 since 2026-12-02 14:\d\d UTC; gpt-4o-2024-11-20 took \d+% of the window's calls$/,
+    );
+  });
+
+  it('a week where nothing moved: no alias changed, and the cost change is small', () => {
+    const section = productionSection(week(12), trailing, options);
+    expect(section.changedAliases).toEqual([]);
+    const change = section.cost?.change;
+    expect(Math.abs((change?.after ?? 0) / (change?.before ?? 1) - 1)).toBeLessThan(0.05);
+  });
+
+  it('a log without usage or a served model says what it could not compute instead of zeros', () => {
+    const tally = new ProductionTally(prices);
+    tally.add(usageLineOf({ input: 'hi', feature: 'faq', timestamp: '2026-11-30T10:00:00Z' }, fieldMapping('generic')));
+    const section = productionSection(tally.result(), [], { paths: { usage: 'no field', servedModel: 'model' } });
+    expect(section.cost).toBeUndefined();
+    expect(section.notComputed).toEqual([
+      'cost: no line carries token usage or a logged cost (read at no field); name them in drift.fields',
+      'served model: no line names the model that answered (read at model)',
+    ]);
+  });
+});
+
+describe('driftgate drift', () => {
+  it(
+    'reports the production section from every line, keeps it in the history, and explains the next week against it',
+    { timeout: 120_000 },
+    async () => {
+      const llm = await FakeLlmServer.start({
+        respond: (call) => `Noted: ${String(call.messages.at(-1)?.content ?? '')}`,
+      });
+      try {
+        const dir = await makeProject({
+          'driftgate.yaml': `version: 1
+models:
+  pinned:   { provider: openai, model: gpt-4o-2024-08-06, baseURL: ${llm.openaiBaseURL} }
+  current:  { provider: openai, model: gpt-4o, baseURL: ${llm.openaiBaseURL} }
+  embedder: { provider: local }
+runner: { retry_base_ms: 5, concurrency: 16 }
+drift:
+  logs: logs/week.jsonl
+  format: normalized
+  group_by: attributes.tier
+  budget: { monthly_usd: 50 }
+  sample: { size: 40, stratify: feature, seed: w, since: 7d }
+`,
+        });
+        const write = (index: number, plants?: Plants) => {
+          const since = new Date(START.getTime() + index * 7 * DAY);
+          const lines = [
+            ...productionLogs({
+              start: since,
+              days: 7,
+              callsPerHour: 20,
+              seed: index + 1,
+              ...(plants ? { plants } : {}),
+            }),
+          ];
+          writeFileSync(path.join(dir, 'logs', 'week.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
+          return { now: new Date(since.getTime() + 7 * DAY), lines: lines.length };
+        };
+        const { mkdirSync } = await import('node:fs');
+        mkdirSync(path.join(dir, 'logs'));
+        const first = write(11);
+        const r1 = await runDrift({
+          configPath: path.join(dir, 'driftgate.yaml'),
+          now: first.now,
+          env: { OPENAI_API_KEY: 'sk-test-prod-0000000000' },
+        });
+        expect(r1.production?.week.lines).toBe(first.lines);
+        expect(r1.production?.cost?.monthlyUsd).toBeGreaterThan(0);
+        expect(r1.production?.week.groups?.rows.map((g) => g.value).sort()).toEqual(['enterprise', 'free', 'pro']);
+        const [row] = await readHistory(path.join(dir, '.driftgate', 'history.jsonl'));
+        expect(row?.production?.lines).toBe(first.lines);
+
+        const at = new Date(START.getTime() + (12 * 7 + 3) * DAY);
+        const second = write(12, { promptChange: { feature: 'essay-feedback', at, factor: 3 } });
+        const r2 = await runDrift({
+          configPath: path.join(dir, 'driftgate.yaml'),
+          now: second.now,
+          env: { OPENAI_API_KEY: 'sk-test-prod-0000000000' },
+        });
+        expect(r2.production?.cost?.change?.sentence).toMatch(
+          /of it from `essay-feedback`, whose output tokens per call rose/,
+        );
+        expect(r2.production?.cost?.budget).toMatchObject({ monthlyUsd: 50, alertAt: 0.8 });
+        const drift = JSON.parse(readFileSync(path.join(r2.runDir, 'drift.json'), 'utf8')) as { production?: unknown };
+        expect(drift.production).toBeDefined();
+      } finally {
+        await llm.close();
+      }
+    },
+  );
+});
