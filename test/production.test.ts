@@ -222,4 +222,69 @@ drift:
       }
     },
   );
+
+  it(
+    'replay: on-change makes 0 model calls in a week where nothing moved, and replays the week the alias moved',
+    { timeout: 120_000 },
+    async () => {
+      const llm = await FakeLlmServer.start({
+        respond: (call) => `Noted: ${String(call.messages.at(-1)?.content ?? '')}`,
+      });
+      try {
+        const dir = await makeProject({
+          'driftgate.yaml': `version: 1
+models:
+  pinned:   { provider: openai, model: gpt-4o-2024-08-06, baseURL: ${llm.openaiBaseURL} }
+  current:  { provider: openai, model: gpt-4o, baseURL: ${llm.openaiBaseURL} }
+  embedder: { provider: local }
+runner: { retry_base_ms: 5, concurrency: 16 }
+drift:
+  logs: logs/week.jsonl
+  format: normalized
+  replay: on-change
+  sample: { size: 30, stratify: feature, seed: w, since: 7d }
+`,
+          'logs/.keep': '',
+        });
+        const run = async (index: number, plants?: Plants) => {
+          const since = new Date(START.getTime() + index * 7 * DAY);
+          const lines = [
+            ...productionLogs({
+              start: since,
+              days: 7,
+              callsPerHour: 10,
+              seed: index + 1,
+              ...(plants ? { plants } : {}),
+            }),
+          ];
+          writeFileSync(path.join(dir, 'logs', 'week.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
+          const before = llm.requestCount;
+          const r = await runDrift({
+            configPath: path.join(dir, 'driftgate.yaml'),
+            now: new Date(since.getTime() + 7 * DAY),
+            env: { OPENAI_API_KEY: 'sk-test-prod-0000000000' },
+          });
+          return { r, calls: llm.requestCount - before };
+        };
+        // The first run has no earlier week to compare with: it replays.
+        expect((await run(10)).calls).toBeGreaterThan(0);
+        const quiet = await run(11);
+        expect(quiet.calls).toBe(0);
+        expect(quiet.r.exitCode).toBe(0);
+        expect(quiet.r.replaySkipped).toMatch(/^replay: on-change, and no served model id or fingerprint changed/);
+        const moved = await run(12, {
+          aliasMove: {
+            at: new Date(START.getTime() + (12 * 7 + 2) * DAY),
+            to: 'gpt-4o-2024-11-20',
+            fingerprint: 'fp_new',
+          },
+        });
+        expect(moved.calls).toBeGreaterThan(0);
+        expect(moved.r.replaySkipped).toBeUndefined();
+        expect(moved.r.production?.changedAliases).toEqual(['gpt-4o']);
+      } finally {
+        await llm.close();
+      }
+    },
+  );
 });

@@ -68,6 +68,7 @@ export function formatDriftReport(r: DriftResult): string {
     const forecast = formatDriftForecast(r.cost);
     if (forecast) lines.push(`  ${forecast}`);
   }
+  if (r.replaySkipped) lines.push('', `replay skipped: ${r.replaySkipped}; 0 model calls`);
   const production = r.production ? productionLines(r.production) : [];
   if (production.length)
     lines.push(

@@ -27,4 +27,6 @@ export interface DriftResult {
   readonly cost?: DriftCost;
   /** What production did in the window, from every log line: cost explained, the served models. */
   readonly production?: ProductionSection;
+  /** Why no pair was replayed this run (`replay: on-change` with nothing moved). */
+  readonly replaySkipped?: string;
 }

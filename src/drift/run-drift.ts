@@ -107,7 +107,26 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     where: `${path.basename(loaded.file)} drift.scorers`,
     targets: suite.targets,
   });
-  const items = driftWorkItems(cases, drift, config.models);
+  const historyFile = path.resolve(loaded.rootDir, drift.history);
+  const history = (await readHistory(historyFile)).filter((r) => r.suite === DRIFT_SUITE);
+  const week = tally.result();
+  const trailing = history.flatMap((r) => (r.production ? [r.production] : [])).slice(-drift.window);
+  const production = productionSection(week, trailing, {
+    ...(drift.budget ? { budget: drift.budget } : {}),
+    paths: {
+      usage:
+        [mapping.inputTokens, mapping.outputTokens, mapping.costUsd].filter(Boolean).join(', ') ||
+        `none of the fields format ${preset} maps`,
+      servedModel: mapping.model ?? `none of the fields format ${preset} maps`,
+    },
+  });
+  // replay: on-change — the logs say no served model id or fingerprint moved since the last run: no calls.
+  const replaySkipped =
+    drift.replay === 'on-change' &&
+    trailing.some((w) => w.served.length > 0) &&
+    production.served.length > 0 &&
+    production.changedAliases.length === 0;
+  const items = replaySkipped ? [] : driftWorkItems(cases, drift, config.models);
   const unguarded: PreparedSuite = {
     config: suite,
     cases,
@@ -144,19 +163,6 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     [{ suite: DRIFT_SUITE, scorers: prepared.scorers }],
     config.runner.max_scorer_errors,
   );
-  const historyFile = path.resolve(loaded.rootDir, drift.history);
-  const history = (await readHistory(historyFile)).filter((r) => r.suite === DRIFT_SUITE);
-  const week = tally.result();
-  const trailing = history.flatMap((r) => (r.production ? [r.production] : [])).slice(-drift.window);
-  const production = productionSection(week, trailing, {
-    ...(drift.budget ? { budget: drift.budget } : {}),
-    paths: {
-      usage:
-        [mapping.inputTokens, mapping.outputTokens, mapping.costUsd].filter(Boolean).join(', ') ||
-        `none of the fields format ${preset} maps`,
-      servedModel: mapping.model ?? `none of the fields format ${preset} maps`,
-    },
-  });
   const computed = await computeSignals({
     records,
     cases,
@@ -226,6 +232,11 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     historyFile,
     scorers: health,
     production,
+    ...(replaySkipped
+      ? {
+          replaySkipped: `replay: on-change, and no served model id or fingerprint changed since the last run (${production.served.map((t) => t.models.map((m) => m.model).join(', ')).join('; ')})`,
+        }
+      : {}),
     ...(cost ? { cost } : {}),
     ...(incompleteReason ? { incompleteReason } : {}),
   };
