@@ -8,6 +8,9 @@ import { createWriteStream } from 'node:fs';
 import { sampleLogs } from '../lib/drift/sample-logs.js';
 import { fieldMapping } from '../lib/sources/log-fields.js';
 import { openSource } from '../lib/sources/log-sources.js';
+import { ProductionTally } from '../lib/production/production-tally.js';
+import { usageLineOf } from '../lib/production/usage-line.js';
+import { PriceTable } from '../lib/providers/pricing.js';
 
 const [mode, where, key = '', exportTo] = process.argv.slice(2);
 
@@ -42,7 +45,13 @@ if (exportTo) {
   await new Promise((ok) => out.end(ok));
   console.log(JSON.stringify({ lines }));
 } else {
-  const s = await sampleLogs([mode === 'jsonl' ? where : origin(mode)], {
+  // `production`: the JSONL file with the production section counted in the same pass, as drift does.
+  const tally = new ProductionTally(new PriceTable(), { groupBy: 'attributes.tier' });
+  const mapping = fieldMapping('normalized');
+  const observe =
+    mode === 'production' ? (record) => tally.add(usageLineOf(record, mapping, 'attributes.tier')) : undefined;
+  const s = await sampleLogs([mode === 'jsonl' || mode === 'production' ? where : origin(mode)], {
+    ...(observe ? { observe } : {}),
     mapping: fieldMapping('normalized'),
     size: 300,
     stratify: 'feature',
@@ -61,6 +70,7 @@ if (exportTo) {
       bad: s.badLines,
       sampled: s.items.length,
       sample: identity,
+      ...(observe ? { productionLines: tally.result().lines } : {}),
       seconds: Number(seconds.toFixed(2)),
       peakRssMB: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)),
     }),

@@ -26,6 +26,7 @@ interface ChildFigures {
   readonly sample?: string;
   readonly seconds?: number;
   readonly peakRssMB?: number;
+  readonly productionLines?: number;
 }
 
 function child(args: string[]): ChildFigures {
@@ -94,7 +95,7 @@ export async function sourcesBench() {
 }
 
 /** A normalized JSONL log of about `bytes`, three weeks of calls over six features. */
-async function normalizedLog(file: string, bytes: number): Promise<number> {
+export async function normalizedLog(file: string, bytes: number): Promise<number> {
   const out = createWriteStream(file);
   const features = ['billing', 'search', 'chat', 'export', 'sharing', 'security'];
   let written = 0;
@@ -154,6 +155,8 @@ export async function sqlBench() {
       return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as ChildFigures;
     };
     const fileReader = run(['jsonl', jsonl]);
+    // The same pass with the production section counting every line (drift's default).
+    const withProduction = run(['production', jsonl]);
     const sql = run(['sql', dir, `SELECT * FROM 'week.parquet' WHERE time >= '${since}'::TIMESTAMPTZ`]);
     const jsonlBytes = statSync(jsonl).size;
     const parquetBytes = statSync(path.join(dir, 'week.parquet')).size;
@@ -167,6 +170,11 @@ export async function sqlBench() {
         ...sql,
         // Throughput in the log's JSONL megabytes, so the two rates compare the same data.
         jsonlMbPerSecond: Number((jsonlBytes / 1e6 / (sql.seconds ?? 1)).toFixed(1)),
+      },
+      fileReaderWithProduction: {
+        ...withProduction,
+        mbPerSecond: Number((jsonlBytes / 1e6 / (withProduction.seconds ?? 1)).toFixed(1)),
+        target: { mbPerSecond: '>= 50', peakRssMB: '<= 250' },
       },
       sameSample: fileReader.sample === sql.sample && fileReader.sampled === sql.sampled,
       speedup: Number(((fileReader.seconds ?? 0) / (sql.seconds ?? 1)).toFixed(2)),

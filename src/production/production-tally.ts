@@ -99,7 +99,11 @@ export class ProductionTally {
   private readonly cells = new Map<string, MutableCell>();
   private readonly daily = new Map<string, { -readonly [K in keyof DailyFeature]: DailyFeature[K] }>();
   private readonly groups = new Map<string, { calls: number; usd: number }>();
-  private readonly served = new Map<string, { -readonly [K in keyof ServedEntry]: ServedEntry[K] }>();
+  private readonly served = new Map<
+    string,
+    { alias: string; model: string; fingerprint?: string; calls: number; first: number; last: number }
+  >();
+  private readonly priceCache = new Map<string, { name: string; price: ReturnType<PriceTable['lookup']> }>();
   private readonly health = new Map<string, { calls: number; errors: number; latency: LatencyHistogram }>();
   private readonly unpriced: Record<string, number> = {};
   private readonly users = new SpaceSaving(100);
@@ -126,7 +130,7 @@ export class ProductionTally {
     if (line.servedModel) this.withServedModel++;
     const usd = this.dollars(line, model);
     // Cells are per priced model: a dated snapshot of the same price is not a change of model mix.
-    const priced = this.prices.priceName(model) ?? model;
+    const priced = this.priceOf(model).name;
     const key = `${feature}\u0000${priced}`;
     const cell = this.cells.get(key) ?? this.newCell(key, feature, priced);
     cell.calls++;
@@ -138,9 +142,14 @@ export class ProductionTally {
     if (line.time !== undefined) {
       this.minTime = Math.min(this.minTime, line.time);
       this.maxTime = Math.max(this.maxTime, line.time);
-      const day = new Date(line.time).toISOString().slice(0, 10);
-      const dkey = `${day}\u0000${feature}`;
-      const d = this.daily.get(dkey) ?? { day, feature, calls: 0, inputTokens: 0, outputTokens: 0, usd: 0 };
+      // Keyed by the day's number: the ISO date is written once per day, not once per line.
+      const dayNumber = Math.floor(line.time / DAY);
+      const dkey = `${dayNumber}\u0000${feature}`;
+      let d = this.daily.get(dkey);
+      if (!d) {
+        const day = new Date(dayNumber * DAY).toISOString().slice(0, 10);
+        d = { day, feature, calls: 0, inputTokens: 0, outputTokens: 0, usd: 0 };
+      }
       d.calls++;
       d.inputTokens += line.inputTokens ?? 0;
       d.outputTokens += line.outputTokens ?? 0;
@@ -184,7 +193,7 @@ export class ProductionTally {
     const hasUsage = line.inputTokens !== undefined || line.outputTokens !== undefined;
     if (hasUsage) this.withUsage++;
     if (line.costUsd !== undefined) this.withLoggedCost++;
-    const price = this.prices.lookup(model);
+    const { price } = this.priceOf(model);
     const input = line.inputTokens ?? 0;
     const output = line.outputTokens ?? 0;
     if (price && hasUsage) {
@@ -207,20 +216,34 @@ export class ProductionTally {
   private serve(line: UsageLine, model: string): void {
     const alias = line.requestedModel ?? '(not logged)';
     const key = `${alias}\u0000${model}\u0000${line.fingerprint ?? ''}`;
-    if (!this.served.has(key) && this.served.size >= MAX_KEYS) return;
-    const iso = line.time !== undefined ? new Date(line.time).toISOString() : '';
-    const entry = this.served.get(key) ?? {
-      alias,
-      model,
-      ...(line.fingerprint ? { fingerprint: line.fingerprint } : {}),
-      calls: 0,
-      first: iso,
-      last: iso,
-    };
+    let entry = this.served.get(key);
+    if (!entry) {
+      if (this.served.size >= MAX_KEYS) return;
+      entry = {
+        alias,
+        model,
+        ...(line.fingerprint ? { fingerprint: line.fingerprint } : {}),
+        calls: 0,
+        first: Infinity,
+        last: -Infinity,
+      };
+      this.served.set(key, entry);
+    }
     entry.calls++;
-    if (iso && (!entry.first || iso < entry.first)) entry.first = iso;
-    if (iso && iso > entry.last) entry.last = iso;
-    this.served.set(key, entry);
+    if (line.time !== undefined) {
+      if (line.time < entry.first) entry.first = line.time;
+      if (line.time > entry.last) entry.last = line.time;
+    }
+  }
+
+  /** The price table's entry and name for a model, looked up once per model, not once per line. */
+  private priceOf(model: string): { name: string; price: ReturnType<PriceTable['lookup']> } {
+    let found = this.priceCache.get(model);
+    if (!found) {
+      found = { name: this.prices.priceName(model) ?? model, price: this.prices.lookup(model) };
+      if (this.priceCache.size < 10_000) this.priceCache.set(model, found);
+    }
+    return found;
   }
 
   result(): ProductionWeek {
@@ -249,9 +272,15 @@ export class ProductionTally {
             },
           }
         : {}),
-      served: [...this.served.values()].sort((a, b) =>
-        a.alias < b.alias ? -1 : a.alias > b.alias ? 1 : a.first < b.first ? -1 : a.first > b.first ? 1 : 0,
-      ),
+      served: [...this.served.values()]
+        .map(({ first, last, ...e }) => ({
+          ...e,
+          first: Number.isFinite(first) ? new Date(first).toISOString() : '',
+          last: Number.isFinite(last) ? new Date(last).toISOString() : '',
+        }))
+        .sort((a, b) =>
+          a.alias < b.alias ? -1 : a.alias > b.alias ? 1 : a.first < b.first ? -1 : a.first > b.first ? 1 : 0,
+        ),
       callers: { users: this.users.top(5), sessions: this.sessions.top(5) },
       models: [...this.health]
         .map(([model, h]) => ({

@@ -40,28 +40,36 @@ export function timeOf(value: unknown): number | undefined {
 
 export function usageLineOf(record: unknown, mapping: FieldMapping, groupBy?: string): UsageLine {
   const at = (path: string | undefined): unknown => (path ? getPath(record, path) : undefined);
-  const time = timeOf(at(mapping.time));
   const error = at(mapping.error);
-  return {
-    ...(time !== undefined ? { time } : {}),
+  // Built by assignment, not spreads: this runs for every line of the week.
+  const line: { -readonly [K in keyof UsageLine]: UsageLine[K] } = {
     feature: text(at(mapping.feature)) ?? '(none)',
-    ...opt('group', groupBy ? (text(getPath(record, groupBy)) ?? '(none)') : undefined),
-    ...opt('user', text(at(mapping.user))),
-    ...opt('session', text(at(mapping.session))),
-    ...opt('requestedModel', text(at(mapping.requestedModel))),
-    ...opt('servedModel', text(at(mapping.model))),
-    ...opt('fingerprint', text(at(mapping.fingerprint))),
-    ...opt('inputTokens', count(at(mapping.inputTokens))),
-    ...opt('outputTokens', count(at(mapping.outputTokens))),
-    ...opt('cachedInputTokens', count(at(mapping.cachedInputTokens))),
-    ...opt('costUsd', count(at(mapping.costUsd))),
-    ...opt('latencyMs', count(at(mapping.latencyMs))),
     error: error !== undefined && error !== null && error !== false && error !== '',
   };
-}
-
-function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  const out: { [P in K]?: V } = {};
-  if (value !== undefined) out[key] = value;
-  return out;
+  const time = timeOf(at(mapping.time));
+  if (time !== undefined) line.time = time;
+  if (groupBy) line.group = text(getPath(record, groupBy)) ?? '(none)';
+  const texts = [
+    ['user', mapping.user],
+    ['session', mapping.session],
+    ['requestedModel', mapping.requestedModel],
+    ['servedModel', mapping.model],
+    ['fingerprint', mapping.fingerprint],
+  ] as const;
+  for (const [key, path] of texts) {
+    const v = text(at(path));
+    if (v !== undefined) line[key] = v;
+  }
+  const counts = [
+    ['inputTokens', mapping.inputTokens],
+    ['outputTokens', mapping.outputTokens],
+    ['cachedInputTokens', mapping.cachedInputTokens],
+    ['costUsd', mapping.costUsd],
+    ['latencyMs', mapping.latencyMs],
+  ] as const;
+  for (const [key, path] of counts) {
+    const v = count(at(path));
+    if (v !== undefined) line[key] = v;
+  }
+  return line;
 }

@@ -24,8 +24,15 @@ export {
  * `app.feature` under `attributes`) is found too: where one segment is not a key, longer runs of
  * the remaining segments are tried as one.
  */
+const splitPaths = new Map<string, readonly string[]>();
+
 export function getPath(record: unknown, dotted: string): unknown {
-  const parts = dotted.split('.');
+  // Called for several fields of every line of a week: the few distinct paths are split once.
+  let parts = splitPaths.get(dotted);
+  if (!parts) {
+    parts = dotted.split('.');
+    if (splitPaths.size < 1_000) splitPaths.set(dotted, parts);
+  }
   let current: unknown = record;
   for (let i = 0; i < parts.length; i++) {
     if (current === null || current === undefined) return undefined;
