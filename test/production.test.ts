@@ -133,11 +133,44 @@ describe('the production section on generated logs with planted events', () => {
     );
   });
 
-  it('a week where nothing moved: no alias changed, and the cost change is small', () => {
+  it('a week where nothing moved: no alias changed, no weekly test flagged, and the cost change is small', () => {
     const section = productionSection(week(12), trailing, options);
     expect(section.changedAliases).toEqual([]);
+    expect(section.tests.length).toBeGreaterThan(4);
+    expect(section.tests.filter((t) => t.flagged)).toEqual([]);
     const change = section.cost?.change;
     expect(Math.abs((change?.after ?? 0) / (change?.before ?? 1) - 1)).toBeLessThan(0.05);
+  });
+
+  it('users’ thumbs falling on the new model id are flagged on that model’s rows, not the old one’s', () => {
+    const at = new Date(START.getTime() + (12 * 7 + 2) * DAY + 14 * 3_600_000);
+    const section = productionSection(
+      week(12, { aliasMove: { at, to: 'gpt-4o-2024-11-20', fingerprint: 'fp_f0e1d2c3b4' }, thumbsUpAfterMove: 0.6 }),
+      trailing,
+      options,
+    );
+    const flagged = section.tests.filter((t) => t.flagged);
+    expect(flagged.length).toBeGreaterThan(0);
+    expect(flagged.every((t) => t.kind === 'feedback' && t.label.endsWith('gpt-4o-2024-11-20'))).toBe(true);
+    expect(section.tests.filter((t) => t.label.endsWith('gpt-4o-2024-08-06')).some((t) => t.flagged)).toBe(false);
+    expect(section.feedbackWorse).toBe(true);
+    expect(section.trafficChanged).toBe(false);
+    expect(section.sentences.join('\n')).toMatch(
+      /users' thumbs in `faq` on gpt-4o-2024-11-20 fell from 0\.8\d to 0\.[56]\d/,
+    );
+  });
+
+  it('a new topic at 20% of `search` is traffic changed (longer inputs), not a feedback or model change', () => {
+    const at = new Date(START.getTime() + 12 * 7 * DAY);
+    const section = productionSection(week(12, { newTopic: { feature: 'search', at, share: 0.2 } }), trailing, options);
+    expect(section.trafficChanged).toBe(true);
+    expect(section.tests.filter((t) => t.kind === 'input-length' && t.flagged).map((t) => t.label)).toEqual([
+      'input length · search',
+    ]);
+    expect(section.tests.find((t) => t.kind === 'traffic-share')?.flagged).toBe(false);
+    expect(section.feedbackWorse).toBe(false);
+    expect(section.changedAliases).toEqual([]);
+    expect(section.sentences.join('\n')).toMatch(/traffic changed: inputs to `search` got longer/);
   });
 
   it('a log without usage or a served model says what it could not compute instead of zeros', () => {

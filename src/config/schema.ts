@@ -222,6 +222,12 @@ export const driftSchema = z.strictObject({
       latencyMs: z.string().min(1).optional(),
       error: z.string().min(1).optional(),
       session: z.string().min(1).optional(),
+      feedback: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Feedback on the call: a list of { name, value }, or one value (thumbs, a rating)'),
+      promptVersion: z.string().min(1).optional(),
     })
     .optional()
     .describe('Dotted paths that override the preset'),

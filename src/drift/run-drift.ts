@@ -112,6 +112,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   const week = tally.result();
   const trailing = history.flatMap((r) => (r.production ? [r.production] : [])).slice(-drift.window);
   const production = productionSection(week, trailing, {
+    alpha: drift.alpha,
     ...(drift.budget ? { budget: drift.budget } : {}),
     paths: {
       usage:

@@ -7,6 +7,7 @@
 import { decomposeCost, type CostChange, type FeatureChange } from './cost-change.js';
 import type { CostCell, DailyFeature, ProductionWeek } from './production-tally.js';
 import { servedTimelines, type AliasTimeline } from './served-models.js';
+import { weeklyTests, type WeeklyTest } from './weekly-tests.js';
 
 const MONTH_DAYS = 30.44;
 
@@ -32,9 +33,17 @@ export interface ProductionSection {
   readonly changedAliases: readonly string[];
   readonly notComputed: readonly string[];
   readonly sentences: readonly string[];
+  /** Feedback, traffic shares and input lengths against the trailing windows (Holm across them). */
+  readonly tests: readonly WeeklyTest[];
+  /** Traffic moved (shares or input lengths): what users ask changed, not how the model answers. */
+  readonly trafficChanged: boolean;
+  /** Users' feedback fell significantly and materially somewhere. */
+  readonly feedbackWorse: boolean;
 }
 
 export interface SectionOptions {
+  /** The weekly tests' family-wise error rate (Holm), `drift.alpha`. */
+  readonly alpha?: number;
   readonly budget?: { readonly monthly_usd: number; readonly alert_at: number };
   /** What the mapping reads usage and the served model from, named when nothing was there. */
   readonly paths: { readonly usage: string; readonly servedModel: string };
@@ -223,7 +232,14 @@ export function productionSection(
   if (week.lines > 0 && week.withServedModel === 0)
     notComputed.push(`served model: no line names the model that answered (read at ${options.paths.servedModel})`);
   sentences.push(...served.filter((t) => t.models.length > 1 || t.changedSincePrevious).map((t) => t.sentence));
+  const tests = weeklyTests(week, trailing, options.alpha ?? 0.01);
+  sentences.push(...tests.filter((t) => t.flagged).map((t) => t.sentence));
+  if (week.lines > 0 && trailing.length > 0 && !(week.feedback ?? []).length)
+    notComputed.push('users heard: no line carries feedback (scores, thumbs, ratings)');
   return {
+    tests,
+    trafficChanged: tests.some((t) => t.flagged && t.kind !== 'feedback'),
+    feedbackWorse: tests.some((t) => t.flagged && t.kind === 'feedback' && t.effect < 0),
     week,
     ...(cost ? { cost } : {}),
     served,

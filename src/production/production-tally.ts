@@ -8,6 +8,7 @@
  */
 import { costUsd, type PriceTable } from '../providers/pricing.js';
 import { SpaceSaving, type HeavyHitter } from './space-saving.js';
+import { FeedbackTally, type FeedbackGroup } from './feedback-tally.js';
 import type { UsageLine } from './usage-line.js';
 
 export const PRODUCTION_SCHEMA_VERSION = 1;
@@ -71,6 +72,10 @@ export interface ProductionWeek {
   readonly served: readonly ServedEntry[];
   readonly callers: { readonly users: readonly HeavyHitter[]; readonly sessions: readonly HeavyHitter[] };
   readonly models: readonly ModelHealth[];
+  /** Users' feedback sums per name, feature, served model and prompt version. */
+  readonly feedback?: readonly FeedbackGroup[];
+  /** Per feature, a seeded uniform subsample of the window's input lengths (characters). */
+  readonly inputChars?: Readonly<Record<string, readonly number[]>>;
 }
 
 type MutableCell = { -readonly [K in keyof CostCell]: CostCell[K] };
@@ -109,6 +114,7 @@ export class ProductionTally {
   private readonly users = new SpaceSaving(100);
   private readonly sessions = new SpaceSaving(100);
   private readonly features = new Set<string>();
+  private readonly samples = new FeedbackTally();
   private lines = 0;
   private withUsage = 0;
   private withLoggedCost = 0;
@@ -166,6 +172,7 @@ export class ProductionTally {
     if (line.servedModel) this.serve(line, line.servedModel);
     if (line.user) this.users.add(line.user, usd.input + usd.output);
     if (line.session) this.sessions.add(line.session, usd.input + usd.output);
+    this.samples.add(line, feature, model);
     const h = this.health.get(model) ?? { calls: 0, errors: 0, latency: new LatencyHistogram() };
     h.calls++;
     if (line.error) h.errors++;
@@ -290,6 +297,8 @@ export class ProductionTally {
           ...(h.latency.n ? { latencyP50Ms: h.latency.quantile(0.5), latencyP95Ms: h.latency.quantile(0.95) } : {}),
         }))
         .sort((a, b) => b.calls - a.calls),
+      feedback: this.samples.feedback(),
+      inputChars: this.samples.inputChars(),
     };
   }
 }

@@ -5,6 +5,7 @@
  * section then says which parts it could not compute and why.
  */
 import { getPath, type FieldMapping } from '../sources/log-fields.js';
+import { isRecord } from '../sources/values.js';
 
 export interface UsageLine {
   /** Epoch milliseconds, when the line has a readable time. */
@@ -23,6 +24,59 @@ export interface UsageLine {
   readonly costUsd?: number;
   readonly latencyMs?: number;
   readonly error: boolean;
+  readonly promptVersion?: string;
+  /** Characters of the input's text (every message), for the traffic test. */
+  readonly inputChars?: number;
+  /** Numeric feedback by name (true/false as 1/0); absent when the line has none. */
+  readonly feedback?: readonly { readonly name: string; readonly value: number }[];
+}
+
+/** `true`/`false`, a number, or `"1"`/`"up"`/`"down"` as a number; undefined for anything else. */
+function feedbackValue(v: unknown): number | undefined {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string') {
+    const t = v.trim().toLowerCase();
+    if (['up', 'true', 'yes', 'positive', 'good', '👍'].includes(t)) return 1;
+    if (['down', 'false', 'no', 'negative', 'bad', '👎'].includes(t)) return 0;
+    const n = Number(t);
+    return t !== '' && Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+function feedbackOf(value: unknown): { name: string; value: number }[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  const out: { name: string; value: number }[] = [];
+  for (const item of list) {
+    if (isRecord(item)) {
+      const v = feedbackValue(item.value ?? item.score);
+      const name = typeof item.name === 'string' && item.name ? item.name : 'feedback';
+      if (v !== undefined) out.push({ name, value: v });
+    } else {
+      const v = feedbackValue(item);
+      if (v !== undefined) out.push({ name: 'feedback', value: v });
+    }
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** The characters of an input: text, or a message list's contents. */
+function charsOf(input: unknown): number | undefined {
+  if (typeof input === 'string') return input.length;
+  if (!Array.isArray(input)) return undefined;
+  let n = 0;
+  for (const m of input) {
+    const content = isRecord(m) ? m.content : undefined;
+    if (typeof content === 'string') n += content.length;
+    else if (Array.isArray(content))
+      for (const part of content) {
+        const t = isRecord(part) ? part.text : undefined;
+        if (typeof t === 'string') n += t.length;
+      }
+  }
+  return n;
 }
 
 const count = (v: unknown): number | undefined => {
@@ -55,6 +109,7 @@ export function usageLineOf(record: unknown, mapping: FieldMapping, groupBy?: st
     ['requestedModel', mapping.requestedModel],
     ['servedModel', mapping.model],
     ['fingerprint', mapping.fingerprint],
+    ['promptVersion', mapping.promptVersion],
   ] as const;
   for (const [key, path] of texts) {
     const v = text(at(path));
@@ -71,5 +126,9 @@ export function usageLineOf(record: unknown, mapping: FieldMapping, groupBy?: st
     const v = count(at(path));
     if (v !== undefined) line[key] = v;
   }
+  const chars = charsOf(at(mapping.input));
+  if (chars !== undefined) line.inputChars = chars;
+  const feedback = feedbackOf(at(mapping.feedback));
+  if (feedback) line.feedback = feedback;
   return line;
 }

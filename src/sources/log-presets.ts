@@ -25,6 +25,9 @@ export interface FieldMapping {
   readonly latencyMs?: string;
   readonly error?: string;
   readonly session?: string;
+  /** Scores and users' feedback on the call: a list of `{ name, value }` (or one value, named `feedback`). */
+  readonly feedback?: string;
+  readonly promptVersion?: string;
 }
 
 const NORMALIZED_FIELDS = {
@@ -46,6 +49,8 @@ const NORMALIZED_FIELDS = {
   latencyMs: 'latencyMs',
   error: 'error',
   session: 'session',
+  feedback: 'feedback',
+  promptVersion: 'prompt.version',
 } as const satisfies FieldMapping;
 
 export const PRESETS = {

@@ -14,6 +14,10 @@ export interface Plants {
   readonly promptChange?: { readonly feature: string; readonly at: Date; readonly factor: number };
   /** From this time, `gpt-4o` answers as `to` with fingerprint `fingerprint`. */
   readonly aliasMove?: { readonly at: Date; readonly to: string; readonly fingerprint: string };
+  /** Once the alias has moved, the share of thumbs up falls from 0.8 to this. */
+  readonly thumbsUpAfterMove?: number;
+  /** From this time, `share` of `feature`'s questions are about a new topic, worded at length. */
+  readonly newTopic?: { readonly feature: string; readonly at: Date; readonly share: number };
 }
 
 export const FEATURES = [
@@ -54,7 +58,15 @@ export function* productionLogs(options: {
       const inputTokens = Math.round(feature.input * (0.7 + 0.6 * rng()));
       const outputTokens = Math.round(feature.output * change * (0.6 + 0.8 * rng()));
       const user = `user-${Math.floor(rng() ** 2 * 400)}`;
-      const thumbs = rng() < 0.08 ? [{ name: 'thumbs', value: rng() < 0.8 ? 1 : 0, source: 'user' }] : [];
+      const up = moved && plants.thumbsUpAfterMove !== undefined ? plants.thumbsUpAfterMove : 0.8;
+      const thumbs = rng() < 0.08 ? [{ name: 'thumbs', value: rng() < up ? 1 : 0, source: 'user' }] : [];
+      const topical =
+        plants.newTopic && plants.newTopic.feature === feature.name && t >= plants.newTopic.at.getTime()
+          ? rng() < plants.newTopic.share
+          : false;
+      const question = topical
+        ? `I was charged twice for my subscription renewal this month and would like a refund of the duplicate payment, reference ${Math.floor(rng() * 5_000)}`
+        : `${feature.name} question ${Math.floor(rng() * 5_000)}`;
       yield {
         schemaVersion: 1,
         source: 'generator',
@@ -67,7 +79,7 @@ export function* productionLogs(options: {
         input: {
           messages: [
             { role: 'system', content: `You are the ${feature.name} assistant.` },
-            { role: 'user', content: `${feature.name} question ${Math.floor(rng() * 5_000)}` },
+            { role: 'user', content: question },
           ],
         },
         output: { text: `An answer of about ${outputTokens} tokens.` },

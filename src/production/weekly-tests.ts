@@ -1,0 +1,158 @@
+/**
+ * This window against the trailing windows in the history, from the logs alone (no call):
+ * - users' feedback per name × feature × served model: the mean (a thumbs-up share for 1/0) against
+ *   the same name and feature over the trailing windows, a two-sample z-test with each side's own
+ *   variance (Welch's form; normal for the large n of a week's feedback);
+ * - traffic shares: the calls per feature this window against the trailing windows pooled,
+ *   Pearson's χ² test of homogeneity;
+ * - input lengths per feature: a two-sample Kolmogorov–Smirnov test on the windows' seeded uniform
+ *   subsamples.
+ * Holm across every test of the section. With a week's volume almost any difference is
+ * significant, so a test is flagged only when it is significant *and* the change is large enough
+ * to matter (the `MIN_*` effects below), as the gate's `min_effect` does.
+ */
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import { holm } from '../stats/multiplicity.js';
+import { chiSquareTest, ksTwoSample } from '../stats/two-sample.js';
+import type { FeedbackGroup } from './feedback-tally.js';
+import type { ProductionWeek } from './production-tally.js';
+
+/** Feedback means must move by 0.05 (five points of a thumbs-up share; relative for larger scales). */
+export const MIN_FEEDBACK_SHIFT = 0.05;
+/** A feature's share of calls must move by five percentage points. */
+export const MIN_SHARE_SHIFT = 0.05;
+/** Input lengths: a KS distance of at least 0.1. */
+export const MIN_LENGTH_DISTANCE = 0.1;
+/** Fewest feedback values on each side for a test. */
+export const MIN_FEEDBACK_N = 20;
+/** Fewest input lengths of a feature on each side for a test. */
+export const MIN_LENGTH_N = 50;
+
+export interface WeeklyTest {
+  readonly kind: 'feedback' | 'traffic-share' | 'input-length';
+  readonly label: string;
+  readonly before: number;
+  readonly after: number;
+  readonly n: readonly [number, number];
+  readonly effect: number;
+  readonly p: number;
+  readonly pHolm: number;
+  readonly flagged: boolean;
+  readonly sentence: string;
+}
+
+type Untested = Omit<WeeklyTest, 'pHolm' | 'flagged'> & { readonly large: boolean };
+
+const twoSided = (z: number) => 2 * (1 - normalCdf(Math.abs(z), 0, 1));
+const pct = (v: number) => `${Math.round(v * 100)}%`;
+const pValue = (p: number) => (p < 0.001 ? 'p < 0.001' : `p ${p.toFixed(3)}`);
+
+function feedbackTests(week: ProductionWeek, trailing: readonly ProductionWeek[]): Untested[] {
+  const pooled = new Map<string, { n: number; sum: number; sumSq: number }>();
+  for (const w of trailing)
+    for (const g of w.feedback ?? []) {
+      const key = `${g.name}\u0000${g.feature}`;
+      const p = pooled.get(key) ?? { n: 0, sum: 0, sumSq: 0 };
+      p.n += g.n;
+      p.sum += g.sum;
+      p.sumSq += g.sumSq;
+      pooled.set(key, p);
+    }
+  // This window per served model: a drop tied to a new model id shows on that model's rows.
+  const now = new Map<string, FeedbackGroup & { n: number; sum: number; sumSq: number }>();
+  for (const g of week.feedback ?? []) {
+    const key = `${g.name}\u0000${g.feature}\u0000${g.model}`;
+    const was = now.get(key);
+    now.set(key, was ? { ...was, n: was.n + g.n, sum: was.sum + g.sum, sumSq: was.sumSq + g.sumSq } : { ...g });
+  }
+  const out: Untested[] = [];
+  for (const g of now.values()) {
+    const base = pooled.get(`${g.name}\u0000${g.feature}`);
+    if (!base || base.n < MIN_FEEDBACK_N || g.n < MIN_FEEDBACK_N) continue;
+    const m0 = base.sum / base.n;
+    const m1 = g.sum / g.n;
+    const v0 = Math.max(base.sumSq / base.n - m0 * m0, 0);
+    const v1 = Math.max(g.sumSq / g.n - m1 * m1, 0);
+    const se = Math.sqrt(v0 / base.n + v1 / g.n);
+    const p = se > 0 ? twoSided((m1 - m0) / se) : m1 === m0 ? 1 : 0;
+    const scale = Math.max(1, Math.abs(m0));
+    out.push({
+      kind: 'feedback',
+      label: `${g.name} · ${g.feature} · ${g.model}`,
+      before: m0,
+      after: m1,
+      n: [base.n, g.n],
+      effect: m1 - m0,
+      p,
+      large: Math.abs(m1 - m0) >= MIN_FEEDBACK_SHIFT * scale,
+      sentence: `users' ${g.name} in \`${g.feature}\` on ${g.model} ${m1 < m0 ? 'fell' : 'rose'} from ${m0.toFixed(2)} to ${m1.toFixed(2)} (n ${g.n.toLocaleString('en-US')} vs ${base.n.toLocaleString('en-US')} in the trailing windows, ${pValue(p)})`,
+    });
+  }
+  return out;
+}
+
+function shareTest(week: ProductionWeek, trailing: readonly ProductionWeek[]): Untested[] {
+  const calls = (w: ProductionWeek) => {
+    const m = new Map<string, number>();
+    for (const c of w.cells) m.set(c.feature, (m.get(c.feature) ?? 0) + c.calls);
+    return m;
+  };
+  const now = calls(week);
+  const before = new Map<string, number>();
+  for (const w of trailing) for (const [f, n] of calls(w)) before.set(f, (before.get(f) ?? 0) + n);
+  const features = [...new Set([...now.keys(), ...before.keys()])].sort();
+  const total0 = [...before.values()].reduce((a, b) => a + b, 0);
+  const total1 = [...now.values()].reduce((a, b) => a + b, 0);
+  if (features.length < 2 || total0 === 0 || total1 === 0) return [];
+  const result = chiSquareTest([features.map((f) => before.get(f) ?? 0), features.map((f) => now.get(f) ?? 0)]);
+  const moves = features.map((f) => ({ f, s0: (before.get(f) ?? 0) / total0, s1: (now.get(f) ?? 0) / total1 }));
+  const top = moves.reduce((a, b) => (Math.abs(b.s1 - b.s0) > Math.abs(a.s1 - a.s0) ? b : a));
+  return [
+    {
+      kind: 'traffic-share',
+      label: 'calls per feature',
+      before: top.s0,
+      after: top.s1,
+      n: [total0, total1],
+      effect: top.s1 - top.s0,
+      p: result.p,
+      large: Math.abs(top.s1 - top.s0) >= MIN_SHARE_SHIFT,
+      sentence: `traffic changed: \`${top.f}\` went from ${pct(top.s0)} to ${pct(top.s1)} of calls (χ² ${pValue(result.p)})`,
+    },
+  ];
+}
+
+/** Per feature: a topic that takes a share of one feature barely moves the lengths of all inputs. */
+function lengthTests(week: ProductionWeek, trailing: readonly ProductionWeek[]): Untested[] {
+  const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  return Object.entries(week.inputChars ?? {}).flatMap(([feature, now]): Untested[] => {
+    const before = trailing.flatMap((w) => w.inputChars?.[feature] ?? []);
+    if (now.length < MIN_LENGTH_N || before.length < MIN_LENGTH_N) return [];
+    const ks = ksTwoSample(before, now);
+    const m0 = median(before);
+    const m1 = median(now);
+    return [
+      {
+        kind: 'input-length',
+        label: `input length · ${feature}`,
+        before: m0,
+        after: m1,
+        n: [before.length, now.length],
+        effect: ks.d,
+        p: ks.p,
+        large: ks.d >= MIN_LENGTH_DISTANCE,
+        sentence: `traffic changed: inputs to \`${feature}\` got ${m1 >= m0 ? 'longer' : 'shorter'} (median ${m0} → ${m1} characters, KS D ${ks.d.toFixed(2)}, ${pValue(ks.p)})`,
+      },
+    ];
+  });
+}
+
+export function weeklyTests(week: ProductionWeek, trailing: readonly ProductionWeek[], alpha: number): WeeklyTest[] {
+  if (trailing.length === 0) return [];
+  const tests = [...feedbackTests(week, trailing), ...shareTest(week, trailing), ...lengthTests(week, trailing)];
+  const adjusted = holm(tests.map((t) => t.p));
+  return tests.map(({ large, ...t }, i) => {
+    const pHolm = adjusted[i] ?? 1;
+    return { ...t, pHolm, flagged: pHolm < alpha && large };
+  });
+}
