@@ -188,6 +188,12 @@ if (!only || only === 'drift') {
   console.log('drift detector', JSON.stringify(detector, null, 1));
   results.drift = { measuredAt: new Date().toISOString(), sampling, mmdPermutationTest: mmd, detector };
 }
+if (!only || only === 'production') {
+  const { productionCalibration } = await import('./production.js');
+  const production = productionCalibration();
+  console.log('production weekly tests', JSON.stringify(production, null, 1));
+  results.production = { measuredAt: new Date().toISOString(), ...production };
+}
 if (!only || only === 'sources') {
   const { sourcesBench } = await import('./sources.js');
   const sources = await sourcesBench();

@@ -1,8 +1,8 @@
 /**
  * This window against the trailing windows in the history, from the logs alone (no call):
  * - users' feedback per name × feature × served model: the mean (a thumbs-up share for 1/0) against
- *   the same name and feature over the trailing windows, a two-sample z-test with each side's own
- *   variance (Welch's form; normal for the large n of a week's feedback);
+ *   the same name and feature over the trailing windows — the pooled two-proportion z-test for 1/0
+ *   values, a two-sample z-test with each side's own variance (Welch's form) for ratings;
  * - traffic shares: the calls per feature this window against the trailing windows pooled,
  *   Pearson's χ² test of homogeneity;
  * - input lengths per feature: a two-sample Kolmogorov–Smirnov test on the windows' seeded uniform
@@ -73,7 +73,13 @@ function feedbackTests(week: ProductionWeek, trailing: readonly ProductionWeek[]
     const m1 = g.sum / g.n;
     const v0 = Math.max(base.sumSq / base.n - m0 * m0, 0);
     const v1 = Math.max(g.sumSq / g.n - m1 * m1, 0);
-    const se = Math.sqrt(v0 / base.n + v1 / g.n);
+    // 1/0 feedback (thumbs): the pooled two-proportion z-test, whose variance under "no change" is
+    // the pooled rate's — the unpooled form false-alarms at a few dozen values a side (bench/production.ts).
+    const binary = base.sumSq === base.sum && g.sumSq === g.sum;
+    const pooledRate = (base.sum + g.sum) / (base.n + g.n);
+    const se = binary
+      ? Math.sqrt(pooledRate * (1 - pooledRate) * (1 / base.n + 1 / g.n))
+      : Math.sqrt(v0 / base.n + v1 / g.n);
     const p = se > 0 ? twoSided((m1 - m0) / se) : m1 === m0 ? 1 : 0;
     const scale = Math.max(1, Math.abs(m0));
     out.push({
