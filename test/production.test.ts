@@ -320,4 +320,70 @@ drift:
       }
     },
   );
+
+  it(
+    'drift --backfill 12w builds the history from thirteen weeks of logs, so the first report already explains this week',
+    { timeout: 120_000 },
+    async () => {
+      const llm = await FakeLlmServer.start({
+        respond: (call) => `Noted: ${String(call.messages.at(-1)?.content ?? '')}`,
+      });
+      try {
+        const dir = await makeProject({
+          'driftgate.yaml': `version: 1
+models:
+  pinned:   { provider: openai, model: gpt-4o-2024-08-06, baseURL: ${llm.openaiBaseURL} }
+  current:  { provider: openai, model: gpt-4o, baseURL: ${llm.openaiBaseURL} }
+  embedder: { provider: local }
+runner: { retry_base_ms: 5, concurrency: 16 }
+drift:
+  logs: logs/*.jsonl
+  format: normalized
+  window: 12
+  sample: { size: 30, stratify: feature, seed: w, since: 7d }
+`,
+          'logs/.keep': '',
+        });
+        // Weeks 0–12 from 2026-09-07; in week 12 faq's prompt change triples its output from Thursday.
+        const at = new Date(START.getTime() + (12 * 7 + 3) * DAY);
+        for (let i = 0; i <= 12; i++) {
+          const since = new Date(START.getTime() + i * 7 * DAY);
+          const plants = i === 12 ? { promptChange: { feature: 'faq', at, factor: 3 } } : undefined;
+          const lines = [
+            ...productionLogs({ start: since, days: 7, callsPerHour: 8, seed: i + 1, ...(plants ? { plants } : {}) }),
+          ];
+          writeFileSync(
+            path.join(dir, 'logs', `week-${String(i).padStart(2, '0')}.jsonl`),
+            lines.map((l) => JSON.stringify(l)).join('\n'),
+          );
+        }
+        const asOf = new Date(START.getTime() + 13 * 7 * DAY);
+        const r = await runDrift({
+          configPath: path.join(dir, 'driftgate.yaml'),
+          asOf,
+          backfill: '12w',
+          env: { OPENAI_API_KEY: 'sk-test-prod-0000000000' },
+        });
+        const history = await readHistory(path.join(dir, '.driftgate', 'history.jsonl'));
+        expect(history.filter((h) => h.backfilled)).toHaveLength(12);
+        expect(history.at(-1)?.backfilled).toBeUndefined();
+        expect(r.production?.cost?.change?.trailingWindows).toBe(12);
+        expect(r.production?.cost?.change?.sentence).toMatch(
+          /of it from `faq`, whose output tokens per call rose \d\.\d× from 2026-12-03/,
+        );
+        expect(r.sample.outsideWindow).toBeGreaterThan(0);
+        // A second backfill would write the history twice: refused.
+        await expect(
+          runDrift({
+            configPath: path.join(dir, 'driftgate.yaml'),
+            asOf,
+            backfill: '12w',
+            env: { OPENAI_API_KEY: 'sk-test-prod-0000000000' },
+          }),
+        ).rejects.toThrow(/already holds production figures for 13 runs/);
+      } finally {
+        await llm.close();
+      }
+    },
+  );
 });

@@ -14,6 +14,8 @@ export async function driftCommand(opts: Record<string, unknown>): Promise<numbe
     ...sessionFlags(flags),
     ...(flags.since ? { since: flags.since } : {}),
     ...(flags.snapshot ? { snapshot: flags.snapshot } : {}),
+    ...(flags.backfill ? { backfill: flags.backfill } : {}),
+    ...(flags.asOf ? { asOf: flags.asOf } : {}),
     ...(flags.seed ? { seed: flags.seed } : {}),
     progress: createProgress(),
     stop,

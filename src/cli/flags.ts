@@ -6,6 +6,7 @@
 import { Option, type Command } from 'commander';
 import { countOrPercent, nonNegativeNumber, positiveInt } from './parse-flags.js';
 import { parseShard, type Shard } from '../runner/plan/shard.js';
+import { UsageError } from '../errors.js';
 
 interface Flag<T> {
   /** commander's spelling: `-c, --config <path>`. */
@@ -116,6 +117,23 @@ export const FLAGS = {
     key: 'out',
     read: text,
   }),
+  backfill: flag({
+    spelling: '--backfill <span>',
+    help: "first build the production history from the logs, e.g. 12w: each past window's cost, served models, feedback and traffic, no replay",
+    key: 'backfill',
+    read: text,
+  }),
+  asOf: flag({
+    spelling: '--as-of <date>',
+    help: 'run a past window as it would have run then (an ISO date or time): lines after it are outside the window',
+    key: 'asOf',
+    read: (v) => {
+      if (v === undefined) return undefined;
+      const t = Date.parse(String(v));
+      if (!Number.isFinite(t)) throw new UsageError(`--as-of: expected an ISO date or time, got "${String(v)}"`);
+      return new Date(t);
+    },
+  }),
   snapshot: flag({
     spelling: '--snapshot <file>',
     help: 'read a `driftgate logs pull` snapshot instead of drift.logs (its window, unless --since)',
@@ -189,6 +207,8 @@ export const COMMAND_FLAGS = {
     'config',
     'since',
     'snapshot',
+    'backfill',
+    'asOf',
     'seed',
     'concurrency',
     'offline',

@@ -37,6 +37,8 @@ export interface HistoryRow {
   readonly metrics: Readonly<Record<string, WeeklyMetric>>;
   /** What production did that window, from every log line (absent in rows written before it existed). */
   readonly production?: ProductionWeek;
+  /** Written by `drift --backfill` from the logs alone: production figures, no replay. */
+  readonly backfilled?: boolean;
 }
 
 export async function readHistory(file: string): Promise<HistoryRow[]> {

@@ -27,6 +27,7 @@ import { PriceTable } from '../providers/pricing.js';
 import { ProductionTally } from '../production/production-tally.js';
 import { productionSection } from '../production/production-section.js';
 import { usageLineOf } from '../production/usage-line.js';
+import { backfillHistory } from './backfill.js';
 import { isoWeekSeed, parseSince, sampleLogs } from './sample-logs.js';
 import { decideDrift } from '../signals/signals.js';
 import { writeDriftResult } from './drift-file.js';
@@ -44,14 +45,20 @@ export interface DriftOptions extends SessionOptions {
   readonly now?: Date;
   /** A `driftgate logs pull` snapshot to read instead of `drift.logs`; its window unless `since` says otherwise. */
   readonly snapshot?: string;
+  /** Run a past window as it would have run then: `now` is this time, and later lines are outside it. */
+  readonly asOf?: Date;
+  /** Before this run, build the production history from the logs, this many windows back (`12w`). */
+  readonly backfill?: string;
 }
 
 export async function runDrift(options: DriftOptions = {}): Promise<DriftResult> {
-  const now = options.now ?? new Date();
+  const now = options.asOf ?? options.now ?? new Date();
   const loaded = await loadConfig(options.configPath);
   const { config } = loaded;
   const drift = config.drift;
   if (!drift) throw new ConfigError(`${path.basename(loaded.file)}: no drift section (see docs/drift.md)`);
+  if (options.backfill)
+    await backfillHistory({ loaded, drift, span: options.backfill, now, env: options.env ?? process.env });
   const session = await RunSession.open(loaded, 'drift', options);
   const { resumed } = session;
   const seed =
@@ -80,7 +87,11 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   });
   const observe = (record: unknown) => {
     const line = usageLineOf(record, mapping, drift.group_by);
-    if (since && line.time !== undefined && line.time < since.getTime()) return;
+    if (
+      line.time !== undefined &&
+      ((since && line.time < since.getTime()) || (options.asOf && line.time > options.asOf.getTime()))
+    )
+      return;
     tally.add(line);
   };
   const sample = await sampleLogs(
@@ -93,6 +104,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
       ...(drift.sample.stratify ? { stratify: drift.sample.stratify } : {}),
       minPerStratum: drift.sample.min_per_stratum,
       ...(since ? { since } : {}),
+      ...(options.asOf ? { until: options.asOf } : {}),
       seed,
       maxBadFraction: drift.max_bad_lines,
       reader: readerOf(preset),
@@ -110,7 +122,12 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
   const historyFile = path.resolve(loaded.rootDir, drift.history);
   const history = (await readHistory(historyFile)).filter((r) => r.suite === DRIFT_SUITE);
   const week = tally.result();
-  const trailing = history.flatMap((r) => (r.production ? [r.production] : [])).slice(-drift.window);
+  const replayed = history.filter((r) => !r.backfilled);
+  // In time order: backfilled windows are written after the runs they precede may have been.
+  const trailing = history
+    .flatMap((r) => (r.production ? [r.production] : []))
+    .sort((a, b) => (a.end ?? '').localeCompare(b.end ?? ''))
+    .slice(-drift.window);
   const production = productionSection(week, trailing, {
     alpha: drift.alpha,
     ...(drift.budget ? { budget: drift.budget } : {}),
@@ -169,7 +186,8 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     cases,
     targets: drift.targets,
     embed: (texts) => session.services.embeddings.embed(drift.embedder, texts),
-    ...(history.length ? { previousCurrentModels: history[history.length - 1]?.models.current } : {}),
+    // The last week that was replayed: a backfilled row saw the logs only, no model's answers.
+    ...(replayed.length ? { previousCurrentModels: replayed[replayed.length - 1]?.models.current } : {}),
     seed,
     health,
     behaviour: {

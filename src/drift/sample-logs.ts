@@ -46,6 +46,8 @@ export interface SampleOptions {
   readonly stratify?: 'feature' | 'model' | 'user';
   readonly minPerStratum?: number;
   readonly since?: Date;
+  /** Lines after this time are outside the window too (`--as-of`: a past week as it was). */
+  readonly until?: Date;
   readonly seed: string;
   readonly maxBadFraction?: number;
   /** Strata beyond this many share one "(other)" stratum, so memory stays bounded. */
@@ -77,19 +79,22 @@ export function isoWeekSeed(date = new Date()): string {
   return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
 
-/** `7d`, `12h`, `30m` before `now`. */
-export function parseSince(text: string, now = new Date()): Date {
-  const m = /^(\d+)([dhm])$/.exec(text.trim());
-  if (!m) throw new DatasetError(`--since: expected a duration such as 7d, 12h or 30m, got "${text}"`);
-  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
-  return new Date(now.getTime() - Number(m[1]) * unit);
+const UNITS = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000 } as const;
+
+/** `12w`, `7d`, `12h`, `30m` before `now`. */
+export function parseSince(text: string, now = new Date(), flag = '--since'): Date {
+  const m = /^(\d+)([wdhm])$/.exec(text.trim());
+  const unit = m?.[2];
+  if (!m || (unit !== 'w' && unit !== 'd' && unit !== 'h' && unit !== 'm'))
+    throw new DatasetError(`${flag}: expected a duration such as 12w, 7d, 12h or 30m, got "${text}"`);
+  return new Date(now.getTime() - Number(m[1]) * UNITS[unit]);
 }
 
 /**
- * Records in batches (one per chunk read), so a gigabyte of JSONL costs a promise per megabyte,
- * not per line: readline's async iterator and a generator step per line were a third of the time.
+ * A log file's records, a megabyte (or a CSV row, or an OTLP file) at a time, so a gigabyte of JSONL
+ * costs a promise per megabyte, not per line: readline's async iterator and a generator step per
+ * line were a third of the time.
  */
-/** A log file's records, a megabyte (or a CSV row, or an OTLP file) at a time. */
 export async function* fileRecords(file: string, reader: LogReader): AsyncGenerator<readonly LogRecord[]> {
   if (reader === 'otlp') {
     yield* otlpLogs(file);
@@ -205,6 +210,7 @@ export async function sampleLogs(origins: readonly (string | LogOrigin)[], optio
   let bad = 0;
   let outsideWindow = 0;
   const since = options.since?.getTime();
+  const until = options.until?.getTime();
   const { mapping } = options;
   for (const origin of origins) {
     const file = typeof origin === 'string' ? origin : origin.name;
@@ -246,7 +252,7 @@ export async function sampleLogs(origins: readonly (string | LogOrigin)[], optio
           }
         }
         const timeValue = mapping.time ? getPath(record, mapping.time) : undefined;
-        if (since !== undefined) {
+        if (since !== undefined || until !== undefined) {
           const t =
             typeof timeValue === 'number'
               ? timeValue < 1e12
@@ -254,10 +260,10 @@ export async function sampleLogs(origins: readonly (string | LogOrigin)[], optio
                 : timeValue
               : Date.parse(String(timeValue ?? ''));
           if (!Number.isFinite(t)) {
-            fail(`no readable time at "${mapping.time}" (needed for --since)`);
+            fail(`no readable time at "${mapping.time}" (needed for the window)`);
             continue;
           }
-          if (t < since) {
+          if ((since !== undefined && t < since) || (until !== undefined && t > until)) {
             outsideWindow++;
             continue;
           }
