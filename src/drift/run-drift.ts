@@ -28,6 +28,7 @@ import { ProductionTally } from '../production/production-tally.js';
 import { productionSection } from '../production/production-section.js';
 import { usageLineOf } from '../production/usage-line.js';
 import { backfillHistory } from './backfill.js';
+import { servedScores } from './served-scores.js';
 import { isoWeekSeed, parseSince, sampleLogs } from './sample-logs.js';
 import { decideDrift } from '../signals/signals.js';
 import { writeDriftResult } from './drift-file.js';
@@ -197,8 +198,17 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     },
     semanticEmbedder: config.models[drift.embedder]?.provider !== 'local',
   });
+  // What users were served, scored with no generation: tested against the trailing runs in the history.
+  const served = await servedScores({
+    items: sample.items,
+    cases,
+    scorers,
+    services: session.services.services,
+    now,
+  });
+  const metrics = { ...computed.metrics, ...served };
   const decision = decideDrift(
-    [...computed.signals, ...historySignals(history, computed.metrics, drift.window)],
+    [...computed.signals, ...historySignals(history, metrics, drift.window)],
     drift.alpha,
     drift.fail_on,
   );
@@ -227,7 +237,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
       drifted: decision.drifted,
       worse: decision.worse,
       models: computed.models,
-      metrics: computed.metrics,
+      metrics,
       production: week,
     });
   }

@@ -18,6 +18,8 @@ export interface Plants {
   readonly thumbsUpAfterMove?: number;
   /** From this time, `share` of `feature`'s questions are about a new topic, worded at length. */
   readonly newTopic?: { readonly feature: string; readonly at: Date; readonly share: number };
+  /** From this time, `feature`'s answers cite their sources (the quality a rule checks) this often, not 90%. */
+  readonly qualityDrop?: { readonly feature: string; readonly at: Date; readonly cited: number };
 }
 
 export const FEATURES = [
@@ -55,6 +57,10 @@ export function* productionLogs(options: {
         plants.promptChange && plants.promptChange.feature === feature.name && t >= plants.promptChange.at.getTime()
           ? plants.promptChange.factor
           : 1;
+      const cited =
+        plants.qualityDrop && plants.qualityDrop.feature === feature.name && t >= plants.qualityDrop.at.getTime()
+          ? plants.qualityDrop.cited
+          : 0.9;
       const inputTokens = Math.round(feature.input * (0.7 + 0.6 * rng()));
       const outputTokens = Math.round(feature.output * change * (0.6 + 0.8 * rng()));
       const user = `user-${Math.floor(rng() ** 2 * 400)}`;
@@ -82,7 +88,9 @@ export function* productionLogs(options: {
             { role: 'user', content: question },
           ],
         },
-        output: { text: `An answer of about ${outputTokens} tokens.` },
+        output: {
+          text: `An answer of about ${outputTokens} tokens.${rng() < cited ? ' Sources: the help centre.' : ''}`,
+        },
         requestedModel: 'gpt-4o',
         servedModel: served,
         fingerprint: moved ? (plants.aliasMove?.fingerprint ?? '') : 'fp_a1b2c3d4e5',
