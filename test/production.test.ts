@@ -451,4 +451,79 @@ drift:
       }
     },
   );
+
+  it(
+    'drift.notify posts a Slack-compatible message; a failing webhook is a warning and the verdict stands',
+    { timeout: 120_000 },
+    async () => {
+      const { createServer } = await import('node:http');
+      const bodies: unknown[] = [];
+      let status = 200;
+      const receiver = createServer((req, res) => {
+        let text = '';
+        req.on('data', (d: Buffer) => (text += d.toString()));
+        req.on('end', () => {
+          bodies.push(JSON.parse(text));
+          res.writeHead(status).end(status === 200 ? 'ok' : 'no');
+        });
+      });
+      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+      const port = (receiver.address() as { port: number }).port;
+      const hook = `http://127.0.0.1:${port}/services/T000/B000/secretpart0123456789`;
+      const llm = await FakeLlmServer.start({
+        respond: (call) => `Noted: ${String(call.messages.at(-1)?.content ?? '')}`,
+      });
+      try {
+        const dir = await makeProject({
+          'driftgate.yaml': `version: 1
+models:
+  pinned:   { provider: openai, model: gpt-4o-2024-08-06, baseURL: ${llm.openaiBaseURL} }
+  current:  { provider: openai, model: gpt-4o, baseURL: ${llm.openaiBaseURL} }
+  embedder: { provider: local }
+runner: { retry_base_ms: 5, concurrency: 16 }
+drift:
+  logs: logs/week.jsonl
+  format: normalized
+  notify: { webhook: TEAM_WEBHOOK, on: always }
+  sample: { size: 20, stratify: feature, seed: w, since: 7d }
+`,
+          'logs/.keep': '',
+        });
+        const since = new Date(START.getTime() + 11 * 7 * DAY);
+        const lines = [...productionLogs({ start: since, days: 7, callsPerHour: 4, seed: 3 })];
+        writeFileSync(path.join(dir, 'logs', 'week.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
+        const env = {
+          OPENAI_API_KEY: 'sk-test-prod-0000000000',
+          TEAM_WEBHOOK: hook,
+          GITHUB_SERVER_URL: 'https://github.com',
+          GITHUB_REPOSITORY: 'acme/support-bot',
+          GITHUB_RUN_ID: '42',
+        };
+        const config = path.join(dir, 'driftgate.yaml');
+        const now = new Date(since.getTime() + 7 * DAY);
+        const ok = await runDrift({ configPath: config, now, env });
+        expect(ok.notified).toEqual({ sent: true });
+        const [message] = bodies as { text: string; blocks: { text: { text: string } }[] }[];
+        expect(message?.text).toMatch(/^(✅|⚠️) driftgate: (no drift|drift detected) · /);
+        expect(message?.blocks[0]?.text.text).toContain(
+          '<https://github.com/acme/support-bot/actions/runs/42|The run and its report>',
+        );
+        expect(message?.blocks[0]?.text.text).toContain('*Production*');
+        status = 500;
+        const failed = await runDrift({ configPath: config, now, env });
+        expect(failed.exitCode).toBe(ok.exitCode);
+        expect(failed.decision.drifted).toBe(ok.decision.drifted);
+        expect(failed.notified?.sent).toBe(false);
+        expect(failed.notified?.warning).toBe(
+          'drift.notify: the webhook in TEAM_WEBHOOK did not take the message (HTTP 500); the verdict stands',
+        );
+        // Retried once after the 500, and the address never reaches drift.json.
+        expect(bodies).toHaveLength(3);
+        expect(readFileSync(path.join(failed.runDir, 'drift.json'), 'utf8')).not.toContain('secretpart0123456789');
+      } finally {
+        await llm.close();
+        receiver.close();
+      }
+    },
+  );
 });

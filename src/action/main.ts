@@ -90,13 +90,18 @@ async function runSuites(inputs: ActionInputs, loaded: LoadedConfig, event: Acti
  */
 async function weeklyDrift(loaded: LoadedConfig, options: DriftOptions): Promise<string> {
   const logs = loaded.config.drift?.logs;
-  if (!logs || typeof logs !== 'object' || Array.isArray(logs)) return (await runDrift(options)).runDir;
+  const run = async (o: DriftOptions) => {
+    const r = await runDrift(o);
+    if (r.notified?.warning) core.warning(`driftgate: ${r.notified.warning}`);
+    return r.runDir;
+  };
+  if (!logs || typeof logs !== 'object' || Array.isArray(logs)) return run(options);
   const pulled = await pullLogs({ configPath: loaded.file });
   const { read, written, bad } = pulled.manifest.counts;
   core.info(
     `driftgate: pulled ${written} of ${read} records from ${pulled.manifest.source}${bad ? ` (${bad} bad)` : ''} to ${path.relative(loaded.rootDir, pulled.file)}`,
   );
-  return (await runDrift({ ...options, snapshot: pulled.file })).runDir;
+  return run({ ...options, snapshot: pulled.file });
 }
 
 /** The gate job of a matrix: every run directory under `dir` (the downloaded shard artifacts), merged. */

@@ -102,6 +102,8 @@ export function formatDriftReport(r: DriftResult): string {
     `history: ${path.relative(process.cwd(), r.historyFile)}${r.incompleteReason ? ' (not appended: run incomplete)' : ''}`,
   );
   if (r.incompleteReason) lines.push(`incomplete: ${r.incompleteReason}`);
+  if (r.notified)
+    lines.push(r.notified.sent ? 'notified: the webhook took the message' : `warning: ${r.notified.warning ?? ''}`);
   const fired = r.decision.signals.filter((x) => x.drifted).map((x) => x.name);
   lines.push(
     `${r.decision.drifted ? 'DRIFT' : 'no drift'} · ${driftHeadline(r.decision)}${fired.length ? ` · signals: ${fired.join(', ')}` : ''}${r.decision.drifted && !r.decision.failed ? ' · exit 0 (drift.fail_on: worse)' : ''}`,

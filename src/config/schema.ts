@@ -301,6 +301,19 @@ export const driftSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('A field of the log lines (e.g. attributes.tier) the production cost is also broken down by'),
+  notify: z
+    .strictObject({
+      webhook: z
+        .string()
+        .regex(
+          /^[A-Za-z_][A-Za-z0-9_]*$/,
+          'the name of an environment variable holding the URL, e.g. SLACK_WEBHOOK_URL',
+        )
+        .describe('The environment variable holding a Slack-compatible incoming-webhook URL'),
+      on: z.enum(['drift', 'always']).default('drift').describe('Post only when drift is detected, or every run'),
+    })
+    .optional()
+    .describe('Post the verdict to a chat webhook (a failing webhook is a warning, never a lost verdict)'),
   replay: z
     .enum(['always', 'on-change'])
     .default('always')

@@ -29,4 +29,6 @@ export interface DriftResult {
   readonly production?: ProductionSection;
   /** Why no pair was replayed this run (`replay: on-change` with nothing moved). */
   readonly replaySkipped?: string;
+  /** The webhook post of `drift.notify`, when configured: sent, or why not. */
+  readonly notified?: { readonly sent: boolean; readonly warning?: string };
 }

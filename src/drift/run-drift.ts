@@ -29,6 +29,7 @@ import { productionSection } from '../production/production-section.js';
 import { usageLineOf } from '../production/usage-line.js';
 import { backfillHistory } from './backfill.js';
 import { servedScores } from './served-scores.js';
+import { notifyWebhook } from './notify.js';
 import { isoWeekSeed, parseSince, sampleLogs } from './sample-logs.js';
 import { decideDrift } from '../signals/signals.js';
 import { writeDriftResult } from './drift-file.js';
@@ -269,8 +270,14 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     ...(cost ? { cost } : {}),
     ...(incompleteReason ? { incompleteReason } : {}),
   };
-  await writeDriftResult(runDir, result, loaded.rootDir);
-  return result;
+  const notify = drift.notify;
+  const notified =
+    notify && (notify.on === 'always' || result.decision.drifted || result.incompleteReason)
+      ? await notifyWebhook(result, notify.webhook, session.env)
+      : undefined;
+  const final: DriftResult = notified ? { ...result, notified } : result;
+  await writeDriftResult(runDir, final, loaded.rootDir);
+  return final;
 }
 
 /** `vocabulary.tsv`: the week's fitted terms of the "behaviour changed" test, most frequent first. */
