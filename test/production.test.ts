@@ -526,4 +526,58 @@ drift:
       }
     },
   );
+
+  it(
+    'repeated questions per feature: the share that repeats an earlier input exactly, and what a cache would save',
+    { timeout: 120_000 },
+    async () => {
+      const llm = await FakeLlmServer.start({ respond: () => 'Noted.' });
+      try {
+        const dir = await makeProject({
+          'driftgate.yaml': `version: 1
+models:
+  pinned:   { provider: openai, model: gpt-4o-2024-08-06, baseURL: ${llm.openaiBaseURL} }
+  current:  { provider: openai, model: gpt-4o, baseURL: ${llm.openaiBaseURL} }
+  embedder: { provider: local }
+runner: { retry_base_ms: 5, concurrency: 16 }
+drift:
+  logs: logs/week.jsonl
+  format: normalized
+  sample: { size: 2000, stratify: feature, seed: w, since: 7d }
+`,
+          'logs/.keep': '',
+        });
+        const since = new Date(START.getTime() + 11 * 7 * DAY);
+        // Few distinct questions: many calls repeat one exactly.
+        const lines = [...productionLogs({ start: since, days: 7, callsPerHour: 30, seed: 5 })].map((l) => ({
+          ...l,
+          input: {
+            messages: l.input.messages.map((m) =>
+              m.role === 'user'
+                ? { ...m, content: String(m.content).replace(/\d+$/, (n) => String(Number(n) % 300)) }
+                : m,
+            ),
+          },
+        }));
+        writeFileSync(path.join(dir, 'logs', 'week.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n'));
+        const r = await runDrift({
+          configPath: path.join(dir, 'driftgate.yaml'),
+          now: new Date(since.getTime() + 7 * DAY),
+          env: { OPENAI_API_KEY: 'sk-test-prod-0000000000' },
+        });
+        const faq = lines.filter((l) => l.feature === 'faq');
+        const distinct = new Set(faq.map((l) => JSON.stringify(l.input.messages))).size;
+        const row = r.production?.repeated?.find((x) => x.feature === 'faq');
+        expect(row?.lines).toBe(faq.length);
+        expect(row?.distinct).toBe(distinct);
+        expect(row?.share).toBeCloseTo(1 - distinct / faq.length, 12);
+        expect(row?.monthlyUsd).toBeGreaterThan(0);
+        expect(r.production?.sentences.join('\n')).toMatch(
+          /repeated questions: \d+% of `faq` calls repeat an earlier input exactly; a response cache would save about \$/,
+        );
+      } finally {
+        await llm.close();
+      }
+    },
+  );
 });

@@ -132,6 +132,8 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     .slice(-drift.window);
   const production = productionSection(week, trailing, {
     alpha: drift.alpha,
+    // Distinct inputs per stratum are the sampler's: repeats per feature when it stratifies by feature.
+    ...(drift.sample.stratify === 'feature' ? { strata: sample.strata } : {}),
     ...(drift.budget ? { budget: drift.budget } : {}),
     paths: {
       usage:

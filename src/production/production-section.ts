@@ -39,12 +39,22 @@ export interface ProductionSection {
   readonly trafficChanged: boolean;
   /** Users' feedback fell significantly and materially somewhere. */
   readonly feedbackWorse: boolean;
+  /** Per feature: calls that repeat an earlier input exactly, and what a response cache would save. */
+  readonly repeated?: readonly {
+    feature: string;
+    lines: number;
+    distinct: number;
+    share: number;
+    monthlyUsd: number;
+  }[];
 }
 
 export interface SectionOptions {
   /** The weekly tests' family-wise error rate (Holm), `drift.alpha`. */
   readonly alpha?: number;
   readonly budget?: { readonly monthly_usd: number; readonly alert_at: number };
+  /** The sampler's count of lines and distinct inputs per feature (when it stratifies by feature). */
+  readonly strata?: readonly { readonly stratum: string; readonly lines: number; readonly distinct: number }[];
   /** What the mapping reads usage and the served model from, named when nothing was there. */
   readonly paths: { readonly usage: string; readonly servedModel: string };
 }
@@ -182,6 +192,25 @@ function changeSentence(change: CostChange, week: ProductionWeek): { sentence: s
   };
 }
 
+/** Exact repeats per feature, from the sampler's distinct-input counts, with the dollars they cost. */
+function repeatedInputs(week: ProductionWeek, strata: SectionOptions['strata']) {
+  if (!strata) return [];
+  return strata
+    .filter((s) => s.lines > 0 && s.stratum !== '(all)')
+    .map((s) => {
+      const usdOf = week.cells.filter((c) => c.feature === s.stratum).reduce((a, c) => a + c.inputUsd + c.outputUsd, 0);
+      const share = Math.max(0, 1 - s.distinct / s.lines);
+      return {
+        feature: s.stratum,
+        lines: s.lines,
+        distinct: s.distinct,
+        share,
+        monthlyUsd: ((share * usdOf) / week.days) * MONTH_DAYS,
+      };
+    })
+    .sort((a, b) => b.monthlyUsd - a.monthlyUsd || b.share - a.share);
+}
+
 export function productionSection(
   week: ProductionWeek,
   trailing: readonly ProductionWeek[],
@@ -232,11 +261,17 @@ export function productionSection(
   if (week.lines > 0 && week.withServedModel === 0)
     notComputed.push(`served model: no line names the model that answered (read at ${options.paths.servedModel})`);
   sentences.push(...served.filter((t) => t.models.length > 1 || t.changedSincePrevious).map((t) => t.sentence));
+  const repeated = repeatedInputs(week, options.strata);
+  for (const r of repeated.filter((x) => x.share >= 0.05).slice(0, 3))
+    sentences.push(
+      `repeated questions: ${Math.round(r.share * 100)}% of \`${r.feature}\` calls repeat an earlier input exactly${r.monthlyUsd > 0 ? `; a response cache would save about ${usd(r.monthlyUsd)} a month` : ''}`,
+    );
   const tests = weeklyTests(week, trailing, options.alpha ?? 0.01);
   sentences.push(...tests.filter((t) => t.flagged).map((t) => t.sentence));
   if (week.lines > 0 && trailing.length > 0 && !(week.feedback ?? []).length)
     notComputed.push('users heard: no line carries feedback (scores, thumbs, ratings)');
   return {
+    ...(repeated.length ? { repeated } : {}),
     tests,
     trafficChanged: tests.some((t) => t.flagged && t.kind !== 'feedback'),
     feedbackWorse: tests.some((t) => t.flagged && t.kind === 'feedback' && t.effect < 0),
