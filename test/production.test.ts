@@ -20,6 +20,8 @@ import { FakeLlmServer } from './support/fake-llm-server.js';
 import { makeProject } from './support/project.js';
 import { runDrift } from '../src/drift/run-drift.js';
 import { readHistory } from '../src/drift/history.js';
+import { writeReports } from '../src/report/write-reports.js';
+import { loadReportModel } from '../src/report/report-model.js';
 
 const cell = (
   feature: string,
@@ -250,6 +252,16 @@ drift:
         expect(r2.production?.cost?.budget).toMatchObject({ monthlyUsd: 50, alertAt: 0.8 });
         const drift = JSON.parse(readFileSync(path.join(r2.runDir, 'drift.json'), 'utf8')) as { production?: unknown };
         expect(drift.production).toBeDefined();
+        // The reports: the findings in the issue body, the weeks as trend charts in the HTML.
+        const files = await writeReports(await loadReportModel(r2.runDir), ['md', 'html'], r2.runDir);
+        const md = readFileSync(files.md ?? '', 'utf8');
+        expect(md).toContain('#### Production (');
+        expect(md).toMatch(/of it from `essay-feedback`/);
+        const html = readFileSync(files.html ?? '', 'utf8');
+        expect(html).toContain('<h2>Production (');
+        expect(html.match(/<svg class="chart lines"/g)).toHaveLength(3);
+        expect(html).toContain('Cost a month per feature');
+        expect(html).toContain('Served model ids (share of calls)');
       } finally {
         await llm.close();
       }

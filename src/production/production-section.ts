@@ -8,6 +8,7 @@ import { decomposeCost, type CostChange, type FeatureChange } from './cost-chang
 import type { CostCell, DailyFeature, ProductionWeek } from './production-tally.js';
 import { servedTimelines, type AliasTimeline } from './served-models.js';
 import { weeklyTests, type WeeklyTest } from './weekly-tests.js';
+import { trendPoint, type TrendPoint } from './production-trend.js';
 
 const MONTH_DAYS = 30.44;
 
@@ -47,6 +48,8 @@ export interface ProductionSection {
     share: number;
     monthlyUsd: number;
   }[];
+  /** The trailing windows and this one, oldest first: what the report's trend charts draw. */
+  readonly trend: readonly TrendPoint[];
 }
 
 export interface SectionOptions {
@@ -271,6 +274,7 @@ export function productionSection(
   if (week.lines > 0 && trailing.length > 0 && !(week.feedback ?? []).length)
     notComputed.push('users heard: no line carries feedback (scores, thumbs, ratings)');
   return {
+    trend: [...trailing, week].map(trendPoint),
     ...(repeated.length ? { repeated } : {}),
     tests,
     trafficChanged: tests.some((t) => t.flagged && t.kind !== 'feedback'),

@@ -28,6 +28,7 @@ import { describeTargetBehaviour } from '../signals/target-behaviour.js';
 import { describeReliability } from '../runner/summary/reliability.js';
 import { describeJudgeVariance } from '../runner/scoring/judge-variance.js';
 import { formatDriftForecast, formatStratumCost } from '../drift/cost-by-stratum.js';
+import { productionHtml } from './html-production.js';
 import { behaviourDetail, formatItemEffect, formatStratum } from './behaviour-detail.js';
 import { barsSvg, histogramSvg, intervalsSvg, type IntervalRow } from './svg-charts.js';
 
@@ -271,6 +272,7 @@ ${targetBehaviourSection(m.behaviour)}
 ${reliabilitySection(m.summaries, m.judgeVariance)}
 ${gateSections(model)}
 ${driftSection(model)}
+${productionHtml(model.drift?.production)}
 ${model.gate || model.drift ? '' : runSection(model)}
 ${caseTableHtml(model)}
 <script>${FILTER_SCRIPT}</script>

@@ -134,3 +134,48 @@ export function barsSvg(title: string, rows: readonly BarRow[], reference?: { va
 ${body}${ref}
 </svg>`;
 }
+
+export interface LineSeries {
+  readonly name: string;
+  /** One value per x label; null where the series has none. */
+  readonly values: readonly (number | null)[];
+}
+
+const PALETTE = [NOW, BAD, GOOD, '#b26b00', '#7a3fc2', '#0f8b8d', BASE, '#c2185b'];
+
+/** Lines over the weeks (one per series), with a legend: the production section's trends. */
+export function linesSvg(title: string, xLabels: readonly string[], series: readonly LineSeries[], unit = ''): string {
+  const W = 660;
+  const H = 220;
+  const x0 = 56;
+  const x1 = W - 150;
+  const y0 = H - 28;
+  const y1 = 26;
+  const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)));
+  const top = Math.max(1e-12, ...all) * 1.1;
+  const sx = (i: number) => (xLabels.length <= 1 ? (x0 + x1) / 2 : x0 + (i / (xLabels.length - 1)) * (x1 - x0));
+  const sy = (v: number) => y0 - (v / top) * (y0 - y1);
+  const lines = series
+    .map((s, k) => {
+      const colour = PALETTE[k % PALETTE.length] ?? NOW;
+      const points = s.values.flatMap((v, i) => (v === null ? [] : [`${f(sx(i))},${f(sy(v))}`]));
+      const dots = s.values
+        .map((v, i) =>
+          v === null
+            ? ''
+            : `<circle cx="${f(sx(i))}" cy="${f(sy(v))}" r="3" fill="${colour}"><title>${esc(`${s.name} · ${xLabels[i] ?? ''}: ${f(v)}${unit}`)}</title></circle>`,
+        )
+        .join('');
+      return `<g class="series"><polyline fill="none" stroke="${colour}" stroke-width="2" points="${points.join(' ')}"/>${dots}<text x="${x1 + 10}" y="${y1 + 12 + k * 15}" font-size="11" fill="${colour}">${esc(s.name)}</text></g>`;
+    })
+    .join('\n');
+  const ticks = xLabels
+    .map((l, i) => `<text x="${f(sx(i))}" y="${H - 10}" font-size="10" text-anchor="middle">${esc(l)}</text>`)
+    .join('');
+  return `<svg class="chart lines" role="img" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title>
+<text x="4" y="16" font-size="12" font-weight="600">${esc(title)}</text>
+<line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y0}" stroke="${BASE}"/><text x="${x0 - 6}" y="${y1 + 4}" font-size="10" text-anchor="end">${esc(`${f(top / 1.1)}${unit}`)}</text><text x="${x0 - 6}" y="${y0}" font-size="10" text-anchor="end">0</text>
+${ticks}
+${lines}
+</svg>`;
+}
