@@ -592,4 +592,59 @@ drift:
       }
     },
   );
+
+  it(
+    "the judge's agreement with users on the sampled answers: Cohen's κ as derived by hand",
+    { timeout: 60_000 },
+    async () => {
+      const llm = await FakeLlmServer.start({ respond: () => 'Noted.' });
+      try {
+        // 40 calls: cited & thumbs up 20, not cited & down 10, cited & down 5, not cited & up 5.
+        // p_o = 30/40 = 0.75; both raters pass 25/40, so p_e = 0.625² + 0.375² = 0.53125;
+        // κ = (0.75 − 0.53125) / (1 − 0.53125) = 0.466666….
+        const kinds = [
+          ...Array(20).fill([true, 1]),
+          ...Array(10).fill([false, 0]),
+          ...Array(5).fill([true, 0]),
+          ...Array(5).fill([false, 1]),
+        ] as [boolean, number][];
+        const lines = kinds.map(([cited, up], i) => ({
+          schemaVersion: 1,
+          source: 'test',
+          time: new Date(Date.UTC(2026, 10, 27, 10, i)).toISOString(),
+          feature: 'faq',
+          input: { messages: [{ role: 'user', content: `question ${i}` }] },
+          output: { text: cited ? 'Answer. Sources: the help centre.' : 'Answer.' },
+          servedModel: 'gpt-4o-2024-08-06',
+          feedback: [{ name: 'thumbs', value: up, source: 'user' }],
+        }));
+        const dir = await makeProject({
+          'driftgate.yaml': `version: 1
+models:
+  pinned:   { provider: openai, model: gpt-4o-2024-08-06, baseURL: ${llm.openaiBaseURL} }
+  current:  { provider: openai, model: gpt-4o, baseURL: ${llm.openaiBaseURL} }
+  embedder: { provider: local }
+runner: { retry_base_ms: 5, concurrency: 16 }
+drift:
+  logs: logs/week.jsonl
+  format: normalized
+  scorers: [{ type: contains, name: cites, value: "Sources:" }]
+  sample: { size: 100, seed: w, since: 7d }
+`,
+          'logs/week.jsonl': lines.map((l) => JSON.stringify(l)).join('\n'),
+        });
+        const r = await runDrift({
+          configPath: path.join(dir, 'driftgate.yaml'),
+          now: new Date('2026-12-01T00:00:00Z'),
+          env: { OPENAI_API_KEY: 'sk-test-prod-0000000000' },
+        });
+        expect(r.userAgreement).toHaveLength(1);
+        const [a] = r.userAgreement ?? [];
+        expect(a).toMatchObject({ scorer: 'cites', feedback: 'thumbs', n: 40, agreement: 0.75 });
+        expect(a?.kappa).toBeCloseTo(0.21875 / 0.46875, 12);
+      } finally {
+        await llm.close();
+      }
+    },
+  );
 });

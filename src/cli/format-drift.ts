@@ -76,6 +76,10 @@ export function formatDriftReport(r: DriftResult): string {
       `production (${r.production?.week.lines.toLocaleString('en-US')} log lines in the window):`,
       ...production.map((l) => `  ${l}`),
     );
+  for (const a of r.userAgreement ?? [])
+    lines.push(
+      `  ${a.scorer} agrees with users' ${a.feedback} on the sampled answers: κ ${a.kappa.toFixed(2)} (${Math.round(a.agreement * 100)}% the same, n ${a.n})`,
+    );
   const failing = scorerHealthLines(r.scorers);
   if (failing.length) lines.push('', 'scorer errors:', ...failing.map((l) => `  ${l}`));
   const identity = r.decision.signals.find((x) => x.name === 'model identity')?.details as

@@ -10,6 +10,7 @@ import type { DriftCost } from './cost-by-stratum.js';
 import type { LogSample } from './sample-logs.js';
 import type { DriftDecision } from '../signals/signals.js';
 import type { ProductionSection } from '../production/production-section.js';
+import type { UserAgreement } from './served-scores.js';
 
 export interface DriftResult {
   readonly exitCode: ExitCode;
@@ -27,6 +28,8 @@ export interface DriftResult {
   readonly cost?: DriftCost;
   /** What production did in the window, from every log line: cost explained, the served models. */
   readonly production?: ProductionSection;
+  /** Each scorer's pass on the served answers against users' own thumbs on them (Cohen's κ). */
+  readonly userAgreement?: readonly UserAgreement[];
   /** Why no pair was replayed this run (`replay: on-change` with nothing moved). */
   readonly replaySkipped?: string;
   /** The webhook post of `drift.notify`, when configured: sent, or why not. */

@@ -209,7 +209,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     services: session.services.services,
     now,
   });
-  const metrics = { ...computed.metrics, ...served };
+  const metrics = { ...computed.metrics, ...served.metrics };
   const decision = decideDrift(
     [...computed.signals, ...historySignals(history, metrics, drift.window)],
     drift.alpha,
@@ -264,6 +264,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     historyFile,
     scorers: health,
     production,
+    ...(served.agreement.length ? { userAgreement: served.agreement } : {}),
     ...(replaySkipped
       ? {
           replaySkipped: `replay: on-change, and no served model id or fingerprint changed since the last run (${production.served.map((t) => t.models.map((m) => m.model).join(', ')).join('; ')})`,

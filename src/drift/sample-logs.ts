@@ -24,6 +24,7 @@ import {
 import { otlpLogs } from '../sources/otlp.js';
 import type { LogOrigin, LogRecord } from '../sources/log-origin.js';
 import { describeDepth, tooDeep } from '../util/depth.js';
+import { feedbackOf } from '../production/usage-line.js';
 
 export interface SampledLog {
   readonly file: string;
@@ -37,6 +38,8 @@ export interface SampledLog {
   readonly model?: string;
   /** Hash of the input: identity for de-duplication and for pairing across runs. */
   readonly inputKey: string;
+  /** The user's feedback logged with the call, by name (1/0 for thumbs), for the judge's agreement with users. */
+  readonly feedback?: readonly { readonly name: string; readonly value: number }[];
 }
 
 export interface SampleOptions {
@@ -269,6 +272,7 @@ export async function sampleLogs(origins: readonly (string | LogOrigin)[], optio
           }
         }
         const output = mapping.output ? outputText(getPath(record, mapping.output)) : undefined;
+        const feedback = mapping.feedback ? feedbackOf(getPath(record, mapping.feedback)) : undefined;
         const model = mapping.model ? getPath(record, mapping.model) : undefined;
         let stratum = options.stratify
           ? String(getPath(record, mapping[options.stratify] ?? options.stratify) ?? '(none)')
@@ -293,6 +297,7 @@ export async function sampleLogs(origins: readonly (string | LogOrigin)[], optio
             ...(output !== undefined ? { output } : {}),
             ...(timeValue !== undefined ? { time: String(timeValue) } : {}),
             ...(typeof model === 'string' ? { model } : {}),
+            ...(feedback ? { feedback } : {}),
           },
         });
       }

@@ -3,9 +3,12 @@
  * no generation cost (a judge still grades, through the run's cache). Each scorer's mean over the
  * sample, and per stratum, becomes a weekly metric (`served <scorer>`, `served <scorer> · <stratum>`)
  * that the history tests against the trailing runs (z-test, then EWMA), so "the quality of what we
- * served fell in `essay-feedback`" is reported even in a week nobody replays.
+ * served fell in `essay-feedback`" is reported even in a week nobody replays. Where users left 1/0
+ * feedback on a sampled answer, each scorer's pass is compared with it (Cohen's κ): whether the
+ * judge measures what users feel.
  */
 import pLimit from 'p-limit';
+import { weightedKappa } from '../stats/agreement.js';
 import { JOURNAL_SCHEMA_VERSION, type OkRecord } from '../records/call-record.js';
 import type { Scorer, ScoringServices } from '../scorers/types.js';
 import type { PreparedCase } from '../runner/plan/plan.js';
@@ -15,6 +18,25 @@ import { DRIFT_SUITE } from './drift-plan.js';
 import type { SampledLog } from './sample-logs.js';
 
 export const SERVED_TARGET = 'served';
+
+/** The judge's (or a rule's) pass on a served answer against the user's own 1/0 feedback on it. */
+export interface UserAgreement {
+  readonly scorer: string;
+  readonly feedback: string;
+  readonly n: number;
+  /** Cohen's κ of pass (value ≥ 0.5) against thumbs up. */
+  readonly kappa: number;
+  /** Share of items where the two agree. */
+  readonly agreement: number;
+}
+
+export interface ServedScores {
+  readonly metrics: Record<string, WeeklyMetric>;
+  readonly agreement: readonly UserAgreement[];
+}
+
+/** Fewest items with both a score and the user's feedback for κ to be reported. */
+const MIN_AGREEMENT_N = 20;
 
 function metric(values: readonly number[]): WeeklyMetric | undefined {
   const n = values.length;
@@ -31,11 +53,12 @@ export async function servedScores(options: {
   readonly scorers: readonly Scorer[];
   readonly services: ScoringServices;
   readonly now: Date;
-}): Promise<Record<string, WeeklyMetric>> {
+}): Promise<ServedScores> {
   // A scorer comparing with another target has no other answer here.
   const scorers = options.scorers.filter((s) => !s.against);
   const limit = pLimit(8);
   const byScorer = new Map<string, { all: number[]; strata: Map<string, number[]> }>();
+  const pairs = new Map<string, { scorer: string; feedback: string; a: number[]; b: number[] }>();
   await Promise.all(
     options.items.flatMap((item, i) => {
       const prepared = options.cases[i];
@@ -76,6 +99,14 @@ export async function servedScores(options: {
           entry.all.push(score.value);
           entry.strata.set(item.stratum, [...(entry.strata.get(item.stratum) ?? []), score.value]);
           byScorer.set(scorer.name, entry);
+          for (const f of item.feedback ?? []) {
+            if (f.value !== 0 && f.value !== 1) continue;
+            const key = `${scorer.name}\u0000${f.name}`;
+            const p = pairs.get(key) ?? { scorer: scorer.name, feedback: f.name, a: [], b: [] };
+            p.a.push(score.value >= 0.5 ? 1 : 0);
+            p.b.push(f.value);
+            pairs.set(key, p);
+          }
         }),
       );
     }),
@@ -90,5 +121,14 @@ export async function servedScores(options: {
         if (m) out[`served ${name} · ${stratum}`] = m;
       }
   }
-  return out;
+  const agreement = [...pairs.values()]
+    .filter((p) => p.a.length >= MIN_AGREEMENT_N)
+    .map((p) => ({
+      scorer: p.scorer,
+      feedback: p.feedback,
+      n: p.a.length,
+      kappa: weightedKappa(p.a, p.b, 0, 1, 'none'),
+      agreement: p.a.filter((v, i) => v === p.b[i]).length / p.a.length,
+    }));
+  return { metrics: out, agreement };
 }

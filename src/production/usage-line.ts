@@ -45,7 +45,7 @@ function feedbackValue(v: unknown): number | undefined {
   return undefined;
 }
 
-function feedbackOf(value: unknown): { name: string; value: number }[] | undefined {
+export function feedbackOf(value: unknown): { name: string; value: number }[] | undefined {
   if (value === undefined || value === null) return undefined;
   const list = Array.isArray(value) ? value : [value];
   const out: { name: string; value: number }[] = [];
