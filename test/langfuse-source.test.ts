@@ -317,6 +317,11 @@ drift:
         // 240 generations in 5 pages, every one in the window; 60 sampled across both features.
         expect(server.pagesServed).toBe(5);
         expect(llm.requestCount).toBe(60 * 3);
+        // The production section counts every generation the source gave, with its usage and model.
+        expect(r.production?.week.lines).toBe(240);
+        expect(r.production?.week.withUsage).toBe(240);
+        expect(r.production?.served.map((t) => t.models.map((m) => m.model))).toEqual([['gpt-4o-2024-08-06']]);
+        expect(r.production?.cost?.monthlyUsd).toBeGreaterThan(0);
       } finally {
         await llm.close();
       }
