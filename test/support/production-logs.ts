@@ -22,6 +22,10 @@ export interface Plants {
   readonly qualityDrop?: { readonly feature: string; readonly at: Date; readonly cited: number };
 }
 
+export const DAY = 86_400_000;
+/** A Monday, twelve weeks before the week the tests plant their events in. */
+export const START = new Date('2026-09-07T00:00:00Z');
+
 export const FEATURES = [
   { name: 'faq', share: 0.45, input: 350, output: 120 },
   { name: 'essay-feedback', share: 0.25, input: 1_400, output: 420 },
