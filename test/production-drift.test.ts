@@ -263,6 +263,11 @@ describe('driftgate drift', () => {
         const fired = served.filter((x) => x.drifted).map((x) => x.name);
         expect(fired).toContain('history: served cites · essay-feedback');
         expect(fired.filter((n) => /· (faq|search|billing)$/.test(n))).toEqual([]);
+        // The report draws what users were served, week by week.
+        const files = await writeReports(await loadReportModel(r.runDir), ['html'], r.runDir);
+        const html = readFileSync(files.html ?? '', 'utf8');
+        expect(html).toContain('Served-answer quality (mean score of what users saw)');
+        expect(r.servedTrend?.map((t) => Object.keys(t.scores).length)).toEqual([5, 5, 5, 5, 5]);
       } finally {
         await llm.close();
       }

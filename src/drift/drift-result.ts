@@ -30,6 +30,8 @@ export interface DriftResult {
   readonly production?: ProductionSection;
   /** Each scorer's pass on the served answers against users' own thumbs on them (Cohen's κ). */
   readonly userAgreement?: readonly UserAgreement[];
+  /** Each served-answer score's mean over the trailing runs and this one, oldest first. */
+  readonly servedTrend?: readonly { readonly end: string; readonly scores: Readonly<Record<string, number>> }[];
   /** Why no pair was replayed this run (`replay: on-change` with nothing moved). */
   readonly replaySkipped?: string;
   /** The webhook post of `drift.notify`, when configured: sent, or why not. */

@@ -19,7 +19,14 @@ import { incompleteReason as incompleteReasonOf } from '../runner/session/comple
 import { computeSignals } from './compute-signals.js';
 import { driftCost, monthlyFromWindow } from './cost-by-stratum.js';
 import { DRIFT_SUITE, driftCases, driftSuiteConfig, driftWorkItems } from './drift-plan.js';
-import { appendHistory, HISTORY_SCHEMA_VERSION, historySignals, readHistory } from './history.js';
+import {
+  appendHistory,
+  HISTORY_SCHEMA_VERSION,
+  historySignals,
+  readHistory,
+  type HistoryRow,
+  type WeeklyMetric,
+} from './history.js';
 import { fieldMapping, readerOf } from '../sources/log-fields.js';
 import { logOrigins, logPreset } from './drift-origins.js';
 import { openSnapshot } from './log-snapshot.js';
@@ -51,6 +58,24 @@ export interface DriftOptions extends SessionOptions {
   readonly asOf?: Date;
   /** Before this run, build the production history from the logs, this many windows back (`12w`). */
   readonly backfill?: string;
+}
+
+/** The served answers' scores over the trailing runs and this one, oldest first (the report's quality chart). */
+function servedTrend(
+  history: readonly HistoryRow[],
+  now: Readonly<Record<string, WeeklyMetric>>,
+  window: number,
+  end: string,
+): { end: string; scores: Record<string, number> }[] {
+  const pick = (metrics: Readonly<Record<string, WeeklyMetric>>) =>
+    Object.fromEntries(
+      Object.entries(metrics).flatMap(([k, m]) => (k.startsWith('served ') ? [[k.slice(7), m.mean]] : [])),
+    );
+  const past = history
+    .filter((r) => Object.keys(r.metrics).some((k) => k.startsWith('served ')))
+    .slice(-window)
+    .map((r) => ({ end: r.finishedAt, scores: pick(r.metrics) }));
+  return [...past, { end, scores: pick(now) }];
 }
 
 export async function runDrift(options: DriftOptions = {}): Promise<DriftResult> {
@@ -265,6 +290,9 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     scorers: health,
     production,
     ...(served.agreement.length ? { userAgreement: served.agreement } : {}),
+    ...(Object.keys(served.metrics).length
+      ? { servedTrend: servedTrend(history, served.metrics, drift.window, finished.finishedAt) }
+      : {}),
     ...(replaySkipped
       ? {
           replaySkipped: `replay: on-change, and no served model id or fingerprint changed since the last run (${production.served.map((t) => t.models.map((m) => m.model).join(', ')).join('; ')})`,

@@ -1,19 +1,15 @@
 /**
  * The production section of a drift report in HTML: its findings as a list, and the weeks as trend
- * charts — cost a month per feature, users' feedback, and the served-model timeline (each id's
- * share of the calls per window).
+ * charts — cost a month per feature, users' feedback, the served-model timeline (each id's share
+ * of the calls per window), and the served answers' scores.
  */
 import type { ProductionSection } from '../production/production-section.js';
 import { productionLines } from '../production/production-lines.js';
-import type { TrendPoint } from '../production/production-trend.js';
 import { escapeHtml as esc } from './escape.js';
 import { linesSvg, type LineSeries } from './svg-charts.js';
 
-function series(
-  trend: readonly TrendPoint[],
-  pick: (p: TrendPoint) => Readonly<Record<string, number>>,
-  top = 6,
-): LineSeries[] {
+/** The `top` largest keys over the points, one line each. */
+function series<T>(trend: readonly T[], pick: (p: T) => Readonly<Record<string, number>>, top = 6): LineSeries[] {
   const totals = new Map<string, number>();
   for (const p of trend) for (const [k, v] of Object.entries(pick(p))) totals.set(k, (totals.get(k) ?? 0) + v);
   return [...totals]
@@ -22,7 +18,9 @@ function series(
     .map(([name]) => ({ name, values: trend.map((p) => pick(p)[name] ?? null) }));
 }
 
-export function productionHtml(p: ProductionSection | undefined): string {
+type ServedTrend = readonly { readonly end: string; readonly scores: Readonly<Record<string, number>> }[];
+
+export function productionHtml(p: ProductionSection | undefined, servedTrend?: ServedTrend): string {
   if (!p || p.week.lines === 0) return '';
   const items = productionLines(p)
     .map((l) => `<li>${esc(l)}</li>`)
@@ -50,6 +48,15 @@ export function productionHtml(p: ProductionSection | undefined): string {
             labels,
             series(p.trend, (t) => t.servedShare),
           ),
+          ...(servedTrend && servedTrend.length >= 2
+            ? [
+                linesSvg(
+                  'Served-answer quality (mean score of what users saw)',
+                  servedTrend.map((t) => t.end.slice(5, 10)),
+                  series(servedTrend, (t) => t.scores),
+                ),
+              ]
+            : []),
         ].join('\n')
       : '';
   return `<section class="production"><h2>Production (${p.week.lines.toLocaleString('en-US')} log lines in the window)</h2>

@@ -272,7 +272,7 @@ ${targetBehaviourSection(m.behaviour)}
 ${reliabilitySection(m.summaries, m.judgeVariance)}
 ${gateSections(model)}
 ${driftSection(model)}
-${productionHtml(model.drift?.production)}
+${productionHtml(model.drift?.production, model.drift?.servedTrend)}
 ${model.gate || model.drift ? '' : runSection(model)}
 ${caseTableHtml(model)}
 <script>${FILTER_SCRIPT}</script>
