@@ -27,6 +27,9 @@ export {
 const splitPaths = new Map<string, readonly string[]>();
 
 export function getPath(record: unknown, dotted: string): unknown {
+  // The common case, a key of the record itself (`feature`, `time`), without splitting anything.
+  if (typeof record === 'object' && record !== null && !Array.isArray(record) && dotted in record)
+    return (record as Record<string, unknown>)[dotted];
   // Called for several fields of every line of a week: the few distinct paths are split once.
   let parts = splitPaths.get(dotted);
   if (!parts) {
