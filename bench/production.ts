@@ -2,8 +2,9 @@
  * Calibration of the production section's weekly tests (`npm run bench -- production`; details in
  * bench/production.json, the summary in results.json under `production`). Each simulated week is
  * four trailing windows and this one, drawn as the tally would count them: calls per feature
- * (multinomial), feedback per feature (8% of calls, thumbs up with probability 0.8), and each
- * feature's input lengths (a 1,000-value reservoir, log-normal lengths). A/A: every window from the
+ * (multinomial), feedback per feature (8% of calls, thumbs up with probability 0.8), each feature's
+ * input lengths (a 1,000-value reservoir, log-normal lengths) and its sampled inputs' words (40
+ * words, word k in an input with probability 0.6/k, kept above the history's floor). A/A: every window from the
  * same distribution — each test's false-alarm rate at α (unadjusted p) must sit within simulation
  * error of α, and the section's family-wise rate with Holm at most α. Power: the planted effects of
  * the acceptance (thumbs 0.8 → 0.6 on a third of one feature's calls; a new topic at 20% of one
@@ -76,6 +77,19 @@ function window(rng: Random, calls: number, plant: Plant = {}): ProductionWeek {
       ),
     ]),
   );
+  // Each sampled input uses word k with probability 0.6 / k (a Zipf-like vocabulary of 40 words);
+  // the new topic adds its own words to a fifth of search's inputs.
+  const inputWords = Object.fromEntries(
+    FEATURES.map((feature, i) => {
+      const n = Math.min(1_000, counts[i] ?? 0);
+      const words: Record<string, number> = {};
+      for (let k = 1; k <= 40; k++) words[`w${k}`] = binomial(rng, n, 0.6 / k);
+      if (plant.newTopic && feature === 'search')
+        for (const w of ['refund', 'charged']) words[w] = binomial(rng, n, 0.2);
+      const floor = Math.max(5, Math.ceil(0.01 * n));
+      return [feature, { inputs: n, words: Object.fromEntries(Object.entries(words).filter(([, c]) => c >= floor)) }];
+    }),
+  );
   return {
     schemaVersion: 1,
     days: 7,
@@ -100,6 +114,7 @@ function window(rng: Random, calls: number, plant: Plant = {}): ProductionWeek {
     models: [],
     feedback,
     inputChars,
+    inputWords,
   };
 }
 

@@ -163,6 +163,15 @@ describe('the production section on generated logs with planted events', () => {
     expect(section.feedbackWorse).toBe(false);
     expect(section.changedAliases).toEqual([]);
     expect(section.sentences.join('\n')).toMatch(/traffic changed: inputs to `search` got longer/);
+    // The words themselves: every word of the new topic is in about a fifth of search's inputs, none before.
+    const words = section.tests.find((t) => t.kind === 'input-words' && t.label === 'input words · search');
+    expect(words?.flagged).toBe(true);
+    expect(words?.sentence).toMatch(
+      /^traffic changed: inputs to `search` mention “(charged|twice|subscription|renewal|month|would|refund|duplicate|payment|reference)” in (1\d|2\d)% of sampled inputs \(under 1% before; p < 0\.001\)$/,
+    );
+    expect(section.tests.filter((t) => t.kind === 'input-words' && t.flagged).map((t) => t.label)).toEqual([
+      'input words · search',
+    ]);
   });
 
   it('a log without usage or a served model says what it could not compute instead of zeros', () => {

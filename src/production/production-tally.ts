@@ -76,6 +76,10 @@ export interface ProductionWeek {
   readonly feedback?: readonly FeedbackGroup[];
   /** Per feature, a seeded uniform subsample of the window's input lengths (characters). */
   readonly inputChars?: Readonly<Record<string, readonly number[]>>;
+  /** Per feature, how many of its sampled inputs use each common word (the traffic test on the text). */
+  readonly inputWords?: Readonly<
+    Record<string, { readonly inputs: number; readonly words: Readonly<Record<string, number>> }>
+  >;
 }
 
 type MutableCell = { -readonly [K in keyof CostCell]: CostCell[K] };
@@ -299,6 +303,7 @@ export class ProductionTally {
         .sort((a, b) => b.calls - a.calls),
       feedback: this.samples.feedback(),
       inputChars: this.samples.inputChars(),
+      inputWords: this.samples.inputWords(),
     };
   }
 }

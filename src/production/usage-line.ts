@@ -27,6 +27,8 @@ export interface UsageLine {
   readonly promptVersion?: string;
   /** Characters of the input's text (every message), for the traffic test. */
   readonly inputChars?: number;
+  /** The logged input as it is (read for its words only when the line is kept in a sample). */
+  readonly input?: unknown;
   /** Numeric feedback by name (true/false as 1/0); absent when the line has none. */
   readonly feedback?: readonly { readonly name: string; readonly value: number }[];
 }
@@ -126,8 +128,12 @@ export function usageLineOf(record: unknown, mapping: FieldMapping, groupBy?: st
     const v = count(at(path));
     if (v !== undefined) line[key] = v;
   }
-  const chars = charsOf(at(mapping.input));
-  if (chars !== undefined) line.inputChars = chars;
+  const input = at(mapping.input);
+  const chars = charsOf(input);
+  if (chars !== undefined) {
+    line.inputChars = chars;
+    line.input = input;
+  }
   const feedback = feedbackOf(at(mapping.feedback));
   if (feedback) line.feedback = feedback;
   return line;

@@ -6,7 +6,8 @@
  * - traffic shares: the calls per feature this window against the trailing windows pooled,
  *   Pearson's χ² test of homogeneity;
  * - input lengths per feature: a two-sample Kolmogorov–Smirnov test on the windows' seeded uniform
- *   subsamples.
+ *   subsamples;
+ * - the input text per feature: the common words' shares of those subsamples (wordTests).
  * Holm across every test of the section. With a week's volume almost any difference is
  * significant, so a test is flagged only when it is significant *and* the change is large enough
  * to matter (the `MIN_*` effects below), as the gate's `min_effect` does.
@@ -14,7 +15,7 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { holm } from '../stats/multiplicity.js';
 import { chiSquareTest, ksTwoSample } from '../stats/two-sample.js';
-import type { FeedbackGroup } from './feedback-tally.js';
+import { MIN_WORD_INPUTS, type FeedbackGroup } from './feedback-tally.js';
 import type { ProductionWeek } from './production-tally.js';
 
 /** Feedback means must move by 0.05 (five points of a thumbs-up share; relative for larger scales). */
@@ -29,7 +30,7 @@ export const MIN_FEEDBACK_N = 20;
 export const MIN_LENGTH_N = 50;
 
 export interface WeeklyTest {
-  readonly kind: 'feedback' | 'traffic-share' | 'input-length';
+  readonly kind: 'feedback' | 'traffic-share' | 'input-length' | 'input-words';
   readonly label: string;
   readonly before: number;
   readonly after: number;
@@ -153,9 +154,63 @@ function lengthTests(week: ProductionWeek, trailing: readonly ProductionWeek[]):
   });
 }
 
+/**
+ * Per feature, the words of the inputs: each common word's share of the sampled inputs against the
+ * trailing windows' (pooled two-proportion z), the feature's test the smallest p with Bonferroni over
+ * its words. A word below a window's kept floor counts as just under it — the most it could have
+ * been — so a word appearing or vanishing is never overstated.
+ */
+function wordTests(week: ProductionWeek, trailing: readonly ProductionWeek[]): Untested[] {
+  const floor = (inputs: number) => Math.max(MIN_WORD_INPUTS, Math.ceil(0.01 * inputs)) - 1;
+  return Object.entries(week.inputWords ?? {}).flatMap(([feature, now]): Untested[] => {
+    const past = trailing.flatMap((w) => (w.inputWords?.[feature] ? [w.inputWords[feature]] : []));
+    const n0 = past.reduce((a, p) => a + p.inputs, 0);
+    const n1 = now.inputs;
+    if (n0 < MIN_LENGTH_N || n1 < MIN_LENGTH_N) return [];
+    const words = new Set([...Object.keys(now.words), ...past.flatMap((p) => Object.keys(p.words))]);
+    // The word the feature's test reports: the most significant of those that moved enough to matter
+    // (a new topic's words, not the old words' shares shrinking around it), else the most significant.
+    const large = (s0: number, s1: number) =>
+      Math.abs(s1 - s0) >= MIN_SHARE_SHIFT && (s0 === 0 || s1 / s0 >= 2 || s1 / s0 <= 0.5);
+    let best: { word: string; p: number; s0: number; s1: number; large: boolean; unseen: boolean } | undefined;
+    for (const word of words) {
+      const c1 = now.words[word] ?? floor(n1);
+      const c0 = past.reduce((a, p) => a + (p.words[word] ?? floor(p.inputs)), 0);
+      const pooledRate = (c0 + c1) / (n0 + n1);
+      const se = Math.sqrt(pooledRate * (1 - pooledRate) * (1 / n0 + 1 / n1));
+      const s0 = c0 / n0;
+      const s1 = c1 / n1;
+      const p = se > 0 ? twoSided((s1 - s0) / se) : 1;
+      const unseen = past.every((q) => q.words[word] === undefined);
+      const candidate = { word, p, s0, s1, large: large(s0, s1), unseen };
+      if (!best || (candidate.large && !best.large) || (candidate.large === best.large && p < best.p)) best = candidate;
+    }
+    if (!best) return [];
+    const p = Math.min(1, best.p * words.size);
+    return [
+      {
+        kind: 'input-words',
+        label: `input words · ${feature}`,
+        before: best.s0,
+        after: best.s1,
+        n: [n0, n1],
+        effect: best.s1 - best.s0,
+        p,
+        large: best.large,
+        sentence: `traffic changed: inputs to \`${feature}\` mention “${best.word}” in ${pct(best.s1)} of sampled inputs (${best.unseen ? 'under 1%' : pct(best.s0)} before; ${pValue(p)})`,
+      },
+    ];
+  });
+}
+
 export function weeklyTests(week: ProductionWeek, trailing: readonly ProductionWeek[], alpha: number): WeeklyTest[] {
   if (trailing.length === 0) return [];
-  const tests = [...feedbackTests(week, trailing), ...shareTest(week, trailing), ...lengthTests(week, trailing)];
+  const tests = [
+    ...feedbackTests(week, trailing),
+    ...shareTest(week, trailing),
+    ...lengthTests(week, trailing),
+    ...wordTests(week, trailing),
+  ];
   const adjusted = holm(tests.map((t) => t.p));
   return tests.map(({ large, ...t }, i) => {
     const pHolm = adjusted[i] ?? 1;
