@@ -178,4 +178,74 @@ describe('driftgate drift: users and alerts', () => {
       }
     },
   );
+
+  it(
+    'near-duplicate questions: rephrasings of one question among the sampled distinct inputs, per stratum',
+    { timeout: 60_000 },
+    async () => {
+      const llm = await FakeLlmServer.start({ respond: () => 'Noted.' });
+      try {
+        // 10 questions asked twice in different casing and punctuation (distinct inputs, the same words),
+        // and 20 questions about unrelated things: 20 of the 40 have a near-duplicate.
+        const topics = [
+          'passwords',
+          'invoices',
+          'shipping',
+          'refunds',
+          'exports',
+          'folders',
+          'sharing',
+          'security',
+          'billing',
+          'accounts',
+          'printers',
+          'calendars',
+          'reminders',
+          'contacts',
+          'backups',
+          'themes',
+          'fonts',
+          'languages',
+          'timezones',
+          'webhooks',
+        ];
+        const texts = [
+          ...topics
+            .slice(0, 10)
+            .flatMap((t) => [
+              `How do I manage my ${t} settings in the app?`,
+              `how do i manage my ${t} SETTINGS in the app!!`,
+            ]),
+          ...topics.map(
+            (t, i) =>
+              `${t} ${['question', 'problem', 'request', 'issue'][i % 4]} number ${i} about ${topics[(i + 7) % 20]} and ${topics[(i + 13) % 20]}`,
+          ),
+        ];
+        const lines = texts.map((content, i) => ({
+          schemaVersion: 1,
+          source: 'test',
+          time: new Date(Date.UTC(2026, 10, 27, 10, i)).toISOString(),
+          feature: 'faq',
+          input: { messages: [{ role: 'user', content }] },
+          output: { text: 'Answer.' },
+        }));
+        const dir = await makeProject({
+          'driftgate.yaml': `${driftModels(llm)}drift:
+  logs: logs/week.jsonl
+  format: normalized
+  sample: { size: 100, seed: w, since: 7d }
+`,
+          'logs/week.jsonl': lines.map((l) => JSON.stringify(l)).join('\n'),
+        });
+        const r = await runDrift({
+          configPath: path.join(dir, 'driftgate.yaml'),
+          now: new Date('2026-12-01T00:00:00Z'),
+          env: DRIFT_ENV,
+        });
+        expect(r.nearDuplicates).toEqual([{ stratum: '(all)', inputs: 40, nearDuplicates: 20, share: 0.5 }]);
+      } finally {
+        await llm.close();
+      }
+    },
+  );
 });

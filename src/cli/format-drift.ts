@@ -80,6 +80,13 @@ export function formatDriftReport(r: DriftResult): string {
     lines.push(
       `  ${a.scorer} agrees with users' ${a.feedback} on the sampled answers: κ ${a.kappa.toFixed(2)} (${Math.round(a.agreement * 100)}% the same, n ${a.n})`,
     );
+  const near = (r.nearDuplicates ?? []).filter((n) => n.nearDuplicates > 0);
+  if (near.length)
+    lines.push(
+      `  near-duplicate questions (similarity ≥ 0.95 among the sample's distinct inputs): ${near
+        .map((n) => `${n.stratum} ${Math.round(n.share * 100)}% (${n.nearDuplicates} of ${n.inputs})`)
+        .join(' · ')}`,
+    );
   const failing = scorerHealthLines(r.scorers);
   if (failing.length) lines.push('', 'scorer errors:', ...failing.map((l) => `  ${l}`));
   const identity = r.decision.signals.find((x) => x.name === 'model identity')?.details as

@@ -11,6 +11,7 @@ import type { LogSample } from './sample-logs.js';
 import type { DriftDecision } from '../signals/signals.js';
 import type { ProductionSection } from '../production/production-section.js';
 import type { UserAgreement } from './served-scores.js';
+import type { NearDuplicates } from './near-duplicates.js';
 
 export interface DriftResult {
   readonly exitCode: ExitCode;
@@ -30,6 +31,8 @@ export interface DriftResult {
   readonly production?: ProductionSection;
   /** Each scorer's pass on the served answers against users' own thumbs on them (Cohen's κ). */
   readonly userAgreement?: readonly UserAgreement[];
+  /** Per stratum, the sampled distinct inputs with another at embedding similarity ≥ 0.95. */
+  readonly nearDuplicates?: readonly NearDuplicates[];
   /** Each served-answer score's mean over the trailing runs and this one, oldest first. */
   readonly servedTrend?: readonly { readonly end: string; readonly scores: Readonly<Record<string, number>> }[];
   /** Why no pair was replayed this run (`replay: on-change` with nothing moved). */

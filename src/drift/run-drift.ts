@@ -37,6 +37,7 @@ import { usageLineOf } from '../production/usage-line.js';
 import { backfillHistory } from './backfill.js';
 import { servedScores } from './served-scores.js';
 import { notifyWebhook } from './notify.js';
+import { nearDuplicates } from './near-duplicates.js';
 import { isoWeekSeed, parseSince, sampleLogs } from './sample-logs.js';
 import { decideDrift } from '../signals/signals.js';
 import { writeDriftResult } from './drift-file.js';
@@ -235,6 +236,8 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     now,
   });
   const metrics = { ...computed.metrics, ...served.metrics };
+  // Rephrasings of one question among the sample's distinct inputs (what a semantic cache would catch).
+  const near = await nearDuplicates(sample.items, (texts) => session.services.embeddings.embed(drift.embedder, texts));
   const decision = decideDrift(
     [...computed.signals, ...historySignals(history, metrics, drift.window)],
     drift.alpha,
@@ -290,6 +293,7 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     scorers: health,
     production,
     ...(served.agreement.length ? { userAgreement: served.agreement } : {}),
+    ...(near.length ? { nearDuplicates: near } : {}),
     ...(Object.keys(served.metrics).length
       ? { servedTrend: servedTrend(history, served.metrics, drift.window, finished.finishedAt) }
       : {}),
