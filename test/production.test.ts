@@ -143,13 +143,37 @@ describe('the production section on generated logs with planted events', () => {
     );
     const flagged = section.tests.filter((t) => t.flagged);
     expect(flagged.length).toBeGreaterThan(0);
-    expect(flagged.every((t) => t.kind === 'feedback' && t.label.endsWith('gpt-4o-2024-11-20'))).toBe(true);
+    // Per model id, only the new one's rows (the per-prompt rows mix both models, every call being on prompt 1).
+    const byModel = flagged.filter((t) => !t.label.includes('· prompt '));
+    expect(byModel.length).toBeGreaterThan(0);
+    expect(byModel.every((t) => t.kind === 'feedback' && t.label.endsWith('gpt-4o-2024-11-20'))).toBe(true);
     expect(section.tests.filter((t) => t.label.endsWith('gpt-4o-2024-08-06')).some((t) => t.flagged)).toBe(false);
     expect(section.feedbackWorse).toBe(true);
     expect(section.trafficChanged).toBe(false);
     expect(section.sentences.join('\n')).toMatch(
       /users' thumbs in `[a-z-]+` on gpt-4o-2024-11-20 fell from 0\.[78]\d to 0\.[56]\d/,
     );
+  });
+
+  it('users’ thumbs falling with a new prompt version are flagged on that version’s row; the served model by day shows the move', () => {
+    const at = new Date(START.getTime() + (12 * 7 + 1) * DAY);
+    const moveAt = new Date(START.getTime() + (12 * 7 + 2) * DAY + 14 * 3_600_000);
+    const w = week(12, {
+      promptChangeFeedback: { feature: 'faq', at, thumbsUp: 0.55 },
+      aliasMove: { at: moveAt, to: 'gpt-4o-2024-11-20', fingerprint: 'fp_f0e1d2c3b4' },
+    });
+    const section = productionSection(w, trailing, options);
+    const flagged = section.tests.filter((t) => t.flagged && t.kind === 'feedback').map((t) => t.label);
+    expect(flagged).toContain('thumbs · faq · prompt 2');
+    expect(flagged).not.toContain('thumbs · faq · prompt 1');
+    const models = (day: string) =>
+      (w.servedByDay ?? [])
+        .filter((d) => d.day === day)
+        .map((d) => d.model)
+        .sort();
+    expect(models('2026-12-01')).toEqual(['gpt-4o-2024-08-06']);
+    expect(models('2026-12-02')).toEqual(['gpt-4o-2024-08-06', 'gpt-4o-2024-11-20']);
+    expect(models('2026-12-03')).toEqual(['gpt-4o-2024-11-20']);
   });
 
   it('a new topic at 20% of `search` is traffic changed (longer inputs), not a feedback or model change', () => {

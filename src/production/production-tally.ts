@@ -70,6 +70,13 @@ export interface ProductionWeek {
   readonly daily: readonly DailyFeature[];
   readonly groups?: { readonly field: string; readonly rows: readonly { value: string; calls: number; usd: number }[] };
   readonly served: readonly ServedEntry[];
+  /** Calls per day, alias and served model id: the served-model timeline by day. */
+  readonly servedByDay?: readonly {
+    readonly day: string;
+    readonly alias: string;
+    readonly model: string;
+    readonly calls: number;
+  }[];
   readonly callers: { readonly users: readonly HeavyHitter[]; readonly sessions: readonly HeavyHitter[] };
   readonly models: readonly ModelHealth[];
   /** Users' feedback sums per name, feature, served model and prompt version. */
@@ -112,6 +119,7 @@ export class ProductionTally {
     string,
     { alias: string; model: string; fingerprint?: string; calls: number; first: number; last: number }
   >();
+  private readonly servedDays = new Map<string, { day: string; alias: string; model: string; calls: number }>();
   private readonly priceCache = new Map<string, { name: string; price: ReturnType<PriceTable['lookup']> }>();
   private readonly health = new Map<string, { calls: number; errors: number; latency: LatencyHistogram }>();
   private readonly unpriced: Record<string, number> = {};
@@ -244,6 +252,14 @@ export class ProductionTally {
     if (line.time !== undefined) {
       if (line.time < entry.first) entry.first = line.time;
       if (line.time > entry.last) entry.last = line.time;
+      const dayNumber = Math.floor(line.time / DAY);
+      const dkey = `${dayNumber}\u0000${alias}\u0000${model}`;
+      let d = this.servedDays.get(dkey);
+      if (!d && this.servedDays.size < MAX_KEYS * 31) {
+        d = { day: new Date(dayNumber * DAY).toISOString().slice(0, 10), alias, model, calls: 0 };
+        this.servedDays.set(dkey, d);
+      }
+      if (d) d.calls++;
     }
   }
 
@@ -292,6 +308,9 @@ export class ProductionTally {
         .sort((a, b) =>
           a.alias < b.alias ? -1 : a.alias > b.alias ? 1 : a.first < b.first ? -1 : a.first > b.first ? 1 : 0,
         ),
+      servedByDay: [...this.servedDays.values()].sort((a, b) =>
+        a.day < b.day ? -1 : a.day > b.day ? 1 : a.alias + a.model < b.alias + b.model ? -1 : 1,
+      ),
       callers: { users: this.users.top(5), sessions: this.sessions.top(5) },
       models: [...this.health]
         .map(([model, h]) => ({

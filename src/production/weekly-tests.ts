@@ -59,12 +59,16 @@ function feedbackTests(week: ProductionWeek, trailing: readonly ProductionWeek[]
       p.sumSq += g.sumSq;
       pooled.set(key, p);
     }
-  // This window per served model: a drop tied to a new model id shows on that model's rows.
-  const now = new Map<string, FeedbackGroup & { n: number; sum: number; sumSq: number }>();
-  for (const g of week.feedback ?? []) {
-    const key = `${g.name}\u0000${g.feature}\u0000${g.model}`;
+  // This window per served model, and per prompt version when the logs name one: a drop tied to a
+  // new model id, or to a new prompt, shows on its own rows.
+  const now = new Map<string, FeedbackGroup & { by: string }>();
+  const group = (g: FeedbackGroup, by: string, key: string) => {
     const was = now.get(key);
-    now.set(key, was ? { ...was, n: was.n + g.n, sum: was.sum + g.sum, sumSq: was.sumSq + g.sumSq } : { ...g });
+    now.set(key, was ? { ...was, n: was.n + g.n, sum: was.sum + g.sum, sumSq: was.sumSq + g.sumSq } : { ...g, by });
+  };
+  for (const g of week.feedback ?? []) {
+    group(g, g.model, `${g.name}\u0000${g.feature}\u0000model\u0000${g.model}`);
+    if (g.prompt) group(g, `prompt ${g.prompt}`, `${g.name}\u0000${g.feature}\u0000prompt\u0000${g.prompt}`);
   }
   const out: Untested[] = [];
   for (const g of now.values()) {
@@ -85,14 +89,14 @@ function feedbackTests(week: ProductionWeek, trailing: readonly ProductionWeek[]
     const scale = Math.max(1, Math.abs(m0));
     out.push({
       kind: 'feedback',
-      label: `${g.name} · ${g.feature} · ${g.model}`,
+      label: `${g.name} · ${g.feature} · ${g.by}`,
       before: m0,
       after: m1,
       n: [base.n, g.n],
       effect: m1 - m0,
       p,
       large: Math.abs(m1 - m0) >= MIN_FEEDBACK_SHIFT * scale,
-      sentence: `users' ${g.name} in \`${g.feature}\` on ${g.model} ${m1 < m0 ? 'fell' : 'rose'} from ${m0.toFixed(2)} to ${m1.toFixed(2)} (n ${g.n.toLocaleString('en-US')} vs ${base.n.toLocaleString('en-US')} in the trailing windows, ${pValue(p)})`,
+      sentence: `users' ${g.name} in \`${g.feature}\` on ${g.by} ${m1 < m0 ? 'fell' : 'rose'} from ${m0.toFixed(2)} to ${m1.toFixed(2)} (n ${g.n.toLocaleString('en-US')} vs ${base.n.toLocaleString('en-US')} in the trailing windows, ${pValue(p)})`,
     });
   }
   return out;

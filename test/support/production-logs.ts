@@ -18,6 +18,8 @@ export interface Plants {
   readonly thumbsUpAfterMove?: number;
   /** From this time, `share` of `feature`'s questions are about a new topic, worded at length. */
   readonly newTopic?: { readonly feature: string; readonly at: Date; readonly share: number };
+  /** From this time, `feature` runs prompt version 2 (version 1 before), with this share of thumbs up. */
+  readonly promptChangeFeedback?: { readonly feature: string; readonly at: Date; readonly thumbsUp: number };
   /** From this time, `feature`'s answers cite their sources (the quality a rule checks) this often, not 90%. */
   readonly qualityDrop?: { readonly feature: string; readonly at: Date; readonly cited: number };
 }
@@ -68,7 +70,13 @@ export function* productionLogs(options: {
       const inputTokens = Math.round(feature.input * (0.7 + 0.6 * rng()));
       const outputTokens = Math.round(feature.output * change * (0.6 + 0.8 * rng()));
       const user = `user-${Math.floor(rng() ** 2 * 400)}`;
-      const up = moved && plants.thumbsUpAfterMove !== undefined ? plants.thumbsUpAfterMove : 0.8;
+      const newPrompt =
+        plants.promptChangeFeedback?.feature === feature.name && t >= plants.promptChangeFeedback.at.getTime();
+      const up = newPrompt
+        ? (plants.promptChangeFeedback?.thumbsUp ?? 0.8)
+        : moved && plants.thumbsUpAfterMove !== undefined
+          ? plants.thumbsUpAfterMove
+          : 0.8;
       const thumbs = rng() < 0.08 ? [{ name: 'thumbs', value: rng() < up ? 1 : 0, source: 'user' }] : [];
       const topical =
         plants.newTopic && plants.newTopic.feature === feature.name && t >= plants.newTopic.at.getTime()
@@ -100,6 +108,7 @@ export function* productionLogs(options: {
         fingerprint: moved ? (plants.aliasMove?.fingerprint ?? '') : 'fp_a1b2c3d4e5',
         usage: { inputTokens, outputTokens },
         ...(thumbs.length ? { feedback: thumbs } : {}),
+        prompt: { name: `${feature.name}-system`, version: newPrompt ? 2 : 1 },
         attributes: { tier: TIERS[Math.floor(rng() * TIERS.length)] },
       };
     }
