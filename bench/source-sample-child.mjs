@@ -9,7 +9,7 @@ import { sampleLogs } from '../lib/drift/sample-logs.js';
 import { fieldMapping } from '../lib/sources/log-fields.js';
 import { openSource } from '../lib/sources/log-sources.js';
 import { ProductionTally } from '../lib/production/production-tally.js';
-import { usageLineOf } from '../lib/production/usage-line.js';
+import { usageReader } from '../lib/production/usage-line.js';
 import { PriceTable } from '../lib/providers/pricing.js';
 
 const [mode, where, key = '', exportTo] = process.argv.slice(2);
@@ -48,8 +48,8 @@ if (exportTo) {
   // `production`: the JSONL file with the production section counted in the same pass, as drift does.
   const tally = new ProductionTally(new PriceTable(), { groupBy: 'attributes.tier' });
   const mapping = fieldMapping('normalized');
-  const observe =
-    mode === 'production' ? (record) => tally.add(usageLineOf(record, mapping, 'attributes.tier')) : undefined;
+  const readUsage = usageReader(mapping, 'attributes.tier');
+  const observe = mode === 'production' ? (record) => tally.add(readUsage(record)) : undefined;
   const s = await sampleLogs([mode === 'jsonl' || mode === 'production' ? where : origin(mode)], {
     ...(observe ? { observe } : {}),
     mapping: fieldMapping('normalized'),

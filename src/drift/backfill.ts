@@ -11,7 +11,7 @@ import type { DriftConfig } from '../config/schema.js';
 import type { LoadedConfig } from '../config/load.js';
 import { PriceTable } from '../providers/pricing.js';
 import { ProductionTally } from '../production/production-tally.js';
-import { usageLineOf } from '../production/usage-line.js';
+import { usageReader } from '../production/usage-line.js';
 import { fieldMapping, readerOf } from '../sources/log-fields.js';
 import { logOrigins, logPreset } from './drift-origins.js';
 import { appendHistory, HISTORY_SCHEMA_VERSION, readHistory } from './history.js';
@@ -57,12 +57,13 @@ export async function backfillHistory(options: BackfillOptions): Promise<number>
   );
   const first = starts[0]?.getTime() ?? windowStart.getTime();
   const origins = await logOrigins(loaded.rootDir, drift, { env: options.env, since: new Date(first) });
+  const readUsage = usageReader(mapping, drift.group_by);
   for (const origin of origins) {
     const batches = typeof origin === 'string' ? fileRecords(origin, readerOf(preset)) : origin.batches();
     for await (const batch of batches)
       for (const { record } of batch) {
         if (record === undefined) continue;
-        const line = usageLineOf(record, mapping, drift.group_by);
+        const line = readUsage(record);
         if (line.time === undefined || line.time < first || line.time >= windowStart.getTime()) continue;
         tallies[Math.floor((line.time - first) / length)]?.add(line);
       }

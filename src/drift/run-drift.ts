@@ -33,7 +33,7 @@ import { openSnapshot } from './log-snapshot.js';
 import { PriceTable } from '../providers/pricing.js';
 import { ProductionTally } from '../production/production-tally.js';
 import { productionSection } from '../production/production-section.js';
-import { usageLineOf } from '../production/usage-line.js';
+import { usageReader } from '../production/usage-line.js';
 import { backfillHistory } from './backfill.js';
 import { servedScores } from './served-scores.js';
 import { notifyWebhook } from './notify.js';
@@ -113,8 +113,9 @@ export async function runDrift(options: DriftOptions = {}): Promise<DriftResult>
     ...(since ? { since } : {}),
     end: snapshot ? new Date(snapshot.manifest.pulledAt) : now,
   });
+  const readUsage = usageReader(mapping, drift.group_by);
   const observe = (record: unknown) => {
-    const line = usageLineOf(record, mapping, drift.group_by);
+    const line = readUsage(record);
     if (
       line.time !== undefined &&
       ((since && line.time < since.getTime()) || (options.asOf && line.time > options.asOf.getTime()))

@@ -94,47 +94,63 @@ export function timeOf(value: unknown): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
-export function usageLineOf(record: unknown, mapping: FieldMapping, groupBy?: string): UsageLine {
-  const at = (path: string | undefined): unknown => (path ? getPath(record, path) : undefined);
-  const error = at(mapping.error);
-  // Built by assignment, not spreads: this runs for every line of the week.
-  const line: { -readonly [K in keyof UsageLine]: UsageLine[K] } = {
-    feature: text(at(mapping.feature)) ?? '(none)',
-    error: error !== undefined && error !== null && error !== false && error !== '',
-  };
-  const time = timeOf(at(mapping.time));
-  if (time !== undefined) line.time = time;
-  if (groupBy) line.group = text(getPath(record, groupBy)) ?? '(none)';
-  const texts = [
+type TextField = 'user' | 'session' | 'requestedModel' | 'servedModel' | 'fingerprint' | 'promptVersion';
+type CountField = 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'costUsd' | 'latencyMs';
+
+/**
+ * A reader of usage lines for one mapping: the paths it names are listed once, not per line, and
+ * the fields it does not name are never looked up.
+ */
+export function usageReader(mapping: FieldMapping, groupBy?: string): (record: unknown) => UsageLine {
+  const named = <K extends string>(pairs: readonly (readonly [K, string | undefined])[]) =>
+    pairs.flatMap(([key, path]) => (path ? [[key, path] as const] : []));
+  const texts = named<TextField>([
     ['user', mapping.user],
     ['session', mapping.session],
     ['requestedModel', mapping.requestedModel],
     ['servedModel', mapping.model],
     ['fingerprint', mapping.fingerprint],
     ['promptVersion', mapping.promptVersion],
-  ] as const;
-  for (const [key, path] of texts) {
-    const v = text(at(path));
-    if (v !== undefined) line[key] = v;
-  }
-  const counts = [
+  ]);
+  const counts = named<CountField>([
     ['inputTokens', mapping.inputTokens],
     ['outputTokens', mapping.outputTokens],
     ['cachedInputTokens', mapping.cachedInputTokens],
     ['costUsd', mapping.costUsd],
     ['latencyMs', mapping.latencyMs],
-  ] as const;
-  for (const [key, path] of counts) {
-    const v = count(at(path));
-    if (v !== undefined) line[key] = v;
-  }
-  const input = at(mapping.input);
-  const chars = charsOf(input);
-  if (chars !== undefined) {
-    line.inputChars = chars;
-    line.input = input;
-  }
-  const feedback = feedbackOf(at(mapping.feedback));
-  if (feedback) line.feedback = feedback;
-  return line;
+  ]);
+  return (record) => {
+    const at = (path: string | undefined): unknown => (path ? getPath(record, path) : undefined);
+    const error = at(mapping.error);
+    // Built by assignment, not spreads: this runs for every line of the week.
+    const line: { -readonly [K in keyof UsageLine]: UsageLine[K] } = {
+      feature: text(at(mapping.feature)) ?? '(none)',
+      error: error !== undefined && error !== null && error !== false && error !== '',
+    };
+    const time = timeOf(at(mapping.time));
+    if (time !== undefined) line.time = time;
+    if (groupBy) line.group = text(getPath(record, groupBy)) ?? '(none)';
+    for (const [key, path] of texts) {
+      const v = text(getPath(record, path));
+      if (v !== undefined) line[key] = v;
+    }
+    for (const [key, path] of counts) {
+      const v = count(getPath(record, path));
+      if (v !== undefined) line[key] = v;
+    }
+    const input = at(mapping.input);
+    const chars = charsOf(input);
+    if (chars !== undefined) {
+      line.inputChars = chars;
+      line.input = input;
+    }
+    const feedback = feedbackOf(at(mapping.feedback));
+    if (feedback) line.feedback = feedback;
+    return line;
+  };
+}
+
+/** One line's usage (tests and one-off reads; a pass over many lines makes one `usageReader`). */
+export function usageLineOf(record: unknown, mapping: FieldMapping, groupBy?: string): UsageLine {
+  return usageReader(mapping, groupBy)(record);
 }
