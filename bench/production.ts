@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { mulberry32, type Random } from '../src/stats/rng.js';
 import { wilson } from '../src/stats/wilson.js';
 import { weeklyTests } from '../src/production/weekly-tests.js';
+import { historySignals } from '../src/drift/history.js';
 import type { ProductionWeek } from '../src/production/production-tally.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -151,6 +152,36 @@ function simulate(weeks: number, calls: number, alpha: number, plant: Plant = {}
   };
 }
 
+/**
+ * The served-answer scores are tested by the history (drift/history.ts: a z-test of this run's mean
+ * against the trailing runs' before eight runs, EWMA after): A/A and power for a pass rate of a
+ * stratum's sampled answers (n answers a run, 0.9 passing; the drop to 0.75 of the acceptance).
+ */
+function servedHistory(weeks: number, n: number, alpha: number, after = 0.9) {
+  const rng = mulberry32(n * 31 + Math.round(after * 100));
+  const metric = (p: number) => {
+    const k = binomial(rng, n, p);
+    const mean = k / n;
+    return { mean, se: Math.sqrt((mean * (1 - mean)) / (n - 1)), n };
+  };
+  let fired = 0;
+  for (let w = 0; w < weeks; w++) {
+    const rows = [0, 1, 2, 3].map((i) => ({
+      schemaVersion: 1 as const,
+      suite: 'drift',
+      runId: `r${i}`,
+      seed: 's',
+      finishedAt: '',
+      drifted: false,
+      models: { pinned: [], current: [] },
+      metrics: { 'served cites · x': metric(0.9) },
+    }));
+    const [signal] = historySignals(rows, { 'served cites · x': metric(after) }, 4);
+    if (signal && signal.p !== null && signal.p < alpha) fired++;
+  }
+  return { answersPerRun: n, alpha, passRate: `0.9 → ${after}`, rejected: Number((fired / weeks).toFixed(4)) };
+}
+
 export function productionCalibration() {
   const cells = [2_000, 20_000].flatMap((calls) => [0.01, 0.05].map((alpha) => simulate(1_000, calls, alpha)));
   const power = [2_000, 20_000].flatMap((calls) => [
@@ -158,7 +189,12 @@ export function productionCalibration() {
     { effect: 'new topic at 20% of search (longer inputs)', ...simulate(1_000, calls, 0.01, { newTopic: true }) },
     { effect: 'faq share −10 points, essay-feedback +10', ...simulate(1_000, calls, 0.01, { shareShift: true }) },
   ]);
-  const detail = { measuredAt: new Date().toISOString(), aa: cells, power };
+  const served = [50, 100, 200].flatMap((n) => [
+    servedHistory(1_000, n, 0.01),
+    servedHistory(1_000, n, 0.05),
+    servedHistory(1_000, n, 0.01, 0.75),
+  ]);
+  const detail = { measuredAt: new Date().toISOString(), aa: cells, power, servedHistory: served };
   writeFileSync(path.join(root, 'bench/production.json'), `${JSON.stringify(detail, null, 2)}\n`);
   return {
     details: 'bench/production.json',
@@ -169,5 +205,6 @@ export function productionCalibration() {
       perTest: Object.fromEntries(Object.entries(c.perTestRejection).map(([k, v]) => [k, v.rate])),
     })),
     power: power.map((p) => ({ effect: p.effect, callsPerWeek: p.callsPerWeek, flagged: p.anyFlagged.rate })),
+    servedHistory: served,
   };
 }
