@@ -16,7 +16,7 @@ import { fieldMapping, readerOf } from '../sources/log-fields.js';
 import { logOrigins, logPreset } from './drift-origins.js';
 import { appendHistory, HISTORY_SCHEMA_VERSION, readHistory } from './history.js';
 import { DRIFT_SUITE } from './drift-plan.js';
-import { fileRecords, parseSince } from './sample-logs.js';
+import { batchesOf, parseSince } from './sample-logs.js';
 
 export interface BackfillOptions {
   readonly loaded: LoadedConfig;
@@ -59,8 +59,7 @@ export async function backfillHistory(options: BackfillOptions): Promise<number>
   const origins = await logOrigins(loaded.rootDir, drift, { env: options.env, since: new Date(first) });
   const readUsage = usageReader(mapping, drift.group_by);
   for (const origin of origins) {
-    const batches = typeof origin === 'string' ? fileRecords(origin, readerOf(preset)) : origin.batches();
-    for await (const batch of batches)
+    for await (const batch of batchesOf(origin, readerOf(preset)))
       for (const { record } of batch) {
         if (record === undefined) continue;
         const line = readUsage(record);

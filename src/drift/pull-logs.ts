@@ -12,7 +12,7 @@ import type { LogOrigin } from '../sources/log-origin.js';
 import { registerEnvSecrets } from '../util/secrets.js';
 import { logOrigins, logPreset } from './drift-origins.js';
 import { manifestPathOf, pullSnapshot, type SnapshotManifest } from './log-snapshot.js';
-import { parseSince, fileRecords } from './sample-logs.js';
+import { batchesOf, parseSince } from './sample-logs.js';
 
 export interface PullLogsOptions {
   readonly configPath?: string;
@@ -35,7 +35,7 @@ function filesOrigin(files: readonly string[], reader: ReturnType<typeof readerO
   return {
     name: files.length === 1 ? path.basename(files[0] ?? '') : `${files.length} files`,
     async *batches() {
-      for (const file of files) yield* fileRecords(file, reader);
+      for (const file of files) yield* batchesOf(file, reader);
     },
   };
 }

@@ -24,7 +24,7 @@ import {
 import { otlpLogs } from '../sources/otlp.js';
 import type { LogOrigin, LogRecord } from '../sources/log-origin.js';
 import { describeDepth, tooDeep } from '../util/depth.js';
-import { feedbackOf } from '../production/usage-line.js';
+import { feedbackOf, timeOf } from '../production/usage-line.js';
 
 export interface SampledLog {
   readonly file: string;
@@ -193,6 +193,11 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** An origin's records in batches: a file read as `reader` says, or a source a page at a time. */
+export function batchesOf(origin: string | LogOrigin, reader: LogReader): AsyncIterable<readonly LogRecord[]> {
+  return typeof origin === 'string' ? fileRecords(origin, reader) : origin.batches();
+}
+
 /** The identity of a logged input: it orders the sample, de-duplicates, and names the case. */
 export function logInputKey(input: readonly ChatMessage[], requestOptions: unknown): string {
   // Options join the key only when present: plain text inputs keep their keys (and samples).
@@ -217,7 +222,7 @@ export async function sampleLogs(origins: readonly (string | LogOrigin)[], optio
   const { mapping } = options;
   for (const origin of origins) {
     const file = typeof origin === 'string' ? origin : origin.name;
-    const batches = typeof origin === 'string' ? fileRecords(origin, options.reader ?? 'lines') : origin.batches();
+    const batches = batchesOf(origin, options.reader ?? 'lines');
     for await (const batch of batches)
       for (const { line, record, error, id, inputKey: keptKey } of batch) {
         lines++;
@@ -256,13 +261,8 @@ export async function sampleLogs(origins: readonly (string | LogOrigin)[], optio
         }
         const timeValue = mapping.time ? getPath(record, mapping.time) : undefined;
         if (since !== undefined || until !== undefined) {
-          const t =
-            typeof timeValue === 'number'
-              ? timeValue < 1e12
-                ? timeValue * 1000
-                : timeValue
-              : Date.parse(String(timeValue ?? ''));
-          if (!Number.isFinite(t)) {
+          const t = timeOf(timeValue);
+          if (t === undefined) {
             fail(`no readable time at "${mapping.time}" (needed for the window)`);
             continue;
           }

@@ -4,6 +4,7 @@
  * callers, and what could not be computed.
  */
 import type { ProductionSection } from './production-section.js';
+import { MONTH_DAYS } from './production-tally.js';
 
 const usd = (v: number) => (v >= 100 ? `$${v.toFixed(0)}` : v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`);
 
@@ -19,7 +20,7 @@ export function productionLines(p: ProductionSection): string[] {
     f.out += c.outputTokens;
     byFeature.set(c.feature, f);
   }
-  const month = (v: number) => (v / week.days) * 30.44;
+  const month = (v: number) => (v / week.days) * MONTH_DAYS;
   if (p.cost)
     lines.push(
       `cost by feature (a month at this window's rate): ${[...byFeature]

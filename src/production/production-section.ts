@@ -5,12 +5,10 @@
  * served-model timelines, and — instead of zeros — which parts could not be computed and why.
  */
 import { decomposeCost, type CostChange, type FeatureChange } from './cost-change.js';
-import type { CostCell, DailyFeature, ProductionWeek } from './production-tally.js';
+import { MONTH_DAYS, type CostCell, type DailyFeature, type ProductionWeek } from './production-tally.js';
 import { servedTimelines, type AliasTimeline } from './served-models.js';
 import { weeklyTests, type WeeklyTest } from './weekly-tests.js';
 import { trendPoint, type TrendPoint } from './production-trend.js';
-
-const MONTH_DAYS = 30.44;
 
 export interface ProductionSection {
   readonly week: ProductionWeek;

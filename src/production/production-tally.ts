@@ -12,6 +12,8 @@ import { FeedbackTally, type FeedbackGroup } from './feedback-tally.js';
 import type { UsageLine } from './usage-line.js';
 
 export const PRODUCTION_SCHEMA_VERSION = 1;
+/** Days in an average month: a window's dollars a day × this is its month. */
+export const MONTH_DAYS = 30.44;
 const DAY = 86_400_000;
 const MAX_KEYS = 200;
 

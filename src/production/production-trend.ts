@@ -1,7 +1,5 @@
 /** The trailing windows and this one as points of the report's trend charts: cost per feature, feedback, served models. */
-import type { ProductionWeek } from './production-tally.js';
-
-const MONTH_DAYS = 30.44;
+import { MONTH_DAYS, type ProductionWeek } from './production-tally.js';
 
 export interface TrendPoint {
   readonly end: string;

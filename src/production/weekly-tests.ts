@@ -45,6 +45,13 @@ export interface WeeklyTest {
 type Untested = Omit<WeeklyTest, 'pHolm' | 'flagged'> & { readonly large: boolean };
 
 const twoSided = (z: number) => 2 * (1 - normalCdf(Math.abs(z), 0, 1));
+
+/** Two-sided p of the pooled two-proportion z-test of k1/n1 against k0/n0 (1 when the pooled rate is 0 or 1). */
+function pooledProportionP(k0: number, n0: number, k1: number, n1: number): number {
+  const rate = (k0 + k1) / (n0 + n1);
+  const se = Math.sqrt(rate * (1 - rate) * (1 / n0 + 1 / n1));
+  return se > 0 ? twoSided((k1 / n1 - k0 / n0) / se) : 1;
+}
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 const pValue = (p: number) => (p < 0.001 ? 'p < 0.001' : `p ${p.toFixed(3)}`);
 
@@ -81,11 +88,14 @@ function feedbackTests(week: ProductionWeek, trailing: readonly ProductionWeek[]
     // 1/0 feedback (thumbs): the pooled two-proportion z-test, whose variance under "no change" is
     // the pooled rate's — the unpooled form false-alarms at a few dozen values a side (bench/production.ts).
     const binary = base.sumSq === base.sum && g.sumSq === g.sum;
-    const pooledRate = (base.sum + g.sum) / (base.n + g.n);
-    const se = binary
-      ? Math.sqrt(pooledRate * (1 - pooledRate) * (1 / base.n + 1 / g.n))
-      : Math.sqrt(v0 / base.n + v1 / g.n);
-    const p = se > 0 ? twoSided((m1 - m0) / se) : m1 === m0 ? 1 : 0;
+    const se = Math.sqrt(v0 / base.n + v1 / g.n);
+    const p = binary
+      ? pooledProportionP(base.sum, base.n, g.sum, g.n)
+      : se > 0
+        ? twoSided((m1 - m0) / se)
+        : m1 === m0
+          ? 1
+          : 0;
     const scale = Math.max(1, Math.abs(m0));
     out.push({
       kind: 'feedback',
@@ -180,11 +190,9 @@ function wordTests(week: ProductionWeek, trailing: readonly ProductionWeek[]): U
     for (const word of words) {
       const c1 = now.words[word] ?? floor(n1);
       const c0 = past.reduce((a, p) => a + (p.words[word] ?? floor(p.inputs)), 0);
-      const pooledRate = (c0 + c1) / (n0 + n1);
-      const se = Math.sqrt(pooledRate * (1 - pooledRate) * (1 / n0 + 1 / n1));
       const s0 = c0 / n0;
       const s1 = c1 / n1;
-      const p = se > 0 ? twoSided((s1 - s0) / se) : 1;
+      const p = pooledProportionP(c0, n0, c1, n1);
       const unseen = past.every((q) => q.words[word] === undefined);
       const candidate = { word, p, s0, s1, large: large(s0, s1), unseen };
       if (!best || (candidate.large && !best.large) || (candidate.large === best.large && p < best.p)) best = candidate;

@@ -6,14 +6,14 @@
  * still fails ends the read (page-failure.ts). The key comes only from LANGSMITH_API_KEY; the
  * address from `base_url`, LANGSMITH_ENDPOINT, or LangSmith's US cloud.
  */
-import Langsmith, { APIError } from 'langsmith';
+import Langsmith from 'langsmith';
 import type { RunSelectField } from 'langsmith/resources/runs/runs';
 import { z } from 'zod';
 import { ExitCode, SourceError } from '../errors.js';
 import type { LogOrigin, LogRecord } from './log-origin.js';
 import { langsmithLog } from './langsmith-record.js';
 import { LogProblem } from './openai-messages.js';
-import { malformedPage, pageFailure, requiredEnv } from './page-failure.js';
+import { clientFailure, malformedPage, requiredEnv } from './page-failure.js';
 import type { SourceContext } from './source-context.js';
 import { isRecord, textOf } from './values.js';
 
@@ -72,19 +72,8 @@ export function langsmithFilter(config: LangsmithSourceConfig): string | undefin
   return terms.length === 1 ? terms[0] : `and(${terms.join(', ')})`;
 }
 
-function failure(err: unknown, page: number | string) {
-  // The client parses a 200 as JSON and throws the parser's error when it is not.
-  if (err instanceof SyntaxError && typeof page === 'number') return malformedPage('langsmith', page, 'a runs page');
-  const status = err instanceof APIError && typeof err.status === 'number' ? err.status : undefined;
-  const detail = err instanceof Error ? err.message : String(err);
-  return pageFailure({
-    source: 'langsmith',
-    page,
-    ...(status !== undefined ? { status } : {}),
-    detail,
-    credentials: CREDENTIALS,
-  });
-}
+const failure = (err: unknown, page: number | string) =>
+  clientFailure(err, { source: 'langsmith', page, credentials: CREDENTIALS, pageShape: 'a runs page' });
 
 async function projectIds(client: Langsmith, names: readonly string[]): Promise<string[]> {
   const ids: string[] = [];

@@ -12,7 +12,7 @@ import type { LogOrigin, LogRecord } from './log-origin.js';
 import { NORMALIZED_LOG_SCHEMA_VERSION, type NormalizedLog } from './normalized-log.js';
 import { answerOf, LogProblem, messageOf } from './openai-messages.js';
 import { countOf, isRecord, optional, textOf } from './values.js';
-import { malformedPage, pageFailure, requiredEnv } from './page-failure.js';
+import { clientFailure, requiredEnv } from './page-failure.js';
 import type { SourceContext } from './source-context.js';
 
 export const openaiStoredSourceSchema = z.strictObject({
@@ -65,19 +65,13 @@ export function storedCompletionLog(completion: unknown, messages: readonly unkn
   };
 }
 
-function failure(err: unknown, page: number) {
-  // The client parses a 200 as JSON and throws the parser's error when it is not.
-  if (err instanceof SyntaxError) return malformedPage('openai-stored', page, 'a stored completions page');
-  const status = err instanceof OpenAI.APIError && typeof err.status === 'number' ? err.status : undefined;
-  const detail = err instanceof Error ? err.message : String(err);
-  return pageFailure({
+const failure = (err: unknown, page: number) =>
+  clientFailure(err, {
     source: 'openai-stored',
     page,
-    ...(status !== undefined ? { status } : {}),
-    detail,
     credentials: CREDENTIALS,
+    pageShape: 'a stored completions page',
   });
-}
 
 export function openaiStoredOrigin(config: OpenaiStoredSourceConfig, context: SourceContext): LogOrigin {
   const apiKey = requiredEnv(context.env, 'openai-stored', 'OPENAI_API_KEY');

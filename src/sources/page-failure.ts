@@ -41,6 +41,29 @@ export function pageFailure(failure: PageFailure): SourceError {
   );
 }
 
+/**
+ * A failed request of a Stainless-generated client (the `openai` and `langsmith` SDKs): their
+ * APIError carries the HTTP status, and a 200 that is not JSON surfaces as the parser's SyntaxError —
+ * a page of garbage (exit 2), never a short week.
+ */
+export function clientFailure(
+  err: unknown,
+  failure: Omit<PageFailure, 'status' | 'detail'> & { readonly pageShape: string },
+): SourceError {
+  const { pageShape, ...rest } = failure;
+  if (err instanceof SyntaxError && typeof rest.page === 'number')
+    return malformedPage(rest.source, rest.page, pageShape);
+  const status =
+    typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number'
+      ? err.status
+      : undefined;
+  return pageFailure({
+    ...rest,
+    ...(status !== undefined ? { status } : {}),
+    detail: err instanceof Error ? err.message : String(err),
+  });
+}
+
 /** A page the server sent that is not the platform's page shape: bad input, never a short week. */
 export function malformedPage(source: string, page: number, what: string): SourceError {
   return new SourceError(
