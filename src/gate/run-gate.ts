@@ -11,7 +11,7 @@ import { compareRun, type GateReport, type GateSettings, type Pending, type Suit
 import { changedScorers, rescoreBaseline, type Rescored } from './rescore.js';
 import { quarantineOf } from '../config/quarantine.js';
 import { uncalibratedJudges } from './calibration-gate.js';
-import { prepareSuites } from '../runner/plan/plan.js';
+import { prepareSuites, suiteScorers } from '../runner/plan/plan.js';
 import { buildRunServices } from '../runner/calls/services.js';
 import { ResponseCache } from '../runner/cache/cache.js';
 import type { ScoringServices } from '../scorers/types.js';
@@ -111,9 +111,13 @@ export async function runGate(request: GateRequest): Promise<GateOutcome | undef
     let compared = baseline;
     let rescored: Rescored[] = [];
     if (rescore && config && (config.gate?.rescore ?? 'auto') === 'auto') {
-      const [prepared] = await prepareSuites(loaded, [config]);
-      const changed = prepared ? changedScorers(baseline, prepared.scorers) : [];
-      if (prepared && changed.length > 0) {
+      const changed = changedScorers(
+        baseline,
+        await suiteScorers(loaded, config, loaded.config.suites.indexOf(config)),
+      );
+      // The cases (the whole dataset) only when a baseline is to be scored again.
+      const [prepared] = changed.length > 0 ? await prepareSuites(loaded, [config]) : [];
+      if (prepared) {
         services ??= buildRunServices(
           loaded.config,
           new ResponseCache(path.join(loaded.rootDir, '.driftgate', 'cache')),

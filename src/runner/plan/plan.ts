@@ -159,20 +159,7 @@ export async function prepareSuites(loaded: LoadedConfig, suites: readonly Suite
       renderCaseMessages(render.prompt, c);
       caseRequestOptions(c, render.suiteOptions, render.check);
     }
-    const scorers = await buildScorers(suite.scorers, {
-      rootDir: loaded.rootDir,
-      models: loaded.config.models,
-      where: `${path.basename(loaded.file)} suites[${index >= 0 ? index : i}].scorers`,
-      targets: suite.targets,
-    });
-    // Derived metrics last: they read the scores of the scorers before them.
-    const derived =
-      suite.derived && Object.keys(suite.derived).length > 0
-        ? (await import('../../scorers/derived.js')).createDerived
-        : undefined;
-    if (derived)
-      for (const [name, expression] of Object.entries(suite.derived ?? {}))
-        scorers.push(derived(name, expression, scorers));
+    const scorers = await suiteScorers(loaded, suite, index >= 0 ? index : i);
     prepared.push({
       config: suite,
       cases: rendered,
@@ -181,6 +168,28 @@ export async function prepareSuites(loaded: LoadedConfig, suites: readonly Suite
     });
   }
   return prepared;
+}
+
+/**
+ * A suite's scorers as the run builds them, derived metrics last (they read the scores of the
+ * scorers before them). Without the dataset: the gate asks which scorers changed before it decides
+ * whether a suite's cases are needed at all.
+ */
+export async function suiteScorers(loaded: LoadedConfig, suite: SuiteConfig, index: number): Promise<Scorer[]> {
+  const scorers = await buildScorers(suite.scorers, {
+    rootDir: loaded.rootDir,
+    models: loaded.config.models,
+    where: `${path.basename(loaded.file)} suites[${index}].scorers`,
+    targets: suite.targets,
+  });
+  const derived =
+    suite.derived && Object.keys(suite.derived).length > 0
+      ? (await import('../../scorers/derived.js')).createDerived
+      : undefined;
+  if (derived)
+    for (const [name, expression] of Object.entries(suite.derived ?? {}))
+      scorers.push(derived(name, expression, scorers));
+  return scorers;
 }
 
 function workItem(
