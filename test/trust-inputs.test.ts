@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { FakeLlmServer } from './support/fake-llm-server.js';
 import { FakeGitHubServer } from './support/fake-github-server.js';
 import { makeProject } from './support/project.js';
-import { runCli } from './support/cli.js';
+import { runCli, spawnCli } from './support/cli.js';
+import { readdirSync, readFileSync } from 'node:fs';
 import { carriesMarker, markerFor } from '../src/action/github-api.js';
 import { pullRequestPayload, runAction } from './support/action-runner.js';
 import { cleanForTerminal } from '../src/util/terminal-output.js';
@@ -123,6 +124,27 @@ describe('control sequences never reach the terminal', () => {
     expect(cleanForTerminal('a\u001b]0;title\u0007b\u001b[31mc\u001b[0m\rd\u0000e\u009bf\n\tg')).toBe('abcdef\n\tg');
     expect(cleanForTerminal('plain text, unchanged: ✓ 100%')).toBe('plain text, unchanged: ✓ 100%');
   });
+});
+
+describe('a reader that stops early (`| head`)', () => {
+  it('eval with its stdout closed before it prints finishes the run and exits with its own code, no EPIPE', async () => {
+    const dir = await makeProject({
+      'driftgate.yaml': `version: 1\nmodels:\n  current: { provider: openai, model: gpt-4o-mini, baseURL: ${llm.openaiBaseURL} }\nsuites:\n  - { name: s, dataset: d.jsonl, prompt: p.md, scorers: [{ type: contains, value: answer }] }\n`,
+      'd.jsonl': Array.from({ length: 20 }, (_, i) => JSON.stringify({ id: `c${i}`, question: `q${i}` })).join('\n'),
+      'p.md': '{{question}}',
+    });
+    const child = spawnCli(['eval', '--json'], env, dir);
+    child.stdout?.destroy(); // the reader is gone before the first line
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code, stderr).toBe(0);
+    const runs = path.join(dir, '.driftgate', 'runs');
+    const [runDir] = readdirSync(runs);
+    const meta = JSON.parse(readFileSync(path.join(runs, runDir as string, 'run.json'), 'utf8')) as { status: string };
+    expect(meta.status).toBe('complete');
+  }, 60_000);
 });
 
 describe('a judge error in the PR comment is inert', () => {

@@ -49,7 +49,16 @@ export function guardOutput(stream: NodeJS.WriteStream, options: GuardOptions = 
   const clean = options.actionsLog
     ? (text: string) => (text.startsWith('::add-mask::') ? text : neutraliseWorkflowCommands(cleanForTerminal(text)))
     : cleanForTerminal;
+  // A reader that stops early (`driftgate report --help | head`) closes the pipe: what is left to
+  // print is dropped, and the command goes on to finish its work and exit with its own code,
+  // rather than dying on an unhandled EPIPE halfway through writing a run.
+  let readerGone = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    readerGone = true;
+  });
   const guarded = (chunk: unknown, ...rest: unknown[]): boolean => {
+    if (readerGone) return true;
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined;
     return (original as (...args: unknown[]) => boolean)(text === undefined ? chunk : clean(text), ...rest);
   };
