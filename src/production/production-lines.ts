@@ -5,8 +5,7 @@
  */
 import type { ProductionSection } from './production-section.js';
 import { MONTH_DAYS } from './production-tally.js';
-
-const usd = (v: number) => (v >= 100 ? `$${v.toFixed(0)}` : v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`);
+import { dollars as usd } from './dollars.js';
 
 export function productionLines(p: ProductionSection): string[] {
   const { week } = p;

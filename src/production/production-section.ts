@@ -9,6 +9,7 @@ import { MONTH_DAYS, type CostCell, type DailyFeature, type ProductionWeek } fro
 import { servedTimelines, type AliasTimeline } from './served-models.js';
 import { weeklyTests, type WeeklyTest } from './weekly-tests.js';
 import { trendPoint, type TrendPoint } from './production-trend.js';
+import { dollars as usd } from './dollars.js';
 
 export interface ProductionSection {
   readonly week: ProductionWeek;
@@ -60,14 +61,6 @@ export interface SectionOptions {
   readonly paths: { readonly usage: string; readonly servedModel: string };
 }
 
-const usd = (v: number) =>
-  v >= 10_000
-    ? `$${(v / 1000).toFixed(1)}k`
-    : v >= 100
-      ? `$${v.toFixed(0)}`
-      : v >= 1
-        ? `$${v.toFixed(2)}`
-        : `$${v.toFixed(4)}`;
 const signedPct = (ratio: number) => `${ratio >= 1 ? '+' : '−'}${Math.abs(Math.round((ratio - 1) * 100))}%`;
 const times = (ratio: number) => `${ratio.toFixed(1)}×`;
 
