@@ -76,6 +76,12 @@ describe('a forged or confused cache entry is a miss with a warning, never an an
     expect(verify.code).toBe(1);
     expect(verify.stdout).toContain('4 entries checked, 3 would be served, 1 refused');
     expect(verify.stdout).toContain(`${path.basename(file as string)}: its content was edited after it was written`);
+    // Nor does it count as answered where a run asks ahead (batch mode picks what to send from this).
+    const cache = new ResponseCache(path.join(dir, '.driftgate', 'cache'));
+    const keys = entries(dir).map((f) => path.basename(f, '.json'));
+    const held = await Promise.all(keys.map((k) => cache.has(k)));
+    expect(held.filter(Boolean)).toHaveLength(3);
+    expect(await cache.has(path.basename(file as string, '.json'))).toBe(false);
     // Online, the refused entry is replaced by the real answer: the cache verifies clean again.
     server.resetCounters();
     const online = await runCli(['eval'], env, dir);
