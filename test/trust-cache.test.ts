@@ -79,9 +79,9 @@ describe('a forged or confused cache entry is a miss with a warning, never an an
     // Nor does it count as answered where a run asks ahead (batch mode picks what to send from this).
     const cache = new ResponseCache(path.join(dir, '.driftgate', 'cache'));
     const keys = entries(dir).map((f) => path.basename(f, '.json'));
-    const held = await Promise.all(keys.map((k) => cache.has(k)));
+    const held = await Promise.all(keys.map((k) => cache.serves(k)));
     expect(held.filter(Boolean)).toHaveLength(3);
-    expect(await cache.has(path.basename(file as string, '.json'))).toBe(false);
+    expect(await cache.serves(path.basename(file as string, '.json'))).toBe(false);
     // Online, the refused entry is replaced by the real answer: the cache verifies clean again.
     server.resetCounters();
     const online = await runCli(['eval'], env, dir);

@@ -119,11 +119,16 @@ export class ResponseCache {
     return path.join(this.dir, key.slice(0, 2), `${key}.json`);
   }
 
+  /** Whether an entry exists under the key (a cheap look, for estimates: it may yet be refused). */
+  has(key: string): boolean {
+    return existsSync(this.fileOf(key));
+  }
+
   /**
    * Whether the key would be answered from the cache: present and checking out. A refused entry
    * is not an answer — batch mode must send its request in the batch, not at full price later.
    */
-  async has(key: string): Promise<boolean> {
+  async serves(key: string): Promise<boolean> {
     return (await this.get(key)) !== undefined;
   }
 

@@ -122,7 +122,7 @@ export class CallGateway {
   /** Whether a call with this key needs no request: in the cache (when used) or answered by a batch. */
   async answered(key: string): Promise<boolean> {
     if (this.fromBatch.has(key)) return true;
-    return this.options.useCache && (await this.options.cache.has(key));
+    return this.options.useCache && (await this.options.cache.serves(key));
   }
 
   batchFailed(key: string): boolean {
