@@ -6,7 +6,8 @@
  * feedback on a generation) come with one more request and become the records' feedback. Credentials come only from LANGFUSE_PUBLIC_KEY and
  * LANGFUSE_SECRET_KEY; the address from `base_url`, LANGFUSE_BASE_URL, or Langfuse Cloud.
  */
-import { LangfuseClient } from '@langfuse/client';
+// A type here; the client is loaded when a Langfuse source is read, not by every command.
+import type { LangfuseClient } from '@langfuse/client';
 import { z } from 'zod';
 import type { LogOrigin, LogRecord } from './log-origin.js';
 import { langfuseLog } from './langfuse-record.js';
@@ -153,7 +154,8 @@ export function langfuseOrigin(config: LangfuseSourceConfig, context: SourceCont
   return {
     name: 'langfuse',
     async *batches() {
-      const client = new LangfuseClient({ publicKey, secretKey, baseUrl, timeout: 60 });
+      const { LangfuseClient: Client } = await import('@langfuse/client');
+      const client = new Client({ publicKey, secretKey, baseUrl, timeout: 60 });
       let cursor: string | undefined;
       let page = 0;
       let line = 0;

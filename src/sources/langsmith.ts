@@ -6,7 +6,8 @@
  * still fails ends the read (page-failure.ts). The key comes only from LANGSMITH_API_KEY; the
  * address from `base_url`, LANGSMITH_ENDPOINT, or LangSmith's US cloud.
  */
-import Langsmith from 'langsmith';
+// A type here; the client is loaded when a LangSmith source is read, not by every command.
+import type Langsmith from 'langsmith';
 import type { RunSelectField } from 'langsmith/resources/runs/runs';
 import { z } from 'zod';
 import { ExitCode, SourceError } from '../errors.js';
@@ -104,7 +105,8 @@ export function langsmithOrigin(config: LangsmithSourceConfig, context: SourceCo
   return {
     name: 'langsmith',
     async *batches() {
-      const client = new Langsmith({ apiKey, baseURL, maxRetries: context.maxRetries ?? 4, logLevel: 'off' });
+      const { default: LangsmithClient } = await import('langsmith');
+      const client = new LangsmithClient({ apiKey, baseURL, maxRetries: context.maxRetries ?? 4, logLevel: 'off' });
       const ids = await projectIds(client, [config.project].flat());
       let cursor: string | undefined;
       let page = 0;
