@@ -8,11 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { productionLogs, type Plants, START, DAY } from './support/production-logs.js';
-import { FakeLlmServer } from './support/fake-llm-server.js';
 import { makeProject } from './support/project.js';
-import { runDrift } from '../src/drift/run-drift.js';
 import { readHistory } from '../src/drift/history.js';
-import { DRIFT_ENV, driftModels, writeLog } from './support/drift-project.js';
+import { driftIn, driftModels, echoLast, withLlm, writeLog } from './support/drift-project.js';
 import { writeReports } from '../src/report/write-reports.js';
 import { loadReportModel } from '../src/report/report-model.js';
 
@@ -21,10 +19,7 @@ describe('driftgate drift', () => {
     'reports the production section from every line, keeps it in the history, and explains the next week against it',
     { timeout: 120_000 },
     async () => {
-      const llm = await FakeLlmServer.start({
-        respond: (call) => `Noted: ${String(call.messages.at(-1)?.content ?? '')}`,
-      });
-      try {
+      await withLlm(echoLast, async (llm) => {
         const dir = await makeProject({
           'driftgate.yaml': `${driftModels(llm)}drift:
   logs: logs/week.jsonl
@@ -51,10 +46,8 @@ describe('driftgate drift', () => {
         const { mkdirSync } = await import('node:fs');
         mkdirSync(path.join(dir, 'logs'));
         const first = write(11);
-        const r1 = await runDrift({
-          configPath: path.join(dir, 'driftgate.yaml'),
+        const r1 = await driftIn(dir, {
           now: first.now,
-          env: DRIFT_ENV,
         });
         expect(r1.production?.week.lines).toBe(first.lines);
         expect(r1.production?.cost?.monthlyUsd).toBeGreaterThan(0);
@@ -64,10 +57,8 @@ describe('driftgate drift', () => {
 
         const at = new Date(START.getTime() + (12 * 7 + 3) * DAY);
         const second = write(12, { promptChange: { feature: 'essay-feedback', at, factor: 3 } });
-        const r2 = await runDrift({
-          configPath: path.join(dir, 'driftgate.yaml'),
+        const r2 = await driftIn(dir, {
           now: second.now,
-          env: DRIFT_ENV,
         });
         expect(r2.production?.cost?.change?.sentence).toMatch(
           /of it from `essay-feedback`, whose output tokens per call rose/,
@@ -85,9 +76,7 @@ describe('driftgate drift', () => {
         expect(html.match(/<svg class="chart lines"/g)).toHaveLength(3);
         expect(html).toContain('Cost a month per feature');
         expect(html).toContain('Served model ids (share of calls)');
-      } finally {
-        await llm.close();
-      }
+      });
     },
   );
 
@@ -95,10 +84,7 @@ describe('driftgate drift', () => {
     'replay: on-change makes 0 model calls in a week where nothing moved, and replays the week the alias moved',
     { timeout: 120_000 },
     async () => {
-      const llm = await FakeLlmServer.start({
-        respond: (call) => `Noted: ${String(call.messages.at(-1)?.content ?? '')}`,
-      });
-      try {
+      await withLlm(echoLast, async (llm) => {
         const dir = await makeProject({
           'driftgate.yaml': `${driftModels(llm)}drift:
   logs: logs/week.jsonl
@@ -121,10 +107,8 @@ describe('driftgate drift', () => {
           ];
           writeLog(dir, lines);
           const before = llm.requestCount;
-          const r = await runDrift({
-            configPath: path.join(dir, 'driftgate.yaml'),
+          const r = await driftIn(dir, {
             now: new Date(since.getTime() + 7 * DAY),
-            env: DRIFT_ENV,
           });
           return { r, calls: llm.requestCount - before };
         };
@@ -144,9 +128,7 @@ describe('driftgate drift', () => {
         expect(moved.calls).toBeGreaterThan(0);
         expect(moved.r.replaySkipped).toBeUndefined();
         expect(moved.r.production?.changedAliases).toEqual(['gpt-4o']);
-      } finally {
-        await llm.close();
-      }
+      });
     },
   );
 
@@ -154,10 +136,7 @@ describe('driftgate drift', () => {
     'drift --backfill 12w builds the history from thirteen weeks of logs, so the first report already explains this week',
     { timeout: 120_000 },
     async () => {
-      const llm = await FakeLlmServer.start({
-        respond: (call) => `Noted: ${String(call.messages.at(-1)?.content ?? '')}`,
-      });
-      try {
+      await withLlm(echoLast, async (llm) => {
         const dir = await makeProject({
           'driftgate.yaml': `${driftModels(llm)}drift:
   logs: logs/*.jsonl
@@ -181,11 +160,9 @@ describe('driftgate drift', () => {
           );
         }
         const asOf = new Date(START.getTime() + 13 * 7 * DAY);
-        const r = await runDrift({
-          configPath: path.join(dir, 'driftgate.yaml'),
+        const r = await driftIn(dir, {
           asOf,
           backfill: '12w',
-          env: DRIFT_ENV,
         });
         const history = await readHistory(path.join(dir, '.driftgate', 'history.jsonl'));
         expect(history.filter((h) => h.backfilled)).toHaveLength(12);
@@ -197,16 +174,12 @@ describe('driftgate drift', () => {
         expect(r.sample.outsideWindow).toBeGreaterThan(0);
         // A second backfill would write the history twice: refused.
         await expect(
-          runDrift({
-            configPath: path.join(dir, 'driftgate.yaml'),
+          driftIn(dir, {
             asOf,
             backfill: '12w',
-            env: DRIFT_ENV,
           }),
         ).rejects.toThrow(/already holds production figures for 13 runs/);
-      } finally {
-        await llm.close();
-      }
+      });
     },
   );
 
@@ -214,10 +187,11 @@ describe('driftgate drift', () => {
     'the served answers are scored with no replay: a 15% drop in one feature’s quality is flagged, the others stay quiet',
     { timeout: 180_000 },
     async () => {
-      const llm = await FakeLlmServer.start({ respond: () => 'Noted. Sources: the help centre.' });
-      try {
-        const dir = await makeProject({
-          'driftgate.yaml': `${driftModels(llm)}drift:
+      await withLlm(
+        () => 'Noted. Sources: the help centre.',
+        async (llm) => {
+          const dir = await makeProject({
+            'driftgate.yaml': `${driftModels(llm)}drift:
   logs: logs/week.jsonl
   format: normalized
   replay: on-change
@@ -225,52 +199,49 @@ describe('driftgate drift', () => {
   scorers: [{ type: contains, name: cites, value: "Sources:" }]
   sample: { size: 1200, stratify: feature, seed: w, since: 7d }
 `,
-          'logs/.keep': '',
-        });
-        const run = async (index: number, plants?: Plants) => {
-          const since = new Date(START.getTime() + index * 7 * DAY);
-          const lines = [
-            ...productionLogs({
-              start: since,
-              days: 7,
-              callsPerHour: 12,
-              seed: index + 1,
-              ...(plants ? { plants } : {}),
-            }),
-          ];
-          writeLog(dir, lines);
-          return runDrift({
-            configPath: path.join(dir, 'driftgate.yaml'),
-            now: new Date(since.getTime() + 7 * DAY),
-            env: DRIFT_ENV,
+            'logs/.keep': '',
           });
-        };
-        for (const i of [8, 9, 10, 11]) await run(i);
-        const calls = llm.requestCount;
-        // In week 12, essay-feedback's answers cite their sources 75% of the time instead of 90%, from Monday.
-        const r = await run(12, {
-          qualityDrop: { feature: 'essay-feedback', at: new Date(START.getTime() + 12 * 7 * DAY), cited: 0.75 },
-        });
-        expect(llm.requestCount).toBe(calls);
-        const served = r.decision.signals.filter((x) => x.name.startsWith('history: served cites'));
-        expect(served.map((x) => x.name).sort()).toEqual([
-          'history: served cites',
-          'history: served cites · billing',
-          'history: served cites · essay-feedback',
-          'history: served cites · faq',
-          'history: served cites · search',
-        ]);
-        const fired = served.filter((x) => x.drifted).map((x) => x.name);
-        expect(fired).toContain('history: served cites · essay-feedback');
-        expect(fired.filter((n) => /· (faq|search|billing)$/.test(n))).toEqual([]);
-        // The report draws what users were served, week by week.
-        const files = await writeReports(await loadReportModel(r.runDir), ['html'], r.runDir);
-        const html = readFileSync(files.html ?? '', 'utf8');
-        expect(html).toContain('Served-answer quality (mean score of what users saw)');
-        expect(r.servedTrend?.map((t) => Object.keys(t.scores).length)).toEqual([5, 5, 5, 5, 5]);
-      } finally {
-        await llm.close();
-      }
+          const run = async (index: number, plants?: Plants) => {
+            const since = new Date(START.getTime() + index * 7 * DAY);
+            const lines = [
+              ...productionLogs({
+                start: since,
+                days: 7,
+                callsPerHour: 12,
+                seed: index + 1,
+                ...(plants ? { plants } : {}),
+              }),
+            ];
+            writeLog(dir, lines);
+            return driftIn(dir, {
+              now: new Date(since.getTime() + 7 * DAY),
+            });
+          };
+          for (const i of [8, 9, 10, 11]) await run(i);
+          const calls = llm.requestCount;
+          // In week 12, essay-feedback's answers cite their sources 75% of the time instead of 90%, from Monday.
+          const r = await run(12, {
+            qualityDrop: { feature: 'essay-feedback', at: new Date(START.getTime() + 12 * 7 * DAY), cited: 0.75 },
+          });
+          expect(llm.requestCount).toBe(calls);
+          const served = r.decision.signals.filter((x) => x.name.startsWith('history: served cites'));
+          expect(served.map((x) => x.name).sort()).toEqual([
+            'history: served cites',
+            'history: served cites · billing',
+            'history: served cites · essay-feedback',
+            'history: served cites · faq',
+            'history: served cites · search',
+          ]);
+          const fired = served.filter((x) => x.drifted).map((x) => x.name);
+          expect(fired).toContain('history: served cites · essay-feedback');
+          expect(fired.filter((n) => /· (faq|search|billing)$/.test(n))).toEqual([]);
+          // The report draws what users were served, week by week.
+          const files = await writeReports(await loadReportModel(r.runDir), ['html'], r.runDir);
+          const html = readFileSync(files.html ?? '', 'utf8');
+          expect(html).toContain('Served-answer quality (mean score of what users saw)');
+          expect(r.servedTrend?.map((t) => Object.keys(t.scores).length)).toEqual([5, 5, 5, 5, 5]);
+        },
+      );
     },
   );
 });

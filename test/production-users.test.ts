@@ -10,7 +10,7 @@ import { productionLogs, START, DAY } from './support/production-logs.js';
 import { FakeLlmServer } from './support/fake-llm-server.js';
 import { makeProject } from './support/project.js';
 import { runDrift } from '../src/drift/run-drift.js';
-import { DRIFT_ENV, driftModels, writeLog } from './support/drift-project.js';
+import { driftIn, driftModels, echoLast, withLlm, writeLog } from './support/drift-project.js';
 
 describe('driftgate drift: users and alerts', () => {
   it(
@@ -32,7 +32,7 @@ describe('driftgate drift: users and alerts', () => {
       const port = (receiver.address() as { port: number }).port;
       const hook = `http://127.0.0.1:${port}/services/T000/B000/secretpart0123456789`;
       const llm = await FakeLlmServer.start({
-        respond: (call) => `Noted: ${String(call.messages.at(-1)?.content ?? '')}`,
+        respond: echoLast,
       });
       try {
         const dir = await makeProject({
@@ -86,47 +86,45 @@ describe('driftgate drift: users and alerts', () => {
     'repeated questions per feature: the share that repeats an earlier input exactly, and what a cache would save',
     { timeout: 120_000 },
     async () => {
-      const llm = await FakeLlmServer.start({ respond: () => 'Noted.' });
-      try {
-        const dir = await makeProject({
-          'driftgate.yaml': `${driftModels(llm)}drift:
+      await withLlm(
+        () => 'Noted.',
+        async (llm) => {
+          const dir = await makeProject({
+            'driftgate.yaml': `${driftModels(llm)}drift:
   logs: logs/week.jsonl
   format: normalized
   sample: { size: 2000, stratify: feature, seed: w, since: 7d }
 `,
-          'logs/.keep': '',
-        });
-        const since = new Date(START.getTime() + 11 * 7 * DAY);
-        // Few distinct questions: many calls repeat one exactly.
-        const lines = [...productionLogs({ start: since, days: 7, callsPerHour: 30, seed: 5 })].map((l) => ({
-          ...l,
-          input: {
-            messages: l.input.messages.map((m) =>
-              m.role === 'user'
-                ? { ...m, content: String(m.content).replace(/\d+$/, (n) => String(Number(n) % 300)) }
-                : m,
-            ),
-          },
-        }));
-        writeLog(dir, lines);
-        const r = await runDrift({
-          configPath: path.join(dir, 'driftgate.yaml'),
-          now: new Date(since.getTime() + 7 * DAY),
-          env: DRIFT_ENV,
-        });
-        const faq = lines.filter((l) => l.feature === 'faq');
-        const distinct = new Set(faq.map((l) => JSON.stringify(l.input.messages))).size;
-        const row = r.production?.repeated?.find((x) => x.feature === 'faq');
-        expect(row?.lines).toBe(faq.length);
-        expect(row?.distinct).toBe(distinct);
-        expect(row?.share).toBeCloseTo(1 - distinct / faq.length, 12);
-        expect(row?.monthlyUsd).toBeGreaterThan(0);
-        expect(r.production?.sentences.join('\n')).toMatch(
-          /repeated questions: \d+% of `faq` calls repeat an earlier input exactly; a response cache would save about \$/,
-        );
-      } finally {
-        await llm.close();
-      }
+            'logs/.keep': '',
+          });
+          const since = new Date(START.getTime() + 11 * 7 * DAY);
+          // Few distinct questions: many calls repeat one exactly.
+          const lines = [...productionLogs({ start: since, days: 7, callsPerHour: 30, seed: 5 })].map((l) => ({
+            ...l,
+            input: {
+              messages: l.input.messages.map((m) =>
+                m.role === 'user'
+                  ? { ...m, content: String(m.content).replace(/\d+$/, (n) => String(Number(n) % 300)) }
+                  : m,
+              ),
+            },
+          }));
+          writeLog(dir, lines);
+          const r = await driftIn(dir, {
+            now: new Date(since.getTime() + 7 * DAY),
+          });
+          const faq = lines.filter((l) => l.feature === 'faq');
+          const distinct = new Set(faq.map((l) => JSON.stringify(l.input.messages))).size;
+          const row = r.production?.repeated?.find((x) => x.feature === 'faq');
+          expect(row?.lines).toBe(faq.length);
+          expect(row?.distinct).toBe(distinct);
+          expect(row?.share).toBeCloseTo(1 - distinct / faq.length, 12);
+          expect(row?.monthlyUsd).toBeGreaterThan(0);
+          expect(r.production?.sentences.join('\n')).toMatch(
+            /repeated questions: \d+% of `faq` calls repeat an earlier input exactly; a response cache would save about \$/,
+          );
+        },
+      );
     },
   );
 
@@ -134,48 +132,46 @@ describe('driftgate drift: users and alerts', () => {
     "the judge's agreement with users on the sampled answers: Cohen's κ as derived by hand",
     { timeout: 60_000 },
     async () => {
-      const llm = await FakeLlmServer.start({ respond: () => 'Noted.' });
-      try {
-        // 40 calls: cited & thumbs up 20, not cited & down 10, cited & down 5, not cited & up 5.
-        // p_o = 30/40 = 0.75; both raters pass 25/40, so p_e = 0.625² + 0.375² = 0.53125;
-        // κ = (0.75 − 0.53125) / (1 − 0.53125) = 0.466666….
-        const kinds = [
-          ...Array(20).fill([true, 1]),
-          ...Array(10).fill([false, 0]),
-          ...Array(5).fill([true, 0]),
-          ...Array(5).fill([false, 1]),
-        ] as [boolean, number][];
-        const lines = kinds.map(([cited, up], i) => ({
-          schemaVersion: 1,
-          source: 'test',
-          time: new Date(Date.UTC(2026, 10, 27, 10, i)).toISOString(),
-          feature: 'faq',
-          input: { messages: [{ role: 'user', content: `question ${i}` }] },
-          output: { text: cited ? 'Answer. Sources: the help centre.' : 'Answer.' },
-          servedModel: 'gpt-4o-2024-08-06',
-          feedback: [{ name: 'thumbs', value: up, source: 'user' }],
-        }));
-        const dir = await makeProject({
-          'driftgate.yaml': `${driftModels(llm)}drift:
+      await withLlm(
+        () => 'Noted.',
+        async (llm) => {
+          // 40 calls: cited & thumbs up 20, not cited & down 10, cited & down 5, not cited & up 5.
+          // p_o = 30/40 = 0.75; both raters pass 25/40, so p_e = 0.625² + 0.375² = 0.53125;
+          // κ = (0.75 − 0.53125) / (1 − 0.53125) = 0.466666….
+          const kinds = [
+            ...Array(20).fill([true, 1]),
+            ...Array(10).fill([false, 0]),
+            ...Array(5).fill([true, 0]),
+            ...Array(5).fill([false, 1]),
+          ] as [boolean, number][];
+          const lines = kinds.map(([cited, up], i) => ({
+            schemaVersion: 1,
+            source: 'test',
+            time: new Date(Date.UTC(2026, 10, 27, 10, i)).toISOString(),
+            feature: 'faq',
+            input: { messages: [{ role: 'user', content: `question ${i}` }] },
+            output: { text: cited ? 'Answer. Sources: the help centre.' : 'Answer.' },
+            servedModel: 'gpt-4o-2024-08-06',
+            feedback: [{ name: 'thumbs', value: up, source: 'user' }],
+          }));
+          const dir = await makeProject({
+            'driftgate.yaml': `${driftModels(llm)}drift:
   logs: logs/week.jsonl
   format: normalized
   scorers: [{ type: contains, name: cites, value: "Sources:" }]
   sample: { size: 100, seed: w, since: 7d }
 `,
-          'logs/week.jsonl': lines.map((l) => JSON.stringify(l)).join('\n'),
-        });
-        const r = await runDrift({
-          configPath: path.join(dir, 'driftgate.yaml'),
-          now: new Date('2026-12-01T00:00:00Z'),
-          env: DRIFT_ENV,
-        });
-        expect(r.userAgreement).toHaveLength(1);
-        const [a] = r.userAgreement ?? [];
-        expect(a).toMatchObject({ scorer: 'cites', feedback: 'thumbs', n: 40, agreement: 0.75 });
-        expect(a?.kappa).toBeCloseTo(0.21875 / 0.46875, 12);
-      } finally {
-        await llm.close();
-      }
+            'logs/week.jsonl': lines.map((l) => JSON.stringify(l)).join('\n'),
+          });
+          const r = await driftIn(dir, {
+            now: new Date('2026-12-01T00:00:00Z'),
+          });
+          expect(r.userAgreement).toHaveLength(1);
+          const [a] = r.userAgreement ?? [];
+          expect(a).toMatchObject({ scorer: 'cites', feedback: 'thumbs', n: 40, agreement: 0.75 });
+          expect(a?.kappa).toBeCloseTo(0.21875 / 0.46875, 12);
+        },
+      );
     },
   );
 
@@ -183,69 +179,67 @@ describe('driftgate drift: users and alerts', () => {
     'near-duplicate questions: rephrasings of one question among the sampled distinct inputs, per stratum',
     { timeout: 60_000 },
     async () => {
-      const llm = await FakeLlmServer.start({ respond: () => 'Noted.' });
-      try {
-        // 10 questions asked twice in different casing and punctuation (distinct inputs, the same words),
-        // and 20 questions about unrelated things: 20 of the 40 have a near-duplicate.
-        const topics = [
-          'passwords',
-          'invoices',
-          'shipping',
-          'refunds',
-          'exports',
-          'folders',
-          'sharing',
-          'security',
-          'billing',
-          'accounts',
-          'printers',
-          'calendars',
-          'reminders',
-          'contacts',
-          'backups',
-          'themes',
-          'fonts',
-          'languages',
-          'timezones',
-          'webhooks',
-        ];
-        const texts = [
-          ...topics
-            .slice(0, 10)
-            .flatMap((t) => [
-              `How do I manage my ${t} settings in the app?`,
-              `how do i manage my ${t} SETTINGS in the app!!`,
-            ]),
-          ...topics.map(
-            (t, i) =>
-              `${t} ${['question', 'problem', 'request', 'issue'][i % 4]} number ${i} about ${topics[(i + 7) % 20]} and ${topics[(i + 13) % 20]}`,
-          ),
-        ];
-        const lines = texts.map((content, i) => ({
-          schemaVersion: 1,
-          source: 'test',
-          time: new Date(Date.UTC(2026, 10, 27, 10, i)).toISOString(),
-          feature: 'faq',
-          input: { messages: [{ role: 'user', content }] },
-          output: { text: 'Answer.' },
-        }));
-        const dir = await makeProject({
-          'driftgate.yaml': `${driftModels(llm)}drift:
+      await withLlm(
+        () => 'Noted.',
+        async (llm) => {
+          // 10 questions asked twice in different casing and punctuation (distinct inputs, the same words),
+          // and 20 questions about unrelated things: 20 of the 40 have a near-duplicate.
+          const topics = [
+            'passwords',
+            'invoices',
+            'shipping',
+            'refunds',
+            'exports',
+            'folders',
+            'sharing',
+            'security',
+            'billing',
+            'accounts',
+            'printers',
+            'calendars',
+            'reminders',
+            'contacts',
+            'backups',
+            'themes',
+            'fonts',
+            'languages',
+            'timezones',
+            'webhooks',
+          ];
+          const texts = [
+            ...topics
+              .slice(0, 10)
+              .flatMap((t) => [
+                `How do I manage my ${t} settings in the app?`,
+                `how do i manage my ${t} SETTINGS in the app!!`,
+              ]),
+            ...topics.map(
+              (t, i) =>
+                `${t} ${['question', 'problem', 'request', 'issue'][i % 4]} number ${i} about ${topics[(i + 7) % 20]} and ${topics[(i + 13) % 20]}`,
+            ),
+          ];
+          const lines = texts.map((content, i) => ({
+            schemaVersion: 1,
+            source: 'test',
+            time: new Date(Date.UTC(2026, 10, 27, 10, i)).toISOString(),
+            feature: 'faq',
+            input: { messages: [{ role: 'user', content }] },
+            output: { text: 'Answer.' },
+          }));
+          const dir = await makeProject({
+            'driftgate.yaml': `${driftModels(llm)}drift:
   logs: logs/week.jsonl
   format: normalized
   sample: { size: 100, seed: w, since: 7d }
 `,
-          'logs/week.jsonl': lines.map((l) => JSON.stringify(l)).join('\n'),
-        });
-        const r = await runDrift({
-          configPath: path.join(dir, 'driftgate.yaml'),
-          now: new Date('2026-12-01T00:00:00Z'),
-          env: DRIFT_ENV,
-        });
-        expect(r.nearDuplicates).toEqual([{ stratum: '(all)', inputs: 40, nearDuplicates: 20, share: 0.5 }]);
-      } finally {
-        await llm.close();
-      }
+            'logs/week.jsonl': lines.map((l) => JSON.stringify(l)).join('\n'),
+          });
+          const r = await driftIn(dir, {
+            now: new Date('2026-12-01T00:00:00Z'),
+          });
+          expect(r.nearDuplicates).toEqual([{ stratum: '(all)', inputs: 40, nearDuplicates: 20, share: 0.5 }]);
+        },
+      );
     },
   );
 });

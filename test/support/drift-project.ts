@@ -1,7 +1,8 @@
 /** The project every `driftgate drift` production test builds: models through the local stand-in, the week's log file. */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FakeLlmServer } from './fake-llm-server.js';
+import { FakeLlmServer, type FakeServerOptions } from './fake-llm-server.js';
+import { runDrift, type DriftOptions } from '../../src/drift/run-drift.js';
 
 export const DRIFT_ENV = { OPENAI_API_KEY: 'sk-test-prod-0000000000' };
 
@@ -17,3 +18,24 @@ runner: { retry_base_ms: 5, concurrency: 16 }
 /** The week's log, as drift.logs reads it. */
 export const writeLog = (dir: string, lines: readonly unknown[], file = 'week.jsonl') =>
   writeFileSync(path.join(dir, 'logs', file), lines.map((l) => JSON.stringify(l)).join('\n'));
+
+/** A stand-in answer that echoes the last message, so every sampled input gets its own answer. */
+export const echoLast: NonNullable<FakeServerOptions['respond']> = (call) =>
+  `Noted: ${String(call.messages.at(-1)?.content ?? '')}`;
+
+/** A local model stand-in answering with `respond` for the length of `body`, closed however it ends. */
+export async function withLlm<T>(
+  respond: NonNullable<FakeServerOptions['respond']>,
+  body: (llm: FakeLlmServer) => Promise<T>,
+): Promise<T> {
+  const llm = await FakeLlmServer.start({ respond });
+  try {
+    return await body(llm);
+  } finally {
+    await llm.close();
+  }
+}
+
+/** `driftgate drift` on the project in `dir`, with the models' test key. */
+export const driftIn = (dir: string, options: Omit<DriftOptions, 'configPath' | 'env'> = {}) =>
+  runDrift({ configPath: path.join(dir, 'driftgate.yaml'), env: DRIFT_ENV, ...options });
